@@ -1,0 +1,74 @@
+"""Tables for notebooks: pandas frames (optional extra) and escaped HTML."""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+
+from rbp.errors import RbpError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["frame", "html_table", "plain"]
+
+
+def plain(value: Any) -> Any:
+    """A cell value fit for a frame or a table: enums by value, keys as they are."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | frozenset | set):
+        return ", ".join(str(plain(v)) for v in value)
+    return value
+
+
+def frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A pandas DataFrame of ``rows`` with ``columns`` (in that order)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is installed with rbp[pandas]
+        raise RbpError("to_frame() needs pandas: pip install 'rbp[pandas]'") from None
+    data = {c: [plain(r.get(c)) for r in rows] for c in columns}
+    out = pd.DataFrame(data, columns=list(columns))
+    for c in columns:
+        if rows and isinstance(rows[0].get(c), pendulum.DateTime):
+            out[c] = pd.to_datetime(out[c], utc=True)
+    return out
+
+
+def html_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    limit: int = 50,
+) -> str:
+    """An HTML table with every cell escaped; at most ``limit`` rows, saying how many more."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(_cell(r.get(c)))}</td>" for c in columns) + "</tr>"
+        for r in rows[:limit]
+    )
+    more = len(rows) - limit
+    foot = f"<p><i>{more} more rows; use to_frame() for all</i></p>" if more > 0 else ""
+    caption = f"<h4>{esc(title)}</h4>" if title else ""
+    return (
+        f'<div class="rbp-table">{caption}<table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>{foot}</div>"
+    )
+
+
+def _cell(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, pendulum.DateTime):
+        return value.format("YYYY-MM-DD HH:mm")
+    return str(value)

@@ -1,0 +1,68 @@
+"""Aware time: validation, and the integer form the store keeps.
+
+The store keeps every instant as integer microseconds since the Unix epoch (UTC).
+That makes ``T - at`` plain integer arithmetic in any SQL dialect, which the tie
+and coverage aggregates rely on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from rbp.errors import NaiveDatetimeError, ValidationError
+
+_EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
+MICROS_PER_SECOND = 1_000_000
+MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
+
+
+def aware(value: object, *, field: str = "at", key: str | None = None) -> pendulum.DateTime:
+    """Return ``value`` as an aware pendulum ``DateTime``; reject naive or non-datetimes."""
+    if isinstance(value, pendulum.DateTime):
+        if value.tzinfo is None:
+            raise _naive(field, key)
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            raise _naive(field, key)
+        return pendulum.instance(value)
+    raise ValidationError(
+        f"{field} must be an aware datetime (pendulum.DateTime), got {type(value).__name__}",
+        key=key,
+        field=field,
+    )
+
+
+def optional_aware(
+    value: object, *, field: str, key: str | None = None
+) -> pendulum.DateTime | None:
+    """Like :func:`aware`, but ``None`` passes through."""
+    return None if value is None else aware(value, field=field, key=key)
+
+
+def _naive(field: str, key: str | None) -> NaiveDatetimeError:
+    return NaiveDatetimeError(
+        f"{field} is a naive datetime; give it a time zone, "
+        f"e.g. pendulum.datetime(2026, 3, 2, tz='America/Chicago')",
+        key=key,
+        field=field,
+    )
+
+
+def to_micros(value: dt.datetime) -> int:
+    """Microseconds since the epoch of an aware datetime."""
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * MICROS_PER_SECOND + delta.microseconds
+
+
+def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
+    """The aware ``DateTime`` in zone ``tz`` of epoch microseconds ``value``."""
+    instant = _EPOCH + dt.timedelta(microseconds=int(value))
+    return pendulum.instance(instant).in_timezone(tz)
+
+
+def duration_micros(value: dt.timedelta) -> int:
+    """Microseconds in a duration (``pendulum.Duration`` or ``datetime.timedelta``)."""
+    return (value.days * 86_400 + value.seconds) * MICROS_PER_SECOND + value.microseconds

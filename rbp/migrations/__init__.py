@@ -1,0 +1,1 @@
+"""Alembic migrations of the rbp schema. :func:`rbp.store.open` runs them to head."""
