@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pendulum
 
 from rbp.errors import RbpError
@@ -14,7 +15,7 @@ from rbp.errors import RbpError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["frame", "html_table", "plain"]
+__all__ = ["RecordList", "frame", "html_table", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -72,3 +73,31 @@ def _cell(value: Any) -> str:
     if isinstance(value, pendulum.DateTime):
         return value.format("YYYY-MM-DD HH:mm")
     return str(value)
+
+
+class RecordList(tuple):  # type: ignore[type-arg]
+    """A tuple of attrs records that shows as a table in notebooks and makes a frame.
+
+    ``columns`` names the fields shown, in order.
+    """
+
+    columns: tuple[str, ...] = ()
+    title: str = ""
+
+    def __new__(
+        cls, items: Iterable[Any] = (), *, columns: Sequence[str] = (), title: str = ""
+    ) -> RecordList:
+        self = super().__new__(cls, items)
+        self.columns = tuple(columns)
+        self.title = title
+        return self
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [attrs.asdict(x, recurse=False) for x in self]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The records as a pandas frame, one row each."""
+        return frame(self._rows(), self.columns)
+
+    def _repr_html_(self) -> str:
+        return html_table(self._rows(), self.columns, title=f"{self.title} ({len(self)})")

@@ -134,7 +134,7 @@ interactions = sa.Table(
     sa.Column("kind", sa.String(30), nullable=False),
     sa.Column("attendees", sa.Integer, nullable=False, server_default="0"),
     sa.Column("duration_s", sa.Integer, nullable=True),
-    sa.Column("follow_up_by", Micros, nullable=True),
+    sa.Column("follow_up_by", Micros, nullable=True, index=True),
     sa.Column("plan", KEY, nullable=True, index=True),
     sa.Column("concern", KEY, nullable=True),
     sa.Column("notes", sa.Text, nullable=True),

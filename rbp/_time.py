@@ -14,6 +14,8 @@ import pendulum
 from rbp.errors import NaiveDatetimeError, ValidationError
 
 _EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
+_EPOCH_STD = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SUB = dt.datetime.__sub__  # stdlib arithmetic: exact, and far faster than pendulum's Interval
 MICROS_PER_SECOND = 1_000_000
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
 
@@ -53,13 +55,13 @@ def _naive(field: str, key: str | None) -> NaiveDatetimeError:
 
 def to_micros(value: dt.datetime) -> int:
     """Microseconds since the epoch of an aware datetime."""
-    delta = value - _EPOCH
+    delta: dt.timedelta = _SUB(value, _EPOCH_STD)
     return (delta.days * 86_400 + delta.seconds) * MICROS_PER_SECOND + delta.microseconds
 
 
 def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
     """The aware ``DateTime`` in zone ``tz`` of epoch microseconds ``value``."""
-    instant = _EPOCH + dt.timedelta(microseconds=int(value))
+    instant = _EPOCH_STD + dt.timedelta(microseconds=int(value))
     return pendulum.instance(instant).in_timezone(tz)
 
 

@@ -556,9 +556,10 @@ class Directory:
             n_rel = conn.execute(
                 sa.select(sa.func.count()).select_from(t.relationships)
             ).scalar_one()
-            by_kind: dict[str, int] = dict(
-                conn.execute(sa.select(s.kind, sa.func.count()).group_by(s.kind)).tuples().all()
-            )
+            by_kind: dict[str, int] = {
+                k: int(n)
+                for k, n in conn.execute(sa.select(s.kind, sa.func.count()).group_by(s.kind))
+            }
             sectors = conn.execute(
                 sa.select(s.kind, s.sector, sa.func.count())
                 .where(s.sector.is_not(None))

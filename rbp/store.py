@@ -27,6 +27,7 @@ from rbp._migrate import upgrade_to_head
 from rbp._time import aware, from_micros, to_micros
 from rbp.audit import AuditEntry
 from rbp.errors import StoreError, ValidationError
+from rbp.settings import Settings
 
 __all__ = ["Store", "open"]
 
@@ -39,6 +40,7 @@ def open(
     tz: str = "UTC",
     actor: str | None = None,
     clock: Clock | None = None,
+    settings: Settings | None = None,
     echo: bool = False,
 ) -> Store:
     """Open (and create or upgrade) an rbp store.
@@ -57,6 +59,9 @@ def open(
     clock : callable, optional
         Returns the current aware time; tests and replays inject one. Defaults to
         ``pendulum.now``.
+    settings : Settings, optional
+        Tie half-life, contact cadences and other definitions
+        (:class:`rbp.settings.Settings`; the defaults follow DESIGN.md).
     echo : bool
         Log every SQL statement (SQLAlchemy's ``echo``).
 
@@ -87,7 +92,7 @@ def open(
         raise StoreError(
             f"could not open or migrate the database: {exc.__class__.__name__}: {exc}"
         ) from exc
-    return Store(engine, tz=zone.name, actor=actor, clock=clock)
+    return Store(engine, tz=zone.name, actor=actor, clock=clock, settings=settings)
 
 
 def _engine(url: str | os.PathLike[str] | None, *, echo: bool) -> Engine:
@@ -135,6 +140,7 @@ def _sqlite_setup(engine: Engine, *, file: bool) -> None:
             cur.execute("SELECT pow(2.0, 1.0)")
         except Exception:  # SQLite built without math functions
             dbapi_conn.create_function("pow", 2, _pow, deterministic=True)
+            dbapi_conn.create_function("power", 2, _pow, deterministic=True)
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -162,6 +168,8 @@ class Store:
         Coverage, gaps, key-person risk, network measures and diagrams.
     tz : str
         The agency's time zone.
+    settings : rbp.settings.Settings
+        Definitions the metrics use (half-life, cadences, ...).
     actor : str or None
         Who writes, for the audit trail.
     """
@@ -173,6 +181,7 @@ class Store:
         tz: str = "UTC",
         actor: str | None = None,
         clock: Clock | None = None,
+        settings: Settings | None = None,
     ) -> None:
         from rbp.directory import Directory
         from rbp.graph import Graph
@@ -183,6 +192,7 @@ class Store:
         self.tz = tz
         self.actor = actor
         self._clock = clock
+        self.settings = settings if settings is not None else Settings()
         self._write_lock = threading.RLock()
         self.directory = Directory(self)
         self.interactions = Interactions(self)

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from rbp.interactions._model import (
+    FollowUp,
+    FollowUpReason,
+    Interaction,
+    InteractionKind,
+    TieStatus,
+)
 from rbp.interactions._service import Interactions
+from rbp.interactions._ties import StrengthPart, Tie, TieExplanation, TieSet, status_of
 
-__all__ = ["Interactions"]
+__all__ = [
+    "FollowUp",
+    "FollowUpReason",
+    "Interaction",
+    "InteractionKind",
+    "Interactions",
+    "StrengthPart",
+    "Tie",
+    "TieExplanation",
+    "TieSet",
+    "TieStatus",
+    "status_of",
+]

@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_interactions_at", "interactions", ["at"])
     op.create_index("ix_interactions_plan", "interactions", ["plan"])
+    op.create_index("ix_interactions_follow_up_by", "interactions", ["follow_up_by"])
     op.create_table(
         "interaction_participants",
         sa.Column(

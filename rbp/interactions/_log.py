@@ -1,0 +1,179 @@
+"""Writing the contact log: validation, id assignment and bulk insertion.
+
+Rows go to the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
+batches inside one transaction, so a call of millions of items streams in bounded
+memory and is still all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp._time import to_micros
+from rbp.errors import RbpError, UnknownKeyError, ValidationError
+from rbp.interactions._model import Interaction
+
+__all__ = ["LogWriter"]
+
+BATCH = 20_000
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "interactions": (
+        "id",
+        "at",
+        "kind",
+        "attendees",
+        "duration_s",
+        "follow_up_by",
+        "plan",
+        "concern",
+        "notes",
+    ),
+    "interaction_participants": ("interaction_id", "stakeholder", "at"),
+    "interaction_areas": ("interaction_id", "area", "at"),
+    "interaction_topics": ("interaction_id", "topic"),
+    "tie_events": ("officer", "stakeholder", "at", "interaction_id"),
+}
+
+
+def insert_rows(conn: Connection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert tuples into ``table`` (columns as in ``_COLUMNS``) the fastest way the driver has."""
+    if not rows:
+        return
+    cols = _COLUMNS[table]
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(row)
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+    conn.exec_driver_sql(sql, list(rows))
+
+
+class LogWriter:
+    """Checks and writes interactions inside one write transaction.
+
+    Parameters
+    ----------
+    conn : Connection
+        The caller's write transaction.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        s = t.stakeholders.c
+        self.officer_of: dict[str, bool] = {
+            k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
+        }
+        self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE")
+        top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
+        self.next_id = int(top or 0) + 1
+        self.errors: list[RbpError] = []
+        self.written = 0
+
+    def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
+        """The item as a valid Interaction, or None after recording why it is not."""
+        try:
+            if not isinstance(item, Interaction):
+                if not isinstance(item, Mapping):
+                    raise ValidationError(
+                        f"expected an Interaction or a mapping, got {type(item).__name__}"
+                    )
+                try:
+                    item = Interaction(**item)
+                except TypeError as exc:
+                    raise ValidationError(f"bad fields: {exc}") from None
+            for key in item.participants:
+                if key not in self.officer_of:
+                    raise UnknownKeyError(
+                        f"participant {key!r} is not a stakeholder; add it to the directory",
+                        key=key,
+                        field="participants",
+                    )
+            for area in item.areas:
+                if area not in self.areas:
+                    raise UnknownKeyError(
+                        f"area {area!r} is not an area; add it to the directory",
+                        key=area,
+                        field="areas",
+                    )
+        except RbpError as exc:
+            self.errors.append(exc.with_row(row))
+            return None
+        return item
+
+    def write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
+        """Check and insert every item in batches; returns the new ids (empty on errors).
+
+        After the first bad item nothing more is inserted, but every item is still
+        checked so the error lists them all; the caller rolls back.
+        """
+        batch: list[Interaction] = []
+        first = self.next_id
+        for row, raw in enumerate(items):
+            item = self.check(row, raw)
+            if item is None or self.errors:
+                batch.clear()
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                self._flush(batch)
+                batch = []
+        if batch and not self.errors:
+            self._flush(batch)
+        return range(0) if self.errors else range(first, self.next_id)
+
+    def _flush(self, batch: list[Interaction]) -> None:
+        officer_of = self.officer_of
+        main: list[tuple[Any, ...]] = []
+        people: list[tuple[Any, ...]] = []
+        places: list[tuple[Any, ...]] = []
+        topics: list[tuple[Any, ...]] = []
+        ties: list[tuple[Any, ...]] = []
+        ids = list(range(self.next_id, self.next_id + len(batch)))
+        self.next_id += len(batch)
+        for i, item in zip(ids, batch, strict=True):
+            at = to_micros(item.at)
+            duration = item.duration
+            main.append(
+                (
+                    i,
+                    at,
+                    item.kind.value,
+                    item.attendees,
+                    None if duration is None else int(duration.total_seconds()),
+                    None if item.follow_up_by is None else to_micros(item.follow_up_by),
+                    item.plan,
+                    item.concern,
+                    item.notes,
+                )
+            )
+            officers: list[str] = []
+            others: list[str] = []
+            for key in item.participants:
+                people.append((i, key, at))
+                (officers if officer_of[key] else others).append(key)
+            for area in item.areas:
+                places.append((i, area, at))
+            for topic in item.topics:
+                topics.append((i, topic))
+            for o in officers:
+                for s in others:
+                    ties.append((o, s, at, i))
+        conn = self.conn
+        insert_rows(conn, "interactions", main)
+        insert_rows(conn, "interaction_participants", people)
+        insert_rows(conn, "interaction_areas", places)
+        insert_rows(conn, "interaction_topics", topics)
+        insert_rows(conn, "tie_events", ties)
+        self.written += len(batch)

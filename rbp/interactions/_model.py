@@ -1,0 +1,205 @@
+"""Interaction domain: what happened between stakeholders, and the ties it makes.
+
+Examples
+--------
+>>> import pendulum
+>>> from rbp.interactions import Interaction, InteractionKind
+>>> i = Interaction(at=pendulum.datetime(2026, 3, 2, 18, tz="America/Chicago"),
+...                 kind=InteractionKind.MEETING, participants=("P1234", "m-17"),
+...                 areas=("b-0111",), notes="talked about the youth league")
+>>> i.kind.value, i.participants
+('meeting', ('P1234', 'm-17'))
+>>> "youth" in repr(i)    # notes are personal data
+False
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+import pendulum
+
+from rbp._time import aware, optional_aware
+from rbp.errors import ValidationError
+from rbp.model import check_key, enum_value
+
+__all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
+
+
+class InteractionKind(enum.Enum):
+    """What sort of contact an interaction was."""
+
+    MEETING = "meeting"
+    CALL = "call"
+    COMMUNITY_EVENT = "community_event"
+    JOINT_OUTREACH = "joint_outreach"
+    REFERRAL = "referral"
+    RIDE_ALONG = "ride_along"
+    FOLLOW_UP = "follow_up"
+    SERVICE_CALL = "service_call"
+    CASE_CONFERENCE = "case_conference"
+    EMAIL = "email"
+    OTHER = "other"
+
+
+class TieStatus(enum.Enum):
+    """How warm a tie is, by the age ``a`` of its last contact and the cadence ``c``.
+
+    active ``a <= c``; cooling ``c < a <= 2c``; dormant ``2c < a <= 4c``; lapsed ``a > 4c``.
+    """
+
+    ACTIVE = "active"
+    COOLING = "cooling"
+    DORMANT = "dormant"
+    LAPSED = "lapsed"
+
+
+class FollowUpReason(enum.Enum):
+    """Why a tie is on an officer's follow-up list."""
+
+    COOLING = "cooling"
+    DORMANT = "dormant"
+    OVERDUE = "overdue"  # an interaction's follow_up_by passed with no later contact
+
+
+def _at(value: Any) -> pendulum.DateTime:
+    return aware(value, field="at")
+
+
+def _follow_up_by(value: Any) -> pendulum.DateTime | None:
+    return optional_aware(value, field="follow_up_by")
+
+
+def _kind(value: Any) -> InteractionKind:
+    return enum_value(InteractionKind, "kind")(value)
+
+
+def _participants(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    keys = tuple(check_key(v, "participants") for v in value)
+    if not keys:
+        raise ValidationError("an interaction needs at least one participant", field="participants")
+    if len(set(keys)) != len(keys):
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValidationError(
+            f"participant {twice[0]!r} is listed twice; list each stakeholder once",
+            key=twice[0],
+            field="participants",
+        )
+    return tuple(sorted(keys))
+
+
+def _areas(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    return tuple(sorted({check_key(v, "areas") for v in value}))
+
+
+def _topics(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    return tuple(sorted({check_key(v, "topics") for v in value}))
+
+
+def _attendees(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            f"attendees must be a whole number >= 0, got {value!r}", field="attendees"
+        )
+    return value
+
+
+def _duration(value: Any) -> dt.timedelta | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.timedelta) or value.total_seconds() < 0:
+        raise ValidationError("duration must be a duration >= 0", field="duration")
+    return pendulum.duration(seconds=int(value.total_seconds()))
+
+
+def _plan(value: Any) -> str | None:
+    return None if value is None else check_key(value, "plan")
+
+
+def _concern(value: Any) -> str | None:
+    return None if value is None else check_key(value, "concern")
+
+
+def _notes(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("notes must be text", field="notes")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Interaction:
+    """Something that happened between stakeholders.
+
+    Parameters
+    ----------
+    at : DateTime
+        When it happened (aware).
+    kind : InteractionKind
+    participants : tuple of str
+        One or more stakeholder keys, each once (kept sorted; order has no meaning).
+    areas, topics : tuple of str
+    attendees : int
+        Unnamed people present besides the participants.
+    duration : duration, optional
+    follow_up_by : DateTime, optional
+        The officer promised to be back in touch by then.
+    plan, concern : str, optional
+        The action plan or concern this contact was part of.
+    notes : str, optional
+        Free text; personal data, never shown in reprs or diagrams.
+    id : int, optional
+        Given by the store when the interaction is logged.
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    kind: InteractionKind = attrs.field(converter=_kind)
+    participants: tuple[str, ...] = attrs.field(converter=_participants)
+    areas: tuple[str, ...] = attrs.field(default=(), converter=_areas)
+    topics: tuple[str, ...] = attrs.field(default=(), converter=_topics)
+    attendees: int = attrs.field(default=0, converter=_attendees)
+    duration: dt.timedelta | None = attrs.field(default=None, converter=_duration)
+    follow_up_by: pendulum.DateTime | None = attrs.field(default=None, converter=_follow_up_by)
+    plan: str | None = attrs.field(default=None, converter=_plan)
+    concern: str | None = attrs.field(default=None, converter=_concern)
+    notes: str | None = attrs.field(default=None, repr=False, converter=_notes)
+    id: int | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.follow_up_by is not None and self.follow_up_by < self.at:
+            raise ValidationError(
+                "follow_up_by is before the interaction itself", field="follow_up_by"
+            )
+
+    @property
+    def size(self) -> int:
+        """Named participants plus unnamed attendees."""
+        return len(self.participants) + self.attendees
+
+
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """An item on an officer's follow-up list.
+
+    ``due`` is when the contact was owed: the promised ``follow_up_by`` for an
+    overdue interaction, or the date the tie left the active status. ``suggested``
+    is the date to get in touch by: the as-of date itself for overdue promises,
+    and for a cold tie the date it would fall to the next status (cooling ties turn
+    dormant at ``last + 2c``, dormant ties lapse at ``last + 4c``).
+    """
+
+    officer: str
+    stakeholder: str
+    reason: FollowUpReason
+    last: pendulum.DateTime
+    due: pendulum.DateTime
+    suggested: pendulum.DateTime
+    interaction: int | None = None

@@ -1,0 +1,282 @@
+"""Officer ties, computed from the log in one SQL aggregate.
+
+An *officer tie* joins an officer and a non-officer who took part in the same
+interaction. As of T its *strength* is the sum over shared interactions at or
+before T of ``0.5 ** ((T - t) / half_life)``; its *status* comes from the age of
+the last shared interaction and the stakeholder's cadence (see
+:class:`~rbp.interactions.TieStatus`). Only stakeholders part of the picture at T
+(their ``since``/``until``) have ties at T.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import attrs
+import pendulum
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp._frames import frame, html_table
+from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
+from rbp.interactions._model import TieStatus
+from rbp.model import Priority
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+__all__ = ["StrengthPart", "Tie", "TieExplanation", "TieSet", "status_of"]
+
+_STATUSES = (TieStatus.ACTIVE, TieStatus.COOLING, TieStatus.DORMANT, TieStatus.LAPSED)
+
+
+def status_of(age_micros: int, cadence_days: int) -> TieStatus:
+    """The status of a tie whose last contact is ``age_micros`` old.
+
+    Examples
+    --------
+    >>> from rbp._time import MICROS_PER_DAY
+    >>> status_of(30 * MICROS_PER_DAY, 30), status_of(31 * MICROS_PER_DAY, 30)
+    (<TieStatus.ACTIVE: 'active'>, <TieStatus.COOLING: 'cooling'>)
+    """
+    c = cadence_days * MICROS_PER_DAY
+    if age_micros <= c:
+        return TieStatus.ACTIVE
+    if age_micros <= 2 * c:
+        return TieStatus.COOLING
+    if age_micros <= 4 * c:
+        return TieStatus.DORMANT
+    return TieStatus.LAPSED
+
+
+@attrs.frozen(kw_only=True)
+class Tie:
+    """An officer tie as of a time: who, how often, how recently, how strong."""
+
+    officer: str
+    stakeholder: str
+    count: int
+    first: pendulum.DateTime
+    last: pendulum.DateTime
+    strength: float
+    status: TieStatus
+    cadence_days: int
+
+
+@attrs.frozen(kw_only=True)
+class StrengthPart:
+    """One shared interaction's share of a tie's strength."""
+
+    interaction: int
+    at: pendulum.DateTime
+    age_days: float
+    weight: float
+
+
+@attrs.frozen(kw_only=True)
+class TieExplanation:
+    """Why a tie has its strength: each shared interaction and its decayed weight."""
+
+    officer: str
+    stakeholder: str
+    as_of: pendulum.DateTime
+    half_life_days: float
+    parts: tuple[StrengthPart, ...]
+
+    @property
+    def strength(self) -> float:
+        """The sum of the parts' weights."""
+        return float(sum(p.weight for p in self.parts))
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.officer} ~ {self.stakeholder} as of {self.as_of:%Y-%m-%d}: "
+            f"strength {self.strength:.3f} = sum of 0.5 ** (age / {self.half_life_days:g} days)"
+        ]
+        lines += [
+            f"  #{p.interaction} {p.at:%Y-%m-%d} age {p.age_days:7.1f} d -> {p.weight:.3f}"
+            for p in self.parts
+        ]
+        return "\n".join(lines)
+
+
+_COLUMNS = ("officer", "stakeholder", "count", "first", "last", "strength", "status")
+
+
+class TieSet(Sequence[Tie]):
+    """Officer ties as of a time, held column-wise; iterate for :class:`Tie` records.
+
+    Made by :meth:`rbp.interactions.Interactions.ties`. ``to_frame()`` gives a pandas
+    frame without building a record per tie.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        as_of: pendulum.DateTime,
+        tz: str,
+        cadence: dict[Priority, int],
+    ) -> None:
+        self.as_of = as_of
+        self._tz = tz
+        at = to_micros(as_of)
+        self.officers = [r[0] for r in rows]
+        self.stakeholders = [r[1] for r in rows]
+        self.counts = [int(r[2]) for r in rows]
+        self.first_us = [int(r[3]) for r in rows]
+        self.last_us = [int(r[4]) for r in rows]
+        self.strengths = [float(r[5]) for r in rows]
+        self.cadences = [cadence[Priority(r[6] or "regular")] for r in rows]
+        self.statuses = [
+            status_of(at - last, c) for last, c in zip(self.last_us, self.cadences, strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.officers)
+
+    @overload
+    def __getitem__(self, i: int) -> Tie: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Tie]: ...
+    def __getitem__(self, i: int | slice) -> Tie | Sequence[Tie]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return Tie(
+            officer=self.officers[i],
+            stakeholder=self.stakeholders[i],
+            count=self.counts[i],
+            first=from_micros(self.first_us[i], self._tz),
+            last=from_micros(self.last_us[i], self._tz),
+            strength=self.strengths[i],
+            status=self.statuses[i],
+            cadence_days=self.cadences[i],
+        )
+
+    def __iter__(self) -> Iterator[Tie]:
+        return (self[i] for i in range(len(self)))
+
+    def get(self, officer: str, stakeholder: str) -> Tie | None:
+        """The tie between ``officer`` and ``stakeholder``, or None."""
+        for i in range(len(self)):
+            if self.officers[i] == officer and self.stakeholders[i] == stakeholder:
+                return self[i]
+        return None
+
+    def top(self, n: int = 10) -> list[Tie]:
+        """The ``n`` strongest ties, strongest first (ties broken by key)."""
+        order = sorted(
+            range(len(self)),
+            key=lambda i: (-self.strengths[i], self.officers[i], self.stakeholders[i]),
+        )
+        return [self[i] for i in order[:n]]
+
+    def _dict_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        idx = range(len(self)) if limit is None else range(min(limit, len(self)))
+        return [attrs.asdict(self[i], recurse=False) for i in idx]
+
+    def to_frame(self) -> pd.DataFrame:
+        """All ties as a frame: officer, stakeholder, count, first, last, strength, status."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "officer": self.officers,
+                "stakeholder": self.stakeholders,
+                "count": self.counts,
+                "first": pd.to_datetime(self.first_us, unit="us", utc=True),
+                "last": pd.to_datetime(self.last_us, unit="us", utc=True),
+                "strength": self.strengths,
+                "status": [s.value for s in self.statuses],
+                "cadence_days": self.cadences,
+            }
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [attrs.asdict(tie, recurse=False) for tie in self.top(50)]
+        return html_table(
+            rows, _COLUMNS, title=f"{len(self)} ties as of {self.as_of:%Y-%m-%d}", limit=50
+        )
+
+    def __repr__(self) -> str:
+        return f"<TieSet {len(self)} ties as of {self.as_of.isoformat()}>"
+
+
+def frame_of(ties: Sequence[Tie]) -> pd.DataFrame:
+    """A frame of any list of ties."""
+    return frame([attrs.asdict(x, recurse=False) for x in ties], _COLUMNS)
+
+
+def absent(at: int) -> sa.Select[tuple[str]]:
+    """Keys of stakeholders not part of the picture at ``at`` (since after, until before)."""
+    s = t.stakeholders.c
+    return sa.select(s.key).where(sa.or_(s.since > at, s.until < at))
+
+
+def tie_rows(
+    conn: Connection,
+    *,
+    at: int,
+    half_life: dt.timedelta,
+    officer: str | None = None,
+    stakeholder: str | None = None,
+    since: int | None = None,
+) -> list[tuple[Any, ...]]:
+    """(officer, stakeholder, count, first, last, strength, priority) rows as of ``at``.
+
+    With ``since``, only pairs with a contact after ``since`` are returned (their
+    figures still count every contact up to ``at``).
+    """
+    e = t.tie_events.c
+    hl = float(duration_micros(half_life))
+    gone = absent(at)
+    q = (
+        sa.select(
+            e.officer,
+            e.stakeholder,
+            sa.func.count().label("n"),
+            sa.func.min(e.at).label("first"),
+            sa.func.max(e.at).label("last"),
+            sa.func.sum(sa.func.power(0.5, (sa.literal(at) - e.at) / sa.literal(hl))).label("s"),
+        )
+        .where(e.at <= at, e.officer.not_in(gone), e.stakeholder.not_in(gone))
+        .group_by(e.officer, e.stakeholder)
+    )
+    if officer is not None:
+        q = q.where(e.officer == officer)
+    if stakeholder is not None:
+        q = q.where(e.stakeholder == stakeholder)
+    if since is not None:
+        q = q.having(sa.func.max(e.at) > since)
+    sub = q.subquery()
+    s = t.stakeholders.c
+    final = (
+        sa.select(
+            sub.c.officer, sub.c.stakeholder, sub.c.n, sub.c.first, sub.c.last, sub.c.s, s.priority
+        )
+        .join_from(sub, t.stakeholders, s.key == sub.c.stakeholder)
+        .order_by(sub.c.officer, sub.c.stakeholder)
+    )
+    return [tuple(r) for r in conn.execute(final)]
+
+
+def explain_rows(
+    conn: Connection, *, officer: str, stakeholder: str, at: int
+) -> list[tuple[int, int]]:
+    """(interaction id, at) of every contact of the pair at or before ``at``."""
+    e = t.tie_events.c
+    q = (
+        sa.select(e.interaction_id, e.at)
+        .where(e.officer == officer, e.stakeholder == stakeholder, e.at <= at)
+        .order_by(e.at, e.interaction_id)
+    )
+    return [(int(i), int(a)) for i, a in conn.execute(q)]
+
+
+def days(micros: int) -> float:
+    """Microseconds as fractional days."""
+    return micros / MICROS_PER_DAY

@@ -1,0 +1,95 @@
+"""The store's tunable definitions: tie half-life, contact cadences, group limits.
+
+Examples
+--------
+>>> import pendulum
+>>> from rbp.settings import Settings
+>>> from rbp import Priority
+>>> s = Settings(half_life=pendulum.duration(days=60), cadence={Priority.KEY: 14})
+>>> s.cadence_days(Priority.KEY), s.cadence_days(Priority.LOW)
+(14, 180)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from rbp.errors import ValidationError
+from rbp.model import Priority, Sector, enum_value
+
+__all__ = ["DEFAULT_EXPECTED_SECTORS", "Settings"]
+
+DEFAULT_EXPECTED_SECTORS: tuple[Sector, ...] = (
+    Sector.RESIDENT,
+    Sector.FAITH,
+    Sector.BUSINESS,
+    Sector.YOUTH,
+    Sector.EDUCATION,
+    Sector.SOCIAL_SERVICES,
+)
+
+
+def _half_life(value: Any) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta) or value.total_seconds() <= 0:
+        raise ValidationError("half_life must be a positive duration", field="half_life")
+    return value
+
+
+def _cadence(value: Mapping[Any, int]) -> dict[Priority, int]:
+    out = {p: p.cadence_days for p in Priority}
+    for key, days in value.items():
+        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+            raise ValidationError(
+                f"cadence for {key!r} must be a positive number of days", field="cadence"
+            )
+        out[enum_value(Priority, "cadence")(key)] = days
+    return out
+
+
+def _positive(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(f"expected a whole number >= 1, got {value!r}", field="settings")
+    return value
+
+
+def _sectors(values: Any) -> tuple[Sector, ...]:
+    return tuple(enum_value(Sector, "expected_sectors")(v) for v in values)
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Definitions every metric uses; pass to ``rbp.open(settings=...)``.
+
+    Attributes
+    ----------
+    half_life : duration
+        Tie strength halves every ``half_life`` (default 90 days).
+    cadence : dict of Priority to int
+        Days between contacts a relationship needs: key 30, regular 90, low 180.
+    max_group : int
+        Interactions with more participants than this make no community-to-community
+        edges in the graph (a festival does not mean everyone knows everyone).
+    min_responses : int
+        Survey scores with fewer responses than this are suppressed (None).
+    expected_sectors : tuple of Sector
+        Sectors a gap report expects in every area that does not name its own.
+    """
+
+    half_life: dt.timedelta = attrs.field(
+        factory=lambda: pendulum.duration(days=90), converter=_half_life
+    )
+    cadence: dict[Priority, int] = attrs.field(factory=dict, converter=_cadence)
+    max_group: int = attrs.field(default=25, converter=_positive)
+    min_responses: int = attrs.field(default=5, converter=_positive)
+    expected_sectors: tuple[Sector, ...] = attrs.field(
+        default=DEFAULT_EXPECTED_SECTORS, converter=_sectors
+    )
+
+    def cadence_days(self, priority: Priority) -> int:
+        """Days between contacts for ``priority``."""
+        return self.cadence[priority]
