@@ -1,7 +1,46 @@
-"""Graph and metrics (``crm.graph``): coverage, gaps, key-person risk, network measures."""
+"""Graph and metrics (``crm.graph``): coverage, gaps, key-person risk, network measures.
+
+All metrics answer *as of* a time T: nothing after T counts. Reports are frozen
+records of keys and numbers with ``to_frame()`` and ``_repr_html_``.
+"""
 
 from __future__ import annotations
 
-from rbp.graph._service import Graph
+from rbp.graph._network import (
+    Broker,
+    Community,
+    ReachReport,
+    betweenness,
+    communities,
+    cut_off_counts,
+    reach,
+)
+from rbp.graph._reports import (
+    Cell,
+    ColdTie,
+    CoverageReport,
+    DepartureImpact,
+    GapReport,
+    KeyPersonReport,
+    Successor,
+)
+from rbp.graph._service import Graph, PartnerTie
 
-__all__ = ["Graph"]
+__all__ = [
+    "Broker",
+    "Cell",
+    "ColdTie",
+    "Community",
+    "CoverageReport",
+    "DepartureImpact",
+    "GapReport",
+    "Graph",
+    "KeyPersonReport",
+    "PartnerTie",
+    "ReachReport",
+    "Successor",
+    "betweenness",
+    "communities",
+    "cut_off_counts",
+    "reach",
+]

@@ -1,17 +1,418 @@
-"""The graph namespace."""
+"""The graph namespace (``crm.graph``): coverage, gaps, key-person risk, network measures."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import networkx as nx
+import pendulum
+
+from rbp._frames import RecordList
+from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
+from rbp.errors import UnknownKeyError, ValidationError
+from rbp.graph import _metrics as metrics
+from rbp.graph._build import build_graph, community_rows
+from rbp.graph._network import (
+    Broker,
+    Community,
+    ReachReport,
+    betweenness,
+    communities,
+    constraint,
+    cut_off_counts,
+    reach,
+)
+from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
+from rbp.graph._snapshot import Snapshot, load_snapshot
+from rbp.interactions._model import FollowUpReason
+from rbp.model import Priority, Sector, StakeholderKind, enum_value
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from rbp.store import Store
 
-__all__ = ["Graph"]
+__all__ = ["Broker", "Community", "Graph", "PartnerTie", "ReachReport"]
+
+
+@attrs.frozen(kw_only=True)
+class PartnerTie:
+    """Two partner agencies that worked together (shared interactions)."""
+
+    a: str
+    b: str
+    count: int
+    first: pendulum.DateTime
+    last: pendulum.DateTime
+    strength: float
 
 
 class Graph:
-    """Coverage, gaps, key-person risk, network measures and diagrams of one store."""
+    """Coverage, gaps, key-person risk, network measures and diagrams of one store.
+
+    Every method answers *as of* a time T (default now): nothing after T counts,
+    and stakeholders not part of the picture at T (``since``/``until``) are left out.
+
+    Examples
+    --------
+    >>> import pendulum, rbp
+    >>> from rbp.interactions import Interaction
+    >>> crm = rbp.open()
+    >>> crm.directory.add_many([rbp.Area("b-1"), rbp.Officer("P1", areas=("b-1",)),
+    ...     rbp.CommunityMember("m-1", area="b-1", priority="key"),
+    ...     rbp.CommunityMember("m-2", area="b-1")])
+    4
+    >>> T = pendulum.datetime(2026, 6, 30, tz="UTC")
+    >>> _ = crm.interactions.log(Interaction(at=T.subtract(days=10), kind="meeting",
+    ...                                      participants=("P1", "m-1"), areas=("b-1",)))
+    >>> cov = crm.graph.coverage(as_of=T)
+    >>> cov.ratio, cov.uncovered, cov.by_area["b-1"].total
+    (0.5, ('m-2',), 2)
+    >>> crm.graph.key_person_risk(as_of=T).sole_held
+    {'P1': ('m-1',)}
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    # ------------------------------------------------------------------ snapshots
+
+    def _snapshot(
+        self, as_of: Any, window: dt.timedelta | None = None, excluded: tuple[str, ...] = ()
+    ) -> Snapshot:
+        at = self._store.as_of(as_of)
+        if window is not None and (
+            not isinstance(window, dt.timedelta) or window.total_seconds() <= 0
+        ):
+            raise ValidationError("window must be a positive duration", field="window")
+        with self._store.read() as conn:
+            return load_snapshot(
+                conn,
+                as_of=at,
+                cadence=self._store.settings.cadence,
+                window=window,
+                excluded=excluded,
+            )
+
+    @staticmethod
+    def _window_days(window: dt.timedelta | None) -> float | None:
+        return None if window is None else duration_micros(window) / MICROS_PER_DAY
+
+    # ------------------------------------------------------------------ coverage
+
+    def coverage(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        area: str | None = None,
+        sector: Sector | str | None = None,
+        kind: StakeholderKind | str | None = None,
+    ) -> CoverageReport:
+        """Who has a working relationship with an officer, as of T.
+
+        A non-officer stakeholder is *covered* when at least one officer shares an
+        interaction with it in ``(T - window, T]``; the window defaults to the
+        stakeholder's cadence (key 30, regular 90, low 180 days). Coverage ratio is
+        covered / stakeholders in scope (None for an empty scope).
+
+        Parameters
+        ----------
+        as_of : DateTime, optional
+            T; default now.
+        window : duration, optional
+            One window for everybody instead of each stakeholder's cadence.
+        area : str, optional
+            Only stakeholders of this area or any area below it.
+        sector, kind : optional
+            Only stakeholders of this sector; only members or only agencies.
+        """
+        snap = self._snapshot(as_of, window)
+        chosen = metrics.select(snap, area=area, sector=_sector(sector), kind=_kind(kind))
+        return metrics.coverage(snap, chosen, window_days=self._window_days(window), area=area)
+
+    def key_person_risk(
+        self, as_of: pendulum.DateTime | None = None, *, area: str | None = None
+    ) -> KeyPersonReport:
+        """Covered stakeholders held by a single officer, and per officer the ones only
+        they hold (a tie is held when it is active: last contact within the cadence)."""
+        snap = self._snapshot(as_of)
+        return metrics.key_person(snap, metrics.select(snap, area=area))
+
+    def gaps(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        area: str | None = None,
+        quiet_window: dt.timedelta | None = None,
+    ) -> GapReport:
+        """Where relationships are missing or thinning, as of T (see :class:`GapReport`).
+
+        ``quiet_window`` (default: the regular cadence, 90 days) is how long an area
+        may go without any logged interaction before it is quiet. Expected sectors
+        come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
+        """
+        snap = self._snapshot(as_of, window)
+        chosen = metrics.select(snap, area=area)
+        cov = metrics.coverage(snap, chosen, window_days=self._window_days(window), area=area)
+        risk = metrics.key_person(snap, chosen)
+        settings = self._store.settings
+        quiet = (
+            duration_micros(quiet_window)
+            if quiet_window is not None
+            else settings.cadence_days(Priority.REGULAR) * MICROS_PER_DAY
+        )
+        in_scope = set(cov.by_area)
+        with self._store.read() as conn:
+            cold = metrics.cold_ties(conn, snap, settings.cadence, self._store.tz)
+            quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
+        keys = {m.key for m in chosen}
+        by_priority = {m.key: m.priority for m in chosen}
+        uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}
+        missing: dict[str, tuple[Sector, ...]] = {}
+        for a in cov.by_area:
+            expected = snap.tree[a].expected_sectors or settings.expected_sectors
+            absent = tuple(s for s in expected if cov.cell(a, s).total == 0)
+            if absent:
+                missing[a] = absent
+        overdue = tuple(
+            f
+            for f in self._store.interactions.follow_ups(snap.as_of)
+            if f.reason is FollowUpReason.OVERDUE and f.stakeholder in keys
+        )
+        return GapReport(
+            as_of=snap.as_of,
+            uncovered=uncovered,
+            cooling=tuple(c for c in cold if c.stakeholder in keys),
+            matrix_gaps=tuple(k for k, c in cov.matrix.items() if c.total > 0 and c.covered == 0),
+            missing_sectors=missing,
+            quiet_areas=quiet_areas,
+            single_threaded=risk.single_threaded,
+            overdue_follow_ups=overdue,
+        )
+
+    def simulate_departure(
+        self, officer: str, as_of: pendulum.DateTime | None = None, *, successors: int = 10
+    ) -> DepartureImpact:
+        """Coverage before and after ``officer`` leaves at T, and who should take over.
+
+        ``orphaned`` are stakeholders covered before and not after; ``areas_dropped``
+        are areas whose covered count falls, biggest fall first. Successors are
+        ranked by a documented score summed over the orphans: 3 points for each
+        orphan the candidate has ever met (as of T), 2 for each orphan related by a
+        declared relationship to someone the candidate holds an active tie with (the
+        orphan's organisation, say), and 1 for each orphan living in or served by an
+        area the candidate is assigned to (or an area above or below it). Ties are
+        broken by key. Each successor lists its reasons.
+        """
+        before_snap = self._snapshot(as_of)
+        if officer not in before_snap.officers:
+            raise UnknownKeyError(
+                f"{officer!r} is not an officer in the picture at {before_snap.as_of}",
+                key=officer,
+                field="officer",
+            )
+        after_snap = self._snapshot(before_snap.as_of, excluded=(officer,))
+        before = metrics.coverage(before_snap, before_snap.members, window_days=None, area=None)
+        after = metrics.coverage(after_snap, after_snap.members, window_days=None, area=None)
+        lost = {m.key for m in before_snap.members if m.covered} - {
+            m.key for m in after_snap.members if m.covered
+        }
+        orphans = [m for m in before_snap.members if m.key in lost]
+        drops = sorted(
+            (
+                (before.by_area[a].covered - after.by_area[a].covered, a)
+                for a in before.by_area
+                if after.by_area[a].covered < before.by_area[a].covered
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
+        with self._store.read() as conn:
+            ranked = metrics.successors(conn, after_snap, officer, orphans, limit=successors)
+        return DepartureImpact(
+            officer=officer,
+            before=before,
+            after=after,
+            orphaned=tuple(m.key for m in sorted(orphans, key=lambda m: m.key)),
+            areas_dropped=tuple(a for _, a in drops),
+            successors=ranked,
+        )
+
+    # ------------------------------------------------------------------ network
+
+    def build(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        personal: bool = False,
+    ) -> nx.Graph:
+        """The relationship graph as of T, for networkx.
+
+        Stakeholder keys are node ids; see :mod:`rbp.graph._build` for the node and
+        edge attributes. With ``window``, only pairs with a shared interaction in
+        ``(T - window, T]`` get interaction edges. Names are included only with
+        ``personal=True``.
+        """
+        at = self._store.as_of(as_of)
+        with self._store.read() as conn:
+            return build_graph(
+                conn,
+                as_of=at,
+                settings=self._store.settings,
+                tz=self._store.tz,
+                window=window,
+                personal=personal,
+            )
+
+    def reach(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        k: int = 2,
+        window: dt.timedelta | None = None,
+    ) -> ReachReport:
+        """Share of community members within ``k`` hops of an officer (edges with a
+        shared interaction in the window, default 365 days, plus declared relationships)."""
+        g = self.build(as_of, window=window or pendulum.duration(days=365))
+        return reach(g, k=k)
+
+    def brokers(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        top: int = 20,
+        samples: int | None = 256,
+        window: dt.timedelta | None = None,
+    ) -> RecordList:
+        """Community members and agencies that connect others to the department.
+
+        Ranked by ``cut_off``: how many stakeholders lose every path to an officer
+        without this one (exact, linear time). ``betweenness`` is estimated from
+        ``samples`` source nodes (see :func:`rbp.graph._network.betweenness`; pass
+        ``samples=None`` for the exact value on small graphs); Burt's ``constraint``
+        (networkx) is computed for the ranked brokers only.
+        """
+        g = self.build(as_of, window=window or pendulum.duration(days=365))
+        cut = cut_off_counts(g)
+        between = betweenness(g, samples=samples)
+        candidates = [n for n, kind in g.nodes(data="kind") if kind in ("member", "agency")]
+        ranked = sorted(candidates, key=lambda n: (-cut.get(n, 0), -between.get(n, 0.0), n))
+        chosen = ranked[:top]
+        burt = constraint(g, chosen)
+        items = [
+            Broker(
+                key=n,
+                kind=g.nodes[n]["kind"],
+                cut_off=cut.get(n, 0),
+                betweenness=between.get(n, 0.0),
+                constraint=burt.get(n),
+            )
+            for n in chosen
+        ]
+        return RecordList(
+            items, columns=("key", "kind", "cut_off", "betweenness", "constraint"), title="Brokers"
+        )
+
+    def communities(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        seed: int = 0,
+    ) -> tuple[Community, ...]:
+        """Clusters of densely tied stakeholders (Louvain), largest first."""
+        g = self.build(as_of, window=window or pendulum.duration(days=365))
+        return communities(g, seed=seed)
+
+    def partner_ties(self, as_of: pendulum.DateTime | None = None) -> RecordList:
+        """Pairs of partner agencies that took part in the same interactions."""
+        at = self._store.as_of(as_of)
+        tz = self._store.tz
+        with self._store.read() as conn:
+            rows = community_rows(
+                conn,
+                at=to_micros(at),
+                half_life=self._store.settings.half_life,
+                max_group=None,
+                kinds=("agency",),
+            )
+        items = sorted(
+            (
+                PartnerTie(
+                    a=a,
+                    b=b,
+                    count=int(n),
+                    first=from_micros(f, tz),
+                    last=from_micros(last, tz),
+                    strength=float(s),
+                )
+                for a, b, n, f, last, s in rows
+            ),
+            key=lambda p: (-p.strength, p.a, p.b),
+        )
+        return RecordList(
+            items, columns=("a", "b", "count", "first", "last", "strength"), title="Partner ties"
+        )
+
+    # ------------------------------------------------------------------ trends
+
+    def trend(
+        self,
+        metric: str,
+        start: pendulum.DateTime,
+        end: pendulum.DateTime,
+        *,
+        every: str = "month",
+        area: str | None = None,
+    ) -> pd.DataFrame:
+        """A series of as-of answers, one per period end from ``start`` to ``end``.
+
+        ``metric`` is one of ``"coverage"`` (ratio, covered, total),
+        ``"single_threaded"`` (count and share of covered), ``"uncovered_key"``
+        (uncovered key-priority stakeholders). ``every`` is "week", "month" or
+        "quarter", stepped in the agency's time zone.
+        """
+        import pandas as pd
+
+        steps = {"week": {"weeks": 1}, "month": {"months": 1}, "quarter": {"months": 3}}
+        if every not in steps:
+            raise ValidationError(f"every must be one of {sorted(steps)}", field="every")
+        if metric not in ("coverage", "single_threaded", "uncovered_key"):
+            raise ValidationError(
+                "metric must be 'coverage', 'single_threaded' or 'uncovered_key'",
+                field="metric",
+            )
+        at = self._store.as_of(start)
+        stop = self._store.as_of(end)
+        rows: list[dict[str, Any]] = []
+        while at <= stop:
+            snap = self._snapshot(at)
+            chosen = metrics.select(snap, area=area)
+            if metric == "coverage":
+                cov = metrics.coverage(snap, chosen, window_days=None, area=area)
+                rows.append(
+                    {"as_of": at, "value": cov.ratio, "covered": cov.covered, "total": cov.total}
+                )
+            elif metric == "single_threaded":
+                risk = metrics.key_person(snap, chosen)
+                rows.append({"as_of": at, "value": len(risk.single_threaded), "share": risk.ratio})
+            else:
+                n = sum(1 for m in chosen if m.priority is Priority.KEY and not m.covered)
+                rows.append({"as_of": at, "value": n})
+            at = at.add(**steps[every])
+        out = pd.DataFrame(rows)
+        if len(out):
+            out["as_of"] = pd.to_datetime([r["as_of"].in_timezone("UTC") for r in rows], utc=True)
+        return out
+
+
+def _sector(value: Sector | str | None) -> Sector | None:
+    return None if value is None else enum_value(Sector, "sector")(value)
+
+
+def _kind(value: StakeholderKind | str | None) -> StakeholderKind | None:
+    return None if value is None else enum_value(StakeholderKind, "kind")(value)

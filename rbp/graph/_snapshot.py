@@ -1,0 +1,168 @@
+"""What the metrics read: one SQL pass per question, compact rows back.
+
+A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture
+with its last officer contact and how many officers hold an active tie with it,
+plus the area tree. Coverage, gaps and key-person risk are all computed from it,
+so the three agree with each other by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import attrs
+import pendulum
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
+from rbp.areas import AreaTree
+from rbp.interactions._ties import absent
+from rbp.model import Priority, Sector, StakeholderKind
+
+__all__ = ["Member", "Snapshot", "load_snapshot", "pair_lasts"]
+
+PRIORITY_RANK = {Priority.KEY: 0, Priority.REGULAR: 1, Priority.LOW: 2}
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """A non-officer stakeholder as the metrics see it (no personal data)."""
+
+    key: str
+    kind: StakeholderKind
+    sector: Sector
+    priority: Priority
+    areas: tuple[str, ...]
+    last: int | None  # last officer contact at or before T, epoch micros
+    window: int  # coverage window in micros
+    covered: bool
+    active_officers: tuple[str, ...]  # officers holding an active tie
+
+
+@attrs.frozen(kw_only=True)
+class Snapshot:
+    """Everything coverage, gaps and key-person risk need, as of one time."""
+
+    as_of: pendulum.DateTime
+    at: int
+    members: tuple[Member, ...]
+    tree: AreaTree
+    officers: frozenset[str]
+    excluded: frozenset[str] = frozenset()
+
+    def closure(self, areas: Sequence[str]) -> set[str]:
+        """The areas and all their ancestors."""
+        out: set[str] = set()
+        for a in areas:
+            if a in self.tree:
+                out.add(a)
+                out.update(self.tree.ancestors(a))
+        return out
+
+
+def _cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
+    return sa.case(
+        {p.value: cadence[p] * MICROS_PER_DAY for p in Priority},
+        value=priority,
+        else_=cadence[Priority.REGULAR] * MICROS_PER_DAY,
+    )
+
+
+def pair_lasts(
+    conn: Connection, *, at: int, horizon: int, excluded: Collection[str] = ()
+) -> sa.Subquery:
+    """Subquery: (officer, stakeholder, last) of pairs with a contact in (at - horizon, at]."""
+    e = t.tie_events.c
+    gone = absent(at)
+    q = (
+        sa.select(e.officer, e.stakeholder, sa.func.max(e.at).label("last"))
+        .where(e.at <= at, e.at > at - horizon, e.officer.not_in(gone))
+        .group_by(e.officer, e.stakeholder)
+    )
+    if excluded:
+        q = q.where(e.officer.not_in(list(excluded)))
+    return q.subquery("pairs")
+
+
+def load_snapshot(
+    conn: Connection,
+    *,
+    as_of: pendulum.DateTime,
+    cadence: dict[Priority, int],
+    window: dt.timedelta | None = None,
+    excluded: Collection[str] = (),
+) -> Snapshot:
+    """Load the as-of-T view in three queries (stakeholders, their areas, officer ties)."""
+    at = to_micros(as_of)
+    fixed = None if window is None else duration_micros(window)
+    c_max = max(cadence.values()) * MICROS_PER_DAY
+    horizon = max(c_max, fixed or 0)
+    s = t.stakeholders.c
+    present = sa.and_(
+        sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
+    )
+    pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
+    c = _cadence_case(t.stakeholders.c.priority, cadence)
+    ties = conn.execute(
+        sa.select(pairs.c.stakeholder, pairs.c.officer, pairs.c.last, c)
+        .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
+        .where(present)
+        .order_by(pairs.c.stakeholder, pairs.c.officer)
+    ).all()
+    last: dict[str, int] = {}
+    active: dict[str, list[str]] = {}
+    for key, officer, when, cad in ties:
+        if when > last.get(key, -(2**62)):
+            last[key] = when
+        if when >= at - cad:
+            active.setdefault(key, []).append(officer)
+    rows = conn.execute(
+        sa.select(s.key, s.kind, s.sector, s.priority)
+        .where(s.kind != StakeholderKind.OFFICER.value, present)
+        .order_by(s.key)
+    ).all()
+    links: dict[str, list[str]] = {}
+    sa_c = t.stakeholder_areas.c
+    for key, area in conn.execute(
+        sa.select(sa_c.stakeholder, sa_c.area)
+        .join_from(t.stakeholder_areas, t.stakeholders, s.key == sa_c.stakeholder)
+        .where(s.kind != StakeholderKind.OFFICER.value, present)
+        .order_by(sa_c.stakeholder, sa_c.area)
+    ):
+        links.setdefault(key, []).append(area)
+    officers = frozenset(
+        conn.execute(
+            sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
+        ).scalars()
+    ) - frozenset(excluded)
+    tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
+    members = []
+    for key, kind, sector, priority in rows:
+        prio = Priority(priority or "regular")
+        win = fixed if fixed is not None else cadence[prio] * MICROS_PER_DAY
+        seen = last.get(key)
+        members.append(
+            Member(
+                key=key,
+                kind=StakeholderKind(kind),
+                sector=Sector(sector or "other"),
+                priority=prio,
+                areas=tuple(links.get(key, ())),
+                last=seen,
+                window=win,
+                covered=seen is not None and seen > at - win,
+                active_officers=tuple(active.get(key, ())),
+            )
+        )
+    return Snapshot(
+        as_of=as_of,
+        at=at,
+        members=tuple(members),
+        tree=tree,
+        officers=officers,
+        excluded=frozenset(excluded),
+    )
