@@ -47,8 +47,12 @@ __all__ = [
 ]
 
 _E = TypeVar("_E", bound=enum.Enum)
-_KEY_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
+_KEY_RE = re.compile(r"^[^\x00-\x1f\x7f\ud800-\udfff]+$")
+_UNSTORABLE_RE = re.compile(r"[\x00\ud800-\udfff]")  # NUL, lone surrogates
 MAX_KEY_LENGTH = 200
+MAX_POPULATION = 2**31 - 1
+# The longest text each field's column holds (rbp._schema must match).
+TEXT_LIMITS = {"name": 300, "email": 300, "phone": 100, "address": 500, "unit": 200, "rank": 200}
 
 
 class Sector(enum.Enum):
@@ -198,13 +202,32 @@ def _time(field: str) -> Callable[[Any], pendulum.DateTime | None]:
     return lambda v: optional_aware(v, field=field)
 
 
+def check_text(value: str, field: str) -> str:
+    """Return ``value`` if every database can store it in ``field``.
+
+    The message never repeats the value: text fields may hold personal data.
+    """
+    limit = TEXT_LIMITS[field]
+    if len(value) > limit:
+        raise ValidationError(
+            f"{field} is {len(value)} characters long; at most {limit} fit", field=field
+        )
+    if _UNSTORABLE_RE.search(value):
+        raise ValidationError(
+            f"{field} contains a NUL character or a lone surrogate, which cannot be stored; "
+            "remove it",
+            field=field,
+        )
+    return value
+
+
 def _optional_text(field: str) -> Callable[[Any], str | None]:
     def convert(value: Any) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
             raise ValidationError(f"{field} must be text, got {type(value).__name__}", field=field)
-        return value
+        return check_text(value, field)
 
     return convert
 
@@ -221,9 +244,10 @@ def _bool(field: str) -> Callable[[Any], bool]:
 def _population(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POPULATION:
         raise ValidationError(
-            f"population must be a whole number >= 0, got {value!r}", field="population"
+            f"population must be a whole number from 0 to {MAX_POPULATION}, got {value!r}",
+            field="population",
         )
     return value
 
@@ -297,7 +321,7 @@ def _c_keys_areas(value: Any) -> tuple[str, ...]:
 
 
 def _c_name_area(value: Any) -> str:
-    return str(value or "")
+    return check_text(str(value or ""), "name")
 
 
 def _c_opt_key_area(value: Any) -> str | None:
