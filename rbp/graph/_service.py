@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import graphviz
 import networkx as nx
 import pendulum
 
@@ -14,6 +15,7 @@ from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
 from rbp.errors import UnknownKeyError, ValidationError
 from rbp.graph import _metrics as metrics
 from rbp.graph._build import build_graph, community_rows
+from rbp.graph._diagram import network_diagram
 from rbp.graph._network import (
     Broker,
     Community,
@@ -356,6 +358,44 @@ class Graph:
         )
         return RecordList(
             items, columns=("a", "b", "count", "first", "last", "strength"), title="Partner ties"
+        )
+
+    def diagram(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        area: str | None = None,
+        window: dt.timedelta | None = None,
+        labels: dict[str, str] | None = None,
+        max_nodes: int = 150,
+    ) -> graphviz.Graph:
+        """A network map of an area (or the whole department) as of T.
+
+        Officers, members and agencies as styled nodes, ties styled by status and
+        strength, uncovered stakeholders dashed, and a legend. Labels are keys unless
+        ``labels`` maps keys to other text (e.g. pseudonyms). Past ``max_nodes`` the
+        map groups stakeholders by area and says so on the diagram. Render with
+        ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
+        """
+        at = self._store.as_of(as_of)
+        g = self.build(at, window=window or pendulum.duration(days=365))
+        cov = self.coverage(at, area=area)
+        title = f"{'Department' if area is None else 'Area ' + area} as of {at:%Y-%m-%d}"
+        if area is not None:
+            scope = set(cov.by_area)
+            keep = {
+                n
+                for n, data in g.nodes(data=True)
+                if data.get("kind") != "officer" and scope & set(data.get("areas") or ())
+            }
+            keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
+            g = g.subgraph(keep)
+        return network_diagram(
+            g,
+            title=title,
+            uncovered=frozenset(cov.uncovered),
+            labels=labels,
+            max_nodes=max_nodes,
         )
 
     # ------------------------------------------------------------------ trends
