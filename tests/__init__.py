@@ -1,0 +1,1 @@
+"""rbp's test suite (a package, so tests can import tests.strategies and tests.databases)."""

@@ -1,0 +1,307 @@
+"""The databases the tests run on, and the plain-SQL probe they check stores with.
+
+* :class:`PgCluster`: a REAL throwaway PostgreSQL cluster made with Debian's
+  ``initdb`` + ``pg_ctl`` in a temp folder (as the ``postgres`` user when the tests
+  run as root, since initdb refuses root), on a free port of 127.0.0.1, with its unix
+  socket inside the folder and durability switched off for speed.
+* :class:`PlainSQL`: plain SQL text on a connection of its own, the second path an
+  integration test checks what the store wrote with.
+* :data:`DB_KINDS`: the parameters ``sqlite-memory``, ``sqlite-file``, ``postgresql``.
+
+The fixtures that use these live in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+import rbp
+
+__all__ = [
+    "DB_KINDS",
+    "NOW",
+    "TZ",
+    "PgCluster",
+    "PlainSQL",
+    "find_pg_bindir",
+    "fixed_clock",
+    "probe_for",
+]
+
+TZ = "America/Chicago"
+NOW = pendulum.datetime(2026, 6, 30, 12, tz=TZ)
+"""What the clock of the ``crm`` fixture always says."""
+
+DB_KINDS = [
+    pytest.param("sqlite-memory", id="sqlite-memory"),
+    pytest.param("sqlite-file", id="sqlite-file"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+"""Parameters for tests that open their own stores (``fresh_store``)."""
+
+PG_VERSION_WANTED = "15"
+PG_START_OPTIONS = "-F -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+REQUIRE_ENV = "RBP_REQUIRE_POSTGRES"
+
+
+def fixed_clock() -> pendulum.DateTime:
+    """The clock of the ``crm`` fixture: always 2026-06-30 12:00 America/Chicago."""
+    return NOW
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def find_pg_bindir() -> Path | None:
+    """The ``bin`` folder of Debian's PostgreSQL: 15 if present, else the newest."""
+    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
+    found = [d for d in found if (d / "pg_ctl").exists()]
+    found.sort(key=lambda d: (d.parent.name != PG_VERSION_WANTED, -_major(d.parent.name)))
+    return found[0] if found else None
+
+
+def _major(name: str) -> int:
+    try:
+        return int(name.split(".")[0])
+    except ValueError:
+        return 0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PgCluster:
+    """A throwaway PostgreSQL cluster: started by the first :meth:`admin_url`, ended
+    by :meth:`stop`.
+
+    When the binaries exist and the server does not start, :meth:`admin_url` raises
+    (so the tests error); only when they are missing does it skip, loudly, or fail
+    when ``RBP_REQUIRE_POSTGRES=1``.
+    """
+
+    def __init__(self, bindir: Path | None) -> None:
+        self.bindir = bindir
+        self.root: Path | None = None
+        self.port: int | None = None
+        self._started = False
+        self._failure: str | None = None
+        self._names = itertools.count()
+        self._as_user: list[str] = []
+
+    # -- commands, run as the postgres user when we are root
+
+    def _run(self, *args: str | os.PathLike[str], timeout: float = 120) -> None:
+        cmd = [*self._as_user, *map(str, args)]
+        proc = subprocess.run(
+            cmd,
+            cwd=self.root,  # a folder the postgres user can enter
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"`{' '.join(cmd)}` failed with exit code {proc.returncode}:\n"
+                f"{proc.stdout}\n{proc.stderr}"
+            )
+
+    # -- lifetime
+
+    def admin_url(self) -> str:
+        """Superuser URL of the ``postgres`` database; starts the cluster on first use."""
+        if self.bindir is None:
+            message = (
+                "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: this "
+                "PostgreSQL test is SKIPPED. Install Debian's postgresql-15 (`make "
+                "postgres` as root) to run it."
+            )
+            if os.environ.get(REQUIRE_ENV) == "1":
+                pytest.fail(f"{message} ({REQUIRE_ENV}=1 makes this an error.)")
+            pytest.skip(message)
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
+        if not self._started:
+            try:
+                self._start()
+            except Exception as exc:
+                self._failure = f"the throwaway PostgreSQL server did not start: {exc}"
+                raise RuntimeError(self._failure) from exc
+        return self.url("postgres")
+
+    def url(self, database: str) -> str:
+        """SQLAlchemy URL (psycopg 3) of ``database`` on this cluster."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _start(self) -> None:
+        assert self.bindir is not None
+        self.root = Path(tempfile.mkdtemp(prefix="rbp-pg-"))
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self._as_user = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres"]
+            self._as_user.append("--")
+        data, sock, log = self.root / "data", self.root / "sock", self.root / "server.log"
+        self._run(
+            self.bindir / "initdb",
+            *("-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"),
+            "--no-sync",
+        )
+        self._run("mkdir", sock)
+        failures = []
+        for _attempt in range(3):  # another process may take the free port first
+            self.port = _free_port()
+            options = (
+                f"{PG_START_OPTIONS} -p {self.port} -k {sock} "
+                "-c listen_addresses=127.0.0.1 -c max_connections=50"
+            )
+            try:
+                self._run(
+                    self.bindir / "pg_ctl",
+                    *("-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"),
+                )
+            except RuntimeError as exc:
+                failures.append(f"{exc}\nserver log:\n{self._log()}")
+                continue
+            self._started = True
+            return
+        raise RuntimeError("\n".join(failures))
+
+    def _log(self) -> str:
+        assert self.root is not None
+        try:
+            return (self.root / "server.log").read_text(errors="replace")[-4000:]
+        except OSError as exc:
+            return f"(no server log: {exc})"
+
+    def stop(self) -> None:
+        """Stop the server at once (``-m immediate``) and delete its folder."""
+        if self.root is None:
+            return
+        if self._started and self.bindir is not None:
+            with contextlib.suppress(Exception):
+                self._run(
+                    self.bindir / "pg_ctl",
+                    *("-D", self.root / "data", "-m", "immediate", "-w", "stop"),
+                    timeout=60,
+                )
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root = None
+        self._started = False
+
+    # -- databases
+
+    def create_database(self) -> str:
+        """Create a new empty database from ``template0``; returns its name."""
+        name = f"rbp_test_{os.getpid()}_{next(self._names)}"
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, ending any session still on it."""
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def admin(self, statement: str) -> None:
+        """Run one statement outside a transaction on the ``postgres`` database."""
+        engine = sa.create_engine(self.admin_url(), poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(statement)
+        finally:
+            engine.dispose()
+
+    def reset_schema(self, database: str) -> None:
+        """Empty ``database`` by dropping and recreating its ``public`` schema."""
+        engine = sa.create_engine(self.url(database), poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        finally:
+            engine.dispose()
+
+
+# ----------------------------------------------------------------------------- plain SQL
+
+
+class PlainSQL:
+    """Plain SQL text on a connection of its own (``:name`` placeholders)."""
+
+    def __init__(self, engine: sa.Engine, *, owned: bool) -> None:
+        self.engine = engine
+        self._owned = owned
+
+    @property
+    def dialect(self) -> str:
+        return str(self.engine.dialect.name)
+
+    def rows(self, query: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Every row of ``query``, as tuples."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.text(query), params)]
+
+    def scalar(self, query: str, **params: Any) -> Any:
+        """The single value of ``query``."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text(query), params).scalar_one()
+
+    def count(self, table: str, where: str = "", **params: Any) -> int:
+        """``SELECT count(*) FROM table [WHERE ...]``."""
+        clause = f" WHERE {where}" if where else ""
+        return int(self.scalar(f"SELECT count(*) FROM {table}{clause}", **params))
+
+    def tables(self) -> list[str]:
+        """Table names as the database itself lists them."""
+        if self.dialect == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        else:
+            query = (
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' ORDER BY table_name"
+            )
+        return [r[0] for r in self.rows(query)]
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        return {name: self.count(name) for name in self.tables()}
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, sorted: two equal snapshots mean nothing changed."""
+        return {
+            name: sorted(self.rows(f'SELECT * FROM "{name}"'), key=repr) for name in self.tables()
+        }
+
+    def close(self) -> None:
+        if self._owned:
+            self.engine.dispose()
+
+
+def probe_for(url: str | None, store: rbp.Store) -> PlainSQL:
+    """A :class:`PlainSQL` on the database at ``url`` that ``store`` has open.
+
+    An in-memory database lives only inside the store's engine, so its probe borrows
+    that engine (still plain SQL text, not rbp's reading code).
+    """
+    if url is None:
+        return PlainSQL(store.engine, owned=False)
+    text = url if "://" in url else f"sqlite:///{url}"
+    return PlainSQL(sa.create_engine(text, poolclass=NullPool), owned=True)
