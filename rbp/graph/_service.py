@@ -426,9 +426,10 @@ class Graph:
                 "metric must be 'coverage', 'single_threaded' or 'uncovered_key'",
                 field="metric",
             )
-        at = self._store.as_of(start)
+        first = at = self._store.as_of(start)
         stop = self._store.as_of(end)
         rows: list[dict[str, Any]] = []
+        step = 0
         while at <= stop:
             snap = self._snapshot(at)
             chosen = metrics.select(snap, area=area)
@@ -443,7 +444,8 @@ class Graph:
             else:
                 n = sum(1 for m in chosen if m.priority is Priority.KEY and not m.covered)
                 rows.append({"as_of": at, "value": n})
-            at = at.add(**steps[every])
+            step += 1  # from the start each time, so Jan 31 steps to Feb 28 and Mar 31
+            at = first.add(**{unit: n * step for unit, n in steps[every].items()})
         out = pd.DataFrame(rows)
         if len(out):
             out["as_of"] = pd.to_datetime([r["as_of"].in_timezone("UTC") for r in rows], utc=True)

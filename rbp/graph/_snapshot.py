@@ -100,7 +100,8 @@ def load_snapshot(
     at = to_micros(as_of)
     fixed = None if window is None else duration_micros(window)
     c_max = max(cadence.values()) * MICROS_PER_DAY
-    horizon = max(c_max, fixed or 0)
+    # + 1: a tie whose last contact is exactly one (longest) cadence old is still active.
+    horizon = max(c_max, fixed or 0) + 1
     s = t.stakeholders.c
     present = sa.and_(
         sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
