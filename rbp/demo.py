@@ -8,6 +8,7 @@ a program lead reads first and writes the reports and a diagram source into ``DI
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -31,11 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         leftover.unlink(missing_ok=True)
 
     started = time.perf_counter()
-    spec = synth.SIZES[args.size]
-    end = spec["end"] if "end" in spec else synth.DEFAULT_END
-    with rbp.open(db, tz="America/Chicago", actor="demo", clock=lambda: end) as crm:
+    with rbp.open(db, tz="America/Chicago", actor="demo") as crm:
         info = synth.city(crm, size=args.size, seed=args.seed)
-        T = crm.now()
+        as_of = info.end
         took = time.perf_counter() - started
         _section(
             f"Synthetic city (seed {args.seed}, size {args.size}) built in {took:.1f} s into {db}"
@@ -43,17 +42,17 @@ def main(argv: list[str] | None = None) -> int:
         print(crm.directory.summary())
         print(f"{'interactions':<28}{crm.interactions.count():>8}")
 
-        ties = crm.interactions.ties(as_of=T)
-        _section(f"Busiest ties as of {T:%Y-%m-%d} ({len(ties)} officer ties in all)")
+        ties = crm.interactions.ties(as_of=as_of)
+        _section(f"Busiest ties as of {as_of:%Y-%m-%d} ({len(ties)} officer ties in all)")
         for tie in ties.top(8):
             print(
                 f"  {tie.officer:<10} ~ {tie.stakeholder:<12} {tie.count:>4} contacts, "
                 f"last {tie.last:%Y-%m-%d}, strength {tie.strength:6.2f}, {tie.status.value}"
             )
 
-        follow = crm.interactions.follow_ups(as_of=T)
+        follow = crm.interactions.follow_ups(as_of=as_of)
         busiest = max(
-            set(f.officer for f in follow),
+            {f.officer for f in follow},
             key=lambda o: (sum(1 for f in follow if f.officer == o), o),
             default=None,
         )
@@ -71,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"contact by {f.suggested:%Y-%m-%d}"
                 )
 
-        cov = crm.graph.coverage(as_of=T)
+        cov = crm.graph.coverage(as_of=as_of)
         _section("Coverage")
         print(cov)
         tree = crm.directory.areas()
@@ -81,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = "—" if c.ratio is None else f"{100 * c.ratio:5.1f}%"
                 print(f"  {district:<12} {ratio:>7} ({c.covered}/{c.total})")
 
-        gaps = crm.graph.gaps(as_of=T)
+        gaps = crm.graph.gaps(as_of=as_of)
         _section("Top gaps")
         print(gaps)
 
-        risk = crm.graph.key_person_risk(as_of=T)
+        risk = crm.graph.key_person_risk(as_of=as_of)
         _section("Key-person risk")
         share = "—" if risk.ratio is None else f"{100 * risk.ratio:.1f}%"
         print(
@@ -94,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if risk.sole_held:
             officer = next(iter(risk.sole_held))
-            impact = crm.graph.simulate_departure(officer, as_of=T)
+            impact = crm.graph.simulate_departure(officer, as_of=as_of)
             _section(
                 f"If {officer} transfers (holds {len(risk.sole_held[officer])} relationships alone)"
             )
@@ -107,9 +106,28 @@ def main(argv: list[str] | None = None) -> int:
                 encoding="utf-8",
             )
         cov.to_frame().to_csv(out / "coverage.csv", index=False)
+        written = ["city.db", "coverage.html", "gaps.html", "key-person.html", "coverage.csv"]
+        beat = max(info.beats, key=lambda b: (cov.by_area[b].total, b))
+        diagrams = {
+            f"network-{beat}": crm.graph.diagram(as_of=as_of, area=beat),
+            "network-department": crm.graph.diagram(as_of=as_of),
+        }
+        for name, diagram in diagrams.items():
+            (out / f"{name}.gv").write_text(diagram.source, encoding="utf-8")
+            written.append(f"{name}.gv")
+            if shutil.which("dot"):
+                diagram.render(out / name, format="svg", cleanup=True)
+                written.append(f"{name}.svg")
         _section("Written")
-        print(f"  {out}/city.db, coverage.html, gaps.html, key-person.html, coverage.csv")
-        print(f"  synthetic city: {info}")
+        print(f"  into {out.resolve()}:")
+        print("  " + ", ".join(written))
+        if not shutil.which("dot"):
+            print(
+                "  (Graphviz is not installed, so the diagrams are DOT sources only: "
+                "apt-get install graphviz, or run make demo as root)"
+            )
+        _section("The synthetic city")
+        print(info)
     return 0
 
 
