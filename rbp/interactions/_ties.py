@@ -217,6 +217,19 @@ def absent(at: int) -> sa.Select[tuple[str]]:
     return sa.select(s.key).where(sa.or_(s.since > at, s.until < at))
 
 
+UNDERFLOW = 1075
+"""Past this many half-lives ``0.5 ** n`` is below the smallest float: it rounds to 0."""
+
+
+def decay(half_lives: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``0.5 ** half_lives`` in SQL, 0 once it underflows.
+
+    PostgreSQL's ``power()`` raises "value out of range: underflow" where SQLite (and
+    Python) give 0, so very old contacts under a short half-life would break the query.
+    """
+    return sa.case((half_lives >= UNDERFLOW, sa.literal(0.0)), else_=sa.func.power(0.5, half_lives))
+
+
 def tie_rows(
     conn: Connection,
     *,
@@ -241,7 +254,7 @@ def tie_rows(
             sa.func.count().label("n"),
             sa.func.min(e.at).label("first"),
             sa.func.max(e.at).label("last"),
-            sa.func.sum(sa.func.power(0.5, (sa.literal(at) - e.at) / sa.literal(hl))).label("s"),
+            sa.func.sum(decay((sa.literal(at) - e.at) / sa.literal(hl))).label("s"),
         )
         .where(e.at <= at, e.officer.not_in(gone), e.stakeholder.not_in(gone))
         .group_by(e.officer, e.stakeholder)
@@ -267,11 +280,14 @@ def tie_rows(
 def explain_rows(
     conn: Connection, *, officer: str, stakeholder: str, at: int
 ) -> list[tuple[int, int]]:
-    """(interaction id, at) of every contact of the pair at or before ``at``."""
+    """(interaction id, at) of every contact of the pair at or before ``at``; none when
+    either is not part of the picture at ``at`` (then they have no tie, as in ``tie_rows``)."""
     e = t.tie_events.c
+    gone = absent(at)
     q = (
         sa.select(e.interaction_id, e.at)
         .where(e.officer == officer, e.stakeholder == stakeholder, e.at <= at)
+        .where(e.officer.not_in(gone), e.stakeholder.not_in(gone))
         .order_by(e.at, e.interaction_id)
     )
     return [(int(i), int(a)) for i, a in conn.execute(q)]
