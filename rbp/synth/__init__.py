@@ -1,0 +1,414 @@
+"""A deterministic synthetic city for demos, tests and benchmarks.
+
+:func:`city` builds a plausible department into a store: a city of districts,
+beats and a few CSP-style housing developments; officers in five units with
+assignments, ranks and trainings; community members by sector and priority (a
+minority of key leaders, some pseudonymous); partner agencies serving several
+areas; declared relationships; and years of interactions with realistic rhythms
+(portfolios of people seen again and again, seasons, weekdays, evening events).
+Some gaps are made on purpose (transfers, orphaned stakeholders, ties going cold,
+quiet beats, sectors missing in some beats) and listed on the returned
+:class:`CityInfo`, so coverage and gap metrics have something to find.
+
+The same arguments always give the same data: every draw comes from
+``random.Random(seed)``-style generators, never from the global generator or the
+clock.
+
+Examples
+--------
+>>> from rbp import synth
+>>> info = synth.city(size="toy", seed=1)
+>>> info.officers, info.interactions
+(12, 2000)
+>>> info.store.interactions.count()
+2000
+>>> info.store.close()
+
+From a shell: ``python -m rbp.synth --size small --out city.db``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from rbp.errors import ValidationError
+from rbp.interactions import Interaction
+from rbp.model import (
+    AnyStakeholder,
+    Area,
+    CommunityMember,
+    PartnerAgency,
+    Relationship,
+    Sector,
+)
+from rbp.settings import DEFAULT_EXPECTED_SECTORS
+from rbp.synth._activity import stream
+from rbp.synth._calendar import Calendar
+from rbp.synth._force import Force, plan_force, plan_relationships
+from rbp.synth._names import Namer
+from rbp.synth._town import Partners, People, Places, plan_agencies, plan_members, plan_places
+
+if TYPE_CHECKING:
+    from rbp.store import Store
+
+__all__ = ["SIZES", "Blueprint", "CityInfo", "blueprint", "city"]
+
+SIZES: dict[str, dict[str, int]] = {
+    "toy": {
+        "officers": 12,
+        "members": 150,
+        "agencies": 24,
+        "interactions": 2_000,
+        "areas": 12,
+        "sites": 1,
+    },
+    "small": {
+        "officers": 60,
+        "members": 1_900,
+        "agencies": 100,
+        "interactions": 30_000,
+        "areas": 34,
+        "sites": 2,
+    },
+    "medium": {
+        "officers": 1_000,
+        "members": 19_000,
+        "agencies": 1_000,
+        "interactions": 500_000,
+        "areas": 140,
+        "sites": 3,
+    },
+    "large": {
+        "officers": 10_000,
+        "members": 190_000,
+        "agencies": 10_000,
+        "interactions": 5_000_000,
+        "areas": 600,
+        "sites": 8,
+    },
+}
+"""Named city sizes for :func:`city` (``size="medium"``); stakeholders = members + agencies."""
+
+DEFAULT_START = pendulum.Date(2023, 1, 1)
+DEFAULT_END = pendulum.Date(2025, 12, 31)
+DEFAULT_TZ = "America/Chicago"
+
+
+@attrs.frozen(kw_only=True)
+class CityInfo:
+    """What :func:`city` built: the store, the counts, and the keys of notable things.
+
+    Attributes
+    ----------
+    store : Store
+        The store that holds the city (close it when done).
+    start, end : DateTime
+        The first and the last instant of the period; every interaction is inside.
+    areas, officers, members, agencies, relationships, interactions : int
+        How many of each were written.
+    city, districts, beats, sites : keys
+        The area tree: the root, its districts, their beats, and the CSP-style
+        housing developments (each inside a beat).
+    transferred : tuple of str
+        Officers whose assignment ended during the period (``until`` set).
+    successors : mapping
+        Transferred officer → the officer who took over their portfolio. Transferred
+        officers missing here left without a successor.
+    orphaned : tuple of str
+        Members (still around) whom only successor-less transferred officers visited.
+    gone_cold : tuple of str
+        Members the department stopped visiting part-way through the period.
+    quiet_areas : tuple of str
+        Beats with no interaction from ``quiet_since`` on.
+    missing_sectors : mapping
+        Area → expected sectors (the default list) with no member or agency in or
+        below that area at ``end``.
+    """
+
+    store: Store = attrs.field(repr=False, eq=False)
+    seed: int
+    tz: str
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    areas: int
+    officers: int
+    members: int
+    agencies: int
+    relationships: int
+    interactions: int
+    city: str
+    districts: tuple[str, ...] = attrs.field(repr=False)
+    beats: tuple[str, ...] = attrs.field(repr=False)
+    sites: tuple[str, ...]
+    transferred: tuple[str, ...] = attrs.field(repr=False)
+    successors: Mapping[str, str] = attrs.field(repr=False)
+    orphaned: tuple[str, ...] = attrs.field(repr=False)
+    gone_cold: tuple[str, ...] = attrs.field(repr=False)
+    quiet_areas: tuple[str, ...]
+    quiet_since: pendulum.DateTime = attrs.field(repr=False)
+    missing_sectors: Mapping[str, tuple[Sector, ...]] = attrs.field(repr=False)
+
+    def __str__(self) -> str:
+        lines = [
+            f"period        {self.start:%Y-%m-%d} .. {self.end:%Y-%m-%d} ({self.tz})",
+            f"areas         {self.areas:>10,}",
+            f"officers      {self.officers:>10,}",
+            f"members       {self.members:>10,}",
+            f"agencies      {self.agencies:>10,}",
+            f"relationships {self.relationships:>10,}",
+            f"interactions  {self.interactions:>10,}",
+            f"transferred   {len(self.transferred):>10,} ({len(self.successors)} replaced)",
+            f"orphaned      {len(self.orphaned):>10,}",
+            f"gone cold     {len(self.gone_cold):>10,}",
+            f"quiet areas   {len(self.quiet_areas):>10,}",
+        ]
+        return "\n".join(lines)
+
+
+@attrs.define(eq=False)
+class Blueprint:
+    """A synthetic city planned but not yet written; made by :func:`blueprint`.
+
+    Use :meth:`write` to put it into a store, or its parts on their own (e.g. a
+    benchmark writes :meth:`directory` first and times the :meth:`interactions`).
+    """
+
+    seed: int
+    total: int
+    cal: Calendar
+    places: Places
+    people: People
+    partners: Partners
+    force: Force
+    relationships: list[Relationship]
+
+    @property
+    def tz(self) -> str:
+        """The time zone the local times are made in."""
+        return str(self.cal.tz.name)
+
+    def directory(self) -> list[Area | AnyStakeholder]:
+        """Areas (parents first), officers, members and agencies."""
+        return [
+            *self.places.areas,
+            *self.force.officers,
+            *self.people.members,
+            *self.partners.agencies,
+        ]
+
+    def interactions(self) -> Iterator[Interaction]:
+        """A fresh generator of the city's interactions, in time order."""
+        return stream(self.seed, self.force.duties, self.cal, self.total)
+
+    def write(self, crm: Store) -> CityInfo:
+        """Write the whole city into ``crm``: :meth:`write_directory`, then the interactions.
+
+        The interactions are streamed through
+        :meth:`~rbp.interactions.Interactions.log_many` in one transaction.
+        """
+        self.write_directory(crm)
+        ids = crm.interactions.log_many(self.interactions())
+        return self.info(crm, interactions=len(ids))
+
+    def write_directory(self, crm: Store) -> None:
+        """Write the areas and stakeholders (one transaction), then declare the relationships."""
+        crm.directory.add_many(self.directory())
+        for rel in self.relationships:
+            crm.directory.relate(rel.a, rel.b, rel.kind, since=rel.since, until=rel.until)
+
+    def info(self, crm: Store, *, interactions: int | None = None) -> CityInfo:
+        """The :class:`CityInfo` of this city in ``crm``."""
+        p = self.places
+        return CityInfo(
+            store=crm,
+            seed=self.seed,
+            tz=self.tz,
+            start=self.cal.start(),
+            end=self.cal.end(),
+            areas=len(p.areas),
+            officers=len(self.force.officers),
+            members=len(self.people.members),
+            agencies=len(self.partners.agencies),
+            relationships=len(self.relationships),
+            interactions=self.total if interactions is None else interactions,
+            city=p.city,
+            districts=tuple(p.districts),
+            beats=tuple(p.beats),
+            sites=tuple(p.sites),
+            transferred=tuple(self.force.transferred),
+            successors=dict(self.force.successors),
+            orphaned=tuple(self.force.orphaned),
+            gone_cold=tuple(self.people.gone_cold),
+            quiet_areas=tuple(p.quiet),
+            quiet_since=self.cal.at(p.quiet_from),
+            missing_sectors=self._missing(),
+        )
+
+    def _missing(self) -> dict[str, tuple[Sector, ...]]:
+        end = self.cal.end()
+        parent = {a.key: a.parent for a in self.places.areas}
+        present: dict[str, set[Sector]] = {a.key: set() for a in self.places.areas}
+        others: list[CommunityMember | PartnerAgency] = [
+            *self.people.members,
+            *self.partners.agencies,
+        ]
+        for s in others:
+            if not s.present_at(end):
+                continue
+            for home in s.areas:
+                node: str | None = home
+                while node is not None:
+                    present[node].add(s.sector)
+                    node = parent[node]
+        out: dict[str, tuple[Sector, ...]] = {}
+        for area in self.places.areas:
+            gone = tuple(x for x in DEFAULT_EXPECTED_SECTORS if x not in present[area.key])
+            if gone:
+                out[area.key] = gone
+        return out
+
+
+def _day(value: dt.date | dt.datetime, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise ValidationError(f"{field} must be a date, got {type(value).__name__}", field=field)
+
+
+def _count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(f"{field} must be a whole number >= 0, got {value!r}", field=field)
+    return value
+
+
+def blueprint(
+    *,
+    size: str | None = None,
+    seed: int = 0,
+    officers: int | None = None,
+    members: int | None = None,
+    agencies: int | None = None,
+    interactions: int | None = None,
+    areas: int | None = None,
+    sites: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    tz: str = DEFAULT_TZ,
+) -> Blueprint:
+    """Plan a synthetic city (see :func:`city` for the arguments) without writing it."""
+    if size is not None and size not in SIZES:
+        raise ValidationError(
+            f"size {size!r} is not known; use one of: {', '.join(SIZES)}", field="size"
+        )
+    preset = SIZES[size or "toy"]
+    given = {
+        "officers": officers,
+        "members": members,
+        "agencies": agencies,
+        "interactions": interactions,
+        "areas": areas,
+        "sites": sites,
+    }
+    n = {k: _count(preset[k] if v is None else v, k) for k, v in given.items()}
+    first = _day(DEFAULT_START if start is None else start, "start")
+    last = _day(DEFAULT_END if end is None else end, "end")
+    if (last - first).days < 90:
+        raise ValidationError("the period from start to end must be at least 90 days", field="end")
+    if n["officers"] == 0 and n["interactions"]:
+        raise ValidationError("interactions need officers; give officers >= 1", field="officers")
+    cal = Calendar(first, last, tz)
+    rng = random.Random(f"rbp.synth:{seed}:directory")
+    namer = Namer(rng)
+    places = plan_places(rng, namer, total=n["areas"], sites=n["sites"], cal=cal)
+    people = plan_members(rng, namer, places, count=n["members"], cal=cal)
+    partners = plan_agencies(rng, namer, places, count=n["agencies"], cal=cal)
+    force = plan_force(rng, namer, places, people, partners, count=n["officers"], cal=cal)
+    relationships = plan_relationships(rng, people, partners, force, places)
+    return Blueprint(
+        seed=seed,
+        total=n["interactions"],
+        cal=cal,
+        places=places,
+        people=people,
+        partners=partners,
+        force=force,
+        relationships=relationships,
+    )
+
+
+def city(
+    crm: Store | None = None,
+    *,
+    size: str | None = None,
+    seed: int = 0,
+    officers: int | None = None,
+    members: int | None = None,
+    agencies: int | None = None,
+    interactions: int | None = None,
+    areas: int | None = None,
+    sites: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    tz: str | None = None,
+) -> CityInfo:
+    """Build a synthetic city into ``crm`` (default: a new in-memory store).
+
+    Parameters
+    ----------
+    crm : Store, optional
+        An empty store to write into. Without one, an in-memory store is opened.
+    size : {"toy", "small", "medium", "large"}, optional
+        A preset from :data:`SIZES` (default "toy"); the counts below override it.
+    seed : int
+        The same seed gives the same city, row for row.
+    officers, members, agencies, interactions : int, optional
+        How many of each to make.
+    areas : int, optional
+        How many areas in all: the city root, its districts (about one per ten
+        beats), the beats, and the ``sites``.
+    sites : int, optional
+        How many CSP-style housing developments, each with a team of about ten
+        officers and a sergeant on long assignments.
+    start, end : date, optional
+        The period of the interaction log (inclusive; default 2023-01-01 ..
+        2025-12-31).
+    tz : str, optional
+        The agency's time zone for local times; default the store's zone, or
+        America/Chicago for a new store.
+
+    Returns
+    -------
+    CityInfo
+        The store, the counts, and the keys of transfers, orphans, cold ties,
+        quiet areas and missing sectors.
+    """
+    from rbp.store import open as open_store
+
+    zone = tz or (crm.tz if crm is not None else DEFAULT_TZ)
+    plan = blueprint(
+        size=size,
+        seed=seed,
+        officers=officers,
+        members=members,
+        agencies=agencies,
+        interactions=interactions,
+        areas=areas,
+        sites=sites,
+        start=start,
+        end=end,
+        tz=zone,
+    )
+    store = crm if crm is not None else open_store(tz=zone)
+    try:
+        return plan.write(store)
+    except BaseException:
+        if crm is None:
+            store.close()
+        raise

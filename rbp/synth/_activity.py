@@ -1,0 +1,260 @@
+"""The synthetic contact log: interactions drawn from officers' portfolios.
+
+The total is split exactly over (month, officer) cells in proportion to the
+officer's rate and the month's activity weight (season, weekdays, holidays), so
+the count is exactly what was asked. Each month is generated, sorted by time and
+handed out, so ids rise with time and memory stays at one month's worth.
+
+The per-interaction work is kept small: portfolios hold cumulative weights (one
+``bisect`` per draw), days come from the calendar's cumulative weights, and local
+times are built from precomputed (year, month, day) tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from rbp.interactions import Interaction, InteractionKind
+from rbp.synth._calendar import Calendar
+from rbp.synth._force import CA, CSP, HOU, PATROL, YOUTH, Duty
+
+__all__ = ["allocate", "stream"]
+
+K = InteractionKind
+_M = dt.timedelta(minutes=1)
+_TABLE = 4096
+
+
+class _Kind:
+    """How an interaction of one kind is put together."""
+
+    def __init__(
+        self,
+        kind: InteractionKind,
+        *,
+        members: Sequence[int],
+        agencies: Sequence[int],
+        colleagues: Sequence[int] = (0,),
+        hours: Sequence[int] = (9, 10, 10, 11, 11, 13, 14, 14, 15, 16, 17, 18, 19),
+        durations: Sequence[int] = (),
+        follow_up: float = 0.04,
+        place: bool = True,
+    ) -> None:
+        self.kind = kind
+        self.members = tuple(members)
+        self.agencies = tuple(agencies)
+        self.colleagues = tuple(colleagues)
+        self.minutes = tuple(h * 60 + q for h in hours for q in (0, 15, 30, 45))
+        self.durations = tuple(m * _M for m in durations)
+        self.follow_up = follow_up
+        self.place = place
+
+
+_EVENING = (10, 11, 14, 17, 18, 18, 19, 19, 19, 20)
+_KINDS = {
+    K.MEETING: _Kind(K.MEETING, members=(1,) * 8 + (2, 2), agencies=(0,) * 5 + (1,),
+                     colleagues=(0,) * 9 + (1,), durations=(30, 45, 60, 60, 90), follow_up=0.08),
+    K.CALL: _Kind(K.CALL, members=(1, 1, 1, 1, 0), agencies=(0, 0, 0, 0, 1), place=False),
+    K.SERVICE_CALL: _Kind(K.SERVICE_CALL, members=(1,), agencies=(0,), colleagues=(0, 0, 0, 1),
+                          hours=tuple(range(7, 23)), follow_up=0.15),
+    K.FOLLOW_UP: _Kind(K.FOLLOW_UP, members=(1,) * 6 + (0,), agencies=(0,) * 6 + (1,)),
+    K.JOINT_OUTREACH: _Kind(K.JOINT_OUTREACH, members=(0, 1, 1, 2), agencies=(1, 1, 2),
+                            colleagues=(0, 0, 0, 1), hours=(7, 8, 9, 10, 11, 13, 14, 15),
+                            durations=(60, 90, 120, 180)),
+    K.COMMUNITY_EVENT: _Kind(K.COMMUNITY_EVENT, members=(2, 3, 3, 4, 5, 6), agencies=(0, 0, 1, 2),
+                             colleagues=(0, 0, 1, 1, 2), hours=_EVENING, durations=(90, 120, 180)),
+    K.CASE_CONFERENCE: _Kind(K.CASE_CONFERENCE, members=(0, 0, 1), agencies=(3, 3, 4, 5),
+                             hours=(9, 10, 11, 13, 14, 15), durations=(45, 60, 90), follow_up=0.3),
+    K.REFERRAL: _Kind(K.REFERRAL, members=(1,), agencies=(1,), follow_up=0.3),
+    K.RIDE_ALONG: _Kind(K.RIDE_ALONG, members=(1,), agencies=(0,), hours=(15, 16, 17, 18, 19),
+                        durations=(120, 180, 240)),
+    K.EMAIL: _Kind(K.EMAIL, members=(1, 1, 0), agencies=(0, 0, 1), place=False,
+                   hours=tuple(range(8, 18))),
+}  # fmt: skip
+_ORDER = tuple(_KINDS)
+#              MEET CALL SERV FOLL OUTR EVNT CONF REFR RIDE MAIL
+_MIX = {
+    PATROL: (25, 15, 30, 10, 3, 5, 1, 6, 2, 3),
+    CSP: (35, 15, 10, 12, 5, 10, 2, 6, 2, 3),
+    HOU: (15, 10, 8, 10, 30, 3, 12, 10, 0, 2),
+    YOUTH: (30, 12, 5, 10, 5, 15, 3, 5, 10, 5),
+    CA: (35, 20, 2, 8, 3, 15, 3, 4, 2, 8),
+}
+_TOPICS = {
+    PATROL: ("traffic-safety", "noise", "graffiti", "business-theft", "drug-activity",
+             "lighting", "abandoned-vehicles", "park-safety", "trust-building"),
+    CSP: ("youth-programs", "housing-conditions", "gang-intervention", "park-safety",
+          "trust-building", "senior-safety", "lighting", "school-safety"),
+    HOU: ("homelessness", "mental-health", "encampment", "shelter-beds", "substance-use",
+          "housing-placement"),
+    YOUTH: ("youth-programs", "school-safety", "mentoring", "summer-jobs", "gang-intervention"),
+    CA: ("trust-building", "community-event", "faith-partnership", "business-district",
+         "domestic-violence", "senior-safety", "youth-programs"),
+}  # fmt: skip
+_NOTES = (
+    "Discussed {} and agreed on next steps.",
+    "Checked in after the last meeting about {}.",
+    "Walked the block together; noted {} concerns.",
+    "Asked for a call back about {}.",
+    "Shared the partner intake line for {}.",
+    "Good turnout; residents raised {}.",
+)
+
+
+def allocate(
+    rng: random.Random, duties: Sequence[Duty], cal: Calendar, total: int
+) -> list[list[tuple[int, int]]]:
+    """Split ``total`` exactly into (officer, count) cells for each month of the calendar."""
+    cells: list[tuple[int, int]] = []
+    want: list[float] = []
+    for m, (lo_m, hi_m) in enumerate(cal.months):
+        for i, d in enumerate(duties):
+            w = cal.weight(max(lo_m, d.first), min(hi_m, d.last))
+            if w > 0:
+                cells.append((m, i))
+                want.append(d.rate * w * rng.uniform(0.75, 1.25))
+    out: list[list[tuple[int, int]]] = [[] for _ in cal.months]
+    if not cells:
+        if total:
+            raise ValueError("no officer is active in the period; nobody can log interactions")
+        return out
+    scale = total / sum(want)
+    exact = [w * scale for w in want]
+    counts = [int(x) for x in exact]
+    short = total - sum(counts)
+    by_remainder = sorted(range(len(exact)), key=lambda j: (counts[j] - exact[j], j))
+    for j in by_remainder[:short]:
+        counts[j] += 1
+    for (m, i), c in zip(cells, counts, strict=True):
+        if c:
+            out[m].append((i, c))
+    return out
+
+
+def _scenarios(rng: random.Random, unit: str) -> list[tuple[Any, ...]]:
+    """A table to draw a whole interaction shape from with one random number.
+
+    Each entry: (kind, members, agencies, colleagues, minutes of day, duration,
+    chance of a follow-up date, whether it has a place).
+    """
+    kinds = rng.choices([_KINDS[k] for k in _ORDER], weights=_MIX[unit], k=_TABLE)
+    return [
+        (
+            k.kind,
+            rng.choice(k.members),
+            rng.choice(k.agencies),
+            rng.choice(k.colleagues),
+            k.minutes,
+            rng.choice(k.durations) if k.durations else None,
+            k.follow_up,
+            k.place,
+        )
+        for k in kinds
+    ]
+
+
+def _topic_table(rng: random.Random, unit: str) -> list[tuple[str, ...]]:
+    """Topic tuples: none (45%), one (45%) or two (10%) of the unit's usual topics."""
+    topics = _TOPICS[unit]
+    out: list[tuple[str, ...]] = []
+    for _ in range(_TABLE):
+        r = rng.random()
+        out.append(() if r >= 0.55 else tuple(sorted(set(rng.sample(topics, 1 + (r < 0.1))))))
+    return out
+
+
+def stream(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iterator[Interaction]:
+    """Exactly ``total`` interactions, in time order, the same for the same inputs.
+
+    For each month, first every interaction's officer, shape and time are drawn
+    and packed into one integer; the integers are sorted; then the interactions
+    are made in that order and handed out one by one. Only integers wait in memory.
+    """
+    rng = random.Random(f"rbp.synth:{seed}:activity")
+    rnd = rng.random
+    draw_day = cal.day_drawer(rnd)
+    at = cal.at
+    plan = allocate(rng, duties, cal, total)
+    units = list(_MIX)
+    shapes = [_scenarios(rng, u) for u in units]
+    topic_tables = [_topic_table(rng, u) for u in units]
+    unit_of = [units.index(d.unit) for d in duties]
+    event = K.COMMUNITY_EVENT
+    outreach = K.JOINT_OUTREACH
+    n_notes = len(_NOTES)
+    n_duties = len(duties)
+    for m, (lo_m, hi_m) in enumerate(cal.months):
+        keys: list[int] = []
+        for oi, count in plan[m]:
+            d = duties[oi]
+            lo, hi = max(lo_m, d.first), min(hi_m, d.last)
+            shape = shapes[unit_of[oi]]
+            for _ in range(count):
+                s = int(rnd() * _TABLE)
+                minutes = shape[s][4]
+                when = draw_day(lo, hi) * 1440 + minutes[int(rnd() * len(minutes))]
+                keys.append((when * _TABLE + s) * n_duties + oi)
+        keys.sort()
+        for packed in keys:
+            rest, oi = divmod(packed, n_duties)
+            when, s = divmod(rest, _TABLE)
+            day, minute = divmod(when, 1440)
+            d = duties[oi]
+            kind, n_m, n_a, n_c, _, duration, p_follow, place = shapes[unit_of[oi]][s]
+            parts = [d.key]
+            area = None
+            if n_m and d.m_cum:
+                mk, mc, ml, mh = d.m_keys, d.m_cum, d.m_lo, d.m_hi
+                top, last = mc[-1], len(mc) - 1
+                for _n in range(n_m):
+                    for _t in range(6):
+                        j = bisect_right(mc, rnd() * top, 0, last)
+                        if ml[j] <= day <= mh[j]:
+                            if mk[j] not in parts:
+                                parts.append(mk[j])
+                                area = area or d.m_area[j]
+                            break
+            if n_a and d.a_cum:
+                ak, ac, al, ah = d.a_keys, d.a_cum, d.a_lo, d.a_hi
+                top, last = ac[-1], len(ac) - 1
+                for _n in range(n_a):
+                    for _t in range(6):
+                        j = bisect_right(ac, rnd() * top, 0, last)
+                        if al[j] <= day <= ah[j]:
+                            if ak[j] not in parts:
+                                parts.append(ak[j])
+                            break
+            mates = d.partners
+            if n_c and mates:
+                for _n in range(n_c):
+                    other = duties[mates[int(rnd() * len(mates))]]
+                    if other.first <= day <= other.last and other.key not in parts:
+                        parts.append(other.key)
+            topic = topic_tables[unit_of[oi]][int(rnd() * _TABLE)]
+            attendees = 0
+            if kind is event:
+                attendees = min(500, int(rng.lognormvariate(3.6, 0.7)))
+            elif kind is outreach:
+                attendees = int(rnd() * 5)
+            follow_up = None
+            if rnd() < p_follow:
+                follow_up = at(day + 3 + int(rnd() * 28), minute)
+            notes = None
+            if rnd() < 0.12:
+                subject = topic[0].replace("-", " ") if topic else "local concerns"
+                notes = _NOTES[int(rnd() * n_notes)].format(subject)
+            yield Interaction(
+                at=at(day, minute),
+                kind=kind,
+                participants=parts,
+                areas=(area or d.primary,) if place else (),
+                topics=topic,
+                attendees=attendees,
+                duration=duration,
+                follow_up_by=follow_up,
+                notes=notes,
+            )

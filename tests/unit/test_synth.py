@@ -1,0 +1,283 @@
+"""The synthetic city: deterministic, as large as asked, consistent, and with gaps to find.
+
+Rows are checked through plain SQL on the store's connection, not through the
+code that wrote them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+
+import pendulum
+import pytest
+
+from rbp import Officer, ValidationError
+from rbp._time import MICROS_PER_DAY, to_micros
+from rbp.store import Store
+from rbp.synth import SIZES, CityInfo, blueprint, city
+from rbp.synth.__main__ import main
+
+# Every table the city writes; the audit log is left out (it records wall-clock times).
+TABLES = (
+    "areas",
+    "stakeholders",
+    "stakeholder_areas",
+    "stakeholder_tags",
+    "officer_trainings",
+    "relationships",
+    "interactions",
+    "interaction_participants",
+    "interaction_areas",
+    "interaction_topics",
+    "tie_events",
+)
+
+
+def rows(crm: Store, sql: str) -> list[tuple[object, ...]]:
+    with crm.engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(sql).all()]
+
+
+def one(crm: Store, sql: str) -> object:
+    return rows(crm, sql)[0][0]
+
+
+def dump(crm: Store) -> dict[str, list[tuple[object, ...]]]:
+    out = {}
+    for table in TABLES:
+        width = len(rows(crm, f"SELECT * FROM {table} LIMIT 1")[0])
+        order = ", ".join(str(i) for i in range(1, width + 1))
+        out[table] = rows(crm, f"SELECT * FROM {table} ORDER BY {order}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def toy() -> Iterator[CityInfo]:
+    info = city(size="toy", seed=0)
+    yield info
+    info.store.close()
+
+
+def test_same_seed_same_rows(toy: CityInfo) -> None:
+    again = city(size="toy", seed=0)
+    try:
+        assert dump(again.store) == dump(toy.store)
+        assert again == toy  # the records compare without their stores
+    finally:
+        again.store.close()
+
+
+def test_other_seed_other_rows(toy: CityInfo) -> None:
+    other = city(size="toy", seed=1)
+    try:
+        a, b = dump(toy.store), dump(other.store)
+        assert a["interactions"] != b["interactions"]
+        assert a["stakeholders"] != b["stakeholders"]
+    finally:
+        other.store.close()
+
+
+def test_counts_match_the_request() -> None:
+    info = city(officers=15, members=90, agencies=12, interactions=777, areas=14, sites=1, seed=5)
+    crm = info.store
+    try:
+        assert (info.officers, info.members, info.agencies) == (15, 90, 12)
+        assert (info.interactions, info.areas) == (777, 14)
+        by_kind = dict(rows(crm, "SELECT kind, count(*) FROM stakeholders GROUP BY kind"))
+        assert by_kind == {"officer": 15, "member": 90, "agency": 12}
+        assert one(crm, "SELECT count(*) FROM areas") == 14
+        assert one(crm, "SELECT count(*) FROM interactions") == 777
+        assert one(crm, "SELECT count(*) FROM relationships") == info.relationships
+        assert one(crm, "SELECT count(*) FROM areas WHERE parent IS NULL") == 1
+        assert one(crm, "SELECT count(*) FROM areas WHERE key LIKE 'csp-%'") == 1
+    finally:
+        crm.close()
+
+
+def test_every_key_exists(toy: CityInfo) -> None:
+    crm = toy.store
+    for table, column, target in (
+        ("interaction_participants", "stakeholder", "stakeholders"),
+        ("interaction_areas", "area", "areas"),
+        ("stakeholder_areas", "area", "areas"),
+        ("tie_events", "officer", "stakeholders"),
+        ("tie_events", "stakeholder", "stakeholders"),
+        ("relationships", "a", "stakeholders"),
+        ("relationships", "b", "stakeholders"),
+    ):
+        missing = one(
+            crm,
+            f"SELECT count(*) FROM {table} x LEFT JOIN {target} t ON t.key = x.{column} "
+            "WHERE t.key IS NULL",
+        )
+        assert missing == 0, (table, column)
+    assert one(crm, "SELECT count(*) FROM interactions WHERE id NOT IN "
+               "(SELECT interaction_id FROM interaction_participants)") == 0  # fmt: skip
+
+
+def test_times_inside_the_period(toy: CityInfo) -> None:
+    first, last = rows(toy.store, "SELECT min(at), max(at) FROM interactions")[0]
+    assert to_micros(toy.start) <= int(first)
+    assert int(last) <= to_micros(toy.end)
+    assert toy.start < toy.end
+    assert toy.start.timezone_name == "America/Chicago"
+
+
+def test_ids_rise_with_time(toy: CityInfo) -> None:
+    ats = [r[0] for r in rows(toy.store, "SELECT at FROM interactions ORDER BY id")]
+    assert ats == sorted(ats)
+
+
+def test_pairs_repeat(toy: CityInfo) -> None:
+    counts = [
+        r[0]
+        for r in rows(toy.store, "SELECT count(*) FROM tie_events GROUP BY officer, stakeholder")
+    ]
+    repeated = sum(1 for n in counts if n > 1)
+    assert repeated > len(counts) / 2
+    ties = toy.store.interactions.ties(as_of=toy.end)
+    assert max(ties.counts) > 5
+
+
+def test_participants_per_interaction_near_two_and_a_half(toy: CityInfo) -> None:
+    mean = one(
+        toy.store,
+        "SELECT avg(n) FROM (SELECT count(*) AS n FROM interaction_participants "
+        "GROUP BY interaction_id)",
+    )
+    assert 2.0 < mean < 3.2
+
+
+def test_some_officers_transfer(toy: CityInfo) -> None:
+    crm = toy.store
+    assert toy.transferred
+    for key in toy.transferred:
+        officer = crm.directory.get(key)
+        assert officer.until is not None
+        successor = toy.successors.get(key)
+        if successor is not None:
+            since = crm.directory.get(successor).since
+            assert since is not None
+            assert since > officer.until
+    assert one(crm, "SELECT count(*) FROM stakeholders WHERE until IS NOT NULL "
+               "AND kind = 'officer'") == len(toy.transferred)  # fmt: skip
+
+
+def test_some_officers_leave_orphans() -> None:
+    plan = blueprint(size="small", seed=0)
+    force = plan.force
+    assert set(force.transferred) > set(force.successors)
+    assert force.orphaned
+    left = set(force.transferred) - set(force.successors)
+    kept = {k for d in force.duties if d.key not in left for k in d.m_keys}
+    assert not set(force.orphaned) & kept
+    assert set(force.orphaned) <= {m.key for m in plan.people.members}
+
+
+def test_pseudonymous_members_have_no_name(toy: CityInfo) -> None:
+    crm = toy.store
+    nameless = "SELECT count(*) FROM stakeholders WHERE pseudonymous AND name IS NULL"
+    named = "SELECT count(*) FROM stakeholders WHERE pseudonymous AND name IS NOT NULL"
+    assert one(crm, nameless) > 0
+    assert one(crm, named) == 0
+
+
+def test_key_leaders_are_a_minority(toy: CityInfo) -> None:
+    query = "SELECT priority, count(*) FROM stakeholders WHERE kind = 'member' GROUP BY 1"
+    by_priority = dict(rows(toy.store, query))
+    assert 0 < by_priority["key"] < by_priority["regular"]
+
+
+def test_quiet_areas_are_quiet(toy: CityInfo) -> None:
+    assert toy.quiet_areas
+    tree = toy.store.directory.areas()
+    for area in toy.quiet_areas:
+        scope = ", ".join(f"'{a}'" for a in (area, *tree.descendants(area)))
+        late = one(
+            toy.store,
+            f"SELECT count(*) FROM interaction_areas WHERE area IN ({scope}) "
+            f"AND at >= {to_micros(toy.quiet_since)}",
+        )
+        assert late == 0
+
+
+def test_cold_members_are_not_visited_late(toy: CityInfo) -> None:
+    assert toy.gone_cold
+    keys = ", ".join(f"'{k}'" for k in toy.gone_cold)
+    last = one(
+        toy.store, f"SELECT max(at) FROM interaction_participants WHERE stakeholder IN ({keys})"
+    )
+    assert last is None or int(last) < to_micros(toy.end) - 100 * MICROS_PER_DAY
+
+
+def test_missing_sectors_are_really_missing(toy: CityInfo) -> None:
+    assert toy.missing_sectors
+    tree = toy.store.directory.areas()
+    end = toy.end
+    for area, sectors in toy.missing_sectors.items():
+        assert area in tree
+        found = {
+            s.sector
+            for s in toy.store.directory.find(area=area, as_of=end)
+            if not isinstance(s, Officer)
+        }
+        assert not set(sectors) & found, area
+
+
+def test_interactions_are_a_generator() -> None:
+    plan = blueprint(size="toy", interactions=10)
+    items = plan.interactions()
+    assert inspect.isgenerator(items)
+    assert len(list(items)) == 10
+    assert len(list(plan.interactions())) == 10  # a fresh generator each time
+
+
+def test_sizes() -> None:
+    assert list(SIZES) == ["toy", "small", "medium", "large"]
+    medium, large = SIZES["medium"], SIZES["large"]
+    assert (medium["officers"], medium["interactions"]) == (1_000, 500_000)
+    assert medium["members"] + medium["agencies"] == 20_000
+    assert (large["officers"], large["interactions"]) == (10_000, 5_000_000)
+    assert large["members"] + large["agencies"] == 200_000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"size": "huge"}, "size"),
+        ({"officers": -1}, "officers"),
+        ({"areas": 3, "sites": 2}, "areas"),
+        ({"start": pendulum.Date(2025, 1, 1), "end": pendulum.Date(2025, 2, 1)}, "end"),
+        ({"officers": 0}, "officers"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        blueprint(**kwargs)
+    assert err.value.field == field
+
+
+def test_custom_period_and_zone() -> None:
+    info = city(
+        size="toy",
+        interactions=300,
+        start=pendulum.Date(2024, 3, 1),
+        end=pendulum.Date(2024, 8, 31),
+        tz="Europe/Berlin",
+    )
+    try:
+        assert info.tz == "Europe/Berlin"
+        assert info.store.tz == "Europe/Berlin"
+        first, last = rows(info.store, "SELECT min(at), max(at) FROM interactions")[0]
+        assert to_micros(info.start) <= int(first)
+        assert int(last) <= to_micros(info.end)
+    finally:
+        info.store.close()
+
+
+def test_cli_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--size", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "interactions       2,000" in out
+    assert "total" in out
