@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -58,6 +59,26 @@ def insert_rows(conn: Connection, table: str, rows: Sequence[tuple[Any, ...]]) -
     conn.exec_driver_sql(sql, list(rows))
 
 
+_FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
+_REQUIRED = ("at", "kind", "participants")
+
+
+def _check_fields(item: Mapping[str, Any]) -> None:
+    """Name the field when a mapping lacks a required one or has one Interaction lacks."""
+    for name in _REQUIRED:
+        if name not in item:
+            raise ValidationError(
+                f"{name} is missing; every interaction needs at, kind and participants",
+                field=name,
+            )
+    for name in item:
+        if isinstance(name, str) and name not in _FIELDS:
+            raise ValidationError(
+                f"{name!r} is not a field of an interaction; use: {', '.join(sorted(_FIELDS))}",
+                field=name,
+            )
+
+
 class LogWriter:
     """Checks and writes interactions inside one write transaction.
 
@@ -89,6 +110,7 @@ class LogWriter:
                     raise ValidationError(
                         f"expected an Interaction or a mapping, got {type(item).__name__}"
                     )
+                _check_fields(item)
                 try:
                     item = Interaction(**item)
                 except TypeError as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Any
 
 import attrs
@@ -27,6 +28,10 @@ from rbp.errors import ValidationError
 from rbp.model import check_key, enum_value
 
 __all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
+
+MAX_INT = 2**31 - 1
+"""Largest attendee count and duration in seconds: the columns are 32-bit integers."""
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL, lone surrogates: no database stores them
 
 
 class InteractionKind(enum.Enum):
@@ -106,9 +111,10 @@ def _topics(value: Any) -> tuple[str, ...]:
 
 
 def _attendees(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
         raise ValidationError(
-            f"attendees must be a whole number >= 0, got {value!r}", field="attendees"
+            f"attendees must be a whole number from 0 to {MAX_INT}, got {value!r}",
+            field="attendees",
         )
     return value
 
@@ -116,8 +122,10 @@ def _attendees(value: Any) -> int:
 def _duration(value: Any) -> dt.timedelta | None:
     if value is None:
         return None
-    if not isinstance(value, dt.timedelta) or value.total_seconds() < 0:
-        raise ValidationError("duration must be a duration >= 0", field="duration")
+    if not isinstance(value, dt.timedelta) or not 0 <= value.total_seconds() <= MAX_INT:
+        raise ValidationError(
+            f"duration must be a duration from 0 to {MAX_INT} seconds", field="duration"
+        )
     return pendulum.duration(seconds=int(value.total_seconds()))
 
 
@@ -132,6 +140,11 @@ def _concern(value: Any) -> str | None:
 def _notes(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValidationError("notes must be text", field="notes")
+    if value is not None and _UNSTORABLE.search(value):
+        raise ValidationError(  # the message does not repeat the notes: personal data
+            "notes contain a NUL character or a lone surrogate, which cannot be stored; remove it",
+            field="notes",
+        )
     return value
 
 
