@@ -28,7 +28,6 @@ from rbp.graph._network import (
 )
 from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
 from rbp.graph._snapshot import Snapshot, load_snapshot
-from rbp.interactions._model import FollowUpReason
 from rbp.model import Priority, Sector, StakeholderKind, enum_value
 
 if TYPE_CHECKING:
@@ -181,9 +180,7 @@ class Graph:
             if absent:
                 missing[a] = absent
         overdue = tuple(
-            f
-            for f in self._store.interactions.follow_ups(snap.as_of)
-            if f.reason is FollowUpReason.OVERDUE and f.stakeholder in keys
+            f for f in self._store.interactions.overdue(snap.as_of) if f.stakeholder in keys
         )
         return GapReport(
             as_of=snap.as_of,

@@ -291,7 +291,6 @@ class Interactions:
         Each item has a ``suggested`` next-contact date (see :class:`FollowUp`).
         """
         at = self._store.as_of(as_of)
-        t_us = to_micros(at)
         tz = self._store.tz
         ties = self.ties(at, officer=officer)
         items: list[FollowUp] = []
@@ -311,21 +310,36 @@ class Interactions:
                     suggested=from_micros(last + (2 if cooling else 4) * c, tz),
                 )
             )
-        with self._store.read() as conn:
-            for o, s, iid, promised, last in _overdue(conn, t_us, officer):
-                items.append(
-                    FollowUp(
-                        officer=o,
-                        stakeholder=s,
-                        reason=FollowUpReason.OVERDUE,
-                        last=from_micros(last, tz),
-                        due=from_micros(promised, tz),
-                        suggested=at,
-                        interaction=iid,
-                    )
-                )
+        items.extend(self.overdue(at, officer=officer))
         items.sort(key=lambda f: (f.suggested, f.officer, f.stakeholder, f.reason.value))
         return RecordList(items, columns=_FOLLOW_UP_COLUMNS, title="Follow-ups")
+
+    def overdue(
+        self, as_of: pendulum.DateTime | None = None, *, officer: str | None = None
+    ) -> RecordList:
+        """Promised follow-ups that passed with no later contact, as of T.
+
+        An interaction whose ``follow_up_by`` is at or before T, for each officer and
+        non-officer in it with no later shared interaction up to T; ``suggested`` is T.
+        """
+        at = self._store.as_of(as_of)
+        tz = self._store.tz
+        with self._store.read() as conn:
+            rows = _overdue(conn, to_micros(at), officer)
+        items = [
+            FollowUp(
+                officer=o,
+                stakeholder=s,
+                reason=FollowUpReason.OVERDUE,
+                last=from_micros(last, tz),
+                due=from_micros(promised, tz),
+                suggested=at,
+                interaction=iid,
+            )
+            for o, s, iid, promised, last in rows
+        ]
+        items.sort(key=lambda f: (f.due, f.officer, f.stakeholder))
+        return RecordList(items, columns=_FOLLOW_UP_COLUMNS, title="Overdue follow-ups")
 
 
 def _overdue(
