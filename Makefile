@@ -1,0 +1,97 @@
+# rbp developer tasks. Works with no standard input, as root on a fresh Debian machine
+# with Python 3.11 (system packages come from apt, Python packages from PyPI).
+#
+#   make test      venv + Graphviz + PostgreSQL binaries, then the tests and doctests
+#   make lint      ruff check, ruff format --check, mypy (strict) on rbp
+#   make demo      run the demo (python -m rbp.demo)
+#   make bench     run every bench/*.py script (python -m bench.NAME) and print its figures
+#   make clean     remove caches and build output; `make distclean` also removes .venv
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+export DEBIAN_FRONTEND := noninteractive
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.rbp-installed
+PYTEST_ARGS ?=
+
+.PHONY: venv graphviz postgres test lint demo bench clean distclean
+
+# ---------------------------------------------------------------------------- venv
+# Re-installs only when pyproject.toml is newer than the stamp.
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "no python3.11 or python3 on PATH" >&2; exit 1; }
+	@if [ ! -x $(PY) ]; then \
+	  if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      v=$$($(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'); \
+	      apt-get update -qq; \
+	      apt-get install -y -qq python$$v-venv >/dev/null || apt-get install -y -qq python3-venv >/dev/null; \
+	    else \
+	      echo "$(PYTHON) cannot make a venv: install Debian's python3-venv (sudo apt-get install python3-venv)" >&2; \
+	      exit 1; \
+	    fi; \
+	  fi; \
+	  rm -rf $(VENV); \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+# ---------------------------------------------------------------------------- system packages
+
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Graphviz (dot) with apt-get"; \
+	  apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; \
+	else \
+	  echo "Graphviz's dot is not on PATH; the diagram tests that render will be skipped."; \
+	  echo "Install it with: sudo apt-get install graphviz"; \
+	fi
+
+# The tests start a throwaway cluster with initdb + pg_ctl from /usr/lib/postgresql/*/bin.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing PostgreSQL 15 (initdb, pg_ctl) with apt-get"; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq postgresql-15 >/dev/null || apt-get install -y -qq postgresql >/dev/null; \
+	else \
+	  echo "PostgreSQL's initdb is not under /usr/lib/postgresql/*/bin; the PostgreSQL tests will be SKIPPED."; \
+	  echo "Install it with: sudo apt-get install postgresql-15"; \
+	fi
+
+# ---------------------------------------------------------------------------- tasks
+
+test: venv graphviz postgres
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check rbp tests bench
+	$(VENV)/bin/ruff format --check rbp tests bench
+	$(VENV)/bin/mypy
+
+demo: venv graphviz
+	$(PY) -m rbp.demo
+
+bench: venv
+	@for script in bench/[!_]*.py; do \
+	  name=$$(basename $$script .py); \
+	  echo "== bench.$$name"; \
+	  $(PY) -m bench.$$name; \
+	done
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist demo-out bench/out *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
