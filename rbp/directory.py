@@ -244,11 +244,13 @@ class Directory:
         if trainings:
             conn.execute(sa.insert(t.officer_trainings), trainings)
 
-    def update(self, key: str, **changes: Any) -> Area | AnyStakeholder:
+    def update(self, key: str, /, **changes: Any) -> Area | AnyStakeholder:
         """Change fields of an area or stakeholder; returns the new record.
 
         The key and the kind cannot change. For an area, a new ``parent`` must
-        exist and must not make a cycle.
+        exist and must not make a cycle. Areas and stakeholders have separate keys:
+        when an area has the same key as a stakeholder, this changes the
+        stakeholder; use :meth:`update_area` for the area.
 
         Examples
         --------
@@ -259,14 +261,38 @@ class Directory:
         >>> crm.directory.update("P1", unit="CSP").unit
         'CSP'
         """
+        return self._update(key, changes, areas_only=False)
+
+    def update_area(self, key: str, /, **changes: Any) -> Area:
+        """Change fields of the area ``key`` (even if a stakeholder has that key too).
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("d-01"), rbp.Area("b-1"), rbp.Officer("b-1")])
+        3
+        >>> crm.directory.update_area("b-1", parent="d-01").parent
+        'd-01'
+        """
+        new = self._update(key, changes, areas_only=True)
+        assert isinstance(new, Area)
+        return new
+
+    def _update(
+        self, key: str, changes: dict[str, Any], *, areas_only: bool
+    ) -> Area | AnyStakeholder:
         if "key" in changes:
             raise ValidationError("the key of a record cannot change", key=key, field="key")
         with self._store.write() as conn:
-            current: Area | AnyStakeholder | None = self._load_one(conn, key)
+            current: Area | AnyStakeholder | None = (
+                None if areas_only else self._load_one(conn, key)
+            )
             if current is None:
                 current = _area(conn, key)
             if current is None:
-                raise UnknownKeyError(f"no stakeholder or area {key!r}", key=key)
+                what = "area" if areas_only else "stakeholder or area"
+                raise UnknownKeyError(f"no {what} {key!r}", key=key)
             try:
                 new = attrs.evolve(current, **changes)
             except TypeError as exc:
@@ -317,7 +343,7 @@ class Directory:
             raise UnknownKeyError(
                 f"stakeholder {p.key!r} names area {area!r}, which is not an area",
                 key=p.key,
-                field="areas",
+                field="area" if isinstance(p, CommunityMember) else "areas",
             )
 
     def _update_area(self, conn: Connection, new: Area) -> None:

@@ -184,10 +184,12 @@ def _optional_key(field: str) -> Callable[[Any], str | None]:
 
 
 def _keys(field: str) -> Callable[[Any], tuple[str, ...]]:
+    # A sorted set, like tags: the store keeps no order, so a record read back
+    # equals the one written.
     def convert(values: Any) -> tuple[str, ...]:
         if isinstance(values, str):
             values = (values,)
-        return tuple(dict.fromkeys(check_key(v, field) for v in values))
+        return tuple(sorted({check_key(v, field) for v in values}))
 
     return convert
 

@@ -288,10 +288,11 @@ def test_kinds() -> None:
     assert PartnerAgency("o-1").kind is StakeholderKind.AGENCY
 
 
-def test_tags_are_a_sorted_set_and_areas_drop_repeats() -> None:
-    o = Officer("P1", tags=("b", "a", "b"), areas=("x", "y", "x"))
+def test_tags_and_areas_are_sorted_sets() -> None:
+    o = Officer("P1", tags=("b", "a", "b"), areas=("y", "x", "y"))
     assert o.tags == ("a", "b")
     assert o.areas == ("x", "y")
+    assert PartnerAgency("o-1", areas=("d-2", "d-1")).areas == ("d-1", "d-2")
     assert Officer("P1", tags="one").tags == ("one",)
 
 
