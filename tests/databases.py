@@ -148,6 +148,11 @@ class PgCluster:
                 raise RuntimeError(self._failure) from exc
         return self.url("postgres")
 
+    @property
+    def major(self) -> int:
+        """The PostgreSQL major version of the binaries (0 when unknown)."""
+        return 0 if self.bindir is None else _major(self.bindir.parent.name)
+
     def url(self, database: str) -> str:
         """SQLAlchemy URL (psycopg 3) of ``database`` on this cluster."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -213,7 +218,9 @@ class PgCluster:
     def create_database(self) -> str:
         """Create a new empty database from ``template0``; returns its name."""
         name = f"rbp_test_{os.getpid()}_{next(self._names)}"
-        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        # FILE_COPY (PostgreSQL 15+) is about twice as fast as the default WAL_LOG here
+        strategy = " STRATEGY = FILE_COPY" if self.major >= 15 else ""
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0{strategy}')
         return name
 
     def drop_database(self, name: str) -> None:
@@ -304,4 +311,4 @@ def probe_for(url: str | None, store: rbp.Store) -> PlainSQL:
     if url is None:
         return PlainSQL(store.engine, owned=False)
     text = url if "://" in url else f"sqlite:///{url}"
-    return PlainSQL(sa.create_engine(text, poolclass=NullPool), owned=True)
+    return PlainSQL(sa.create_engine(text, pool_size=1), owned=True)
