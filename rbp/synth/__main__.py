@@ -16,6 +16,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from rbp.synth import DEFAULT_TZ, SIZES, blueprint
 
@@ -30,6 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="SQLite file to create (default: in memory)")
     parser.add_argument("--tz", default=DEFAULT_TZ, help="the agency's time zone")
     parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+    parser.add_argument(
+        "--cache-mib",
+        type=int,
+        default=0,
+        help="SQLite page cache for the build, in MiB (default: the store's own, 128 MiB); "
+        "a large city loads several times faster when its indexes fit (about 4096 for large)",
+    )
     args = parser.parse_args(argv)
 
     from rbp.store import open as open_store
@@ -56,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()
     try:
         with open_store(args.out, tz=args.tz) as crm:
+            if args.cache_mib:
+                _page_cache(crm.engine, args.cache_mib)
             plan.write_directory(crm)
             step("directory")
             n = len(crm.interactions.log_many(plan.interactions()))
@@ -69,6 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("time          " + "  ".join(f"{name} {s:.1f} s" for name, s in steps))
     print(f"total         {total:.1f} s ({n / max(total, 1e-9):,.0f} interactions/s overall)")
     return 0
+
+
+def _page_cache(engine: Engine, mib: int) -> None:
+    """Give every connection the engine hands out a page cache of ``mib`` MiB."""
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA cache_size=-{int(mib) * 1024}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 The total is split exactly over (month, officer) cells in proportion to the
 officer's rate and the month's activity weight (season, weekdays, holidays), so
-the count is exactly what was asked. Each month is generated, sorted by time and
-handed out, so ids rise with time and memory stays at one month's worth.
+the count is exactly what was asked. Interactions come out in time order (ids
+rise with time), a month at a time, holding only one integer per interaction of
+the month until it is made and handed out.
 
-The per-interaction work is kept small: portfolios hold cumulative weights (one
-``bisect`` per draw), days come from the calendar's cumulative weights, and local
-times are built from precomputed (year, month, day) tuples.
+The per-interaction work is kept small: the interaction's shape (kind, how many
+members, agencies and colleagues, duration) comes from a precomputed table with
+one random number, portfolios hold cumulative weights (one ``bisect`` per draw),
+days come from the calendar's cumulative weights, and local times are built from
+precomputed (year, month, day) tuples.
 """
 
 from __future__ import annotations

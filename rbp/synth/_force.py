@@ -228,7 +228,7 @@ def plan_force(
         duties=duties,
         transferred=transferred,
         successors=successors,
-        orphaned=_orphaned(duties, transferred, successors, people, n_days),
+        orphaned=_orphaned(duties, transferred, successors, people),
     )
 
 
@@ -272,8 +272,9 @@ def _fill(
     favoured = _FAVOURED[duty.unit]
     size_m, size_a = _PORTFOLIO[duty.unit]
     chosen: dict[int, None] = {}
-    for _ in range(round(size_m * rng.uniform(0.7, 1.3)) * 2):
-        if len(chosen) >= size_m:
+    want = round(size_m * rng.uniform(0.7, 1.3))
+    for _ in range(want * 3):
+        if len(chosen) >= want:
             break
         r = rng.random()
         scope = home if r < 0.75 else [duty.district] if r < 0.95 else [places.city]
@@ -325,7 +326,6 @@ def _orphaned(
     transferred: list[str],
     successors: dict[str, str],
     people: People,
-    n_days: int,
 ) -> list[str]:
     """Members only officers who left without a successor visited (and still around)."""
     left = {k for k in transferred if k not in successors}
