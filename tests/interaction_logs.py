@@ -68,6 +68,8 @@ AREAS = [
     Area("b-21", parent="d-2"),
 ]
 AREA_CHILDREN = {"city": ("d-1", "d-2"), "d-1": ("b-11", "b-12"), "d-2": ("b-21",)}
+PLACES = ("b-11", "b-12", "b-21", "b-11", "b-12", "b-21", "d-1", "city")
+"""Areas interactions happen in: mostly beats, so finding by district needs the tree."""
 TOPICS = ("housing", "noise", "traffic", "youth")
 OFFICER_KEYS = ("P1", "P2", "P3")
 MEMBER_KEYS = ("m-1", "m-2", "m-3", "m-4", "m-5")
@@ -222,8 +224,8 @@ def interaction_fields(draw: st.DrawFn, keys: Sequence[str], at_us: int) -> dict
             )
         ),
     }
-    if draw(st.booleans()):
-        fields["areas"] = tuple(draw(st.lists(st.sampled_from([a.key for a in AREAS]), max_size=2)))
+    if draw(st.integers(0, 3)):
+        fields["areas"] = tuple(draw(st.lists(st.sampled_from(PLACES), max_size=2)))
     if draw(st.booleans()):
         fields["topics"] = tuple(draw(st.lists(st.sampled_from(TOPICS), max_size=2)))
     if draw(st.booleans()):
@@ -265,6 +267,23 @@ def _candidates(
     return sorted(out)
 
 
+def _status_edges(
+    people: Sequence[Stakeholder], interactions: Sequence[Interaction], rules: Definitions
+) -> list[int]:
+    """``t + c``, ``t + 2c``, ``t + 4c`` (and 1 µs later) for each officer x non-officer
+    contact at ``t``, with ``c`` the cadence of that non-officer."""
+    officers = _officer_keys(people)
+    cadence = _cadence_of(people, rules)
+    out = set()
+    for interaction in interactions:
+        t = micros(interaction.at)
+        for _, s in pairs_of(interaction, officers):
+            for k in (1, 2, 4):
+                edge = t + k * cadence[s] * DAY_US
+                out |= {edge, edge + 1}
+    return sorted(out)
+
+
 @st.composite
 def logs(draw: st.DrawFn, *, custom_settings: bool = False, max_interactions: int = 15) -> Log:
     """A directory, 1..``max_interactions`` interactions and a few as-of times."""
@@ -284,8 +303,16 @@ def logs(draw: st.DrawFn, *, custom_settings: bool = False, max_interactions: in
         drawn.append(fields)
         interactions.append(interaction)
         items.append(fields if draw(st.booleans()) else interaction)
-    candidates = _candidates(people, interactions, rules)
-    chosen = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=6, unique=True))
+    # a third of the times are exactly at an event (or 1 µs off), a third on a status
+    # boundary of some pair, a third anywhere else worth asking
+    at_events = sorted({micros(i.at) + d for i in interactions for d in (-1, 0, 1)})
+    candidates = st.sampled_from(at_events) | st.sampled_from(
+        _candidates(people, interactions, rules)
+    )
+    edges = _status_edges(people, interactions, rules)
+    if edges:
+        candidates = candidates | st.sampled_from(edges)
+    chosen = draw(st.lists(candidates, min_size=1, max_size=6, unique=True))
     as_of = [in_zone(t, draw(zones), draw(st.booleans())) for t in chosen]
     return Log(
         people=people,
@@ -304,7 +331,7 @@ def find_queries(draw: st.DrawFn) -> dict[str, Any]:
     lo, hi = micros(BASE) - 10 * DAY_US, micros(BASE) + SPAN_US + 10 * DAY_US
     options: dict[str, st.SearchStrategy[Any]] = {
         "stakeholder": st.sampled_from([*ALL_KEYS, "zz-404"]),
-        "area": st.sampled_from([a.key for a in AREAS]),
+        "area": st.sampled_from(["city", "d-1", "d-2", "d-1", "d-2", "b-11", "b-12", "b-21"]),
         "kind": st.sampled_from(InteractionKind)
         | st.sampled_from([k.value for k in InteractionKind]),
         "topic": st.sampled_from([*TOPICS, "nothing"]),
@@ -315,7 +342,7 @@ def find_queries(draw: st.DrawFn) -> dict[str, Any]:
         "offset": st.integers(0, 6),
     }
     for name, strategy in options.items():
-        if draw(st.booleans()):
+        if draw(st.integers(0, 3)) == 0:  # a few filters at a time, or most answers are empty
             query[name] = draw(strategy)
     return query
 

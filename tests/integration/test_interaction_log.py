@@ -136,7 +136,9 @@ def _brute_find(log: Log, ids: list[int], query: dict[str, Any]) -> list[int]:
 
 
 @settings(max_examples=EXAMPLES)
-@given(log=logs(), split=st.integers(0, 15), queries=st.lists(find_queries(), max_size=6))
+@given(
+    log=logs(), split=st.integers(0, 15), queries=st.lists(find_queries(), min_size=2, max_size=8)
+)
 def test_logged_rows_ids_find_and_get(
     reused_db: ReusedDatabase, log: Log, split: int, queries: list[dict[str, Any]]
 ) -> None:

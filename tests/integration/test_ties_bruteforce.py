@@ -104,7 +104,8 @@ def check_explain(crm: rbp.Store, log: Log, ids: list[int], as_of: dt.datetime) 
 def check_follow_ups(
     crm: rbp.Store, log: Log, ids: list[int], as_of: dt.datetime, officer: str | None = None
 ) -> None:
-    """``follow_ups(as_of=..., officer=...)`` equals the brute force, most urgent first."""
+    """``follow_ups(as_of=..., officer=...)`` equals the brute force, most urgent first;
+    ``overdue`` is its OVERDUE part, earliest promise first."""
     at = micros(as_of)
     want = expected_follow_ups(log.people, log.interactions, ids, at, log.rules, officer)
     got = crm.interactions.follow_ups(as_of=as_of, officer=officer)
@@ -122,6 +123,22 @@ def check_follow_ups(
     ]
     assert Counter(rows) == Counter(want)
     order = [(r[5], r[0], r[1], r[2].value) for r in rows]
+    assert order == sorted(order)
+    overdue = crm.interactions.overdue(as_of=as_of, officer=officer)
+    rows = [
+        (
+            f.officer,
+            f.stakeholder,
+            f.reason,
+            micros(f.last),
+            micros(f.due),
+            micros(f.suggested),
+            f.interaction,
+        )
+        for f in overdue
+    ]
+    assert Counter(rows) == Counter(r for r in want if r[2] is FollowUpReason.OVERDUE)
+    order = [(r[4], r[0], r[1]) for r in rows]
     assert order == sorted(order)
 
 
