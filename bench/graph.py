@@ -52,12 +52,14 @@ def by_hand(path: Path, at: int) -> float:
     con = sqlite3.connect(path)
     try:
         people = pd.read_sql("SELECT key, kind, priority, since, until FROM stakeholders", con)
-        parts = pd.read_sql("SELECT interaction_id, stakeholder, at FROM interaction_participants",
-                            con)
+        parts = pd.read_sql(
+            "SELECT interaction_id, stakeholder, at FROM interaction_participants", con
+        )
     finally:
         con.close()
-    present = people[(people.since.isna() | (people.since <= at))
-                     & (people.until.isna() | (people.until >= at))]
+    present = people[
+        (people.since.isna() | (people.since <= at)) & (people.until.isna() | (people.until >= at))
+    ]
     officers = set(present.key[present.kind == "officer"])
     parts = parts[parts["at"] <= at]
     with_officer = parts[parts.stakeholder.isin(officers)][["interaction_id"]].drop_duplicates()
@@ -89,31 +91,46 @@ def main() -> None:
         gaps = crm.graph.gaps(as_of=end)
         risk = crm.graph.key_person_risk(as_of=end)
         t_all = time.perf_counter() - started
-        print(f"coverage                    {t_cov:7.2f} s  ratio {cov.ratio:.4f} "
-              f"({cov.covered:,}/{cov.total:,})")
-        print(f"coverage + gaps + key-person {t_all:6.2f} s  ({len(gaps.cooling):,} cold ties, "
-              f"{len(risk.single_threaded):,} single-threaded)")
+        print(
+            f"coverage                    {t_cov:7.2f} s  ratio {cov.ratio:.4f} "
+            f"({cov.covered:,}/{cov.total:,})"
+        )
+        print(
+            f"coverage + gaps + key-person {t_all:6.2f} s  ({len(gaps.cooling):,} cold ties, "
+            f"{len(risk.single_threaded):,} single-threaded)"
+        )
 
         started = time.perf_counter()
         brokers = crm.graph.brokers(as_of=end)
-        print(f"brokers                     {time.perf_counter() - started:7.2f} s  "
-              f"top {brokers[0].key if brokers else '-'}")
+        print(
+            f"brokers                     {time.perf_counter() - started:7.2f} s  "
+            f"top {brokers[0].key if brokers else '-'}"
+        )
 
-        beat = max((a for a in cov.by_area if cov.by_area[a].total and
-                    not crm.directory.areas().children(a)),
-                   key=lambda a: cov.by_area[a].total)
+        beat = max(
+            (
+                a
+                for a in cov.by_area
+                if cov.by_area[a].total and not crm.directory.areas().children(a)
+            ),
+            key=lambda a: cov.by_area[a].total,
+        )
         for label, kwargs in ((f"diagram of {beat}", {"area": beat}), ("diagram of all", {})):
             started = time.perf_counter()
             d = crm.graph.diagram(as_of=end, **kwargs)
-            print(f"{label:<28}{time.perf_counter() - started:7.2f} s  "
-                  f"({len(d.source):,} bytes of DOT)")
+            print(
+                f"{label:<28}{time.perf_counter() - started:7.2f} s  "
+                f"({len(d.source):,} bytes of DOT)"
+            )
         from rbp._time import to_micros
 
         started = time.perf_counter()
         hand = by_hand(path, to_micros(end))
         t_hand = time.perf_counter() - started
-        print(f"baseline: pandas by hand    {t_hand:7.2f} s  ratio {hand:.4f} "
-              f"(agrees: {abs(hand - (cov.ratio or 0)) < 1e-12})")
+        print(
+            f"baseline: pandas by hand    {t_hand:7.2f} s  ratio {hand:.4f} "
+            f"(agrees: {abs(hand - (cov.ratio or 0)) < 1e-12})"
+        )
         print(f"baseline / rbp coverage     {t_hand / t_cov:7.1f}x")
         print(f"peak RSS                    {rss_mib():7.0f} MiB")
 

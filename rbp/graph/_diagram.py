@@ -127,10 +127,10 @@ def _legend(d: graphviz.Graph) -> None:
 
 
 def _id(key: str) -> str:
-    return cast(str, graphviz.nohtml("n_" + key.replace("\\", "\\\\")))
+    return cast("str", graphviz.nohtml("n_" + key.replace("\\", "\\\\")))
 
 
 def _text(value: str) -> str:
     """A label shown literally: no HTML, no graphviz escapes, no line breaks."""
     flat = " ".join(str(value).split())
-    return cast(str, graphviz.nohtml(flat.replace("\\", "\\\\")))
+    return cast("str", graphviz.nohtml(flat.replace("\\", "\\\\")))
