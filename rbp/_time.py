@@ -8,6 +8,7 @@ and coverage aggregates rely on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pendulum
 
@@ -59,10 +60,36 @@ def to_micros(value: dt.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * MICROS_PER_SECOND + delta.microseconds
 
 
+@functools.lru_cache(maxsize=64)
+def zone(tz: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """The pendulum time zone called ``tz`` (looked up once)."""
+    return pendulum.timezone(tz)
+
+
 def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
-    """The aware ``DateTime`` in zone ``tz`` of epoch microseconds ``value``."""
-    instant = _EPOCH_STD + dt.timedelta(microseconds=int(value))
-    return pendulum.instance(instant).in_timezone(tz)
+    """The aware ``DateTime`` in zone ``tz`` of epoch microseconds ``value``.
+
+    Built field by field from the stdlib's conversion (with its ``fold`` for the
+    repeated hour), which is several times faster than ``pendulum.instance``.
+    """
+    seconds, micros = divmod(int(value), MICROS_PER_SECOND)
+    where = zone(tz)
+    try:
+        local = dt.datetime.fromtimestamp(seconds, where)
+    except (OverflowError, OSError, ValueError):  # outside the platform's time_t range
+        instant = _EPOCH_STD + dt.timedelta(microseconds=int(value))
+        return pendulum.instance(instant).in_timezone(tz)
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        micros,
+        tzinfo=where,
+        fold=local.fold,
+    )
 
 
 def duration_micros(value: dt.timedelta) -> int:

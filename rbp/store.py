@@ -194,6 +194,7 @@ class Store:
         self._clock = clock
         self.settings = settings if settings is not None else Settings()
         self._write_lock = threading.RLock()
+        self._generation = 0
         self.directory = Directory(self)
         self.interactions = Interactions(self)
         self.plans = Plans(self)
@@ -224,8 +225,20 @@ class Store:
         """A write transaction: commits when the block ends, rolls back on any error."""
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(rbp_write=True)
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                self._generation += 1
+
+    def version(self, conn: Connection) -> tuple[int, int]:
+        """A stamp that changes whenever the data may have changed.
+
+        This store's own write count, and the newest audit entry (every write, by
+        any process, appends one), so cached answers are never stale.
+        """
+        newest = conn.execute(sa.select(sa.func.max(t.audit_log.c.id))).scalar()
+        return (self._generation, int(newest or 0))
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._time import duration_micros, from_micros, to_micros
-from rbp.interactions._ties import absent, status_of, tie_rows
+from rbp.interactions._ties import absent, decay, status_of, tie_rows
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
@@ -58,7 +58,7 @@ def community_rows(
             sa.func.count(),
             sa.func.min(p1.c.at),
             sa.func.max(p1.c.at),
-            sa.func.sum(sa.func.power(0.5, (sa.literal(at) - p1.c.at) / sa.literal(hl))),
+            sa.func.sum(decay((sa.literal(at) - p1.c.at) / sa.literal(hl))),
         )
         .join_from(
             p1,

@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._time import MICROS_PER_DAY, from_micros
+from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, KeyPersonReport, Successor
-from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot, pair_lasts
-from rbp.interactions._ties import absent, status_of
-from rbp.model import Priority, Sector, StakeholderKind
+from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot
+from rbp.model import Sector, StakeholderKind
 
 __all__ = ["cold_ties", "coverage", "key_person", "quiet_areas", "select", "successors"]
 
@@ -110,27 +109,11 @@ def key_person(snap: Snapshot, members: Iterable[Member]) -> KeyPersonReport:
     )
 
 
-def cold_ties(
-    conn: Connection, snap: Snapshot, cadence: dict[Priority, int], tz: str
-) -> tuple[ColdTie, ...]:
-    """Ties that are cooling or dormant at T, coldest first."""
-    horizon = 4 * max(cadence.values()) * MICROS_PER_DAY + 1
-    pairs = pair_lasts(conn, at=snap.at, horizon=horizon)
-    s = t.stakeholders.c
-    rows = conn.execute(
-        sa.select(pairs.c.officer, pairs.c.stakeholder, pairs.c.last, s.priority)
-        .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
-        .where(pairs.c.stakeholder.not_in(absent(snap.at)))
-    ).all()
-    out = []
-    for officer, key, last, priority in rows:
-        status = status_of(snap.at - last, cadence[Priority(priority or "regular")])
-        if status.value in ("cooling", "dormant"):
-            out.append((last, officer, key, status.value))
-    out.sort()
+def cold_ties(snap: Snapshot, tz: str) -> tuple[ColdTie, ...]:
+    """Ties that are cooling or dormant at T, coldest first (from the snapshot)."""
     return tuple(
         ColdTie(officer=o, stakeholder=k, status=st, last=from_micros(last, tz))
-        for last, o, k, st in out
+        for last, o, k, st in snap.cold
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -77,6 +78,9 @@ class Graph:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        # The last few snapshots, keyed by (T, window, excluded, store version), so that
+        # coverage, gaps and key-person risk as of one T read the database once.
+        self._snapshots: OrderedDict[Any, Snapshot] = OrderedDict()
 
     # ------------------------------------------------------------------ snapshots
 
@@ -89,13 +93,23 @@ class Graph:
         ):
             raise ValidationError("window must be a positive duration", field="window")
         with self._store.read() as conn:
-            return load_snapshot(
+            stamp = self._store.version(conn)
+            key = (to_micros(at), window, tuple(sorted(excluded)), stamp)
+            cached = self._snapshots.get(key)
+            if cached is not None:
+                self._snapshots.move_to_end(key)
+                return cached
+            snap = load_snapshot(
                 conn,
                 as_of=at,
                 cadence=self._store.settings.cadence,
                 window=window,
                 excluded=excluded,
             )
+        self._snapshots[key] = snap
+        while len(self._snapshots) > 4:
+            self._snapshots.popitem(last=False)
+        return snap
 
     @staticmethod
     def _window_days(window: dt.timedelta | None) -> float | None:
@@ -168,8 +182,8 @@ class Graph:
         )
         in_scope = set(cov.by_area)
         with self._store.read() as conn:
-            cold = metrics.cold_ties(conn, snap, settings.cadence, self._store.tz)
             quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
+        cold = metrics.cold_ties(snap, self._store.tz)
         keys = {m.key for m in chosen}
         by_priority = {m.key: m.priority for m in chosen}
         uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}

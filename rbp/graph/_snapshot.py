@@ -53,6 +53,8 @@ class Snapshot:
     tree: AreaTree
     officers: frozenset[str]
     excluded: frozenset[str] = frozenset()
+    # (last, officer, stakeholder, status) of ties cooling or dormant at T, coldest first
+    cold: tuple[tuple[int, str, str, str], ...] = ()
 
     def closure(self, areas: Sequence[str]) -> set[str]:
         """The areas and all their ancestors."""
@@ -100,8 +102,9 @@ def load_snapshot(
     at = to_micros(as_of)
     fixed = None if window is None else duration_micros(window)
     c_max = max(cadence.values()) * MICROS_PER_DAY
-    # + 1: a tie whose last contact is exactly one (longest) cadence old is still active.
-    horizon = max(c_max, fixed or 0) + 1
+    # Far enough back to see every tie that is not lapsed (a <= 4c) and every contact
+    # in the coverage window; + 1 because the bounds are inclusive.
+    horizon = max(4 * c_max, fixed or 0) + 1
     s = t.stakeholders.c
     present = sa.and_(
         sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
@@ -116,11 +119,16 @@ def load_snapshot(
     ).all()
     last: dict[str, int] = {}
     active: dict[str, list[str]] = {}
+    cold: list[tuple[int, str, str, str]] = []
     for key, officer, when, cad in ties:
         if when > last.get(key, -(2**62)):
             last[key] = when
-        if when >= at - cad:
+        age = at - when
+        if age <= cad:
             active.setdefault(key, []).append(officer)
+        elif age <= 4 * cad:
+            cold.append((when, officer, key, "cooling" if age <= 2 * cad else "dormant"))
+    cold.sort()
     rows = conn.execute(
         sa.select(s.key, s.kind, s.sector, s.priority)
         .where(s.kind != StakeholderKind.OFFICER.value, present)
@@ -166,4 +174,5 @@ def load_snapshot(
         tree=tree,
         officers=officers,
         excluded=frozenset(excluded),
+        cold=tuple(cold),
     )

@@ -345,29 +345,38 @@ class Interactions:
 def _overdue(
     conn: Connection, at: int, officer: str | None
 ) -> list[tuple[str, str, int, int, int]]:
-    """(officer, stakeholder, interaction, follow_up_by, at) of promises broken by ``at``."""
+    """(officer, stakeholder, interaction, follow_up_by, at) of promises broken by ``at``.
+
+    A promise is broken when its interaction is the pair's last contact at or before
+    ``at`` (no later one) and its ``follow_up_by`` has passed: so the pairs' last
+    contacts are found in one grouped scan and joined back to their interactions.
+    """
     i, e = t.interactions.c, t.tie_events.c
-    later = sa.alias(t.tie_events)
     gone = absent(at)
+    lasts = sa.select(e.officer, e.stakeholder, sa.func.max(e.at).label("last")).where(e.at <= at)
+    if officer is not None:
+        lasts = lasts.where(e.officer == officer)
+    last = lasts.group_by(e.officer, e.stakeholder).subquery("last")
+    hit = sa.alias(t.tie_events, "hit")
     q = (
-        sa.select(e.officer, e.stakeholder, i.id, i.follow_up_by, e.at)
-        .join_from(t.interactions, t.tie_events, e.interaction_id == i.id)
+        sa.select(last.c.officer, last.c.stakeholder, i.id, i.follow_up_by, last.c.last)
+        .join_from(
+            last,
+            hit,
+            sa.and_(
+                hit.c.officer == last.c.officer,
+                hit.c.stakeholder == last.c.stakeholder,
+                hit.c.at == last.c.last,
+            ),
+        )
+        .join(t.interactions, i.id == hit.c.interaction_id)
         .where(
             i.follow_up_by.is_not(None),
             i.follow_up_by <= at,
-            i.at <= at,
-            e.officer.not_in(gone),
-            e.stakeholder.not_in(gone),
-            ~sa.exists().where(
-                later.c.officer == e.officer,
-                later.c.stakeholder == e.stakeholder,
-                later.c.at > e.at,
-                later.c.at <= at,
-            ),
+            last.c.officer.not_in(gone),
+            last.c.stakeholder.not_in(gone),
         )
     )
-    if officer is not None:
-        q = q.where(e.officer == officer)
     return [(str(a), str(b), int(c), int(d), int(f)) for a, b, c, d, f in conn.execute(q)]
 
 
