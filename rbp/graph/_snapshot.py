@@ -9,6 +9,7 @@ so the three agree with each other by construction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -43,7 +44,7 @@ class Member:
     active_officers: tuple[str, ...]  # officers holding an active tie
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Snapshot:
     """Everything coverage, gaps and key-person risk need, as of one time."""
 
@@ -58,12 +59,18 @@ class Snapshot:
 
     def closure(self, areas: Sequence[str]) -> set[str]:
         """The areas and all their ancestors."""
+        up = self._up
+        if len(areas) == 1 and areas[0] in up:  # the common case: one home area
+            return set(up[areas[0]])
         out: set[str] = set()
         for a in areas:
-            if a in self.tree:
-                out.add(a)
-                out.update(self.tree.ancestors(a))
+            out.update(up.get(a, ()))
         return out
+
+    @functools.cached_property
+    def _up(self) -> dict[str, tuple[str, ...]]:
+        """Each area with its ancestors, found once per snapshot."""
+        return {a.key: (a.key, *self.tree.ancestors(a.key)) for a in self.tree}
 
 
 def _cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
