@@ -6,8 +6,7 @@ checked in one place (:func:`check_phase`, :func:`check_task_status`).
 
 Examples
 --------
->>> from rbp.errors import TransitionError
->>> from rbp.plans import ActionPlan, Phase, Task, TaskStatus
+>>> from rbp.plans._model import ActionPlan, Phase, Task, TransitionError, check_phase
 >>> plan = ActionPlan("p-1", title="Camp on Elm St", problem="Encampment by the creek",
 ...                   areas=("b-2", "b-1"))
 >>> plan.areas, plan.phase
