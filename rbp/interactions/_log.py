@@ -95,6 +95,7 @@ class LogWriter:
             k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
         }
         self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
+        self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE")
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
@@ -129,6 +130,12 @@ class LogWriter:
                         key=area,
                         field="areas",
                     )
+            if item.plan is not None and item.plan not in self.plans:
+                raise UnknownKeyError(
+                    f"plan {item.plan!r} is not a plan; create it with crm.plans.create",
+                    key=item.plan,
+                    field="plan",
+                )
         except RbpError as exc:
             self.errors.append(exc.with_row(row))
             return None

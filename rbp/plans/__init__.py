@@ -20,15 +20,18 @@ from rbp.plans._model import (
     TriangleSide,
 )
 from rbp.plans._service import Plans
+from rbp.plans._status import OverdueTask, PlanStatus
 
 __all__ = [
     "ActionPlan",
     "Direction",
     "Goal",
     "Measure",
+    "OverdueTask",
     "Partner",
     "PartnerRole",
     "Phase",
+    "PlanStatus",
     "Plans",
     "ProblemTriangle",
     "Review",

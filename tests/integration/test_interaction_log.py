@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import rbp
 from rbp.interactions import Interaction, InteractionKind
+from rbp.plans import ActionPlan
 from tests.databases import PlainSQL
 from tests.integration.conftest import ReusedDatabase
 from tests.interaction_logs import (
@@ -145,6 +146,7 @@ def test_logged_rows_ids_find_and_get(
     crm = reused_db.store()
     sql = reused_db.sql
     crm.directory.add_many(log.directory)
+    crm.plans.create(ActionPlan("plan-1", title="Plan 1", problem="linked by some items"))
     k = min(split, len(log.items))
     first = crm.interactions.log_many(iter(log.items[:k]))
     second = crm.interactions.log_many(item for item in log.items[k:])
@@ -192,6 +194,7 @@ def _people(crm: rbp.Store) -> None:
 def test_one_interaction_rows_by_hand(crm: rbp.Store, sql: PlainSQL) -> None:
     """Two officers, a member and an agency: four tie rows, none officer-officer."""
     _people(crm)
+    crm.plans.create(ActionPlan("plan-7", title="Plan 7", problem="rec centre"))
     at = pendulum.datetime(2026, 3, 2, 18, 30, 15, 250, tz="America/Chicago")
     iid = crm.interactions.log(
         {

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import rbp
 from rbp.interactions import FollowUpReason, Interaction, InteractionKind, TieStatus
+from rbp.plans import ActionPlan
 from rbp.settings import Settings
 from tests.databases import DB_KINDS, TZ
 from tests.integration.conftest import ReusedDatabase
@@ -43,6 +44,7 @@ EXAMPLES = 30
 
 def _load(crm: rbp.Store, log: Log) -> list[int]:
     crm.directory.add_many(log.directory)
+    crm.plans.create(ActionPlan("plan-1", title="Plan 1", problem="linked by some items"))
     ids = crm.interactions.log_many(iter(log.items))
     assert ids == range(1, len(log.items) + 1)
     return list(ids)

@@ -1,0 +1,189 @@
+"""Plan metrics as of a time T: progress, overdue tasks, unengaged partners,
+missing sectors, goal attainment, days in phase.
+
+Definitions (all as of T; nothing after T counts):
+
+- **progress**: tasks done / tasks not cancelled; ``None`` when there are none.
+- **overdue**: tasks due before T that are neither done nor cancelled.
+- **unengaged**: partners (since at or before T) who took part in no interaction
+  linked to the plan (``Interaction.plan``) in the window ``(T - window, T]``.
+- **missing sectors**: needed sectors no partner belongs to (an officer counts as
+  ``Sector.LAW_ENFORCEMENT``).
+- **attainment** per goal: ``(latest measure - baseline) / (target - baseline)``
+  clipped to ``[0, 1]`` (0: no better than the baseline, 1: target reached);
+  ``None`` when the goal has no measure yet.
+- **days in phase**: days from the start of the current phase to T.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pendulum
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp._frames import frame, html_table
+from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
+from rbp.model import Sector
+from rbp.plans._model import FINISHED, ActionPlan, Phase, TaskStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["OverdueTask", "PlanStatus", "plan_status", "portfolio_frame"]
+
+PORTFOLIO_COLUMNS = (
+    "key",
+    "title",
+    "phase",
+    "days_in_phase",
+    "progress",
+    "overdue",
+    "unengaged",
+    "missing_sectors",
+)
+
+
+@attrs.frozen(kw_only=True)
+class OverdueTask:
+    """A task past its due time that is neither done nor cancelled."""
+
+    task: str
+    owner: str | None
+    due: pendulum.DateTime
+    status: TaskStatus
+
+
+@attrs.frozen(kw_only=True)
+class PlanStatus:
+    """Where a plan stands at ``as_of`` (see the definitions in this module)."""
+
+    plan: str
+    title: str
+    as_of: pendulum.DateTime
+    phase: Phase
+    phase_since: pendulum.DateTime
+    days_in_phase: float
+    tasks: int
+    done: int
+    progress: float | None
+    overdue: tuple[OverdueTask, ...]
+    unengaged: tuple[str, ...]
+    missing_sectors: tuple[Sector, ...]
+    attainment: dict[str, float | None]
+
+    def row(self) -> dict[str, Any]:
+        """The portfolio row of this plan: counts for overdue and unengaged."""
+        return {
+            "key": self.plan,
+            "title": self.title,
+            "phase": self.phase,
+            "days_in_phase": round(self.days_in_phase, 1),
+            "progress": self.progress,
+            "overdue": len(self.overdue),
+            "unengaged": len(self.unengaged),
+            "missing_sectors": self.missing_sectors,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row frame with the portfolio's columns."""
+        return frame([self.row()], PORTFOLIO_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        return html_table([self.row()], PORTFOLIO_COLUMNS, title=f"Plan {self.plan}")
+
+    def __str__(self) -> str:
+        progress = "—" if self.progress is None else f"{self.progress:.0%}"
+        lines = [
+            f"plan {self.plan} as of {self.as_of.to_date_string()}: {self.phase.value} "
+            f"for {self.days_in_phase:.0f} days, progress {progress} "
+            f"({self.done} of {self.tasks} tasks done)",
+            "overdue: "
+            + (", ".join(f"{o.task} ({o.owner or 'no owner'})" for o in self.overdue) or "none"),
+            "unengaged partners: " + (", ".join(self.unengaged) or "none"),
+            "missing sectors: " + (", ".join(s.value for s in self.missing_sectors) or "none"),
+        ]
+        for goal, value in self.attainment.items():
+            shown = "no measure yet" if value is None else f"{value:.0%}"
+            lines.append(f"goal {goal}: {shown}")
+        return "\n".join(lines)
+
+
+def plan_status(
+    conn: Connection, plan: ActionPlan, at: pendulum.DateTime, window: pendulum.Duration
+) -> PlanStatus:
+    """The :class:`PlanStatus` of ``plan`` (as read back at ``at``)."""
+    counted = [x for x in plan.tasks if x.status is not TaskStatus.CANCELLED]
+    done = sum(1 for x in counted if x.status is TaskStatus.DONE)
+    overdue = tuple(
+        OverdueTask(task=x.key, owner=x.owner, due=x.due, status=x.status)
+        for x in plan.tasks
+        if x.due is not None and x.due < at and x.status not in FINISHED
+    )
+    partners = [p.stakeholder for p in plan.partners]
+    t_us = to_micros(at)
+    engaged = _engaged(conn, plan.key, partners, t_us, t_us - duration_micros(window))
+    latest: dict[str, float] = {}
+    for m in plan.measures:  # ordered by goal, then time
+        latest[m.goal] = m.value
+    attainment = {
+        g.key: None if g.key not in latest else g.attainment(latest[g.key]) for g in plan.goals
+    }
+    have = _sectors(conn, partners)
+    assert plan.phase_since is not None
+    return PlanStatus(
+        plan=plan.key,
+        title=plan.title,
+        as_of=at,
+        phase=plan.phase,
+        phase_since=plan.phase_since,
+        days_in_phase=(t_us - to_micros(plan.phase_since)) / MICROS_PER_DAY,
+        tasks=len(counted),
+        done=done,
+        progress=done / len(counted) if counted else None,
+        overdue=overdue,
+        unengaged=tuple(p for p in partners if p not in engaged),
+        missing_sectors=tuple(s for s in plan.needed_sectors if s not in have),
+        attainment=attainment,
+    )
+
+
+def _engaged(
+    conn: Connection, plan: str, partners: Sequence[str], upto: int, after: int
+) -> set[str]:
+    """Partners in an interaction linked to ``plan`` with ``after < at <= upto``."""
+    if not partners:
+        return set()
+    i, p = t.interactions.c, t.participants.c
+    q = (
+        sa.select(p.stakeholder)
+        .distinct()
+        .join_from(t.participants, t.interactions, i.id == p.interaction_id)
+        .where(
+            i.plan == plan,
+            i.at <= upto,
+            i.at > after,
+            p.stakeholder.in_(list(partners)),
+        )
+    )
+    return set(conn.execute(q).scalars())
+
+
+def _sectors(conn: Connection, partners: Sequence[str]) -> set[Sector]:
+    """The sectors of these stakeholders; officers count as law enforcement."""
+    if not partners:
+        return set()
+    s = t.stakeholders.c
+    out = set()
+    for kind, sector in conn.execute(sa.select(s.kind, s.sector).where(s.key.in_(list(partners)))):
+        out.add(Sector.LAW_ENFORCEMENT if kind == "officer" or sector is None else Sector(sector))
+    return out
+
+
+def portfolio_frame(rows: Sequence[PlanStatus]) -> pd.DataFrame:
+    """The portfolio frame: one :meth:`PlanStatus.row` per plan."""
+    return frame([r.row() for r in rows], PORTFOLIO_COLUMNS)
