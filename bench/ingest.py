@@ -43,8 +43,8 @@ _SQL = {
     "interaction_areas": "INSERT INTO interaction_areas (interaction_id, area, at) "
     "VALUES (?, ?, ?)",
     "interaction_topics": "INSERT INTO interaction_topics (interaction_id, topic) VALUES (?, ?)",
-    "tie_events": "INSERT INTO tie_events (officer, stakeholder, at, interaction_id) "
-    "VALUES (?, ?, ?, ?)",
+    "tie_events": "INSERT INTO tie_events (officer, stakeholder, at, interaction_id, "
+    "follow_up_by) VALUES (?, ?, ?, ?, ?)",
 }
 
 
@@ -82,7 +82,8 @@ def rows_of(items: Sequence[Interaction], officers: set[str], first_id: int) -> 
             rows["interaction_topics"] += [(i, tp) for tp in item.topics]
             mine = [k for k in item.participants if k in officers]
             others = [k for k in item.participants if k not in officers]
-            rows["tie_events"] += [(o, s, at, i) for o in mine for s in others]
+            promise = None if item.follow_up_by is None else to_micros(item.follow_up_by)
+            rows["tie_events"] += [(o, s, at, i, promise) for o in mine for s in others]
         batches.append(rows)
     return batches
 
@@ -183,7 +184,11 @@ def check(paths: dict[str, Path]) -> None:
                     ("interaction_participants", "interaction_id || stakeholder || at"),
                     ("interaction_areas", "interaction_id || area || at"),
                     ("interaction_topics", "interaction_id || topic"),
-                    ("tie_events", "officer || stakeholder || at || interaction_id"),
+                    (
+                        "tie_events",
+                        "officer || stakeholder || at || interaction_id || "
+                        "coalesce(follow_up_by, '')",
+                    ),
                 )
             ]
         finally:

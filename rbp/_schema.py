@@ -189,6 +189,9 @@ tie_events = sa.Table(
     sa.Column("stakeholder", KEY, primary_key=True),
     sa.Column("at", Micros, primary_key=True),
     sa.Column("interaction_id", sa.BigInteger, primary_key=True),
+    # The interaction's promise (migration 0004): broken promises come from the same
+    # grouped scan as the ties.
+    sa.Column("follow_up_by", Micros, nullable=True),
     sa.Index("ix_tie_events_stakeholder_at", "stakeholder", "at"),
     sqlite_with_rowid=False,
 )

@@ -29,6 +29,7 @@ from rbp.graph._network import (
 )
 from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
 from rbp.graph._snapshot import Snapshot, load_snapshot
+from rbp.interactions._ties import overdue_records, promise_rows
 from rbp.model import Priority, Sector, StakeholderKind, enum_value
 
 if TYPE_CHECKING:
@@ -193,8 +194,12 @@ class Graph:
             absent = tuple(s for s in expected if cov.cell(a, s).total == 0)
             if absent:
                 missing[a] = absent
+        with self._store.read() as conn:
+            rows = promise_rows(conn, snap.broken, snap.at)
         overdue = tuple(
-            f for f in self._store.interactions.overdue(snap.as_of) if f.stakeholder in keys
+            f
+            for f in overdue_records(rows, as_of=snap.as_of, tz=self._store.tz)
+            if f.stakeholder in keys
         )
         return GapReport(
             as_of=snap.as_of,

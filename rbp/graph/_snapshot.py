@@ -56,6 +56,8 @@ class Snapshot:
     excluded: frozenset[str] = frozenset()
     # (last, officer, stakeholder, status) of ties cooling or dormant at T, coldest first
     cold: tuple[tuple[int, str, str, str], ...] = ()
+    # (officer, stakeholder, last) of pairs whose last contact was a promise now passed
+    broken: tuple[tuple[str, str, int], ...] = ()
 
     def closure(self, areas: Sequence[str]) -> set[str]:
         """The areas and all their ancestors."""
@@ -84,13 +86,21 @@ def _cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
 def pair_lasts(
     conn: Connection, *, at: int, horizon: int, excluded: Collection[str] = ()
 ) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, last) of pairs with a contact in (at - horizon, at]."""
+    """Subquery: (officer, stakeholder, last, promised) of pairs with a contact in
+    ``(at - horizon, at]``, or whose last contact up to ``at`` was a promise
+    (``follow_up_by``) that has passed by ``at``: ``promised`` is the time of the pair's
+    latest such contact, so ``promised == last`` marks a broken promise.
+
+    The officers' presence at ``at`` is for the caller to check, once per pair.
+    """
     e = t.tie_events.c
-    gone = absent(at)
+    last = sa.func.max(e.at)
+    promised = sa.func.max(sa.case((e.follow_up_by <= at, e.at)))
     q = (
-        sa.select(e.officer, e.stakeholder, sa.func.max(e.at).label("last"))
-        .where(e.at <= at, e.at > at - horizon, e.officer.not_in(gone))
+        sa.select(e.officer, e.stakeholder, last.label("last"), promised.label("promised"))
+        .where(e.at <= at)
         .group_by(e.officer, e.stakeholder)
+        .having(sa.or_(last > at - horizon, promised == last))
     )
     if excluded:
         q = q.where(e.officer.not_in(list(excluded)))
@@ -119,15 +129,18 @@ def load_snapshot(
     pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
     c = _cadence_case(t.stakeholders.c.priority, cadence)
     ties = conn.execute(
-        sa.select(pairs.c.stakeholder, pairs.c.officer, pairs.c.last, c)
+        sa.select(pairs.c.stakeholder, pairs.c.officer, pairs.c.last, c, pairs.c.promised)
         .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
-        .where(present)
+        .where(present, pairs.c.officer.not_in(absent(at)))
         .order_by(pairs.c.stakeholder, pairs.c.officer)
     ).all()
     last: dict[str, int] = {}
     active: dict[str, list[str]] = {}
     cold: list[tuple[int, str, str, str]] = []
-    for key, officer, when, cad in ties:
+    broken: list[tuple[str, str, int]] = []
+    for key, officer, when, cad, promised in ties:
+        if promised == when:
+            broken.append((officer, key, when))
         if when > last.get(key, -(2**62)):
             last[key] = when
         age = at - when
@@ -182,4 +195,5 @@ def load_snapshot(
         officers=officers,
         excluded=frozenset(excluded),
         cold=tuple(cold),
+        broken=tuple(broken),
     )

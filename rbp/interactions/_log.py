@@ -38,7 +38,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "interaction_participants": ("interaction_id", "stakeholder", "at"),
     "interaction_areas": ("interaction_id", "area", "at"),
     "interaction_topics": ("interaction_id", "topic"),
-    "tie_events": ("officer", "stakeholder", "at", "interaction_id"),
+    "tie_events": ("officer", "stakeholder", "at", "interaction_id", "follow_up_by"),
 }
 
 
@@ -174,6 +174,7 @@ class LogWriter:
         for i, item in zip(ids, batch, strict=True):
             at = to_micros(item.at)
             duration = item.duration
+            promise = None if item.follow_up_by is None else to_micros(item.follow_up_by)
             main.append(
                 (
                     i,
@@ -181,7 +182,7 @@ class LogWriter:
                     item.kind.value,
                     item.attendees,
                     None if duration is None else int(duration.total_seconds()),
-                    None if item.follow_up_by is None else to_micros(item.follow_up_by),
+                    promise,
                     item.plan,
                     item.concern,
                     item.notes,
@@ -198,7 +199,7 @@ class LogWriter:
                 topics.append((i, topic))
             for o in officers:
                 for s in others:
-                    ties.append((o, s, at, i))
+                    ties.append((o, s, at, i, promise))
         conn = self.conn
         insert_rows(conn, "interactions", main)
         insert_rows(conn, "interaction_participants", people)

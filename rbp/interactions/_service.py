@@ -23,6 +23,8 @@ from rbp.interactions._ties import (
     absent,
     days,
     explain_rows,
+    overdue_records,
+    promise_rows,
     tie_rows,
 )
 from rbp.model import enum_value
@@ -326,20 +328,11 @@ class Interactions:
         tz = self._store.tz
         with self._store.read() as conn:
             rows = _overdue(conn, to_micros(at), officer)
-        items = [
-            FollowUp(
-                officer=o,
-                stakeholder=s,
-                reason=FollowUpReason.OVERDUE,
-                last=from_micros(last, tz),
-                due=from_micros(promised, tz),
-                suggested=at,
-                interaction=iid,
-            )
-            for o, s, iid, promised, last in rows
-        ]
-        items.sort(key=lambda f: (f.due, f.officer, f.stakeholder))
-        return RecordList(items, columns=_FOLLOW_UP_COLUMNS, title="Overdue follow-ups")
+        return RecordList(
+            overdue_records(rows, as_of=at, tz=tz),
+            columns=_FOLLOW_UP_COLUMNS,
+            title="Overdue follow-ups",
+        )
 
 
 def _overdue(
@@ -347,37 +340,24 @@ def _overdue(
 ) -> list[tuple[str, str, int, int, int]]:
     """(officer, stakeholder, interaction, follow_up_by, at) of promises broken by ``at``.
 
-    A promise is broken when its interaction is the pair's last contact at or before
-    ``at`` (no later one) and its ``follow_up_by`` has passed: so the pairs' last
-    contacts are found in one grouped scan and joined back to their interactions.
+    One grouped scan of ``tie_events`` finds the pairs whose last contact up to ``at``
+    was a promise that has passed (``promised == last``); only those are joined back to
+    their contact rows.
     """
-    i, e = t.interactions.c, t.tie_events.c
-    gone = absent(at)
-    lasts = sa.select(e.officer, e.stakeholder, sa.func.max(e.at).label("last")).where(e.at <= at)
+    e = t.tie_events.c
+    last = sa.func.max(e.at)
+    promised = sa.func.max(sa.case((e.follow_up_by <= at, e.at)))
+    pairs = sa.select(e.officer, e.stakeholder, last.label("last")).where(e.at <= at)
     if officer is not None:
-        lasts = lasts.where(e.officer == officer)
-    last = lasts.group_by(e.officer, e.stakeholder).subquery("last")
-    hit = sa.alias(t.tie_events, "hit")
-    q = (
-        sa.select(last.c.officer, last.c.stakeholder, i.id, i.follow_up_by, last.c.last)
-        .join_from(
-            last,
-            hit,
-            sa.and_(
-                hit.c.officer == last.c.officer,
-                hit.c.stakeholder == last.c.stakeholder,
-                hit.c.at == last.c.last,
-            ),
+        pairs = pairs.where(e.officer == officer)
+    broken = pairs.group_by(e.officer, e.stakeholder).having(promised == last).subquery()
+    gone = absent(at)
+    rows = conn.execute(
+        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last).where(
+            broken.c.officer.not_in(gone), broken.c.stakeholder.not_in(gone)
         )
-        .join(t.interactions, i.id == hit.c.interaction_id)
-        .where(
-            i.follow_up_by.is_not(None),
-            i.follow_up_by <= at,
-            last.c.officer.not_in(gone),
-            last.c.stakeholder.not_in(gone),
-        )
-    )
-    return [(str(a), str(b), int(c), int(d), int(f)) for a, b, c, d, f in conn.execute(q)]
+    ).all()
+    return promise_rows(conn, [(o, k, w) for o, k, w in rows], at)
 
 
 def _area_scope(conn: Connection, area: str) -> list[str]:

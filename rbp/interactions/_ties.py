@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._frames import frame, html_table
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
-from rbp.interactions._model import TieStatus
+from rbp.interactions._model import FollowUp, FollowUpReason, TieStatus
 from rbp.model import Priority
 
 if TYPE_CHECKING:
@@ -300,3 +300,39 @@ def explain_rows(
 def days(micros: int) -> float:
     """Microseconds as fractional days."""
     return micros / MICROS_PER_DAY
+
+
+def promise_rows(
+    conn: Connection, pairs: Sequence[tuple[str, str, int]], at: int
+) -> list[tuple[str, str, int, int, int]]:
+    """(officer, stakeholder, interaction, follow_up_by, at) of the promise contacts of
+    ``pairs`` (officer, stakeholder, time of their last contact) passed by ``at``."""
+    e = t.tie_events.c
+    out: list[tuple[str, str, int, int, int]] = []
+    for start in range(0, len(pairs), 2_000):
+        chunk = list(pairs[start : start + 2_000])
+        q = sa.select(e.officer, e.stakeholder, e.interaction_id, e.follow_up_by, e.at).where(
+            sa.tuple_(e.officer, e.stakeholder, e.at).in_(chunk), e.follow_up_by <= at
+        )
+        out += [(str(o), str(k), int(i), int(f), int(w)) for o, k, i, f, w in conn.execute(q)]
+    return out
+
+
+def overdue_records(
+    rows: Sequence[tuple[str, str, int, int, int]], *, as_of: pendulum.DateTime, tz: str
+) -> list[FollowUp]:
+    """FollowUp records (reason OVERDUE) of :func:`promise_rows`, earliest promise first."""
+    items = [
+        FollowUp(
+            officer=o,
+            stakeholder=k,
+            reason=FollowUpReason.OVERDUE,
+            last=from_micros(last, tz),
+            due=from_micros(promised, tz),
+            suggested=as_of,
+            interaction=iid,
+        )
+        for o, k, iid, promised, last in rows
+    ]
+    items.sort(key=lambda f: (f.due, f.officer, f.stakeholder, f.interaction or 0))
+    return items
