@@ -105,6 +105,7 @@ def main() -> None:
             f"{len(risk.single_threaded):,} single-threaded)"
         )
 
+        print(f"peak RSS before the baseline {rss_mib():6.0f} MiB")
         if args.metrics_only:
             baseline(path, end, t_cov, cov.ratio)
             return
@@ -141,7 +142,7 @@ def baseline(path: Path, end: pendulum.DateTime, t_cov: float, ratio: float | No
     agrees = ratio is not None and abs(hand - ratio) < 1e-12
     print(f"baseline: pandas by hand    {t_hand:7.2f} s  ratio {hand:.4f} (agrees: {agrees})")
     print(f"baseline / rbp coverage     {t_hand / t_cov:7.1f}x")
-    print(f"peak RSS                    {rss_mib():7.0f} MiB")
+    print(f"peak RSS with the baseline  {rss_mib():7.0f} MiB")
 
 
 if __name__ == "__main__":

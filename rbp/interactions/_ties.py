@@ -311,8 +311,22 @@ def promise_rows(
     out: list[tuple[str, str, int, int, int]] = []
     for start in range(0, len(pairs), 2_000):
         chunk = list(pairs[start : start + 2_000])
-        q = sa.select(e.officer, e.stakeholder, e.interaction_id, e.follow_up_by, e.at).where(
-            sa.tuple_(e.officer, e.stakeholder, e.at).in_(chunk), e.follow_up_by <= at
+        # A VALUES list joined on the primary key: one index probe per pair (a row-value
+        # IN list is scanned in full by SQLite).
+        wanted = sa.values(
+            sa.column("o", sa.String),
+            sa.column("k", sa.String),
+            sa.column("w", sa.BigInteger),
+            name="wanted",
+        ).data(chunk).cte("wanted")
+        q = (
+            sa.select(e.officer, e.stakeholder, e.interaction_id, e.follow_up_by, e.at)
+            .join_from(
+                wanted,
+                t.tie_events,
+                sa.and_(e.officer == wanted.c.o, e.stakeholder == wanted.c.k, e.at == wanted.c.w),
+            )
+            .where(e.follow_up_by <= at)
         )
         out += [(str(o), str(k), int(i), int(f), int(w)) for o, k, i, f, w in conn.execute(q)]
     return out
