@@ -313,12 +313,16 @@ def promise_rows(
         chunk = list(pairs[start : start + 2_000])
         # A VALUES list joined on the primary key: one index probe per pair (a row-value
         # IN list is scanned in full by SQLite).
-        wanted = sa.values(
-            sa.column("o", sa.String),
-            sa.column("k", sa.String),
-            sa.column("w", sa.BigInteger),
-            name="wanted",
-        ).data(chunk).cte("wanted")
+        wanted = (
+            sa.values(
+                sa.column("o", sa.String),
+                sa.column("k", sa.String),
+                sa.column("w", sa.BigInteger),
+                name="wanted",
+            )
+            .data(chunk)
+            .cte("wanted")
+        )
         q = (
             sa.select(e.officer, e.stakeholder, e.interaction_id, e.follow_up_by, e.at)
             .join_from(
