@@ -18,6 +18,8 @@ from rbp.model import Priority, Sector
 if TYPE_CHECKING:
     import pandas as pd
 
+    from rbp.plans._status import PlanStatus
+
 __all__ = [
     "Cell",
     "ColdTie",
@@ -142,7 +144,9 @@ class GapReport:
     known stakeholder in an area; ``quiet_areas`` had no interaction in the window
     (an interaction in an area counts for it and all its ancestors);
     ``single_threaded`` are covered stakeholders held by one officer;
-    ``overdue_follow_ups`` are promised follow-ups that passed without contact.
+    ``overdue_follow_ups`` are promised follow-ups that passed without contact;
+    ``plans`` are the open action plans with overdue tasks, partners not engaged or
+    needed sectors with no partner.
     """
 
     as_of: pendulum.DateTime
@@ -153,6 +157,7 @@ class GapReport:
     quiet_areas: tuple[str, ...]
     single_threaded: tuple[str, ...]
     overdue_follow_ups: tuple[FollowUp, ...]
+    plans: tuple[PlanStatus, ...] = ()
 
     def _rows(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -209,6 +214,13 @@ class GapReport:
                 "examples": ", ".join(
                     f"{f.officer}~{f.stakeholder}" for f in self.overdue_follow_ups[:5]
                 ),
+            }
+        )
+        rows.append(
+            {
+                "gap": "open plans with overdue tasks, idle partners or missing sectors",
+                "count": len(self.plans),
+                "examples": ", ".join(p.plan for p in self.plans[:5]),
             }
         )
         return rows

@@ -31,6 +31,7 @@ from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPe
 from rbp.graph._snapshot import Snapshot, load_snapshot
 from rbp.interactions._ties import overdue_records, promise_rows
 from rbp.model import Priority, Sector, StakeholderKind, enum_value
+from rbp.plans._model import Phase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -201,6 +202,11 @@ class Graph:
             for f in overdue_records(rows, as_of=snap.as_of, tz=self._store.tz)
             if f.stakeholder in keys
         )
+        plans = tuple(
+            p
+            for p in self._store.plans.statuses(snap.as_of, area=area)
+            if p.phase is not Phase.CLOSED and (p.overdue or p.unengaged or p.missing_sectors)
+        )
         return GapReport(
             as_of=snap.as_of,
             uncovered=uncovered,
@@ -210,6 +216,7 @@ class Graph:
             quiet_areas=quiet_areas,
             single_threaded=risk.single_threaded,
             overdue_follow_ups=overdue,
+            plans=plans,
         )
 
     def simulate_departure(

@@ -526,24 +526,37 @@ class Plans:
             p = must_load(conn, check_key(plan, "plan"), to_micros(at), self._store.tz)
             return plan_status(conn, p, at, span)
 
+    def statuses(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        area: str | None = None,
+        window: pendulum.Duration | None = None,
+    ) -> tuple[PlanStatus, ...]:
+        """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
+        area below it, when given), ordered by key."""
+        at = self._store.as_of(as_of)
+        span = pendulum.duration(days=90) if window is None else window
+        q = sa.select(t.plans.c.key).where(t.plans.c.opened <= to_micros(at))
+        with self._store.read() as conn:
+            if area is not None:
+                from rbp.interactions._service import _area_scope
+
+                a = t.plan_areas.c
+                scope = _area_scope(conn, area)
+                q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
+            keys = list(conn.execute(q.order_by(t.plans.c.key)).scalars())
+            return tuple(
+                plan_status(conn, must_load(conn, key, to_micros(at), self._store.tz), at, span)
+                for key in keys
+            )
+
     def portfolio(
         self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
     ) -> pd.DataFrame:
         """One row per plan opened by ``as_of``: key, title, phase, progress, overdue
         (count), unengaged (count), missing sectors, days in phase."""
-        at = self._store.as_of(as_of)
-        span = pendulum.duration(days=90) if window is None else window
-        with self._store.read() as conn:
-            keys = conn.execute(
-                sa.select(t.plans.c.key)
-                .where(t.plans.c.opened <= to_micros(at))
-                .order_by(t.plans.c.key)
-            ).scalars()
-            rows = []
-            for key in list(keys):
-                p = must_load(conn, key, to_micros(at), self._store.tz)
-                rows.append(plan_status(conn, p, at, span))
-        return portfolio_frame(rows)
+        return portfolio_frame(list(self.statuses(as_of, window=window)))
 
 
 def _check_dependencies(
