@@ -127,7 +127,13 @@ def _legend(d: graphviz.Graph) -> None:
 
 
 def _id(key: str) -> str:
-    return cast("str", graphviz.nohtml("n_" + key.replace("\\", "\\\\")))
+    """A node id made of hex digits only: keys may hold ':' (graphviz's port syntax in
+    edges), quotes or backslashes, and the id is never shown (the label is).
+
+    >>> _id("area:b-1")
+    'n617265613a622d31'
+    """
+    return "n" + key.encode().hex()
 
 
 def _text(value: str) -> str:
