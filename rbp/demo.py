@@ -13,9 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import pendulum
+
 import rbp
 from rbp import synth
-from rbp.interactions import FollowUpReason
+from rbp.interactions import FollowUpReason, Interaction, InteractionKind
+from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +102,22 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(impact)
 
+        _plan(crm, info, as_of)
+        _section("Action plans")
+        for status in crm.plans.statuses(as_of):
+            progress = "—" if status.progress is None else f"{100 * status.progress:.0f}%"
+            print(
+                f"  {status.plan} ({status.phase.value}, {status.days_in_phase:.0f} days in "
+                f"phase): {progress} of tasks done"
+            )
+            for task in status.overdue:
+                print(f"    overdue: {task.task} (owner {task.owner}, due {task.due:%Y-%m-%d})")
+            for partner in status.unengaged:
+                print(f"    partner not engaged in 90 days: {partner}")
+            for sector in status.missing_sectors:
+                print(f"    needed sector with no partner: {sector.value}")
+        print(crm.plans.portfolio(as_of).to_string(index=False))
+
         for name, report in (("coverage", cov), ("gaps", gaps), ("key-person", risk)):
             path = out / f"{name}.html"
             path.write_text(
@@ -129,6 +148,73 @@ def main(argv: list[str] | None = None) -> int:
         _section("The synthetic city")
         print(info)
     return 0
+
+
+def _plan(crm: rbp.Store, info: synth.CityInfo, as_of: pendulum.DateTime) -> None:
+    """A homeless-outreach plan in the city's first district, worked for four months."""
+    district = info.districts[0]
+    start = as_of.subtract(months=4)
+
+    def first(sector: str) -> str:
+        found = crm.directory.find(kind="agency", sector=sector) or crm.directory.find(
+            sector=sector
+        )
+        return found[0].key
+
+    housing, health, faith = first("housing"), first("mental_health"), first("faith")
+    officer = crm.directory.find(kind="officer", area=district, as_of=as_of)[0].key
+    crm.plans.create(
+        ActionPlan(
+            "plan-outreach",
+            title="Creek-side encampment outreach",
+            problem="Repeat calls about an encampment along the creek path",
+            areas=(district,),
+            needed_sectors=("housing", "mental_health", "social_services", "faith"),
+        ),
+        at=start,
+    )
+    for key, role in (
+        (officer, PartnerRole.LEAD),
+        (housing, PartnerRole.PARTNER),
+        (health, PartnerRole.PARTNER),
+        (faith, PartnerRole.COMMUNITY_LEADER),
+    ):
+        crm.plans.add_partner("plan-outreach", key, role, at=start)
+    crm.plans.advance(
+        "plan-outreach", Phase.ANALYSIS, note="counted 14 people", at=start.add(days=10)
+    )
+    for task in (
+        Task("census", title="Name-by-name census", owner=officer, due=start.add(days=20)),
+        Task(
+            "beds",
+            title="Reserve shelter beds",
+            owner=housing,
+            due=start.add(days=45),
+            depends_on=("census",),
+        ),
+        Task(
+            "clinic",
+            title="Weekly mobile clinic",
+            owner=health,
+            due=start.add(days=60),
+            depends_on=("census",),
+        ),
+    ):
+        crm.plans.add_task("plan-outreach", task, at=start.add(days=10))
+    crm.plans.set_task_status("plan-outreach", "census", TaskStatus.DONE, at=start.add(days=18))
+    crm.plans.advance(
+        "plan-outreach", Phase.RESPONSE, note="beds and clinic", at=start.add(days=20)
+    )
+    crm.interactions.log_many(
+        Interaction(
+            at=start.add(days=d),
+            kind=InteractionKind.JOINT_OUTREACH,
+            participants=(officer, housing),
+            areas=(district,),
+            plan="plan-outreach",
+        )
+        for d in (15, 30, 100)
+    )
 
 
 def _section(title: str) -> None:
