@@ -1,10 +1,11 @@
-"""Tables for notebooks: pandas frames (optional extra) and escaped HTML."""
+"""Tables for notebooks: pandas frames (optional extra), escaped HTML, standalone pages."""
 
 from __future__ import annotations
 
 import enum
 import html
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -14,6 +15,8 @@ from rbp.errors import RbpError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from rbp._html import Diagrams
 
 __all__ = ["RecordList", "frame", "html_table", "plain"]
 
@@ -101,3 +104,38 @@ class RecordList(tuple):  # type: ignore[type-arg]
 
     def _repr_html_(self) -> str:
         return html_table(self._rows(), self.columns, title=f"{self.title} ({len(self)})")
+
+    def to_html(
+        self,
+        path: str | Path,
+        *,
+        diagrams: Diagrams = None,
+        as_of: pendulum.DateTime | None = None,
+    ) -> Path:
+        """Write the records as a standalone HTML page and return its path.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write (parent folders are made).
+        diagrams : mapping or iterable of graphviz objects, optional
+            Inlined as SVG when Graphviz's ``dot`` is installed.
+        as_of : DateTime, optional
+            The time the records answer for, printed under the title.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> Row = attrs.make_class("Row", ["key", "count"], frozen=True)
+        >>> rows = RecordList([Row("a<b", 2)], columns=("key", "count"), title="Rows")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     text = rows.to_html(pathlib.Path(tmp) / "r.html").read_text(encoding="utf-8")
+        >>> "<td>a&lt;b</td>" in text
+        True
+        """
+        from rbp._html import write_page
+
+        title = self.title or "Records"
+        return write_page(
+            path, title, [(title, self._repr_html_())], as_of=as_of, diagrams=diagrams
+        )

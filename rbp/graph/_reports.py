@@ -1,17 +1,21 @@
 """Report records: coverage, gaps, key-person risk, departure impact.
 
 Frozen attrs records of keys and numbers (never personal data), each with
-``to_frame()`` for pandas and ``_repr_html_`` for notebooks.
+``to_frame()`` for pandas, ``_repr_html_`` for notebooks and ``to_html(path)`` for a
+standalone page (inline CSS, diagrams as inline SVG) to send to a program lead.
 """
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
 from rbp._frames import frame, html_table
+from rbp._html import Diagrams, write_page
 from rbp.interactions._model import FollowUp
 from rbp.model import Priority, Sector
 
@@ -55,6 +59,12 @@ class Cell:
 
 def _pct(r: float | None) -> str:
     return "—" if r is None else f"{100 * r:.1f}%"
+
+
+def _keys_html(keys: tuple[str, ...], limit: int = 200) -> str:
+    shown = ", ".join(html.escape(k) for k in keys[:limit])
+    more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+    return f"<p>{shown or 'none'}{more}</p>"
 
 
 @attrs.frozen(kw_only=True)
@@ -113,6 +123,42 @@ class CoverageReport:
         return head + html_table(
             self._area_rows(), ["area", "covered", "total", "ratio"], title="By area"
         )
+
+    def _sector_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"sector": s.value, "covered": c.covered, "total": c.total, "ratio": c.ratio}
+            for s, c in self.by_sector.items()
+        ]
+
+    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
+        """Write a standalone HTML page of this report and return its path.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write (parent folders are made).
+        diagrams : mapping or iterable of graphviz objects, optional
+            Inlined as SVG when Graphviz's ``dot`` is installed.
+
+        Examples
+        --------
+        >>> import pendulum, tempfile, pathlib
+        >>> report = CoverageReport(
+        ...     as_of=pendulum.datetime(2026, 6, 30), window_days=None, covered=1, total=2,
+        ...     by_area={"b-1": Cell(1, 2)}, by_sector={}, matrix={}, uncovered=("m-2",))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     text = report.to_html(pathlib.Path(tmp) / "c.html").read_text(encoding="utf-8")
+        >>> "As of 2026-06-30" in text and "<td>b-1</td>" in text
+        True
+        """
+        sections = [
+            ("Coverage", self._repr_html_()),
+            (
+                "By sector",
+                html_table(self._sector_rows(), ["sector", "covered", "total", "ratio"]),
+            ),
+        ]
+        return write_page(path, "Coverage report", sections, as_of=self.as_of, diagrams=diagrams)
 
     def __str__(self) -> str:
         lines = [
@@ -234,6 +280,12 @@ class GapReport:
             self._rows(), ["gap", "count", "examples"], title=f"Gaps as of {self.as_of:%Y-%m-%d}"
         )
 
+    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
+        """Write a standalone HTML page of this report (see
+        :meth:`CoverageReport.to_html`) and return its path."""
+        sections = [("Gaps", self._repr_html_())]
+        return write_page(path, "Gap report", sections, as_of=self.as_of, diagrams=diagrams)
+
     def __str__(self) -> str:
         return "\n".join(f"{r['gap']:<42}{r['count']:>7}  {r['examples']}" for r in self._rows())
 
@@ -277,6 +329,12 @@ class KeyPersonReport:
             title="Sole-held relationships by officer",
         )
 
+    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
+        """Write a standalone HTML page of this report (see
+        :meth:`CoverageReport.to_html`) and return its path."""
+        sections = [("Key-person risk", self._repr_html_())]
+        return write_page(path, "Key-person risk", sections, as_of=self.as_of, diagrams=diagrams)
+
 
 @attrs.frozen(kw_only=True)
 class Successor:
@@ -316,14 +374,29 @@ class DepartureImpact:
 
     def _repr_html_(self) -> str:
         head = (
-            f"<p>If {self.officer} leaves: coverage {_pct(self.before.ratio)} → "
+            f"<p>If {html.escape(self.officer)} leaves: coverage {_pct(self.before.ratio)} → "
             f"{_pct(self.after.ratio)}; {len(self.orphaned)} stakeholders orphaned; "
-            f"areas losing coverage: {', '.join(self.areas_dropped) or 'none'}</p>"
+            f"areas losing coverage: {html.escape(', '.join(self.areas_dropped)) or 'none'}</p>"
         )
         return head + html_table(
             self._rows(),
             ["officer", "score", "orphans_known", "reasons"],
             title="Successors for a warm handover",
+        )
+
+    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
+        """Write a standalone HTML page of this report (see
+        :meth:`CoverageReport.to_html`) and return its path."""
+        sections = [
+            (f"Departure of {self.officer}", self._repr_html_()),
+            ("Orphaned stakeholders", _keys_html(self.orphaned)),
+        ]
+        return write_page(
+            path,
+            f"Departure impact: {self.officer}",
+            sections,
+            as_of=self.before.as_of,
+            diagrams=diagrams,
         )
 
     def __str__(self) -> str:
