@@ -1,0 +1,45 @@
+"""examples/analyst.ipynb runs top to bottom in a real Jupyter kernel (nbclient)."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.e2e.conftest import ROOT
+
+NOTEBOOK = ROOT / "examples" / "analyst.ipynb"
+
+
+def test_notebook_is_stored_without_outputs() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == []
+            assert cell.execution_count is None
+
+
+def test_notebook_runs_and_shows_tables_and_a_diagram() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    # "python3" is ipykernel's own spec: jupyter_client starts it with this interpreter.
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
+    client.execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    rich = [o.data for o in outputs if o.output_type in ("execute_result", "display_data")]
+    tables = [d["text/html"] for d in rich if "<table" in d.get("text/html", "")]
+    assert len(tables) >= 3  # the frame, the coverage report, the gap report
+    assert any('class="rbp-table"' in t and "By area" in t for t in tables)
+    assert any("Gaps as of 2025-12-31" in t for t in tables)
+    svgs = [d["image/svg+xml"] for d in rich if "image/svg+xml" in d]
+    if shutil.which("dot") is None:
+        pytest.skip(
+            "Graphviz's dot is not installed (make graphviz): the diagram cell shows no SVG"
+        )
+    assert len(svgs) == 1
+    assert "<svg" in svgs[0]
+    assert "b-0" in svgs[0]  # the beat's stakeholders and officers are drawn
