@@ -42,4 +42,4 @@ def test_notebook_runs_and_shows_tables_and_a_diagram() -> None:
         )
     assert len(svgs) == 1
     assert "<svg" in svgs[0]
-    assert "b-0" in svgs[0]  # the beat's stakeholders and officers are drawn
+    assert "Area b&#45;0108" in svgs[0]  # the busiest beat, drawn (dot escapes "-")
