@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         _check_db(args.db)
         as_of = _as_of(getattr(args, "as_of", None), args.tz)
         with rbp.open(args.db, tz=args.tz) as crm:
+            area = getattr(args, "area", None)
+            if area is not None and area not in crm.directory.areas():
+                raise _UsageError(f"--area {area!r}: no such area in {args.db}")
             if args.command == "summary":
                 print(crm.directory.summary())
                 print(f"{'interactions':<28}{crm.interactions.count():>8}")
@@ -149,18 +152,18 @@ def _diagram(crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime 
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise _UsageError(f"-o {args.output!r}: the file name must end in .svg, .png or .pdf")
-    method = getattr(crm.graph, DIAGRAMS[args.kind], None)
-    if method is None:
-        raise _UsageError(f"the {args.kind} diagram is not available in this version of rbp")
-    params = inspect.signature(method).parameters
     call: list[Any] = []
-    options: dict[str, Any] = {}
     if args.kind == "ego":
         if args.key is None:
             raise _UsageError("the ego diagram needs an officer key: rbp diagram DB ego OFFICER")
         call.append(args.key)
     elif args.key is not None:
         raise _UsageError(f"the {args.kind} diagram takes no KEY (got {args.key!r})")
+    method = getattr(crm.graph, DIAGRAMS[args.kind], None)
+    if method is None:
+        raise _UsageError(f"the {args.kind} diagram is not available in this version of rbp")
+    params = inspect.signature(method).parameters
+    options: dict[str, Any] = {}
     if "as_of" in params:
         options["as_of"] = as_of
     if args.area is not None:
