@@ -19,6 +19,7 @@ pair (empty tuple if none).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import networkx as nx
@@ -43,8 +44,15 @@ def community_rows(
     max_group: int | None,
     kinds: tuple[str, ...] = ("member", "agency"),
     since: int | None = None,
+    keys: Collection[str] | None = None,
 ) -> list[tuple[Any, ...]]:
-    """(a, b, count, first, last, strength) of non-officer pairs from shared interactions."""
+    """(a, b, count, first, last, strength) of non-officer pairs from shared interactions.
+
+    With ``keys`` (a few hundred at most: an ``IN`` list), only pairs with ``a`` in
+    ``keys`` are read, through the participants' stakeholder index, and ``b`` is any
+    other stakeholder (so ``a < b`` does not hold; a pair with both ends in ``keys``
+    comes back twice, once each way).
+    """
     p1, p2 = sa.alias(t.participants), sa.alias(t.participants)
     i = t.interactions.c
     s = t.stakeholders.c
@@ -64,7 +72,10 @@ def community_rows(
             p1,
             p2,
             sa.and_(
-                p1.c.interaction_id == p2.c.interaction_id, p1.c.stakeholder < p2.c.stakeholder
+                p1.c.interaction_id == p2.c.interaction_id,
+                p1.c.stakeholder < p2.c.stakeholder
+                if keys is None
+                else p1.c.stakeholder != p2.c.stakeholder,
             ),
         )
         .where(
@@ -76,7 +87,19 @@ def community_rows(
         )
         .group_by(p1.c.stakeholder, p2.c.stakeholder)
     )
-    if max_group is not None:
+    if keys is not None:
+        q = q.where(p1.c.stakeholder.in_(list(keys)))
+    if max_group is not None and keys is not None:
+        # Only the interactions of ``keys`` are sized, one index probe each.
+        p3 = sa.alias(t.participants)
+        size = (
+            sa.select(sa.func.count())
+            .where(p3.c.interaction_id == p1.c.interaction_id)
+            .scalar_subquery()
+        )
+        attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
+        q = q.where(size + attendees <= max_group)
+    elif max_group is not None:
         sizes = (
             sa.select(t.participants.c.interaction_id)
             .join_from(t.participants, t.interactions, i.id == t.participants.c.interaction_id)
@@ -90,6 +113,16 @@ def community_rows(
     return [tuple(r) for r in conn.execute(q)]
 
 
+CHUNK = 500
+"""How many keys one scoped query takes (an ``IN`` list; SQLite allows 32,766 params)."""
+
+
+def _chunks(keys: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
+
+
 def build_graph(
     conn: Connection,
     *,
@@ -100,8 +133,15 @@ def build_graph(
     personal: bool = False,
     community: bool = True,
     declared: bool = True,
+    keys: Collection[str] | None = None,
 ) -> nx.Graph:
-    """The graph as of ``as_of``; see the module docstring for its attributes."""
+    """The graph as of ``as_of``; see the module docstring for its attributes.
+
+    With ``keys``, only the edges touching those stakeholders are read (the SQL scans
+    only their rows, a few hundred keys per query): the graph holds ``keys`` (those
+    in the picture at T), their neighbours, and exactly the edges of the full graph
+    that have an end in ``keys``, which is what a map of ``keys`` needs.
+    """
     at = to_micros(as_of)
     since = None if window is None else at - duration_micros(window)
     s = t.stakeholders.c
@@ -125,10 +165,9 @@ def build_graph(
         if personal:
             attrs["name"] = row[5]
         g.add_node(row[0], **attrs)
+    scope = None if keys is None else {k for k in keys if k in g}
     hl = duration_micros(settings.half_life)
-    for o, k, n, first, last, strength, priority in tie_rows(
-        conn, at=at, half_life=settings.half_life, since=since
-    ):
+    for o, k, n, first, last, strength, priority in _ties(conn, g, scope, at, settings, since):
         cadence = settings.cadence_days(Priority(priority or "regular"))
         g.add_edge(
             o,
@@ -142,9 +181,7 @@ def build_graph(
             declared=(),
         )
     if community:
-        for a, b, n, first, last, strength in community_rows(
-            conn, at=at, half_life=settings.half_life, max_group=settings.max_group, since=since
-        ):
+        for a, b, n, first, last, strength in _community(conn, g, scope, at, settings, since):
             g.add_edge(
                 a,
                 b,
@@ -158,13 +195,20 @@ def build_graph(
             )
     if declared:
         r = t.relationships.c
-        for a, b, kind in conn.execute(
+        rows = conn.execute(
             sa.select(r.a, r.b, r.kind)
             .where(
                 sa.or_(r.since.is_(None), r.since <= at), sa.or_(r.until.is_(None), r.until >= at)
             )
             .order_by(r.id)
-        ):
+        ).all()
+        if scope is not None:
+            rows = [r for r in rows if r[0] in scope or r[1] in scope]
+            kept = set(scope)
+            kept.update(n for k in scope for n in g[k])
+            kept.update(x for a, b, _ in rows for x in (a, b))
+            g.remove_nodes_from([n for n in list(g) if n not in kept])
+        for a, b, kind in rows:
             if a not in g or b not in g:
                 continue
             if g.has_edge(a, b):
@@ -181,8 +225,63 @@ def build_graph(
                     status=None,
                     declared=(kind,),
                 )
+    elif scope is not None:
+        kept = set(scope)
+        kept.update(n for k in scope for n in g[k])
+        g.remove_nodes_from([n for n in list(g) if n not in kept])
     g.graph["half_life_days"] = hl / 86_400e6
     return g
+
+
+def _ties(
+    conn: Connection,
+    g: nx.Graph,
+    scope: set[str] | None,
+    at: int,
+    settings: Settings,
+    since: int | None,
+) -> list[tuple[Any, ...]]:
+    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once)."""
+    if scope is None:
+        return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+    officers = {k for k in scope if g.nodes[k]["kind"] == StakeholderKind.OFFICER.value}
+    for chunk in _chunks(officers):
+        for row in tie_rows(conn, at=at, half_life=settings.half_life, since=since, officers=chunk):
+            rows[row[0], row[1]] = row
+    for chunk in _chunks(scope - officers):
+        for row in tie_rows(
+            conn, at=at, half_life=settings.half_life, since=since, stakeholders=chunk
+        ):
+            rows[row[0], row[1]] = row
+    return [rows[k] for k in sorted(rows)]
+
+
+def _community(
+    conn: Connection,
+    g: nx.Graph,
+    scope: set[str] | None,
+    at: int,
+    settings: Settings,
+    since: int | None,
+) -> list[tuple[Any, ...]]:
+    """Community-tie rows (a < b): all of them, or those touching ``scope``."""
+    args: dict[str, Any] = {
+        "at": at,
+        "half_life": settings.half_life,
+        "max_group": settings.max_group,
+        "since": since,
+    }
+    if scope is None:
+        return community_rows(conn, **args)
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for chunk in _chunks(k for k in scope if g.nodes[k]["kind"] != "officer"):
+        for a, b, *rest in community_rows(conn, keys=chunk, **args):
+            if b in scope and b < a:
+                continue  # the same pair comes back from b's side
+            pair = (a, b) if a < b else (b, a)
+            rows[pair] = (*pair, *rest)
+    return [rows[k] for k in sorted(rows)]
 
 
 def officers_of(g: nx.Graph) -> list[str]:

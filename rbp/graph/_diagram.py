@@ -1,21 +1,25 @@
 """Network diagrams (graphviz): who is tied to whom, with gaps drawn visibly.
 
-One style map decides every look: node shape and colour by kind, line style by tie
-status, line width by strength. Labels are stakeholder keys (never names unless the
-caller passes ``labels``), and every label is escaped by graphviz's own quoting.
-Past ``max_nodes`` the diagram groups stakeholders by area and says so.
+One style map (:data:`STYLE`) decides every look: node shape and colour by kind,
+line style by tie status, line width by strength, matrix cells by coverage ratio.
+Labels are stakeholder keys (never names: the graphs drawn here carry none), or the
+caller's ``labels``, or stable aliases ("S-001") with ``pseudonymise=True``. Node ids
+are opaque ("n12"), so a key never reaches the DOT source as an identifier (a key
+with ``:`` would otherwise read as a node port); every label and tooltip is escaped
+(:func:`text`). Past ``max_nodes`` a diagram groups by area and says so. Every
+diagram has a legend.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import cast
 
 import graphviz
 import networkx as nx
 
-__all__ = ["STYLE", "network_diagram"]
+__all__ = ["STYLE", "Labels", "Nodes", "engine_for", "legend", "network_diagram", "text"]
 
 STYLE: dict[str, dict[str, str]] = {
     "officer": {"shape": "box", "style": "filled", "fillcolor": "#1f4e79", "fontcolor": "white"},
@@ -28,10 +32,108 @@ STYLE: dict[str, dict[str, str]] = {
     "lapsed": {"style": "dotted", "color": "#bbbbbb"},
     "community_tie": {"style": "solid", "color": "#aaaaaa"},
     "declared": {"style": "dashed", "color": "#5d6d7e", "arrowhead": "none"},
+    # ego map: the stakeholders' other officers, and their ties, greyed
+    "other_officer": {
+        "shape": "box",
+        "style": "filled",
+        "fillcolor": "#e5e5e5",
+        "fontcolor": "#777777",
+        "color": "#bbbbbb",
+    },
+    "other_tie": {"style": "solid", "color": "#d0d0d0"},
+    # key-person map: a stakeholder only this officer holds
+    "single_threaded": {"style": "dashed", "color": "#b03a2e", "penwidth": "1.6"},
+    "more": {"shape": "note", "style": "solid", "color": "#777777", "fontcolor": "#555555"},
+    "area": {"shape": "box", "style": "rounded"},
+    # coverage matrix cells (HTML table bgcolor), by covered / total
+    "cell_good": {"bgcolor": "#a9dfbf", "min": "0.8"},
+    "cell_fair": {"bgcolor": "#f9e79f", "min": "0.5"},
+    "cell_poor": {"bgcolor": "#f5b7b1", "min": "0.0"},
+    "cell_gap": {"bgcolor": "#c0392b", "fontcolor": "white"},
+    "cell_empty": {"bgcolor": "#f4f4f4", "fontcolor": "#999999"},
 }
 
+LEGEND_TEXT = {
+    "officer": "officer",
+    "member": "community member",
+    "agency": "partner agency",
+    "uncovered": "uncovered (no recent officer contact)",
+    "other_officer": "another officer of the same stakeholders",
+    "more": "more stakeholders, counted",
+    "area": "an area (grouped)",
+    "active": "tie active",
+    "cooling": "tie cooling",
+    "dormant": "tie dormant",
+    "lapsed": "tie lapsed",
+    "community_tie": "community tie",
+    "declared": "declared relationship",
+    "other_tie": "another officer's tie",
+    "single_threaded": "held by this officer only",
+}
 
-def _width(strength: float) -> str:
+SMALL = 60
+"""Up to this many nodes a network is laid out by ``neato``; past it by ``sfdp``."""
+
+
+def engine_for(nodes: int) -> str:
+    """The layout engine for a network of ``nodes`` nodes (``dot`` is for hierarchies)."""
+    return "neato" if nodes <= SMALL else "sfdp"
+
+
+class Nodes:
+    """Opaque DOT node ids ("n0", "n1", ...), one per key, in order of first use."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = f"n{len(self._ids)}"
+        return found
+
+
+class Labels:
+    """What a diagram shows for a key: the caller's label, an alias, or the key.
+
+    With ``pseudonymise``, keys without a caller's label are shown as "S-001",
+    "S-002", ... numbered in key order over ``keys``, so the same picture gives the
+    same aliases every time.
+
+    Examples
+    --------
+    >>> lab = Labels(["m-2", "P1", "m-1"], pseudonymise=True)
+    >>> lab("P1"), lab("m-1"), lab("m-2")
+    ('S-001', 'S-002', 'S-003')
+    >>> Labels(["m-1"], labels={"m-1": "Pastor"})("m-1")
+    'Pastor'
+    """
+
+    def __init__(
+        self,
+        keys: Iterable[str],
+        *,
+        labels: Mapping[str, str] | None = None,
+        pseudonymise: bool = False,
+    ) -> None:
+        self._labels = dict(labels or {})
+        self._alias: dict[str, str] = {}
+        if pseudonymise:
+            ordered = sorted(set(keys))
+            width = max(3, len(str(len(ordered))))
+            self._alias = {k: f"S-{i:0{width}d}" for i, k in enumerate(ordered, 1)}
+        self.pseudonymise = pseudonymise
+
+    def __call__(self, key: str) -> str:
+        if key in self._labels:
+            return str(self._labels[key])
+        if self.pseudonymise:
+            return self._alias.get(key, "S-?")
+        return key
+
+
+def width(strength: float) -> str:
+    """Line width for a tie of this strength."""
     return f"{min(0.6 + strength**0.5, 5.0):.2f}"
 
 
@@ -41,6 +143,7 @@ def network_diagram(
     title: str,
     uncovered: frozenset[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
+    pseudonymise: bool = False,
     max_nodes: int = 150,
 ) -> graphviz.Graph:
     """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
@@ -55,39 +158,57 @@ def network_diagram(
     >>> d = network_diagram(g, title="Beat 1")
     >>> 'style=dashed' in d.source and 'm \\\\"1\\\\"' in d.source
     True
+    >>> 'm \\\\"1' in network_diagram(g, title="Beat 1", pseudonymise=True).source
+    False
     """
     big = g.number_of_nodes() > max_nodes
-    engine = "sfdp" if big or g.number_of_nodes() > 60 else "neato"
-    d = graphviz.Graph(name="rbp", engine=engine)
+    d = new_graph(
+        title + (" (grouped by area: too many stakeholders to draw one by one)" if big else ""),
+        engine=engine_for(max_nodes + 1 if big else g.number_of_nodes()),
+    )
+    ids = Nodes()
+    if big:
+        _grouped(d, g, uncovered, ids)
+        legend(d, ("area",), ())
+        return d
+    show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
+    for node, data in sorted(g.nodes(data=True)):
+        kind = data.get("kind", "member")
+        style = STYLE["uncovered"] if node in uncovered else STYLE.get(kind, STYLE["member"])
+        label = show(node)
+        d.node(ids(node), label=text(label), tooltip=text(f"{kind} {label}"), **style)
+    for a, b, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
+        kind = data.get("kind")
+        if kind == "officer_tie":
+            style = STYLE[data.get("status") or "active"]
+        else:
+            style = STYLE.get(str(kind), STYLE["community_tie"])
+        d.edge(ids(a), ids(b), penwidth=width(float(data.get("strength") or 0.0)), **style)
+    legend(
+        d,
+        ("officer", "member", "agency", "uncovered"),
+        ("active", "cooling", "dormant", "community_tie", "declared"),
+    )
+    return d
+
+
+def new_graph(title: str, *, engine: str, directed: bool = False) -> graphviz.Graph:
+    """An empty diagram with its title on top and the shared graph attributes."""
+    d: graphviz.Graph = (graphviz.Digraph if directed else graphviz.Graph)(
+        name="rbp", engine=engine
+    )
     d.attr(
-        label=title
-        + (" (grouped by area: too many stakeholders to draw one by one)" if big else ""),
+        label=text(title),
         labelloc="t",
         fontsize="18",
         overlap="false",
         splines="true",
         outputorder="edgesfirst",
     )
-    if big:
-        _grouped(d, g, uncovered)
-    else:
-        for node, data in sorted(g.nodes(data=True)):
-            kind = data.get("kind", "member")
-            style = STYLE["uncovered"] if node in uncovered else STYLE.get(kind, STYLE["member"])
-            label = labels.get(node, node) if labels else node
-            d.node(_id(node), label=_text(label), tooltip=_text(f"{kind} {node}"), **style)
-        for a, b, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
-            kind = data.get("kind")
-            if kind == "officer_tie":
-                style = STYLE[data.get("status") or "active"]
-            else:
-                style = STYLE.get(str(kind), STYLE["community_tie"])
-            d.edge(_id(a), _id(b), penwidth=_width(float(data.get("strength") or 0.0)), **style)
-    _legend(d)
     return d
 
 
-def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str]) -> None:
+def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes) -> None:
     """Areas as nodes (sized by stakeholders), officers' ties counted between them."""
     home: dict[str, str] = {}
     counts: Counter[str] = Counter()
@@ -100,10 +221,10 @@ def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str]) -> None:
             gaps[areas[0]] += node in uncovered
     for area in sorted(counts):
         d.node(
-            _id("area:" + area),
-            label=_text(f"{area}: {counts[area]} stakeholders, {gaps[area]} uncovered"),
-            shape="box",
-            style="rounded",
+            ids("area:" + area),
+            label=text(f"{area}: {counts[area]} stakeholders, {gaps[area]} uncovered"),
+            tooltip=text(f"area {area}"),
+            **STYLE["area"],
         )
     links: Counter[tuple[str, str]] = Counter()
     for a, b in g.edges:
@@ -112,31 +233,33 @@ def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str]) -> None:
             links[x, y] += 1
     for (x, y), n in sorted(links.items()):
         if x in counts and y in counts:
-            d.edge(_id("area:" + x), _id("area:" + y), label=str(n), penwidth=_width(n / 10))
+            d.edge(ids("area:" + x), ids("area:" + y), label=str(n), penwidth=width(n / 10))
 
 
-def _legend(d: graphviz.Graph) -> None:
+def legend(d: graphviz.Graph, nodes: Iterable[str], edges: Iterable[str]) -> None:
+    """A legend cluster: a sample node per node style, a sample line per line style."""
     with d.subgraph(name="cluster_legend") as leg:
         leg.attr(label="Legend", fontsize="12", style="dashed")
-        for kind in ("officer", "member", "agency", "uncovered"):
-            leg.node(f"legend_{kind}", label=kind, **STYLE[kind])
-        for status in ("active", "cooling", "dormant"):
-            leg.node(f"legend_{status}_a", label="", shape="point", width="0.05")
-            leg.node(f"legend_{status}_b", label=f"tie {status}", shape="plaintext")
-            leg.edge(f"legend_{status}_a", f"legend_{status}_b", **STYLE[status])
+        for kind in nodes:
+            leg.node(f"legend_{kind}", label=text(LEGEND_TEXT[kind]), **STYLE[kind])
+        for kind in edges:
+            leg.node(f"legend_{kind}_a", label="", shape="point", width="0.05")
+            leg.node(f"legend_{kind}_b", label=text(LEGEND_TEXT[kind]), shape="plaintext")
+            leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **STYLE[kind])
 
 
-def _id(key: str) -> str:
-    """A node id made of hex digits only: keys may hold ':' (graphviz's port syntax in
-    edges), quotes or backslashes, and the id is never shown (the label is).
+def text(value: str) -> str:
+    r"""A label shown literally: no HTML, no graphviz escapes, no line breaks.
 
-    >>> _id("area:b-1")
-    'n617265613a622d31'
+    Backslashes are doubled (``\N`` or ``\l`` stay text), ``&`` becomes ``&amp;``
+    (graphviz reads entities in any label), whitespace runs (newlines too) become one
+    space, and the result is marked not-HTML so ``<...>`` stays text; graphviz's
+    quoting then escapes the double quotes.
+
+    Examples
+    --------
+    >>> text('a "b" <c>\\d\ne &amp;')
+    'a "b" <c>\\\\d e &amp;amp;'
     """
-    return "n" + key.encode().hex()
-
-
-def _text(value: str) -> str:
-    """A label shown literally: no HTML, no graphviz escapes, no line breaks."""
     flat = " ".join(str(value).split())
-    return cast("str", graphviz.nohtml(flat.replace("\\", "\\\\")))
+    return cast("str", graphviz.nohtml(flat.replace("\\", "\\\\").replace("&", "&amp;")))

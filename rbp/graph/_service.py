@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -389,28 +390,32 @@ class Graph:
         *,
         area: str | None = None,
         window: dt.timedelta | None = None,
-        labels: dict[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
         max_nodes: int = 150,
+        pseudonymise: bool = False,
     ) -> graphviz.Graph:
         """A network map of an area (or the whole department) as of T.
 
         Officers, members and agencies as styled nodes, ties styled by status and
         strength, uncovered stakeholders dashed, and a legend. Labels are keys unless
-        ``labels`` maps keys to other text (e.g. pseudonyms). Past ``max_nodes`` the
-        map groups stakeholders by area and says so on the diagram. Render with
+        ``labels`` maps keys to other text, or ``pseudonymise=True`` shows stable
+        aliases ("S-001") instead of keys. Past ``max_nodes`` the map groups
+        stakeholders by area and says so on the diagram. An area's map reads only
+        the ties of that area's stakeholders. Render with
         ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
         """
         at = self._store.as_of(as_of)
-        g = self.build(at, window=window or pendulum.duration(days=365))
-        cov = self.coverage(at, area=area)
+        snap = self._snapshot(at)
+        chosen = metrics.select(snap, area=area)
+        cov = metrics.coverage(snap, chosen, window_days=None, area=area)
         title = f"{'Department' if area is None else 'Area ' + area} as of {at:%Y-%m-%d}"
-        if area is not None:
-            scope = set(cov.by_area)
-            keep = {
-                n
-                for n, data in g.nodes(data=True)
-                if data.get("kind") != "officer" and scope & set(data.get("areas") or ())
-            }
+        window = window or pendulum.duration(days=365)
+        if area is None:
+            g = self._graph(at, window)
+        else:
+            scope = {m.key for m in chosen}
+            g = self._graph(at, window, keys=scope)
+            keep = set(scope) & set(g)
             keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
             g = g.subgraph(keep)
         return network_diagram(
@@ -418,8 +423,29 @@ class Graph:
             title=title,
             uncovered=frozenset(cov.uncovered),
             labels=labels,
+            pseudonymise=pseudonymise,
             max_nodes=max_nodes,
         )
+
+    def _graph(
+        self,
+        at: pendulum.DateTime,
+        window: dt.timedelta | None,
+        *,
+        keys: Collection[str] | None = None,
+        community: bool = True,
+    ) -> nx.Graph:
+        """:func:`build_graph` of this store, optionally only around ``keys``."""
+        with self._store.read() as conn:
+            return build_graph(
+                conn,
+                as_of=at,
+                settings=self._store.settings,
+                tz=self._store.tz,
+                window=window,
+                keys=keys,
+                community=community,
+            )
 
     # ------------------------------------------------------------------ trends
 

@@ -11,7 +11,7 @@ the last shared interaction and the stakeholder's cadence (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
@@ -238,11 +238,15 @@ def tie_rows(
     officer: str | None = None,
     stakeholder: str | None = None,
     since: int | None = None,
+    officers: Collection[str] | None = None,
+    stakeholders: Collection[str] | None = None,
 ) -> list[tuple[Any, ...]]:
     """(officer, stakeholder, count, first, last, strength, priority) rows as of ``at``.
 
     With ``since``, only pairs with a contact after ``since`` are returned (their
-    figures still count every contact up to ``at``).
+    figures still count every contact up to ``at``). ``officers``/``stakeholders``
+    restrict the scan to those keys (pass a few hundred at a time: they become an
+    ``IN`` list, read through the primary key or the stakeholder index).
     """
     e = t.tie_events.c
     hl = float(duration_micros(half_life))
@@ -262,6 +266,10 @@ def tie_rows(
         q = q.where(e.officer == officer)
     if stakeholder is not None:
         q = q.where(e.stakeholder == stakeholder)
+    if officers is not None:
+        q = q.where(e.officer.in_(list(officers)))
+    if stakeholders is not None:
+        q = q.where(e.stakeholder.in_(list(stakeholders)))
     if since is not None:
         q = q.having(sa.func.max(e.at) > since)
     sub = q.subquery()
