@@ -1,7 +1,7 @@
 # rbp developer tasks. Works with no standard input, as root on a fresh Debian machine
 # with Python 3.11 (system packages come from apt, Python packages from PyPI).
 #
-#   make test      venv + Graphviz + PostgreSQL binaries, then the tests and doctests
+#   make test      venv + Graphviz + PostgreSQL binaries + Chromium, then the tests and doctests
 #   make lint      ruff check, ruff format --check, mypy (strict) on rbp
 #   make demo      run the demo (python -m rbp.demo)
 #   make bench     run every bench/*.py script (python -m bench.NAME) and print its figures
@@ -19,7 +19,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.rbp-installed
 PYTEST_ARGS ?=
 
-.PHONY: venv graphviz postgres test lint demo bench clean distclean
+.PHONY: venv graphviz postgres chromium test lint demo bench clean distclean
 
 # ---------------------------------------------------------------------------- venv
 # Re-installs only when pyproject.toml is newer than the stamp.
@@ -57,6 +57,17 @@ graphviz:
 	  echo "Install it with: sudo apt-get install graphviz"; \
 	fi
 
+# tests/e2e/test_report_browser.py opens the HTML report in a real headless Chromium.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Chromium (headless browser for the HTML report test) with apt-get"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "/usr/bin/chromium is missing; the browser test of the HTML report will be SKIPPED."; \
+	  echo "Install it with: sudo apt-get install chromium"; \
+	fi
+
 # The tests start a throwaway cluster with initdb + pg_ctl from /usr/lib/postgresql/*/bin.
 postgres:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
@@ -71,7 +82,7 @@ postgres:
 
 # ---------------------------------------------------------------------------- tasks
 
-test: venv graphviz postgres
+test: venv graphviz postgres chromium
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: venv
