@@ -50,6 +50,7 @@ STYLE: dict[str, dict[str, str]] = {
     "cell_fair": {"bgcolor": "#f9e79f", "min": "0.5"},
     "cell_poor": {"bgcolor": "#f5b7b1", "min": "0.0"},
     "cell_gap": {"bgcolor": "#c0392b", "fontcolor": "white"},
+    "cell_missing": {"bgcolor": "#fad7a0", "fontcolor": "#784212"},
     "cell_empty": {"bgcolor": "#f4f4f4", "fontcolor": "#999999"},
 }
 
@@ -72,7 +73,9 @@ LEGEND_TEXT = {
 }
 
 SMALL = 60
-"""Up to this many nodes a network is laid out by ``neato``; past it by ``sfdp``."""
+"""Up to this many nodes a network is laid out by ``neato`` with curved edges routed
+around nodes; past it by ``sfdp`` with straight edges (routing splines around nodes
+takes ``sfdp`` about a minute at 400 nodes, straight lines under a second)."""
 
 
 def engine_for(nodes: int) -> str:
@@ -164,7 +167,7 @@ def network_diagram(
     big = g.number_of_nodes() > max_nodes
     d = new_graph(
         title + (" (grouped by area: too many stakeholders to draw one by one)" if big else ""),
-        engine=engine_for(max_nodes + 1 if big else g.number_of_nodes()),
+        nodes=max_nodes + 1 if big else g.number_of_nodes(),
     )
     ids = Nodes()
     if big:
@@ -192,8 +195,12 @@ def network_diagram(
     return d
 
 
-def new_graph(title: str, *, engine: str, directed: bool = False) -> graphviz.Graph:
-    """An empty diagram with its title on top and the shared graph attributes."""
+def new_graph(
+    title: str, *, nodes: int, engine: str | None = None, directed: bool = False
+) -> graphviz.Graph:
+    """An empty diagram of about ``nodes`` nodes with its title on top and the shared
+    graph attributes; the engine and edge routing follow the size (see :data:`SMALL`)."""
+    engine = engine or engine_for(nodes)
     d: graphviz.Graph = (graphviz.Digraph if directed else graphviz.Graph)(
         name="rbp", engine=engine
     )
@@ -202,14 +209,19 @@ def new_graph(title: str, *, engine: str, directed: bool = False) -> graphviz.Gr
         labelloc="t",
         fontsize="18",
         overlap="false",
-        splines="true",
+        splines="true" if nodes <= SMALL else "line",
         outputorder="edgesfirst",
     )
     return d
 
 
 def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes) -> None:
-    """Areas as nodes (sized by stakeholders), officers' ties counted between them."""
+    """Areas as nodes (sized by stakeholders), ties counted between them.
+
+    Every edge of ``g`` between stakeholders of different home areas counts; the
+    graph service leaves community ties out of a graph it knows will be grouped, so
+    there the counts are officer ties and declared relationships.
+    """
     home: dict[str, str] = {}
     counts: Counter[str] = Counter()
     gaps: Counter[str] = Counter()

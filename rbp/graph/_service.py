@@ -18,6 +18,7 @@ from rbp.errors import UnknownKeyError, ValidationError
 from rbp.graph import _metrics as metrics
 from rbp.graph._build import build_graph, community_rows
 from rbp.graph._diagram import network_diagram
+from rbp.graph._diagrams_more import ego_diagram, keyperson_diagram, matrix_diagram
 from rbp.graph._network import (
     Broker,
     Community,
@@ -30,7 +31,7 @@ from rbp.graph._network import (
 )
 from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
 from rbp.graph._snapshot import Snapshot, load_snapshot
-from rbp.interactions._ties import overdue_records, promise_rows
+from rbp.interactions._ties import overdue_records, promise_rows, tie_rows
 from rbp.model import Priority, Sector, StakeholderKind, enum_value
 from rbp.plans._model import Phase
 
@@ -410,11 +411,14 @@ class Graph:
         cov = metrics.coverage(snap, chosen, window_days=None, area=area)
         title = f"{'Department' if area is None else 'Area ' + area} as of {at:%Y-%m-%d}"
         window = window or pendulum.duration(days=365)
+        # Grouped for sure: the grouped view counts officer ties and declared
+        # relationships between areas, so the costly community pairs are not read.
+        community = len(chosen) <= max_nodes
         if area is None:
-            g = self._graph(at, window)
+            g = self._graph(at, window, community=community)
         else:
             scope = {m.key for m in chosen}
-            g = self._graph(at, window, keys=scope)
+            g = self._graph(at, window, keys=scope, community=community)
             keep = set(scope) & set(g)
             keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
             g = g.subgraph(keep)
@@ -427,6 +431,148 @@ class Graph:
             max_nodes=max_nodes,
         )
 
+    def ego_diagram(
+        self,
+        officer: str,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: dt.timedelta | None = None,
+        labels: Mapping[str, str] | None = None,
+        pseudonymise: bool = False,
+        max_nodes: int = 150,
+    ) -> graphviz.Graph:
+        """An officer's ego map as of T: the officer, their ties styled by status
+        and strength, and the other officers of the same stakeholders, greyed.
+
+        Ties count when they have a shared interaction in the window (default 365
+        days). Reads only this officer's ties and their stakeholders' ties. Labels,
+        ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.interactions import Interaction
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.Officer("P1", areas=("b-1",)),
+        ...     rbp.Officer("P2", areas=("b-1",)), rbp.CommunityMember("m-1", area="b-1")])
+        4
+        >>> T = pendulum.datetime(2026, 6, 30, tz="UTC")
+        >>> _ = crm.interactions.log(Interaction(at=T.subtract(days=3), kind="meeting",
+        ...     participants=("P1", "P2", "m-1"), areas=("b-1",)))
+        >>> src = crm.graph.ego_diagram("P1", as_of=T, pseudonymise=True).source
+        >>> "S-003" in src and "m-1" not in src
+        True
+        """
+        snap = self._snapshot(as_of)
+        if officer not in snap.officers:
+            raise UnknownKeyError(
+                f"{officer!r} is not an officer in the picture at {snap.as_of}",
+                key=officer,
+                field="officer",
+            )
+        window = window or pendulum.duration(days=365)
+        with self._store.read() as conn:
+            mine = {
+                r[1]
+                for r in tie_rows(
+                    conn,
+                    at=snap.at,
+                    half_life=self._store.settings.half_life,
+                    since=snap.at - duration_micros(window),
+                    officers=[officer],
+                )
+            }
+        g = self._graph(snap.as_of, window, keys={officer, *mine}, community=False, declared=False)
+        return ego_diagram(
+            g,
+            officer,
+            title=f"officer's ties as of {snap.as_of:%Y-%m-%d}",
+            labels=labels,
+            pseudonymise=pseudonymise,
+            max_nodes=max_nodes,
+        )
+
+    def matrix_diagram(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        area: str | None = None,
+        window: dt.timedelta | None = None,
+    ) -> graphviz.Digraph:
+        """The area × sector coverage matrix as of T, as one table: cells coloured by
+        covered / total, "GAP" where stakeholders are known but none covered, "none
+        known" where an expected sector has nobody (see :meth:`gaps`), and a legend.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"),
+        ...     rbp.CommunityMember("m-1", area="b-1", sector="faith")])
+        2
+        >>> src = crm.graph.matrix_diagram(as_of=pendulum.datetime(2026, 1, 1)).source
+        >>> "GAP 0/1" in src and "cluster_legend" in src
+        True
+        """
+        cov = self.coverage(as_of, window=window, area=area)
+        snap = self._snapshot(as_of, window)
+        default = self._store.settings.expected_sectors
+        expected = {a: snap.tree[a].expected_sectors or default for a in cov.by_area}
+        where = "Department" if area is None else f"Area {area}"
+        return matrix_diagram(
+            cov,
+            title=f"{where}: coverage by area and sector as of {cov.as_of:%Y-%m-%d}",
+            expected=expected,
+        )
+
+    def keyperson_diagram(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        top: int = 10,
+        area: str | None = None,
+        per_officer: int = 12,
+        labels: Mapping[str, str] | None = None,
+        pseudonymise: bool = False,
+    ) -> graphviz.Graph:
+        """The key-person map as of T: the ``top`` officers by stakeholders only they
+        hold (see :meth:`key_person_risk`), each tied to those stakeholders by a dashed
+        (single-threaded) line; past ``per_officer`` the rest are one counted node.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.interactions import Interaction
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.Officer("P1", areas=("b-1",)),
+        ...     rbp.CommunityMember("m-1", area="b-1")])
+        3
+        >>> T = pendulum.datetime(2026, 6, 30, tz="UTC")
+        >>> _ = crm.interactions.log(Interaction(at=T.subtract(days=3), kind="meeting",
+        ...     participants=("P1", "m-1"), areas=("b-1",)))
+        >>> "P1 (1)" in crm.graph.keyperson_diagram(as_of=T).source
+        True
+        """
+        if top < 1 or per_officer < 1:
+            raise ValidationError("top and per_officer must be at least 1", field="top")
+        snap = self._snapshot(as_of)
+        report = metrics.key_person(snap, metrics.select(snap, area=area))
+        kinds = {m.key: m.kind.value for m in snap.members}
+        where = "" if area is None else f" in {area}"
+        return keyperson_diagram(
+            report,
+            kinds,
+            title=(
+                f"Key-person risk{where} as of {snap.as_of:%Y-%m-%d}: {len(report.single_threaded)}"
+                f" of {report.covered} covered stakeholders held by one officer;"
+                f" top {min(top, len(report.sole_held))} officers"
+            ),
+            top=top,
+            per_officer=per_officer,
+            labels=labels,
+            pseudonymise=pseudonymise,
+        )
+
     def _graph(
         self,
         at: pendulum.DateTime,
@@ -434,6 +580,7 @@ class Graph:
         *,
         keys: Collection[str] | None = None,
         community: bool = True,
+        declared: bool = True,
     ) -> nx.Graph:
         """:func:`build_graph` of this store, optionally only around ``keys``."""
         with self._store.read() as conn:
@@ -445,6 +592,7 @@ class Graph:
                 window=window,
                 keys=keys,
                 community=community,
+                declared=declared,
             )
 
     # ------------------------------------------------------------------ trends
