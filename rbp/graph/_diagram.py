@@ -165,13 +165,21 @@ def network_diagram(
     False
     """
     big = g.number_of_nodes() > max_nodes
+    homes = Counter(
+        (data.get("areas") or ("",))[0]
+        for _, data in g.nodes(data=True)
+        if data.get("kind") != "officer"
+    )
+    # Mostly one area (a beat's map): its sectors tell more than its areas.
+    top = homes.most_common(1)[0][1] if homes else 0
+    by = "sector" if top >= 0.8 * sum(homes.values()) else "area"
     d = new_graph(
-        title + (" (grouped by area: too many stakeholders to draw one by one)" if big else ""),
+        title + (f" (grouped by {by}: too many stakeholders to draw one by one)" if big else ""),
         nodes=max_nodes + 1 if big else g.number_of_nodes(),
     )
     ids = Nodes()
     if big:
-        _grouped(d, g, uncovered, ids)
+        _grouped(d, g, uncovered, ids, by=by)
         legend(d, ("area",), ())
         return d
     show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
@@ -215,27 +223,39 @@ def new_graph(
     return d
 
 
-def _grouped(d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes) -> None:
-    """Areas as nodes (sized by stakeholders), ties counted between them.
+def _grouped(
+    d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes, *, by: str = "area"
+) -> None:
+    """Groups as nodes (sized by stakeholders), ties counted between them.
 
-    Every edge of ``g`` between stakeholders of different home areas counts; the
-    graph service leaves community ties out of a graph it knows will be grouped, so
-    there the counts are officer ties and declared relationships.
+    ``by="area"`` groups everyone by home area; ``by="sector"`` (one area's map) groups
+    stakeholders by sector and the officers together. Every edge of ``g`` between
+    different groups counts; the graph service leaves community ties out of a graph it
+    knows will be grouped, so there the counts are officer ties and declared relationships.
     """
     home: dict[str, str] = {}
     counts: Counter[str] = Counter()
     gaps: Counter[str] = Counter()
     for node, data in g.nodes(data=True):
-        areas = data.get("areas") or ("(no area)",)
-        home[node] = areas[0]
-        if data.get("kind") != "officer":
-            counts[areas[0]] += 1
-            gaps[areas[0]] += node in uncovered
-    for area in sorted(counts):
+        officer = data.get("kind") == "officer"
+        if by == "sector":
+            group = "officers" if officer else str(data.get("sector") or "other")
+        else:
+            group = (data.get("areas") or ("(no area)",))[0]
+        home[node] = group
+        if officer and by == "area":
+            continue  # officers link their area to others but are not counted in it
+        counts[group] += 1
+        gaps[group] += node in uncovered
+    for group in sorted(counts):
+        if by == "sector" and group == "officers":
+            label = f"officers: {counts[group]}"
+        else:
+            label = f"{group}: {counts[group]} stakeholders, {gaps[group]} uncovered"
         d.node(
-            ids("area:" + area),
-            label=text(f"{area}: {counts[area]} stakeholders, {gaps[area]} uncovered"),
-            tooltip=text(f"area {area}"),
+            ids("area:" + group),
+            label=text(label),
+            tooltip=text(f"{by} {group}"),
             **STYLE["area"],
         )
     links: Counter[tuple[str, str]] = Counter()
