@@ -7,7 +7,7 @@
     rbp coverage DB [--as-of DATE] [--area A]
     rbp gaps DB [--as-of DATE] [--area A]
     rbp departure DB OFFICER [--as-of DATE]
-    rbp diagram DB {network,ego,matrix,keyperson} [KEY] [--area A] [--as-of DATE] -o FILE
+    rbp diagram DB {network,ego,matrix,keyperson,plan} [KEY] [--area A] [--as-of DATE] -o FILE
     rbp report DB -o report.html [--as-of DATE] [--area A]
 
 ``DB`` is a SQLite file (it must exist) or a SQLAlchemy URL. A diagram's format comes
@@ -34,6 +34,7 @@ DIAGRAMS = {
     "ego": "ego_diagram",
     "matrix": "matrix_diagram",
     "keyperson": "keyperson_diagram",
+    "plan": "plan_diagram",
 }
 FORMATS = ("svg", "png", "pdf")
 
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("officer")
         if name == "diagram":
             p.add_argument("kind", choices=sorted(DIAGRAMS))
-            p.add_argument("key", nargs="?", help="officer key (ego) or other subject")
+            p.add_argument("key", nargs="?", help="officer key (ego) or plan key (plan)")
         if name != "summary":
             p.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (end of that day)")
         if name in ("coverage", "gaps", "diagram", "report"):
@@ -153,9 +154,12 @@ def _diagram(crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime 
     if fmt not in FORMATS:
         raise _UsageError(f"-o {args.output!r}: the file name must end in .svg, .png or .pdf")
     call: list[Any] = []
-    if args.kind == "ego":
+    if args.kind in ("ego", "plan"):
         if args.key is None:
-            raise _UsageError("the ego diagram needs an officer key: rbp diagram DB ego OFFICER")
+            what = "an officer" if args.kind == "ego" else "a plan"
+            raise _UsageError(
+                f"the {args.kind} diagram needs {what} key: rbp diagram DB {args.kind} KEY"
+            )
         call.append(args.key)
     elif args.key is not None:
         raise _UsageError(f"the {args.kind} diagram takes no KEY (got {args.key!r})")

@@ -29,6 +29,7 @@ from rbp.graph._network import (
     cut_off_counts,
     reach,
 )
+from rbp.graph._plan_diagram import plan_diagram
 from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
 from rbp.graph._snapshot import Snapshot, load_snapshot
 from rbp.interactions._ties import overdue_records, promise_rows, tie_rows
@@ -430,6 +431,40 @@ class Graph:
             pseudonymise=pseudonymise,
             max_nodes=max_nodes,
         )
+
+    def plan_diagram(
+        self,
+        plan: str,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        pseudonymise: bool = False,
+    ) -> graphviz.Digraph:
+        """The coalition of an action plan as of T: partners by role, tasks by owner and
+        dependency, overdue tasks marked, idle partners dashed, and the sectors it needs
+        but has no partner for as ghost nodes. Laid out top-down by ``dot``.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.plans import ActionPlan, PartnerRole
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.PartnerAgency("org-h", sector="housing")])
+        2
+        >>> T = pendulum.datetime(2026, 3, 1, tz="UTC")
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="tents at night",
+        ...                  areas=("b-1",), needed_sectors=("housing", "faith")), at=T)
+        >>> crm.plans.add_partner("p-1", "org-h", PartnerRole.LEAD, at=T)
+        >>> src = crm.graph.plan_diagram("p-1", as_of=T.add(days=1)).source
+        >>> "no faith partner" in src, "org-h" in src, "tents" in src
+        (True, True, False)
+        """
+        at = self._store.as_of(as_of)
+        found = self._store.plans.get(plan, as_of=at)
+        status = self._store.plans.status(plan, as_of=at)
+        people = {p.stakeholder for p in found.partners} | {t.owner for t in found.tasks if t.owner}
+        kinds = {k: self._store.directory.get(k).kind.value for k in people}
+        return plan_diagram(found, status, kinds, labels=labels, pseudonymise=pseudonymise)
 
     def ego_diagram(
         self,

@@ -1,0 +1,103 @@
+"""The plan coalition diagram: DOT structure from a hand-built plan, and the SVG the real
+``dot`` renders from it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pendulum
+import pytest
+
+import rbp
+from rbp.plans import ActionPlan, PartnerRole, Task, TaskStatus
+
+T0 = pendulum.datetime(2026, 1, 5, 9, tz="UTC")
+T = T0.add(days=60)
+TITLE = 'Creek "camp" <north>'
+
+
+@pytest.fixture
+def crm() -> Iterator[rbp.Store]:
+    store = rbp.open()
+    store.directory.add_many(
+        [
+            rbp.Area("b-1"),
+            rbp.Officer("P1", areas=("b-1",)),
+            rbp.PartnerAgency("org-h", sector="housing"),
+            rbp.PartnerAgency("org-mh", sector="mental_health"),
+            rbp.CommunityMember("m-faith", sector="faith", area="b-1"),
+        ]
+    )
+    store.plans.create(
+        ActionPlan(
+            "p-1",
+            title=TITLE,
+            problem="tents behind the school at night",
+            areas=("b-1",),
+            needed_sectors=("housing", "social_services"),
+        ),
+        at=T0,
+    )
+    store.plans.add_partner("p-1", "org-h", PartnerRole.LEAD, at=T0)
+    store.plans.add_partner("p-1", "m-faith", PartnerRole.COMMUNITY_LEADER, at=T0)
+    store.plans.add_task(
+        "p-1", Task("census", title="Census", owner="P1", due=T0.add(days=10)), at=T0
+    )
+    store.plans.add_task(
+        "p-1",
+        Task("beds", title="Beds", owner="org-mh", due=T0.add(days=20), depends_on=("census",)),
+        at=T0,
+    )
+    store.plans.set_task_status("p-1", "census", TaskStatus.DONE, at=T0.add(days=5))
+    store.interactions.log(
+        rbp.interactions.Interaction(
+            at=T0.add(days=50), kind="meeting", participants=("P1", "org-h"), plan="p-1"
+        )
+    )
+    yield store
+    store.close()
+
+
+def test_plan_diagram_source(crm: rbp.Store) -> None:
+    src = crm.graph.plan_diagram("p-1", as_of=T).source
+    assert src.startswith("digraph")
+    assert "tents" not in src  # the problem statement is never drawn
+    assert 'Creek \\"camp\\" <north>' in src  # escaped, and not read as an HTML label
+    for label in ("org-h", "m-faith", "P1", "org-mh", "label=lead", '"community leader"'):
+        assert label in src
+    assert "no social services partner" in src  # ghost node for the missing sector
+    assert "no housing partner" not in src  # org-h is the housing partner
+    assert src.count("label=needs") == 1
+    assert src.count("label=owner") == 2
+    overdue = [line for line in src.splitlines() if "beds: Beds" in line]
+    assert overdue
+    assert "#f5b7b1" in overdue[0]
+    idle = [line for line in src.splitlines() if "community leader" in line]
+    assert idle
+    assert "style=dashed" in idle[0]
+    assert "cluster_legend" in src
+
+
+def test_plan_diagram_pseudonymised_hides_keys(crm: rbp.Store) -> None:
+    src = crm.graph.plan_diagram("p-1", as_of=T, pseudonymise=True).source
+    for key in ("org-h", "m-faith", "org-mh", "P1"):
+        assert f'"{key}"' not in src
+        assert f"={key} " not in src
+    assert "S-001" in src
+
+
+@pytest.mark.dot
+def test_plan_diagram_renders_with_dot(crm: rbp.Store) -> None:
+    if shutil.which("dot") is None:
+        if os.environ.get("RBP_REQUIRE_DOT") == "1":
+            pytest.fail("Graphviz's dot is required (RBP_REQUIRE_DOT=1) but missing")
+        pytest.skip("Graphviz's dot is not installed: apt-get install graphviz")
+    svg = crm.graph.plan_diagram("p-1", as_of=T).pipe(format="svg")
+    root = ET.fromstring(svg)
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert "org-h" in texts
+    assert 'p-1: Creek "camp" <north>' in texts
+    assert any(t.startswith("beds: Beds [open") for t in texts)
