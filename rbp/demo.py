@@ -19,6 +19,7 @@ import rbp
 from rbp import synth
 from rbp.interactions import FollowUpReason, Interaction, InteractionKind
 from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
+from rbp.report import write_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,9 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         cov.to_frame().to_csv(out / "coverage.csv", index=False)
         written = ["city.db", "coverage.html", "gaps.html", "key-person.html", "coverage.csv"]
         beat = max(info.beats, key=lambda b: (cov.by_area[b].total, b))
+        busiest_officer = max(ties.officers, key=lambda o: (ties.officers.count(o), o))
         diagrams = {
             f"network-{beat}": crm.graph.diagram(as_of=as_of, area=beat),
             "network-department": crm.graph.diagram(as_of=as_of),
+            f"ego-{busiest_officer}": crm.graph.ego_diagram(busiest_officer, as_of=as_of),
+            "coverage-matrix": crm.graph.matrix_diagram(as_of=as_of),
+            "key-person": crm.graph.keyperson_diagram(as_of=as_of),
+            "plan-outreach": crm.graph.plan_diagram("plan-outreach", as_of=as_of),
         }
         for name, diagram in diagrams.items():
             (out / f"{name}.gv").write_text(diagram.source, encoding="utf-8")
@@ -137,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             if shutil.which("dot"):
                 diagram.render(out / name, format="svg", cleanup=True)
                 written.append(f"{name}.svg")
+        write_report(crm, out / "report.html", as_of=as_of)
+        written.append("report.html")
         _section("Written")
         print(f"  into {out.resolve()}:")
         print("  " + ", ".join(written))
