@@ -9,6 +9,7 @@ and ``status(key, as_of=T)`` answer as the plan stood at T.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -39,7 +40,7 @@ from rbp.plans._model import (
     check_task_status,
 )
 from rbp.plans._read import load_plan, must_load, task_statuses
-from rbp.plans._status import PlanStatus, plan_status, portfolio_frame
+from rbp.plans._status import PlanStatus, plan_status, portfolio_frame, portfolio_html
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -557,6 +558,17 @@ class Plans:
         """One row per plan opened by ``as_of``: key, title, phase, progress, overdue
         (count), unengaged (count), missing sectors, days in phase."""
         return portfolio_frame(list(self.statuses(as_of, window=window)))
+
+    def portfolio_html(
+        self,
+        path: str | Path,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: pendulum.Duration | None = None,
+    ) -> Path:
+        """Write the portfolio as a standalone HTML page; returns its path."""
+        at = self._store.as_of(as_of)
+        return portfolio_html(list(self.statuses(at, window=window)), path, as_of=at)
 
 
 def _check_dependencies(

@@ -18,6 +18,7 @@ Definitions (all as of T; nothing after T counts):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,6 +34,8 @@ from rbp.plans._model import FINISHED, ActionPlan, Phase, TaskStatus
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from rbp._html import Diagrams
 
 __all__ = ["OverdueTask", "PlanStatus", "plan_status", "portfolio_frame"]
 
@@ -95,6 +98,52 @@ class PlanStatus:
 
     def _repr_html_(self) -> str:
         return html_table([self.row()], PORTFOLIO_COLUMNS, title=f"Plan {self.plan}")
+
+    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
+        """Write a standalone HTML page of this status (the overdue tasks, idle partners,
+        missing sectors and goal attainment as tables) and return its path.
+
+        Examples
+        --------
+        >>> import pendulum, tempfile, pathlib, rbp
+        >>> from rbp.plans import ActionPlan
+        >>> crm = rbp.open()
+        >>> crm.directory.add(rbp.Area("b-1"))
+        >>> T = pendulum.datetime(2026, 3, 1, tz="UTC")
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek <camp>", problem="x",
+        ...                             areas=("b-1",), needed_sectors=("housing",)), at=T)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     out = crm.plans.status("p-1", as_of=T).to_html(pathlib.Path(tmp) / "p.html")
+        ...     text = out.read_text(encoding="utf-8")
+        >>> "housing" in text, "<camp>" in text
+        (True, False)
+        """
+        from rbp._html import write_page
+
+        overdue = [
+            {"task": o.task, "owner": o.owner, "due": o.due, "status": o.status}
+            for o in self.overdue
+        ]
+        sections = [
+            (f"Plan {self.plan}: {self.title}", self._repr_html_()),
+            ("Overdue tasks", html_table(overdue, ["task", "owner", "due", "status"])),
+            (
+                "Partners not engaged lately",
+                html_table([{"partner": p} for p in self.unengaged], ["partner"]),
+            ),
+            (
+                "Needed sectors with no partner",
+                html_table([{"sector": x} for x in self.missing_sectors], ["sector"]),
+            ),
+            (
+                "Goal attainment",
+                html_table(
+                    [{"goal": g, "attainment": v} for g, v in self.attainment.items()],
+                    ["goal", "attainment"],
+                ),
+            ),
+        ]
+        return write_page(path, f"Plan {self.plan}", sections, as_of=self.as_of, diagrams=diagrams)
 
     def __str__(self) -> str:
         progress = "—" if self.progress is None else f"{self.progress:.0%}"
@@ -182,6 +231,16 @@ def _sectors(conn: Connection, partners: Sequence[str]) -> set[Sector]:
     for kind, sector in conn.execute(sa.select(s.kind, s.sector).where(s.key.in_(list(partners)))):
         out.add(Sector.LAW_ENFORCEMENT if kind == "officer" or sector is None else Sector(sector))
     return out
+
+
+def portfolio_html(
+    rows: Sequence[PlanStatus], path: str | Path, *, as_of: pendulum.DateTime
+) -> Path:
+    """Write the portfolio as a standalone HTML page and return its path."""
+    from rbp._html import write_page
+
+    table = html_table([r.row() for r in rows], PORTFOLIO_COLUMNS, limit=1_000)
+    return write_page(path, "Plan portfolio", [("Plans", table)], as_of=as_of)
 
 
 def portfolio_frame(rows: Sequence[PlanStatus]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import os
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -101,3 +102,18 @@ def test_plan_diagram_renders_with_dot(crm: rbp.Store) -> None:
     assert "org-h" in texts
     assert 'p-1: Creek "camp" <north>' in texts
     assert any(t.startswith("beds: Beds [open") for t in texts)
+
+
+def test_plan_status_and_portfolio_pages(crm: rbp.Store, tmp_path: Path) -> None:
+    status = crm.plans.status("p-1", as_of=T)
+    page = status.to_html(tmp_path / "status.html").read_text(encoding="utf-8")
+    assert "Creek &quot;camp&quot; &lt;north&gt;" in page
+    assert "<north>" not in page
+    assert "<td>beds</td>" in page  # the overdue task
+    assert "<td>m-faith</td>" in page  # the idle partner
+    assert "social_services" in page
+    assert "tents" not in page
+    portfolio = crm.plans.portfolio_html(tmp_path / "portfolio.html", as_of=T)
+    text = portfolio.read_text(encoding="utf-8")
+    assert "<td>p-1</td>" in text
+    assert "As of 2026-03-06" in text
