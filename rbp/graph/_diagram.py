@@ -169,8 +169,13 @@ def network_diagram(
     labels: Mapping[str, str] | None = None,
     pseudonymise: bool = False,
     max_nodes: int = 150,
+    group_by: str = "area",
 ) -> graphviz.Graph:
     """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
+
+    Past ``max_nodes`` nodes the stakeholders are grouped, by home area or (for one
+    beat's map, ``group_by="sector"``) by sector with the officers as one group, and
+    the title says so.
 
     Examples
     --------
@@ -186,14 +191,7 @@ def network_diagram(
     False
     """
     big = g.number_of_nodes() > max_nodes
-    homes = Counter(
-        (data.get("areas") or ("",))[0]
-        for _, data in g.nodes(data=True)
-        if data.get("kind") != "officer"
-    )
-    # Mostly one area (a beat's map): its sectors tell more than its areas.
-    top = homes.most_common(1)[0][1] if homes else 0
-    by = "sector" if top >= 0.8 * sum(homes.values()) else "area"
+    by = group_by
     d = new_graph(
         title + (f" (grouped by {by}: too many stakeholders to draw one by one)" if big else ""),
         nodes=max_nodes + 1 if big else g.number_of_nodes(),

@@ -430,6 +430,8 @@ class Graph:
             labels=labels,
             pseudonymise=pseudonymise,
             max_nodes=max_nodes,
+            # One beat (an area with no areas below it) is grouped by sector.
+            group_by="sector" if area is not None and not snap.tree.children(area) else "area",
         )
 
     def plan_diagram(
