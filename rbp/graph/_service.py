@@ -285,16 +285,7 @@ class Graph:
         ``(T - window, T]`` get interaction edges. Names are included only with
         ``personal=True``.
         """
-        at = self._store.as_of(as_of)
-        with self._store.read() as conn:
-            return build_graph(
-                conn,
-                as_of=at,
-                settings=self._store.settings,
-                tz=self._store.tz,
-                window=window,
-                personal=personal,
-            )
+        return self._graph(self._store.as_of(as_of), window, personal=personal)
 
     def reach(
         self,
@@ -618,6 +609,7 @@ class Graph:
         keys: Collection[str] | None = None,
         community: bool = True,
         declared: bool = True,
+        personal: bool = False,
     ) -> nx.Graph:
         """:func:`build_graph` of this store, optionally only around ``keys``."""
         with self._store.read() as conn:
@@ -630,6 +622,7 @@ class Graph:
                 keys=keys,
                 community=community,
                 declared=declared,
+                personal=personal,
             )
 
     # ------------------------------------------------------------------ trends
