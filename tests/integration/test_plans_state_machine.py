@@ -3,7 +3,9 @@
 The machine keeps its own plain-Python model of every plan, with the phase and task
 status rules written out here (not imported from rbp). Rules draw plans, tasks, goals
 and partners that exist from bundles, so most operations reach the rule they test;
-one rule tries unknown keys on purpose. After each step:
+one rule tries unknown keys on purpose. The first plan starts with a chain of up to
+three tasks, each depending on the one before, so that finishing a task whose
+dependency is unfinished is tried in most examples. After each step:
 
 * every plan read back from the store (``crm.plans.get``) equals the model;
 * a refused operation raised the :class:`rbp.RbpError` subclass the model predicts
@@ -213,10 +215,15 @@ class PlanMachine(RuleBasedStateMachine):
             call()
             return True
         before = self._counts()
-        with pytest.raises(RbpError) as caught:
+        caught: RbpError | None = None
+        try:
             call()
-        assert type(caught.value) is expected, caught.value
-        assert self._counts() == before
+        except RbpError as exc:
+            caught = exc
+        if caught is None:
+            pytest.fail(f"{label}: expected {expected.__name__}, but the store accepted it")
+        assert type(caught) is expected, f"{label}: expected {expected.__name__}, got {caught!r}"
+        assert self._counts() == before, f"{label}: refused, but rows changed"
         return False
 
     def _plan_error(self, key: str) -> Error:
@@ -225,8 +232,8 @@ class PlanMachine(RuleBasedStateMachine):
             return UnknownKeyError
         return TransitionError if plan.closed else None
 
-    def _draw_existing(self, data: st.DataObject, keys: object) -> str:
-        return data.draw(st.sampled_from(sorted(keys)))  # type: ignore[call-overload]
+    def _draw_existing(self, data: st.DataObject, keys: dict[str, Any]) -> str:
+        return data.draw(st.sampled_from(sorted(keys)))
 
     # ------------------------------------------------------------------ plans
 
@@ -250,7 +257,20 @@ class PlanMachine(RuleBasedStateMachine):
 
     @initialize(target=plans, sectors=st.frozensets(st.sampled_from(SECTORS), max_size=2))
     def create_first(self, sectors: frozenset[str]) -> str:
-        return self._create(sectors, triangle=False)
+        """The first plan (made by :meth:`first_tasks` when that ran first)."""
+        return "p1" if "p1" in self.model else self._create(sectors, triangle=False)
+
+    @initialize(target=tasks, chain=st.integers(0, 3))
+    def first_tasks(self, chain: int) -> object:
+        """A chain of open tasks in the first plan, each depending on the one before."""
+        if "p1" not in self.model:
+            self._create(frozenset(), triangle=False)
+        names: list[str] = []
+        for _ in range(chain):
+            name = self.model["p1"].fresh("t")
+            self._add_task("p1", name, frozenset(names[-1:]), OPEN, None, None)
+            names.append(name)
+        return multiple(*(("p1", name) for name in names))
 
     @precondition(lambda self: len(self.model) < MAX_PLANS)
     @rule(
@@ -261,7 +281,7 @@ class PlanMachine(RuleBasedStateMachine):
     def create(self, sectors: frozenset[str], triangle: bool) -> str:
         return self._create(sectors, triangle)
 
-    @rule(key=plans, how=st.sampled_from(["next"] * 4 + list(Phase)))
+    @rule(key=plans, how=st.sampled_from(["next"] * 6 + list(Phase)))
     def advance(self, key: str, how: str | Phase) -> None:
         at = self._tick()
         plan = self.model[key]
@@ -379,7 +399,7 @@ class PlanMachine(RuleBasedStateMachine):
         plan = self.model[key]
         others = sorted(k for k in plan.tasks if k != first)
         more = data.draw(st.frozensets(st.sampled_from(others), max_size=2)) if others else set()
-        return self._add_task(key, plan.fresh("t"), {first, *more}, status, owner, None)
+        return self._add_task(key, plan.fresh("t"), frozenset({first, *more}), status, owner, None)
 
     def _set_status(self, pair: tuple[str, str], new: TaskStatus) -> None:
         at = self._tick()
@@ -410,10 +430,16 @@ class PlanMachine(RuleBasedStateMachine):
         choices = sorted(STATUS_MOVES[old], key=lambda s: s.value) if allowed else list(TaskStatus)
         self._set_status(pair, data.draw(st.sampled_from(choices)))
 
-    @rule(pair=tasks)
-    def finish_task(self, pair: tuple[str, str]) -> None:
-        """Done, the move the dependency rule is about."""
-        self._set_status(pair, DONE)
+    @rule(pair=tasks, dependent=st.integers(0, 3), data=st.data())
+    def finish_task(self, pair: tuple[str, str], dependent: int, data: st.DataObject) -> None:
+        """Done, the move the dependency rule is about: mostly a task of ``pair``'s plan
+        that depends on others (when it has one), else ``pair``'s task."""
+        key, name = pair
+        tasks = self.model[key].tasks
+        waiting = sorted(k for k, task in tasks.items() if task.depends_on)
+        if dependent and waiting:
+            name = data.draw(st.sampled_from(waiting))
+        self._set_status((key, name), DONE)
 
     # ------------------------------------------------------------------ goals, reviews
 
