@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from rbp._time import from_micros, to_micros
 from rbp.model import (
-    AnyStakeholder,
     Area,
     CommunityMember,
     Contact,
@@ -32,7 +31,8 @@ from rbp.model import (
     StakeholderKind,
     Training,
 )
-from rbp.plans._model import (
+from rbp.model._directory import AnyStakeholder
+from rbp.model._plans import (
     ActionPlan,
     Direction,
     Goal,

@@ -20,7 +20,8 @@ import attrs
 import pendulum
 
 from rbp.errors import ValidationError
-from rbp.model import Priority, Sector, enum_value
+from rbp.model import Priority, Sector
+from rbp.model._directory import enum_value
 
 __all__ = ["DEFAULT_EXPECTED_SECTORS", "Settings"]
 

@@ -28,8 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.ties import absent, decay, status_of, tie_rows
 from rbp._time import duration_micros, from_micros, to_micros
-from rbp.interactions._ties import absent, decay, status_of, tie_rows
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 

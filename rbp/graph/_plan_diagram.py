@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 import graphviz
 
+from rbp._queries.plan_status import PlanStatus
 from rbp.graph._diagram import STYLE, Labels, Nodes, legend, new_graph, text
-from rbp.plans._model import ActionPlan, TaskStatus
-from rbp.plans._status import PlanStatus
+from rbp.model._plans import ActionPlan, TaskStatus
 
 __all__ = ["plan_diagram"]
 

@@ -16,13 +16,13 @@ import pendulum
 
 from rbp._frames import frame, html_table
 from rbp._html import Diagrams, write_page
-from rbp.interactions._model import FollowUp
 from rbp.model import Priority, Sector
+from rbp.model._interactions import FollowUp
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rbp.plans._status import PlanStatus
+    from rbp._queries.plan_status import PlanStatus
 
 __all__ = [
     "Cell",

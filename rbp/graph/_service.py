@@ -13,6 +13,10 @@ import networkx as nx
 import pendulum
 
 from rbp._frames import RecordList
+from rbp._queries.plan_read import must_load
+from rbp._queries.plan_status import plan_status, plan_statuses
+from rbp._queries.scope import stakeholder_kinds
+from rbp._queries.ties import overdue_records, promise_rows, tie_rows
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
 from rbp.errors import UnknownKeyError, ValidationError
 from rbp.graph import _metrics as metrics
@@ -32,14 +36,14 @@ from rbp.graph._network import (
 from rbp.graph._plan_diagram import plan_diagram
 from rbp.graph._reports import CoverageReport, DepartureImpact, GapReport, KeyPersonReport
 from rbp.graph._snapshot import Snapshot, load_snapshot
-from rbp.interactions._ties import overdue_records, promise_rows, tie_rows
-from rbp.model import Priority, Sector, StakeholderKind, enum_value
-from rbp.plans._model import Phase
+from rbp.model import Priority, Sector, StakeholderKind
+from rbp.model._directory import check_key, enum_value
+from rbp.model._plans import Phase
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rbp.store import Store
+    from rbp._unit import UnitOfWork
 
 __all__ = ["Broker", "Community", "Graph", "PartnerTie", "ReachReport"]
 
@@ -81,8 +85,8 @@ class Graph:
     {'P1': ('m-1',)}
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
         # The last few snapshots, keyed by (T, window, excluded, store version), so that
         # coverage, gaps and key-person risk as of one T read the database once.
         self._snapshots: OrderedDict[Any, Snapshot] = OrderedDict()
@@ -92,13 +96,13 @@ class Graph:
     def _snapshot(
         self, as_of: Any, window: dt.timedelta | None = None, excluded: tuple[str, ...] = ()
     ) -> Snapshot:
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         if window is not None and (
             not isinstance(window, dt.timedelta) or window.total_seconds() <= 0
         ):
             raise ValidationError("window must be a positive duration", field="window")
-        with self._store.read() as conn:
-            stamp = self._store.version(conn)
+        with self._uow.read() as conn:
+            stamp = self._uow.version(conn)
             key = (to_micros(at), window, tuple(sorted(excluded)), stamp)
             cached = self._snapshots.get(key)
             if cached is not None:
@@ -107,7 +111,7 @@ class Graph:
             snap = load_snapshot(
                 conn,
                 as_of=at,
-                cadence=self._store.settings.cadence,
+                cadence=self._uow.settings.cadence,
                 window=window,
                 excluded=excluded,
             )
@@ -179,16 +183,16 @@ class Graph:
         chosen = metrics.select(snap, area=area)
         cov = metrics.coverage(snap, chosen, window_days=self._window_days(window), area=area)
         risk = metrics.key_person(snap, chosen)
-        settings = self._store.settings
+        settings = self._uow.settings
         quiet = (
             duration_micros(quiet_window)
             if quiet_window is not None
             else settings.cadence_days(Priority.REGULAR) * MICROS_PER_DAY
         )
         in_scope = set(cov.by_area)
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
-        cold = metrics.cold_ties(snap, self._store.tz)
+        cold = metrics.cold_ties(snap, self._uow.tz)
         keys = {m.key for m in chosen}
         by_priority = {m.key: m.priority for m in chosen}
         uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}
@@ -198,16 +202,20 @@ class Graph:
             absent = tuple(s for s in expected if cov.cell(a, s).total == 0)
             if absent:
                 missing[a] = absent
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             rows = promise_rows(conn, snap.broken, snap.at)
         overdue = tuple(
             f
-            for f in overdue_records(rows, as_of=snap.as_of, tz=self._store.tz)
+            for f in overdue_records(rows, as_of=snap.as_of, tz=self._uow.tz)
             if f.stakeholder in keys
         )
+        with self._uow.read() as conn:
+            statuses = plan_statuses(
+                conn, snap.as_of, pendulum.duration(days=90), self._uow.tz, area=area
+            )
         plans = tuple(
             p
-            for p in self._store.plans.statuses(snap.as_of, area=area)
+            for p in statuses
             if p.phase is not Phase.CLOSED and (p.overdue or p.unengaged or p.missing_sectors)
         )
         return GapReport(
@@ -258,7 +266,7 @@ class Graph:
             ),
             key=lambda x: (-x[0], x[1]),
         )
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             ranked = metrics.successors(conn, after_snap, officer, orphans, limit=successors)
         return DepartureImpact(
             officer=officer,
@@ -285,7 +293,7 @@ class Graph:
         ``(T - window, T]`` get interaction edges. Names are included only with
         ``personal=True``.
         """
-        return self._graph(self._store.as_of(as_of), window, personal=personal)
+        return self._graph(self._uow.as_of(as_of), window, personal=personal)
 
     def reach(
         self,
@@ -349,13 +357,13 @@ class Graph:
 
     def partner_ties(self, as_of: pendulum.DateTime | None = None) -> RecordList:
         """Pairs of partner agencies that took part in the same interactions."""
-        at = self._store.as_of(as_of)
-        tz = self._store.tz
-        with self._store.read() as conn:
+        at = self._uow.as_of(as_of)
+        tz = self._uow.tz
+        with self._uow.read() as conn:
             rows = community_rows(
                 conn,
                 at=to_micros(at),
-                half_life=self._store.settings.half_life,
+                half_life=self._uow.settings.half_life,
                 max_group=None,
                 kinds=("agency",),
             )
@@ -397,7 +405,7 @@ class Graph:
         the ties of that area's stakeholders. Render with
         ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
         """
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         snap = self._snapshot(at)
         chosen = metrics.select(snap, area=area)
         cov = metrics.coverage(snap, chosen, window_days=None, area=area)
@@ -452,11 +460,13 @@ class Graph:
         >>> "no faith partner" in src, "org-h" in src, "tents" in src
         (True, True, False)
         """
-        at = self._store.as_of(as_of)
-        found = self._store.plans.get(plan, as_of=at)
-        status = self._store.plans.status(plan, as_of=at)
-        people = {p.stakeholder for p in found.partners} | {t.owner for t in found.tasks if t.owner}
-        kinds = {k: self._store.directory.get(k).kind.value for k in people}
+        at = self._uow.as_of(as_of)
+        with self._uow.read() as conn:
+            found = must_load(conn, check_key(plan, "plan"), to_micros(at), self._uow.tz)
+            status = plan_status(conn, found, at, pendulum.duration(days=90))
+            people = {p.stakeholder for p in found.partners}
+            people |= {t.owner for t in found.tasks if t.owner}
+            kinds = stakeholder_kinds(conn, sorted(people))
         return plan_diagram(found, status, kinds, labels=labels, pseudonymise=pseudonymise)
 
     def ego_diagram(
@@ -499,13 +509,13 @@ class Graph:
                 field="officer",
             )
         window = window or pendulum.duration(days=365)
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             mine = {
                 r[1]
                 for r in tie_rows(
                     conn,
                     at=snap.at,
-                    half_life=self._store.settings.half_life,
+                    half_life=self._uow.settings.half_life,
                     since=snap.at - duration_micros(window),
                     officers=[officer],
                 )
@@ -544,7 +554,7 @@ class Graph:
         """
         cov = self.coverage(as_of, window=window, area=area)
         snap = self._snapshot(as_of, window)
-        default = self._store.settings.expected_sectors
+        default = self._uow.settings.expected_sectors
         expected = {a: snap.tree[a].expected_sectors or default for a in cov.by_area}
         where = "Department" if area is None else f"Area {area}"
         return matrix_diagram(
@@ -612,12 +622,12 @@ class Graph:
         personal: bool = False,
     ) -> nx.Graph:
         """:func:`build_graph` of this store, optionally only around ``keys``."""
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             return build_graph(
                 conn,
                 as_of=at,
-                settings=self._store.settings,
-                tz=self._store.tz,
+                settings=self._uow.settings,
+                tz=self._uow.tz,
                 window=window,
                 keys=keys,
                 community=community,
@@ -653,8 +663,8 @@ class Graph:
                 "metric must be 'coverage', 'single_threaded' or 'uncovered_key'",
                 field="metric",
             )
-        first = at = self._store.as_of(start)
-        stop = self._store.as_of(end)
+        first = at = self._uow.as_of(start)
+        stop = self._uow.as_of(end)
         rows: list[dict[str, Any]] = []
         step = 0
         while at <= stop:

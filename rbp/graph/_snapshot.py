@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.ties import absent
 from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
 from rbp.areas import AreaTree
-from rbp.interactions._ties import absent
 from rbp.model import Priority, Sector, StakeholderKind
 
 __all__ = ["Member", "Snapshot", "load_snapshot", "pair_lasts"]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from rbp.interactions._model import (
+from rbp._queries.ties import StrengthPart, Tie, TieExplanation, TieSet, status_of
+from rbp.interactions._service import Interactions
+from rbp.model._interactions import (
     FollowUp,
     FollowUpReason,
     Interaction,
     InteractionKind,
     TieStatus,
 )
-from rbp.interactions._service import Interactions
-from rbp.interactions._ties import StrengthPart, Tie, TieExplanation, TieSet, status_of
 
 __all__ = [
     "FollowUp",

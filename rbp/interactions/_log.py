@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
-from rbp.interactions._model import Interaction
+from rbp.model._interactions import Interaction
 
 __all__ = ["LogWriter"]
 

@@ -12,11 +12,8 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._frames import RecordList
-from rbp._time import MICROS_PER_DAY, aware, duration_micros, from_micros, to_micros
-from rbp.errors import BulkValidationError, UnknownKeyError
-from rbp.interactions._log import LogWriter
-from rbp.interactions._model import FollowUp, FollowUpReason, Interaction, InteractionKind
-from rbp.interactions._ties import (
+from rbp._queries.scope import area_scope
+from rbp._queries.ties import (
     StrengthPart,
     TieExplanation,
     TieSet,
@@ -27,10 +24,14 @@ from rbp.interactions._ties import (
     promise_rows,
     tie_rows,
 )
-from rbp.model import enum_value
+from rbp._time import MICROS_PER_DAY, aware, duration_micros, from_micros, to_micros
+from rbp.errors import BulkValidationError, UnknownKeyError
+from rbp.interactions._log import LogWriter
+from rbp.model._directory import enum_value
+from rbp.model._interactions import FollowUp, FollowUpReason, Interaction, InteractionKind
 
 if TYPE_CHECKING:
-    from rbp.store import Store
+    from rbp._unit import UnitOfWork
 
 __all__ = ["Interactions"]
 
@@ -66,8 +67,8 @@ class Interactions:
     ('P1', 'm-1', 0.5, 'active')
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
 
     # ------------------------------------------------------------------ writing
 
@@ -109,13 +110,13 @@ class Interactions:
             (unknown participant or area, naive time, no participants, a participant
             listed twice, ...). Nothing was written.
         """
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             writer = LogWriter(conn)
             ids = writer.write(interactions)
             if writer.errors:
                 raise BulkValidationError("log_many", writer.errors)
             if len(ids):
-                self._store.record(
+                self._uow.record(
                     conn,
                     "log",
                     "interaction",
@@ -128,7 +129,7 @@ class Interactions:
 
     def count(self) -> int:
         """How many interactions are logged."""
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             n = conn.execute(sa.select(sa.func.count()).select_from(t.interactions)).scalar_one()
         return int(n)
 
@@ -193,13 +194,13 @@ class Interactions:
         q = q.order_by(*order).offset(offset)
         if limit is not None:
             q = q.limit(limit)
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             if area is not None:
-                scope = _area_scope(conn, area)
+                scope = area_scope(conn, area)
                 a = t.interaction_areas.c
                 q = q.where(i.id.in_(sa.select(a.interaction_id).where(a.area.in_(scope))))
             rows = conn.execute(q).mappings().all()
-            found = _hydrate(conn, rows, self._store.tz)
+            found = _hydrate(conn, rows, self._uow.tz)
         return RecordList(found, columns=_FIND_COLUMNS, title="Interactions")
 
     # ------------------------------------------------------------------ ties
@@ -225,16 +226,16 @@ class Interactions:
             A sequence of :class:`~rbp.interactions.Tie`, ordered by officer and
             stakeholder; ``to_frame()`` for pandas.
         """
-        at = self._store.as_of(as_of)
-        with self._store.read() as conn:
+        at = self._uow.as_of(as_of)
+        with self._uow.read() as conn:
             rows = tie_rows(
                 conn,
                 at=to_micros(at),
-                half_life=self._store.settings.half_life,
+                half_life=self._uow.settings.half_life,
                 officer=officer,
                 stakeholder=stakeholder,
             )
-        return TieSet(rows, as_of=at, tz=self._store.tz, cadence=self._store.settings.cadence)
+        return TieSet(rows, as_of=at, tz=self._uow.tz, cadence=self._uow.settings.cadence)
 
     def explain(
         self, officer: str, stakeholder: str, as_of: pendulum.DateTime | None = None
@@ -257,15 +258,15 @@ class Interactions:
           #1 2026-01-01 age   180.0 d -> 0.250
           #2 2026-04-01 age    90.0 d -> 0.500
         """
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         t_us = to_micros(at)
-        hl = duration_micros(self._store.settings.half_life)
-        with self._store.read() as conn:
+        hl = duration_micros(self._uow.settings.half_life)
+        with self._uow.read() as conn:
             rows = explain_rows(conn, officer=officer, stakeholder=stakeholder, at=t_us)
         parts = tuple(
             StrengthPart(
                 interaction=i,
-                at=from_micros(a, self._store.tz),
+                at=from_micros(a, self._uow.tz),
                 age_days=days(t_us - a),
                 weight=0.5 ** ((t_us - a) / hl),
             )
@@ -292,8 +293,8 @@ class Interactions:
 
         Each item has a ``suggested`` next-contact date (see :class:`FollowUp`).
         """
-        at = self._store.as_of(as_of)
-        tz = self._store.tz
+        at = self._uow.as_of(as_of)
+        tz = self._uow.tz
         ties = self.ties(at, officer=officer)
         items: list[FollowUp] = []
         for i, status in enumerate(ties.statuses):
@@ -324,9 +325,9 @@ class Interactions:
         An interaction whose ``follow_up_by`` is at or before T, for each officer and
         non-officer in it with no later shared interaction up to T; ``suggested`` is T.
         """
-        at = self._store.as_of(as_of)
-        tz = self._store.tz
-        with self._store.read() as conn:
+        at = self._uow.as_of(as_of)
+        tz = self._uow.tz
+        with self._uow.read() as conn:
             rows = _overdue(conn, to_micros(at), officer)
         return RecordList(
             overdue_records(rows, as_of=at, tz=tz),
@@ -358,15 +359,6 @@ def _overdue(
         )
     ).all()
     return promise_rows(conn, [(o, k, w) for o, k, w in rows], at)
-
-
-def _area_scope(conn: Connection, area: str) -> list[str]:
-    from rbp.areas import AreaTree
-
-    tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
-    if area not in tree:
-        raise UnknownKeyError(f"no area {area!r}", key=area, field="area")
-    return [area, *tree.descendants(area)]
 
 
 def _hydrate(conn: Connection, rows: Sequence[Any], tz: str) -> list[Interaction]:

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from rbp.plans._model import (
+from rbp._queries.plan_status import OverdueTask, PlanStatus
+from rbp.model._plans import (
     ActionPlan,
     Direction,
     Goal,
@@ -20,7 +21,6 @@ from rbp.plans._model import (
     TriangleSide,
 )
 from rbp.plans._service import Plans
-from rbp.plans._status import OverdueTask, PlanStatus
 
 __all__ = [
     "ActionPlan",

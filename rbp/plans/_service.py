@@ -18,6 +18,15 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._frames import RecordList
+from rbp._queries.plan_read import load_plan, must_load, task_statuses
+from rbp._queries.plan_status import (
+    PlanStatus,
+    plan_status,
+    plan_statuses,
+    portfolio_frame,
+    portfolio_html,
+)
+from rbp._queries.scope import area_scope
 from rbp._time import aware, from_micros, to_micros
 from rbp.errors import (
     DuplicateKeyError,
@@ -25,8 +34,8 @@ from rbp.errors import (
     UnknownKeyError,
     ValidationError,
 )
-from rbp.model import check_key, enum_value
-from rbp.plans._model import (
+from rbp.model._directory import check_key, enum_value
+from rbp.model._plans import (
     FINISHED,
     ActionPlan,
     Goal,
@@ -39,13 +48,11 @@ from rbp.plans._model import (
     check_phase,
     check_task_status,
 )
-from rbp.plans._read import load_plan, must_load, task_statuses
-from rbp.plans._status import PlanStatus, plan_status, portfolio_frame, portfolio_html
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rbp.store import Store
+    from rbp._unit import UnitOfWork
 
 __all__ = ["Plans"]
 
@@ -79,17 +86,17 @@ class Plans:
     'open'
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
 
     # ------------------------------------------------------------------ helpers
 
     def _at(self, at: Any) -> pendulum.DateTime:
-        return self._store.now() if at is None else aware(at, field="at")
+        return self._uow.now() if at is None else aware(at, field="at")
 
     def _open_plan(self, conn: Connection, key: str) -> ActionPlan:
         """The plan as it is now; a closed plan raises TransitionError (read-only)."""
-        plan = must_load(conn, check_key(key, "plan"), None, self._store.tz)
+        plan = must_load(conn, check_key(key, "plan"), None, self._uow.tz)
         if plan.closed:
             raise TransitionError(
                 f"plan {key!r} is closed and read-only; nothing can change it",
@@ -148,7 +155,7 @@ class Plans:
                     key=plan.key,
                     field=name,
                 )
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             if conn.execute(sa.select(t.plans.c.key).where(t.plans.c.key == plan.key)).first():
                 raise DuplicateKeyError(
                     f"plan {plan.key!r} exists already; choose another key",
@@ -201,7 +208,7 @@ class Plans:
                 sa.insert(t.plan_phase_history),
                 [{"plan": plan.key, "phase": plan.phase.value, "at": us, "note": None}],
             )
-            self._store.record(
+            self._uow.record(
                 conn, "create", "plan", [plan.key], {"phase": plan.phase.value, "at": us}
             )
 
@@ -227,7 +234,7 @@ class Plans:
         the_role = enum_value(PartnerRole, "role")(role)
         who = check_key(stakeholder, "stakeholder")
         when = self._at(at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             self._not_before(p, when, p.opened, "the partner")
             self._stakeholder(conn, who, "stakeholder")
@@ -243,7 +250,7 @@ class Plans:
                 sa.insert(t.plan_partners),
                 [{"plan": p.key, "stakeholder": who, "role": the_role.value, "since": us}],
             )
-            self._store.record(
+            self._uow.record(
                 conn, "add_partner", "plan", [p.key], {"stakeholder": who, "role": the_role.value}
             )
 
@@ -265,7 +272,7 @@ class Plans:
         if not isinstance(task, Task):
             raise ValidationError(f"expected a Task, got {type(task).__name__}", field="task")
         when = self._at(at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             self._not_before(p, when, p.opened, "the task")
             if any(x.key == task.key for x in p.tasks):
@@ -296,7 +303,7 @@ class Plans:
                 sa.insert(t.plan_task_history),
                 [{"plan": p.key, "task": task.key, "status": task.status.value, "at": us}],
             )
-            self._store.record(
+            self._uow.record(
                 conn, "add_task", "plan", [p.key], {"task": task.key, "status": task.status.value}
             )
 
@@ -322,7 +329,7 @@ class Plans:
         """
         new = enum_value(TaskStatus, "status")(status)
         when = self._at(at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             statuses = task_statuses(conn, p.key, None)
             if task not in statuses:
@@ -330,7 +337,7 @@ class Plans:
                     f"plan {p.key!r} has no task {task!r}", key=task, field="task"
                 )
             old, since = statuses[task]
-            self._not_before(p, when, from_micros(since, self._store.tz), f"task {task!r}'s change")
+            self._not_before(p, when, from_micros(since, self._uow.tz), f"task {task!r}'s change")
             check_task_status(task, TaskStatus(old), new)
             if new is TaskStatus.DONE:
                 d = t.plan_task_deps.c
@@ -342,7 +349,7 @@ class Plans:
                 sa.insert(t.plan_task_history),
                 [{"plan": p.key, "task": task, "status": new.value, "at": to_micros(when)}],
             )
-            self._store.record(
+            self._uow.record(
                 conn,
                 "set_task_status",
                 "plan",
@@ -371,7 +378,7 @@ class Plans:
         if note is not None:
             Review(pendulum.now("UTC"), note)  # the same checks as a review's note
         when = self._at(at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             check_phase(p.key, p.phase, new)
             self._not_before(p, when, p.phase_since, "the phase change")
@@ -379,7 +386,7 @@ class Plans:
                 sa.insert(t.plan_phase_history),
                 [{"plan": p.key, "phase": new.value, "at": to_micros(when), "note": note}],
             )
-            self._store.record(
+            self._uow.record(
                 conn, "advance", "plan", [p.key], {"from": p.phase.value, "to": new.value}
             )
 
@@ -394,7 +401,7 @@ class Plans:
         if not isinstance(goal, Goal):
             raise ValidationError(f"expected a Goal, got {type(goal).__name__}", field="goal")
         when = self._at(at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             self._not_before(p, when, p.opened, "the goal")
             g = t.plan_goals.c
@@ -403,7 +410,7 @@ class Plans:
                     f"plan {p.key!r} has a goal {goal.key!r} already", key=goal.key, field="goal"
                 )
             conn.execute(sa.insert(t.plan_goals), [t.goal_row(p.key, goal, to_micros(when))])
-            self._store.record(conn, "add_goal", "plan", [p.key], {"goal": goal.key})
+            self._uow.record(conn, "add_goal", "plan", [p.key], {"goal": goal.key})
 
     def record_measure(self, plan: str, goal: str, value: float, *, at: pendulum.DateTime) -> None:
         """Record a reading of a goal's measure taken at ``at`` (not before the goal).
@@ -414,7 +421,7 @@ class Plans:
             No such plan or goal.
         """
         m = Measure(goal, value, at)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             g = t.plan_goals.c
             added = conn.execute(
@@ -424,12 +431,12 @@ class Plans:
                 raise UnknownKeyError(
                     f"plan {p.key!r} has no goal {m.goal!r}", key=m.goal, field="goal"
                 )
-            self._not_before(p, m.at, from_micros(added, self._store.tz), "the measure")
+            self._not_before(p, m.at, from_micros(added, self._uow.tz), "the measure")
             conn.execute(
                 sa.insert(t.plan_measures),
                 [{"plan": p.key, "goal": m.goal, "value": m.value, "at": to_micros(m.at)}],
             )
-            self._store.record(conn, "record_measure", "plan", [p.key], {"goal": m.goal})
+            self._uow.record(conn, "record_measure", "plan", [p.key], {"goal": m.goal})
 
     def add_review(
         self,
@@ -441,11 +448,11 @@ class Plans:
     ) -> None:
         """Record a review meeting of the plan: a note and the decisions taken."""
         review = Review(self._at(at), note, decisions=tuple(decisions))
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             p = self._open_plan(conn, plan)
             self._not_before(p, review.at, p.opened, "the review")
             conn.execute(sa.insert(t.plan_reviews), [t.review_row(p.key, review)])
-            self._store.record(
+            self._uow.record(
                 conn, "add_review", "plan", [p.key], {"decisions": len(review.decisions)}
             )
 
@@ -459,9 +466,9 @@ class Plans:
         UnknownKeyError
             No such plan (or it was opened after ``as_of``).
         """
-        at = None if as_of is None else to_micros(self._store.as_of(as_of))
-        with self._store.read() as conn:
-            return must_load(conn, check_key(key, "plan"), at, self._store.tz)
+        at = None if as_of is None else to_micros(self._uow.as_of(as_of))
+        with self._uow.read() as conn:
+            return must_load(conn, check_key(key, "plan"), at, self._uow.tz)
 
     def find(
         self,
@@ -488,19 +495,17 @@ class Plans:
         if status not in (None, "open", "closed"):
             raise ValidationError(f"status {status!r} is not 'open' or 'closed'", field="status")
         q = sa.select(t.plans.c.key).order_by(t.plans.c.key)
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             if area is not None:
-                from rbp.interactions._service import _area_scope
-
                 a = t.plan_areas.c
-                scope = _area_scope(conn, area)
+                scope = area_scope(conn, area)
                 q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
             if partner is not None:
                 pp = t.plan_partners.c
                 q = q.where(t.plans.c.key.in_(sa.select(pp.plan).where(pp.stakeholder == partner)))
             found = []
             for key in conn.execute(q).scalars():
-                plan = load_plan(conn, key, None, self._store.tz)
+                plan = load_plan(conn, key, None, self._uow.tz)
                 assert plan is not None
                 if want is not None and plan.phase is not want:
                     continue
@@ -521,10 +526,10 @@ class Plans:
         ``window`` (default 90 days) is how recent a partner's last interaction
         linked to the plan must be for the partner to count as engaged.
         """
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         span = pendulum.duration(days=90) if window is None else window
-        with self._store.read() as conn:
-            p = must_load(conn, check_key(plan, "plan"), to_micros(at), self._store.tz)
+        with self._uow.read() as conn:
+            p = must_load(conn, check_key(plan, "plan"), to_micros(at), self._uow.tz)
             return plan_status(conn, p, at, span)
 
     def statuses(
@@ -536,21 +541,10 @@ class Plans:
     ) -> tuple[PlanStatus, ...]:
         """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
         area below it, when given), ordered by key."""
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         span = pendulum.duration(days=90) if window is None else window
-        q = sa.select(t.plans.c.key).where(t.plans.c.opened <= to_micros(at))
-        with self._store.read() as conn:
-            if area is not None:
-                from rbp.interactions._service import _area_scope
-
-                a = t.plan_areas.c
-                scope = _area_scope(conn, area)
-                q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
-            keys = list(conn.execute(q.order_by(t.plans.c.key)).scalars())
-            return tuple(
-                plan_status(conn, must_load(conn, key, to_micros(at), self._store.tz), at, span)
-                for key in keys
-            )
+        with self._uow.read() as conn:
+            return plan_statuses(conn, at, span, self._uow.tz, area=area)
 
     def portfolio(
         self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
@@ -567,7 +561,7 @@ class Plans:
         window: pendulum.Duration | None = None,
     ) -> Path:
         """Write the portfolio as a standalone HTML page; returns its path."""
-        at = self._store.as_of(as_of)
+        at = self._uow.as_of(as_of)
         return portfolio_html(list(self.statuses(at, window=window)), path, as_of=at)
 
 

@@ -39,14 +39,8 @@ import pendulum
 
 from rbp.errors import ValidationError
 from rbp.interactions import Interaction
-from rbp.model import (
-    AnyStakeholder,
-    Area,
-    CommunityMember,
-    PartnerAgency,
-    Relationship,
-    Sector,
-)
+from rbp.model import Area, CommunityMember, PartnerAgency, Relationship, Sector
+from rbp.model._directory import AnyStakeholder
 from rbp.settings import DEFAULT_EXPECTED_SECTORS
 from rbp.synth._activity import stream
 from rbp.synth._calendar import Calendar

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 import rbp
+from rbp._unit import UnitOfWork
 from rbp.settings import Settings
 from tests.databases import DB_KINDS, TZ, PgCluster, PlainSQL, fixed_clock, probe_for
 
@@ -39,8 +40,9 @@ class ReusedDatabase:
         with self.sql.engine.begin() as conn:
             for table in self._tables:
                 conn.execute(table.delete())
+        # A new store on the same engine: the in-memory database lives in the engine.
         return rbp.Store(
-            self.base.engine, tz=TZ, actor="test", clock=fixed_clock, settings=settings
+            UnitOfWork(self.base.engine, tz=TZ, actor="test", clock=fixed_clock, settings=settings)
         )
 
     def close(self) -> None:

@@ -172,7 +172,7 @@ def test_grouped_past_max_nodes_says_so() -> None:
 
 def test_build_with_keys_is_the_full_graph_around_them() -> None:
     crm = small_city(extra_members=3)
-    with crm.read() as conn:
+    with crm.engine.connect() as conn:
         kw = {"as_of": T, "settings": crm.settings, "tz": "UTC"}
         full = build_graph(conn, **kw)
         for keys in ({ANGLE}, {Q, ANGLE, BACK}, {"P1"}, {COLON, AMP, "m-000"}):

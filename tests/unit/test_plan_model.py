@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rbp.errors import NaiveDatetimeError, RbpError, TransitionError, ValidationError
-from rbp.plans import ActionPlan, Direction, Goal, Phase, Task, TaskStatus
-from rbp.plans._model import (
+from rbp.model._plans import (
     PHASE_TRANSITIONS,
     TASK_TRANSITIONS,
     check_phase,
     check_task_status,
 )
+from rbp.plans import ActionPlan, Direction, Goal, Phase, Task, TaskStatus
 
 
 def test_plan_defaults_and_sorted_sets() -> None:

@@ -25,7 +25,7 @@ import pendulum
 
 from rbp._time import aware, optional_aware
 from rbp.errors import ValidationError
-from rbp.model import check_key, enum_value
+from rbp.model._directory import check_key, enum_value
 
 __all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
 

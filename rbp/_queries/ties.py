@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._frames import frame, html_table
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
-from rbp.interactions._model import FollowUp, FollowUpReason, TieStatus
 from rbp.model import Priority
+from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
 if TYPE_CHECKING:
     import pandas as pd

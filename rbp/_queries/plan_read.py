@@ -12,7 +12,7 @@ from rbp import _schema as t
 from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.model import Sector
-from rbp.plans._model import ActionPlan, Phase
+from rbp.model._plans import ActionPlan, Phase
 
 __all__ = ["load_plan", "must_load", "phase_row"]
 

@@ -17,6 +17,7 @@ Definitions (all as of T; nothing after T counts):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,11 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._frames import frame, html_table
+from rbp._queries.plan_read import must_load
+from rbp._queries.scope import area_scope
 from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
 from rbp.model import Sector
-from rbp.plans._model import FINISHED, ActionPlan, Phase, TaskStatus
+from rbp.model._plans import FINISHED, ActionPlan, Phase, TaskStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,7 +166,7 @@ class PlanStatus:
 
 
 def plan_status(
-    conn: Connection, plan: ActionPlan, at: pendulum.DateTime, window: pendulum.Duration
+    conn: Connection, plan: ActionPlan, at: pendulum.DateTime, window: dt.timedelta
 ) -> PlanStatus:
     """The :class:`PlanStatus` of ``plan`` (as read back at ``at``)."""
     counted = [x for x in plan.tasks if x.status is not TaskStatus.CANCELLED]
@@ -246,3 +249,23 @@ def portfolio_html(
 def portfolio_frame(rows: Sequence[PlanStatus]) -> pd.DataFrame:
     """The portfolio frame: one :meth:`PlanStatus.row` per plan."""
     return frame([r.row() for r in rows], PORTFOLIO_COLUMNS)
+
+
+def plan_statuses(
+    conn: Connection,
+    at: pendulum.DateTime,
+    span: dt.timedelta,
+    tz: str,
+    *,
+    area: str | None = None,
+) -> tuple[PlanStatus, ...]:
+    """The status of every plan opened by ``at`` (covering ``area`` or below), by key."""
+    q = sa.select(t.plans.c.key).where(t.plans.c.opened <= to_micros(at))
+    if area is not None:
+        a = t.plan_areas.c
+        scope = area_scope(conn, area)
+        q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
+    keys = list(conn.execute(q.order_by(t.plans.c.key)).scalars())
+    return tuple(
+        plan_status(conn, must_load(conn, key, to_micros(at), tz), at, span) for key in keys
+    )

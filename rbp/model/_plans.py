@@ -6,7 +6,7 @@ checked in one place (:func:`check_phase`, :func:`check_task_status`).
 
 Examples
 --------
->>> from rbp.plans._model import ActionPlan, Phase, Task, TransitionError, check_phase
+>>> from rbp.model._plans import ActionPlan, Phase, Task, TransitionError, check_phase
 >>> plan = ActionPlan("p-1", title="Camp on Elm St", problem="Encampment by the creek",
 ...                   areas=("b-2", "b-1"))
 >>> plan.areas, plan.phase
@@ -32,7 +32,7 @@ import pendulum
 
 from rbp._time import aware, optional_aware
 from rbp.errors import TransitionError, ValidationError
-from rbp.model import Sector, check_key, enum_value
+from rbp.model._directory import Sector, check_key, enum_value
 
 __all__ = [
     "PHASE_TRANSITIONS",

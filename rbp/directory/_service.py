@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._time import aware, to_micros
 from rbp.areas import AreaTree
+from rbp.directory._summary import DirectorySummary
 from rbp.errors import (
     BulkValidationError,
     DuplicateKeyError,
@@ -28,7 +29,6 @@ from rbp.errors import (
     ValidationError,
 )
 from rbp.model import (
-    AnyStakeholder,
     Area,
     CommunityMember,
     Officer,
@@ -39,12 +39,11 @@ from rbp.model import (
     Sector,
     StakeholderKind,
     Training,
-    enum_value,
 )
-from rbp.summary import DirectorySummary
+from rbp.model._directory import AnyStakeholder, enum_value
 
 if TYPE_CHECKING:
-    from rbp.store import Store
+    from rbp._unit import UnitOfWork
 
 __all__ = ["Directory"]
 
@@ -71,8 +70,8 @@ class Directory:
     ('b-0111',)
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
 
     # ------------------------------------------------------------------ writes
 
@@ -130,7 +129,7 @@ class Directory:
                         row=row,
                     )
                 )
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             errors += self._check_areas(conn, new_areas)
             errors += self._check_people(conn, people, set(new_areas))
             if errors:
@@ -140,8 +139,8 @@ class Directory:
             if ordered:
                 conn.execute(sa.insert(t.areas), [t.area_row(a) for a in ordered])
             self._insert_people(conn, [p for _, p in people])
-            self._store.record(conn, "add", "area", [a.key for a in ordered])
-            self._store.record(conn, "add", "stakeholder", [p.key for _, p in people])
+            self._uow.record(conn, "add", "area", [a.key for a in ordered])
+            self._uow.record(conn, "add", "stakeholder", [p.key for _, p in people])
         return len(batch)
 
     def _check_areas(self, conn: Connection, new: dict[str, tuple[int, Area]]) -> list[RbpError]:
@@ -284,7 +283,7 @@ class Directory:
     ) -> Area | AnyStakeholder:
         if "key" in changes:
             raise ValidationError("the key of a record cannot change", key=key, field="key")
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             current: Area | AnyStakeholder | None = (
                 None if areas_only else self._load_one(conn, key)
             )
@@ -312,7 +311,7 @@ class Directory:
                 ):
                     conn.execute(sa.delete(table).where(col == key))
                 self._insert_children(conn, new)
-            self._store.record(
+            self._uow.record(
                 conn,
                 "update",
                 "area" if isinstance(new, Area) else "stakeholder",
@@ -370,7 +369,7 @@ class Directory:
         pseudonymous and ``erased``, and the notes of interactions they took part in
         are cleared. Their interactions still count in ties and coverage.
         """
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             member = self._load_one(conn, key)
             if member is None:
                 raise UnknownKeyError(f"no stakeholder {key!r}", key=key)
@@ -396,7 +395,7 @@ class Directory:
             conn.execute(
                 sa.update(t.interactions).where(t.interactions.c.id.in_(ids)).values(notes=None)
             )
-            self._store.record(conn, "erase", "stakeholder", [key])
+            self._uow.record(conn, "erase", "stakeholder", [key])
         return attrs.evolve(
             member, name=None, contact=None, tags=(), pseudonymous=True, erased=True
         )
@@ -424,7 +423,7 @@ class Directory:
         'm-17 member of org-dmh'
         """
         rel = Relationship(a, b, kind, since=since, until=until)
-        with self._store.write() as conn:
+        with self._uow.write() as conn:
             known = _existing(conn, t.stakeholders.c.key, [a, b])
             for field, key in (("a", a), ("b", b)):
                 if key not in known:
@@ -438,15 +437,15 @@ class Directory:
             ).inserted_primary_key
             assert new_id is not None
             rel = attrs.evolve(rel, id=int(new_id[0]))
-            self._store.record(
+            self._uow.record(
                 conn, "relate", "relationship", [a], {"id": rel.id, "kind": rel.kind.value, "b": b}
             )
         return rel
 
     def end_relationship(self, id: int, *, at: pendulum.DateTime | None = None) -> Relationship:
         """End a declared relationship at ``at`` (default: now)."""
-        when = self._store.now() if at is None else aware(at, field="at")
-        with self._store.write() as conn:
+        when = self._uow.now() if at is None else aware(at, field="at")
+        with self._uow.write() as conn:
             row = (
                 conn.execute(sa.select(t.relationships).where(t.relationships.c.id == id))
                 .mappings()
@@ -454,7 +453,7 @@ class Directory:
             )
             if row is None:
                 raise UnknownKeyError(f"no relationship with id {id}", key=str(id), field="id")
-            rel = t.relationship_from_row(row, self._store.tz)
+            rel = t.relationship_from_row(row, self._uow.tz)
             if rel.since is not None and when < rel.since:
                 raise ValidationError(
                     f"relationship {id} cannot end at {when}, before it began ({rel.since})",
@@ -466,7 +465,7 @@ class Directory:
                 .where(t.relationships.c.id == id)
                 .values(until=to_micros(when))
             )
-            self._store.record(conn, "end", "relationship", [rel.a], {"id": id})
+            self._uow.record(conn, "end", "relationship", [rel.a], {"id": id})
         return attrs.evolve(rel, until=when)
 
     def relationships(
@@ -482,9 +481,9 @@ class Directory:
             q = q.where(
                 sa.or_(c.since.is_(None), c.since <= at), sa.or_(c.until.is_(None), c.until >= at)
             )
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             rows = conn.execute(q).mappings().all()
-        return tuple(t.relationship_from_row(r, self._store.tz) for r in rows)
+        return tuple(t.relationship_from_row(r, self._uow.tz) for r in rows)
 
     # ------------------------------------------------------------------ reads
 
@@ -496,7 +495,7 @@ class Directory:
         UnknownKeyError
             No stakeholder has this key.
         """
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             found = self._load_one(conn, key)
         if found is None:
             raise UnknownKeyError(f"no stakeholder {key!r}; check the key or add it", key=key)
@@ -504,7 +503,7 @@ class Directory:
 
     def get_area(self, key: str) -> Area:
         """The area with this key."""
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             found = _area(conn, key)
         if found is None:
             raise UnknownKeyError(f"no area {key!r}; check the key or add it", key=key)
@@ -512,7 +511,7 @@ class Directory:
 
     def areas(self) -> AreaTree:
         """All areas, as a tree (``children``, ``descendants``, ``ancestors``, ``roots``)."""
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             return self._tree(conn)
 
     def _tree(self, conn: Connection) -> AreaTree:
@@ -563,7 +562,7 @@ class Directory:
             q = q.where(
                 sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
             )
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             if area is not None:
                 tree = self._tree(conn)
                 if area not in tree:
@@ -577,7 +576,7 @@ class Directory:
     def summary(self) -> DirectorySummary:
         """Counts of areas, stakeholders by kind and sector, and relationships."""
         s = t.stakeholders.c
-        with self._store.read() as conn:
+        with self._uow.read() as conn:
             n_areas = conn.execute(sa.select(sa.func.count()).select_from(t.areas)).scalar_one()
             n_rel = conn.execute(
                 sa.select(sa.func.count()).select_from(t.relationships)
@@ -647,7 +646,7 @@ class Directory:
                 areas=areas[r["key"]],
                 tags=tags[r["key"]],
                 trainings=trainings[r["key"]],
-                tz=self._store.tz,
+                tz=self._uow.tz,
             )
             for r in rows
         )

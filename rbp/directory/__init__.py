@@ -1,0 +1,8 @@
+"""The directory namespace (``crm.directory``): areas, stakeholders, relationships."""
+
+from __future__ import annotations
+
+from rbp.directory._service import Directory
+from rbp.directory._summary import DirectorySummary
+
+__all__ = ["Directory", "DirectorySummary"]
