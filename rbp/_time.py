@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import attrs
 import pendulum
 
 from rbp.errors import NaiveDatetimeError, ValidationError
@@ -95,3 +96,42 @@ def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
 def duration_micros(value: dt.timedelta) -> int:
     """Microseconds in a duration (``pendulum.Duration`` or ``datetime.timedelta``)."""
     return (value.days * 86_400 + value.seconds) * MICROS_PER_SECOND + value.microseconds
+
+
+@attrs.frozen
+class AsOf:
+    """The one instant a read answers for, resolved once at the public boundary.
+
+    ``at`` is in the store's zone; ``micros`` is the same instant as the store keeps
+    it. Everything below the boundary takes an ``AsOf`` and never converts again.
+    """
+
+    at: pendulum.DateTime
+    micros: int
+
+    @classmethod
+    def of(cls, value: pendulum.DateTime, tz: str) -> AsOf:
+        """The ``AsOf`` of an aware time, shown in zone ``tz``."""
+        at = value.in_timezone(tz)
+        return cls(at=at, micros=to_micros(at))
+
+
+@attrs.frozen
+class Window:
+    """How recent contact must be to count, resolved once at the public boundary.
+
+    ``duration`` None means "each stakeholder's cadence"; otherwise contact counts
+    when it happened in ``(T - duration, T]``.
+    """
+
+    duration: dt.timedelta | None = None
+
+    @property
+    def micros(self) -> int | None:
+        """The window in microseconds, or None for each stakeholder's cadence."""
+        return None if self.duration is None else duration_micros(self.duration)
+
+    def micros_for(self, cadence_days: int) -> int:
+        """The window in microseconds for a stakeholder whose cadence is ``cadence_days``."""
+        fixed = self.micros
+        return cadence_days * MICROS_PER_DAY if fixed is None else fixed

@@ -24,8 +24,9 @@ import sqlalchemy.dialects.sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from rbp import _args
 from rbp import _schema as t
-from rbp._time import aware, from_micros, to_micros
+from rbp._time import AsOf, Window, aware, from_micros, to_micros
 from rbp.audit import AuditEntry
 from rbp.errors import StoreError
 from rbp.settings import Settings
@@ -110,7 +111,7 @@ class UnitOfWork:
     ) -> None:
         self.engine = engine
         self.tz = tz
-        self.actor = actor
+        self.actor = _args.actor(actor)
         self._clock = clock
         self.settings = settings if settings is not None else Settings()
         self._write_lock = threading.RLock()
@@ -126,6 +127,15 @@ class UnitOfWork:
         if value is None:
             return self.now()
         return aware(value, field="as_of").in_timezone(self.tz)
+
+    def when(self, value: object | None) -> AsOf:
+        """Resolve an ``as_of`` argument once; None means now by the store's clock."""
+        return _args.as_of(value, tz=self.tz, now=self.now)
+
+    @staticmethod
+    def window(value: object | None) -> Window:
+        """Resolve a ``window`` argument once; None means each stakeholder's cadence."""
+        return _args.window(value)
 
     @property
     def dialect(self) -> str:
