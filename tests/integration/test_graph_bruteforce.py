@@ -343,9 +343,9 @@ def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City]) -> None:
 def test_trend_matches_brute_force(town: tuple[rbp.Store, City]) -> None:
     crm, city = town
     start, end = dt_of(T - 300 * DAY), dt_of(T)
-    cov = crm.graph.trend("coverage", start, end, every="month")
-    risk = crm.graph.trend("single_threaded", start, end, every="month")
-    key = crm.graph.trend("uncovered_key", start, end, every="month")
+    cov = crm.graph.trend("coverage", start=start, end=end, every="month")
+    risk = crm.graph.trend("single_threaded", start=start, end=end, every="month")
+    key = crm.graph.trend("uncovered_key", start=start, end=end, every="month")
     assert len(cov) == len(risk) == len(key) >= 9
     for i, stamp in enumerate(cov["as_of"]):
         at = stamp.value // 1_000
@@ -687,10 +687,10 @@ def test_trend_steps_to_each_period_end(crm: rbp.Store) -> None:
     load(crm, _city([Person("P1", "officer"), _member("m1")], [Event(T - 100 * DAY, ("P1", "m1"))]))
     start = pendulum.datetime(2026, 1, 31, 23, 59, tz="America/Chicago")
     end = pendulum.datetime(2026, 6, 30, 23, 59, tz="America/Chicago")
-    out = crm.graph.trend("coverage", start, end, every="month")
+    out = crm.graph.trend("coverage", start=start, end=end, every="month")
     days = [stamp.tz_convert("America/Chicago").strftime("%m-%d") for stamp in out["as_of"]]
     assert days == ["01-31", "02-28", "03-31", "04-30", "05-31", "06-30"]
-    quarters = crm.graph.trend("coverage", start, end, every="quarter")
+    quarters = crm.graph.trend("coverage", start=start, end=end, every="quarter")
     assert [s.tz_convert("America/Chicago").strftime("%m-%d") for s in quarters["as_of"]] == [
         "01-31",
         "04-30",
