@@ -328,16 +328,66 @@ def test_sampled_betweenness_is_close_to_exact(town: tuple[rbp.Store, City]) -> 
     assert best in sorted(keys, key=lambda k: -sampled[k])[:3]
 
 
-def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City]) -> None:
+@pytest.mark.parametrize("window", [*WINDOWS, pytest.param(3650, id="3650d")])
+def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City], window: int | None) -> None:
     crm, city = town
+    span = None if window is None else pendulum.duration(days=window)
     for at in (T, T - 300 * DAY):
-        got = crm.graph.partner_ties(as_of=dt_of(at))
-        want = oracle.partner_pairs(city, at)
+        got = crm.graph.partner_ties(as_of=dt_of(at), window=span)
+        want = oracle.partner_pairs(city, at, window=None if window is None else window * DAY)
         assert {(p.a, p.b) for p in got} == set(want)
         for p in got:
             w = want[p.a, p.b]
             assert (p.count, micros(p.first), micros(p.last)) == (w["count"], w["first"], w["last"])
             assert math.isclose(p.strength, w["strength"], rel_tol=1e-9)
+
+
+KP_WINDOWS = [*WINDOWS, pytest.param(1, id="1d"), pytest.param(45, id="45d")]
+
+
+@pytest.mark.parametrize("window", KP_WINDOWS)
+@pytest.mark.parametrize("at", AS_OF)
+def test_key_person_risk_and_gaps_agree_for_every_window(
+    town: tuple[rbp.Store, City], at: int, window: int | None
+) -> None:
+    """One window, one meaning: the single-threaded list of key-person risk and of the
+    gap report are the same, equal to the oracle's, and each report says its window."""
+    crm, city = town
+    w = None if window is None else pendulum.duration(days=window)
+    for area in [None, "a0", "a3"]:
+        risk = crm.graph.key_person_risk(as_of=dt_of(at), window=w, area=area)
+        gaps = crm.graph.gaps(as_of=dt_of(at), window=w, area=area)
+        want = oracle.key_person(
+            city, at, area=area, window=None if window is None else window * DAY
+        )
+        assert risk.single_threaded == gaps.single_threaded
+        assert set(risk.single_threaded) == want.single_threaded
+        assert risk.covered == want.covered
+        assert {o: set(keys) for o, keys in risk.sole_held.items()} == want.sole_held
+        assert risk.window == gaps.window == w
+
+
+@pytest.mark.parametrize("window", KP_WINDOWS)
+def test_departure_and_trend_take_the_window(
+    town: tuple[rbp.Store, City], window: int | None
+) -> None:
+    crm, city = town
+    w = None if window is None else pendulum.duration(days=window)
+    micros_w = None if window is None else window * DAY
+    officer = next(p.key for p in city.officers if oracle.present(p.since, p.until, T))
+    impact = crm.graph.simulate_departure(officer, as_of=dt_of(T), window=w)
+    before = oracle.coverage(city, T, window=micros_w)
+    after = oracle.coverage(city, T, window=micros_w, without=(officer,))
+    assert_coverage(impact.before, before)
+    assert_coverage(impact.after, after)
+    assert list(impact.orphaned) == sorted(before.covered_keys - after.covered_keys)
+    assert impact.window == impact.before.window == w
+    start = dt_of(T - 60 * DAY)
+    cov = crm.graph.trend("coverage", start=start, end=dt_of(T), every="month", window=w)
+    assert cov.attrs["window"] == w
+    for i, stamp in enumerate(cov["as_of"]):
+        want = oracle.coverage(city, stamp.value // 1_000, window=micros_w)
+        assert (cov["covered"][i], cov["total"][i]) == (want.covered, want.total)
 
 
 def test_trend_matches_brute_force(town: tuple[rbp.Store, City]) -> None:
