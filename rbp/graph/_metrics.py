@@ -59,8 +59,7 @@ def coverage(snap: Snapshot, members: Iterable[Member], *, area: str | None) -> 
             cell_total[a, m.sector] += 1
             cell_cov[a, m.sector] += m.covered
     if area is None:
-        areas = sorted(snap.tree, key=lambda a: (snap.tree.depth(a.key), a.key))
-        area_keys = [a.key for a in areas]
+        area_keys = list(snap.tree.order())
     else:
         area_keys = [area, *snap.tree.descendants(area)]
     by_area: dict[str, Cell] = {}
