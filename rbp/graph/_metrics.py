@@ -58,10 +58,7 @@ def coverage(snap: Snapshot, members: Iterable[Member], *, area: str | None) -> 
         for a in snap.closure(m.areas):
             cell_total[a, m.sector] += 1
             cell_cov[a, m.sector] += m.covered
-    if area is None:
-        area_keys = list(snap.tree.order())
-    else:
-        area_keys = [area, *snap.tree.descendants(area)]
+    area_keys = list(snap.tree.order()) if area is None else [area, *snap.tree.descendants(area)]
     by_area: dict[str, Cell] = {}
     matrix: dict[tuple[str, Sector], Cell] = {}
     for a in area_keys:

@@ -223,12 +223,11 @@ class NetworkReads(GraphBase):
                 max_group=None,
                 kinds=(StakeholderKind.AGENCY.value,),
             )
-            priority: dict[str, str | None] = {
-                k: p
-                for k, p in conn.execute(
+            priority: dict[str, str | None] = dict(
+                conn.execute(
                     sa.select(s.key, s.priority).where(s.kind == StakeholderKind.AGENCY.value)
-                )
-            }
+                ).all()
+            )
 
         def days(key: str) -> int:
             return cadence[Priority(priority.get(key) or Priority.REGULAR.value)]

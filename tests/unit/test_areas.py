@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +34,7 @@ def test_cycle_is_found_exactly_when_a_walk_up_returns(parent_of: dict[str, str 
     assert bool(found) is _walk_finds_cycle(parent_of)
     if found:
         assert found[0] == found[-1]
-        for child, parent in zip(found, found[1:], strict=False):
+        for child, parent in itertools.pairwise(found):
             assert parent_of[child] == parent
 
 
