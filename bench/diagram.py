@@ -75,9 +75,9 @@ def main() -> None:
             ),
             (f"network of district {district}", lambda: g.diagram(end, area=district)),
             ("network of the department", lambda: g.diagram(end)),
-            (f"ego map of {officer}", lambda: g.ego_diagram(officer, end)),
-            ("coverage matrix", lambda: g.matrix_diagram(end)),
-            ("key-person map (top 10)", lambda: g.keyperson_diagram(end, top=10)),
+            (f"ego map of {officer}", lambda: g.ego_diagram(officer, as_of=end)),
+            ("coverage matrix", lambda: g.matrix_diagram(as_of=end)),
+            ("key-person map (top 10)", lambda: g.keyperson_diagram(as_of=end, top=10)),
         ]
         worst = 0.0
         for label, make in cases:

@@ -30,7 +30,9 @@ def main() -> None:
         with pd.option_context("display.width", 120, "display.max_columns", 8):
             print(matrix.round(2).head(5))
 
-        trend = crm.graph.trend("coverage", as_of.subtract(months=5), as_of, every="month")
+        trend = crm.graph.trend(
+            "coverage", start=as_of.subtract(months=5), end=as_of, every="month"
+        )
         print("coverage trend:")
         for row in trend.itertuples():
             day = row.as_of.tz_convert("America/Chicago")

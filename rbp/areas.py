@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import collections
+import graphlib
+from collections.abc import Iterable, Iterator, Mapping
 
-from rbp.errors import UnknownKeyError
+from rbp.errors import IntegrityError, UnknownKeyError
 from rbp.model import Area
 
-__all__ = ["AreaTree"]
+__all__ = ["AreaTree", "cycle"]
+
+
+def cycle(parents: Mapping[str, str | None]) -> tuple[str, ...]:
+    """A cycle among ``parents`` (area key -> parent key), or ``()`` when there is none.
+
+    Checked by the standard library's :class:`graphlib.TopologicalSorter`; parents
+    that are not keys of ``parents`` are roots of the check.
+
+    Examples
+    --------
+    >>> cycle({"b-1": "d-1", "d-1": None}), cycle({"x": "y", "y": "x", "z": "x"})
+    ((), ('x', 'y', 'x'))
+    """
+    graph = {k: () if p is None else (p,) for k, p in parents.items()}
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        found: list[str] = exc.args[1]
+        # graphlib lists each parent before its child, from any node: turn it to walk
+        # up from child to parent, from its smallest key.
+        ring = found[-2::-1]
+        i = ring.index(min(ring))
+        ring = ring[i:] + ring[:i]
+        return (*ring, ring[0])
+    return ()
 
 
 class AreaTree:
@@ -58,9 +85,9 @@ class AreaTree:
     def descendants(self, key: str) -> tuple[str, ...]:
         """Every area below ``key``, breadth first."""
         out: list[str] = []
-        queue = list(self.children(key))
+        queue = collections.deque(self.children(key))
         while queue:
-            k = queue.pop(0)
+            k = queue.popleft()
             out.append(k)
             queue.extend(self._children[k])
         return tuple(out)
@@ -72,6 +99,35 @@ class AreaTree:
         while node is not None and node in self._areas and node not in out:
             out.append(node)
             node = self._areas[node].parent
+        return tuple(out)
+
+    def order(self) -> tuple[str, ...]:
+        """Every area, parents before children: the roots, then their children, ...,
+        each level sorted by key (a topological order from :mod:`graphlib`).
+
+        Examples
+        --------
+        >>> from rbp import Area
+        >>> AreaTree([Area("b-2", parent="d"), Area("d"), Area("b-1", parent="d")]).order()
+        ('d', 'b-1', 'b-2')
+        """
+        sorter = graphlib.TopologicalSorter(
+            {
+                k: (a.parent,) if a.parent is not None and a.parent in self._areas else ()
+                for k, a in self._areas.items()
+            }
+        )
+        try:
+            sorter.prepare()
+        except graphlib.CycleError as exc:
+            raise IntegrityError(
+                f"the area tree has a cycle: {' -> '.join(exc.args[1])}", key=exc.args[1][0]
+            ) from None
+        out: list[str] = []
+        while sorter.is_active():
+            ready = sorted(sorter.get_ready())
+            out += ready
+            sorter.done(*ready)
         return tuple(out)
 
     def depth(self, key: str) -> int:

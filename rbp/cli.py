@@ -121,11 +121,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(crm.directory.summary())
                 print(f"{'interactions':<28}{crm.interactions.count():>8}")
             elif args.command == "coverage":
-                print(crm.graph.coverage(as_of, area=args.area))
+                print(crm.graph.coverage(as_of=as_of, area=args.area))
             elif args.command == "gaps":
-                print(crm.graph.gaps(as_of, area=args.area))
+                print(crm.graph.gaps(as_of=as_of, area=args.area))
             elif args.command == "departure":
-                print(crm.graph.simulate_departure(args.officer, as_of))
+                print(crm.graph.simulate_departure(args.officer, as_of=as_of))
             elif args.command == "diagram":
                 _diagram(crm, args, as_of)
             else:

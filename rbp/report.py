@@ -116,12 +116,12 @@ def write_report(
     """
     say = progress or (lambda line: None)
     say("coverage")
-    cov = crm.graph.coverage(as_of, area=area)
+    cov = crm.graph.coverage(as_of=as_of, area=area)
     at = cov.as_of
     say("gaps")
-    gaps = crm.graph.gaps(at, area=area)
+    gaps = crm.graph.gaps(as_of=at, area=area)
     say("key-person risk")
-    risk = crm.graph.key_person_risk(at, area=area)
+    risk = crm.graph.key_person_risk(as_of=at, area=area)
     sections: list[tuple[str, str]] = [
         ("Coverage", cov._repr_html_()),
         (
@@ -136,13 +136,13 @@ def write_report(
         sections.append(("Departure", "<p>No officer holds a relationship alone.</p>"))
     else:
         say(f"departure of {officer}")
-        impact = crm.graph.simulate_departure(officer, at)
+        impact = crm.graph.simulate_departure(officer, as_of=at)
         sections.append((f"Departure of {officer}", impact._repr_html_()))
     diagrams: dict[str, Any] = {}
     beat = busiest_beat(crm, cov)
     if beat is not None:
         say(f"network diagram of {beat}")
-        diagrams[f"Network of the busiest beat, {beat}"] = crm.graph.diagram(at, area=beat)
+        diagrams[f"Network of the busiest beat, {beat}"] = crm.graph.diagram(as_of=at, area=beat)
     scope = "the department" if area is None else f"area {area}"
     title = f"Relationship report: {scope}"
     intro = (

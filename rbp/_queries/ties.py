@@ -21,7 +21,9 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._frames import frame, html_table
-from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
+from rbp._queries.batch import chunks
+from rbp._queries.rules import absent_keys, decay_sql, promise_passed_sql, status, status_of
+from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
@@ -30,27 +32,6 @@ if TYPE_CHECKING:
 
 
 __all__ = ["StrengthPart", "Tie", "TieExplanation", "TieSet", "status_of"]
-
-_STATUSES = (TieStatus.ACTIVE, TieStatus.COOLING, TieStatus.DORMANT, TieStatus.LAPSED)
-
-
-def status_of(age_micros: int, cadence_days: int) -> TieStatus:
-    """The status of a tie whose last contact is ``age_micros`` old.
-
-    Examples
-    --------
-    >>> from rbp._time import MICROS_PER_DAY
-    >>> status_of(30 * MICROS_PER_DAY, 30), status_of(31 * MICROS_PER_DAY, 30)
-    (<TieStatus.ACTIVE: 'active'>, <TieStatus.COOLING: 'cooling'>)
-    """
-    c = cadence_days * MICROS_PER_DAY
-    if age_micros <= c:
-        return TieStatus.ACTIVE
-    if age_micros <= 2 * c:
-        return TieStatus.COOLING
-    if age_micros <= 4 * c:
-        return TieStatus.DORMANT
-    return TieStatus.LAPSED
 
 
 @attrs.frozen(kw_only=True)
@@ -118,13 +99,13 @@ class TieSet(Sequence[Tie]):
         self,
         rows: Sequence[tuple[Any, ...]],
         *,
-        as_of: pendulum.DateTime,
+        as_of: AsOf,
         tz: str,
         cadence: dict[Priority, int],
     ) -> None:
-        self.as_of = as_of
+        self.as_of: pendulum.DateTime = as_of.at
         self._tz = tz
-        at = to_micros(as_of)
+        at = as_of.micros
         self.officers = [r[0] for r in rows]
         self.stakeholders = [r[1] for r in rows]
         self.counts = [int(r[2]) for r in rows]
@@ -132,8 +113,9 @@ class TieSet(Sequence[Tie]):
         self.last_us = [int(r[4]) for r in rows]
         self.strengths = [float(r[5]) for r in rows]
         self.cadences = [cadence[Priority(r[6] or "regular")] for r in rows]
-        self.statuses = [
-            status_of(at - last, c) for last, c in zip(self.last_us, self.cadences, strict=True)
+        self.statuses: list[TieStatus] = [
+            status(at - last, c * MICROS_PER_DAY)
+            for last, c in zip(self.last_us, self.cadences, strict=True)
         ]
 
     def __len__(self) -> int:
@@ -211,25 +193,6 @@ def frame_of(ties: Sequence[Tie]) -> pd.DataFrame:
     return frame([attrs.asdict(x, recurse=False) for x in ties], _COLUMNS)
 
 
-def absent(at: int) -> sa.Select[tuple[str]]:
-    """Keys of stakeholders not part of the picture at ``at`` (since after, until before)."""
-    s = t.stakeholders.c
-    return sa.select(s.key).where(sa.or_(s.since > at, s.until < at))
-
-
-UNDERFLOW = 1075
-"""Past this many half-lives ``0.5 ** n`` is below the smallest float: it rounds to 0."""
-
-
-def decay(half_lives: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-    """``0.5 ** half_lives`` in SQL, 0 once it underflows.
-
-    PostgreSQL's ``power()`` raises "value out of range: underflow" where SQLite (and
-    Python) give 0, so very old contacts under a short half-life would break the query.
-    """
-    return sa.case((half_lives >= UNDERFLOW, sa.literal(0.0)), else_=sa.func.power(0.5, half_lives))
-
-
 def tie_rows(
     conn: Connection,
     *,
@@ -249,7 +212,7 @@ def tie_rows(
     ``IN`` list, read through the primary key or the stakeholder index).
     """
     e = t.tie_events.c
-    hl = float(duration_micros(half_life))
+    hl = duration_micros(half_life)
     q = (
         sa.select(
             e.officer,
@@ -257,7 +220,7 @@ def tie_rows(
             sa.func.count().label("n"),
             sa.func.min(e.at).label("first"),
             sa.func.max(e.at).label("last"),
-            sa.func.sum(decay((sa.literal(at) - e.at) / sa.literal(hl))).label("s"),
+            sa.func.sum(decay_sql(sa.literal(at) - e.at, half_life=hl)).label("s"),
         )
         .where(e.at <= at)
         .group_by(e.officer, e.stakeholder)
@@ -277,7 +240,7 @@ def tie_rows(
     # Whether the officer and the stakeholder are part of the picture at ``at``
     # depends on the pair alone, so it is checked once per pair after grouping
     # rather than once per contact inside the scan of tie_events (the costly part).
-    gone = absent(at)
+    gone = absent_keys(at)
     final = (
         sa.select(
             sub.c.officer, sub.c.stakeholder, sub.c.n, sub.c.first, sub.c.last, sub.c.s, s.priority
@@ -295,7 +258,7 @@ def explain_rows(
     """(interaction id, at) of every contact of the pair at or before ``at``; none when
     either is not part of the picture at ``at`` (then they have no tie, as in ``tie_rows``)."""
     e = t.tie_events.c
-    gone = absent(at)
+    gone = absent_keys(at)
     q = (
         sa.select(e.interaction_id, e.at)
         .where(e.officer == officer, e.stakeholder == stakeholder, e.at <= at)
@@ -317,8 +280,7 @@ def promise_rows(
     ``pairs`` (officer, stakeholder, time of their last contact) passed by ``at``."""
     e = t.tie_events.c
     out: list[tuple[str, str, int, int, int]] = []
-    for start in range(0, len(pairs), 2_000):
-        chunk = list(pairs[start : start + 2_000])
+    for chunk in chunks(pairs, size=2_000):
         # A VALUES list joined on the primary key: one index probe per pair (a row-value
         # IN list is scanned in full by SQLite).
         wanted = (
@@ -328,7 +290,7 @@ def promise_rows(
                 sa.column("w", sa.BigInteger),
                 name="wanted",
             )
-            .data(chunk)
+            .data(list(chunk))
             .cte("wanted")
         )
         q = (
@@ -338,7 +300,7 @@ def promise_rows(
                 t.tie_events,
                 sa.and_(e.officer == wanted.c.o, e.stakeholder == wanted.c.k, e.at == wanted.c.w),
             )
-            .where(e.follow_up_by <= at)
+            .where(promise_passed_sql(e.follow_up_by, at))
         )
         out += [(str(o), str(k), int(i), int(f), int(w)) for o, k, i, f, w in conn.execute(q)]
     return out

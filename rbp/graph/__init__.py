@@ -1,12 +1,13 @@
 """Graph and metrics (``crm.graph``): coverage, gaps, key-person risk, network measures.
 
 All metrics answer *as of* a time T: nothing after T counts. Reports are frozen
-records of keys and numbers with ``to_frame()`` and ``_repr_html_``.
+records of keys and numbers with ``to_frame()`` and ``_repr_html_``. Diagrams are
+drawn by :mod:`rbp.graph.diagrams`.
 """
 
 from __future__ import annotations
 
-from rbp.graph._network import (
+from rbp.graph._measures import (
     Broker,
     Community,
     ReachReport,
@@ -15,6 +16,7 @@ from rbp.graph._network import (
     cut_off_counts,
     reach,
 )
+from rbp.graph._network import PartnerTie
 from rbp.graph._reports import (
     Cell,
     ColdTie,
@@ -24,7 +26,8 @@ from rbp.graph._reports import (
     KeyPersonReport,
     Successor,
 )
-from rbp.graph._service import Graph, PartnerTie
+from rbp.graph._service import Graph
+from rbp.graph._trend import Every, TrendMetric
 
 __all__ = [
     "Broker",
@@ -33,12 +36,14 @@ __all__ = [
     "Community",
     "CoverageReport",
     "DepartureImpact",
+    "Every",
     "GapReport",
     "Graph",
     "KeyPersonReport",
     "PartnerTie",
     "ReachReport",
     "Successor",
+    "TrendMetric",
     "betweenness",
     "communities",
     "cut_off_counts",

@@ -19,17 +19,18 @@ pair (empty tuple if none).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import networkx as nx
-import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.ties import absent, decay, status_of, tie_rows
-from rbp._time import duration_micros, from_micros, to_micros
+from rbp._queries.batch import chunks
+from rbp._queries.rules import absent_keys, decay_sql, present_sql, status_of
+from rbp._queries.ties import tie_rows
+from rbp._time import AsOf, Window, duration_micros, from_micros
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
@@ -56,9 +57,9 @@ def community_rows(
     p1, p2 = sa.alias(t.participants), sa.alias(t.participants)
     i = t.interactions.c
     s = t.stakeholders.c
-    hl = float(duration_micros(half_life))
+    hl = duration_micros(half_life)
     outsiders = sa.select(s.key).where(s.kind.not_in(list(kinds)))
-    gone = absent(at)
+    gone = absent_keys(at)
     q = (
         sa.select(
             p1.c.stakeholder,
@@ -66,7 +67,7 @@ def community_rows(
             sa.func.count(),
             sa.func.min(p1.c.at),
             sa.func.max(p1.c.at),
-            sa.func.sum(decay((sa.literal(at) - p1.c.at) / sa.literal(hl))),
+            sa.func.sum(decay_sql(sa.literal(at) - p1.c.at, half_life=hl)),
         )
         .join_from(
             p1,
@@ -117,19 +118,17 @@ CHUNK = 500
 """How many keys one scoped query takes (an ``IN`` list; SQLite allows 32,766 params)."""
 
 
-def _chunks(keys: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(keys)
-    for i in range(0, len(ordered), CHUNK):
-        yield ordered[i : i + CHUNK]
+def _chunks(keys: Iterable[str]) -> Iterable[Sequence[str]]:
+    return chunks(sorted(keys), size=CHUNK)
 
 
 def build_graph(
     conn: Connection,
     *,
-    as_of: pendulum.DateTime,
+    as_of: AsOf,
     settings: Settings,
     tz: str,
-    window: dt.timedelta | None = None,
+    window: Window,
     personal: bool = False,
     community: bool = True,
     declared: bool = True,
@@ -142,13 +141,11 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
-    at = to_micros(as_of)
-    since = None if window is None else at - duration_micros(window)
+    at = as_of.micros
+    since = None if window.micros is None else at - window.micros
     s = t.stakeholders.c
-    g = nx.Graph(as_of=as_of, window=window)
-    present = sa.and_(
-        sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
-    )
+    g = nx.Graph(as_of=as_of.at, window=window.duration)
+    present = present_sql(s.since, s.until, at)
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     areas: dict[str, list[str]] = {}
     sa_c = t.stakeholder_areas.c
@@ -196,11 +193,7 @@ def build_graph(
     if declared:
         r = t.relationships.c
         rows = conn.execute(
-            sa.select(r.a, r.b, r.kind)
-            .where(
-                sa.or_(r.since.is_(None), r.since <= at), sa.or_(r.until.is_(None), r.until >= at)
-            )
-            .order_by(r.id)
+            sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
         ).all()
         if scope is not None:
             rows = [r for r in rows if r[0] in scope or r[1] in scope]

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._time import from_micros
+from rbp._queries.batch import chunks
+from rbp._queries.rules import present_sql, within_sql
+from rbp._time import MICROS_PER_DAY, from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, KeyPersonReport, Successor
 from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot
@@ -40,10 +42,9 @@ def select(
     return out
 
 
-def coverage(
-    snap: Snapshot, members: Iterable[Member], *, window_days: float | None, area: str | None
-) -> CoverageReport:
-    """Count covered and total members overall, by sector, by area (rolled up), area × sector."""
+def coverage(snap: Snapshot, members: Iterable[Member], *, area: str | None) -> CoverageReport:
+    """Count covered and total members overall, by sector, by area (rolled up), area × sector,
+    by the snapshot's window."""
     members = list(members)
     total = len(members)
     covered = sum(m.covered for m in members)
@@ -57,11 +58,7 @@ def coverage(
         for a in snap.closure(m.areas):
             cell_total[a, m.sector] += 1
             cell_cov[a, m.sector] += m.covered
-    if area is None:
-        areas = sorted(snap.tree, key=lambda a: (snap.tree.depth(a.key), a.key))
-        area_keys = [a.key for a in areas]
-    else:
-        area_keys = [area, *snap.tree.descendants(area)]
+    area_keys = list(snap.tree.order()) if area is None else [area, *snap.tree.descendants(area)]
     by_area: dict[str, Cell] = {}
     matrix: dict[tuple[str, Sector], Cell] = {}
     for a in area_keys:
@@ -74,9 +71,11 @@ def coverage(
     uncovered = sorted(
         (m for m in members if not m.covered), key=lambda m: (PRIORITY_RANK[m.priority], m.key)
     )
+    fixed = snap.window.micros
     return CoverageReport(
         as_of=snap.as_of,
-        window_days=window_days,
+        window=snap.window.duration,
+        window_days=None if fixed is None else fixed / MICROS_PER_DAY,
         covered=covered,
         total=total,
         by_area=by_area,
@@ -103,6 +102,7 @@ def key_person(snap: Snapshot, members: Iterable[Member]) -> KeyPersonReport:
     sole = dict(sorted(held.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     return KeyPersonReport(
         as_of=snap.as_of,
+        window=snap.window.duration,
         covered=covered,
         single_threaded=tuple(m.key for m in single),
         sole_held={o: tuple(keys) for o, keys in sole.items()},
@@ -121,7 +121,7 @@ def quiet_areas(conn: Connection, snap: Snapshot, window: int) -> tuple[str, ...
     """Areas with no interaction in ``(T - window, T]``; activity counts for ancestors too."""
     a = t.interaction_areas.c
     busy = conn.execute(
-        sa.select(a.area).where(a.at <= snap.at, a.at > snap.at - window).distinct()
+        sa.select(a.area).where(within_sql(a.at, snap.at, window)).distinct()
     ).scalars()
     lively = snap.closure(list(busy))
     return tuple(sorted(x.key for x in snap.tree if x.key not in lively))
@@ -144,7 +144,7 @@ def successors(
     reasons: dict[str, list[str]] = defaultdict(list)
     known: Counter[str] = Counter()
     e = t.tie_events.c
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         for officer, _key in conn.execute(
             sa.select(e.officer, e.stakeholder)
             .where(e.stakeholder.in_(chunk), e.at <= snap.at)
@@ -158,12 +158,10 @@ def successors(
     # Organisations and people the orphans are related to, and who holds those.
     r = t.relationships.c
     related: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         for a, b in conn.execute(
             sa.select(r.a, r.b).where(
-                sa.or_(r.a.in_(chunk), r.b.in_(chunk)),
-                sa.or_(r.since.is_(None), r.since <= snap.at),
-                sa.or_(r.until.is_(None), r.until >= snap.at),
+                sa.or_(r.a.in_(chunk), r.b.in_(chunk)), present_sql(r.since, r.until, snap.at)
             )
         ):
             related[a].add(b)
@@ -204,8 +202,3 @@ def successors(
         )
         for o in ranked
     )
-
-
-def _chunks(keys: list[str], size: int = 5_000) -> Iterable[list[str]]:
-    for i in range(0, len(keys), size):
-        yield keys[i : i + size]

@@ -1,275 +1,252 @@
-"""Network measures on the relationship graph: reach, brokers, communities.
-
-Functions take a networkx graph first (as built by ``crm.graph.build``), options
-keyword-only, return plain dicts or records, and never mutate the graph.
-"""
+"""The relationship graph and the measures on it (``crm.graph.build``, ``reach``,
+``brokers``, ``communities``, ``partner_ties``)."""
 
 from __future__ import annotations
 
-import itertools
-import random
-from collections import deque
-from typing import Any
+import datetime as dt
 
 import attrs
-import igraph as ig
 import networkx as nx
+import pendulum
+import sqlalchemy as sa
 
-from rbp.graph._build import officers_of
+from rbp import _args
+from rbp import _schema as t
+from rbp._frames import RecordList
+from rbp._queries.rules import within
+from rbp._time import from_micros
+from rbp.graph._base import GraphBase, whole
+from rbp.graph._build import community_rows
+from rbp.graph._measures import (
+    Broker,
+    Community,
+    ReachReport,
+    betweenness,
+    communities,
+    constraint,
+    cut_off_counts,
+    reach,
+)
+from rbp.model import Priority, StakeholderKind
 
-__all__ = ["Broker", "Community", "betweenness", "communities", "cut_off_counts", "reach"]
+__all__ = ["NetworkReads", "PartnerTie"]
 
-
-@attrs.frozen(kw_only=True)
-class ReachReport:
-    """Share of community members within ``k`` hops of an officer."""
-
-    k: int
-    reached: int
-    total: int
-    unreached: tuple[str, ...]
-
-    @property
-    def ratio(self) -> float | None:
-        """reached / total, or None when there are no community members."""
-        return None if self.total == 0 else self.reached / self.total
-
-
-@attrs.frozen(kw_only=True)
-class Broker:
-    """A stakeholder that holds others' only paths to the department."""
-
-    key: str
-    kind: str
-    cut_off: int  # stakeholders with no path to any officer without this one
-    betweenness: float  # normalised, estimated from sampled sources (see brokers())
-    constraint: float | None  # Burt's constraint (lower = more brokerage)
+MAX_HOPS = 100
+"""The most hops ``reach`` counts (no department's graph is that deep)."""
 
 
 @attrs.frozen(kw_only=True)
-class Community:
-    """A cluster of densely tied stakeholders (Louvain modularity)."""
+class PartnerTie:
+    """Two partner agencies that worked together (shared interactions)."""
 
-    members: tuple[str, ...]
-    officers: int
-    sectors: dict[str, int]
-
-
-def reach(g: nx.Graph, *, k: int = 2) -> ReachReport:
-    """How many community members are within ``k`` hops of any officer.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_nodes_from(["P1"], kind="officer")
-    >>> g.add_nodes_from(["m1", "m2", "m3"], kind="member")
-    >>> g.add_edges_from([("P1", "m1"), ("m1", "m2")])
-    >>> r = reach(g, k=1)
-    >>> r.reached, r.total, r.unreached
-    (1, 3, ('m2', 'm3'))
-    """
-    dist: dict[str, int] = {}
-    queue: deque[str] = deque()
-    for o in officers_of(g):
-        dist[o] = 0
-        queue.append(o)
-    while queue:
-        node = queue.popleft()
-        if dist[node] == k:
-            continue
-        for nb in g[node]:
-            if nb not in dist:
-                dist[nb] = dist[node] + 1
-                queue.append(nb)
-    members = sorted(n for n, kind in g.nodes(data="kind") if kind == "member")
-    unreached = tuple(m for m in members if m not in dist)
-    return ReachReport(
-        k=k, reached=len(members) - len(unreached), total=len(members), unreached=unreached
-    )
+    a: str
+    b: str
+    count: int
+    first: pendulum.DateTime
+    last: pendulum.DateTime
+    strength: float
 
 
-def cut_off_counts(g: nx.Graph) -> dict[str, int]:
-    """For each non-officer node, how many other non-officers lose every path to an officer
-    if it is removed (0 for most nodes).
+class NetworkReads(GraphBase):
+    """The relationship graph as networkx sees it, and the measures on it."""
 
-    One depth-first search from a virtual source joined to every officer: a node
-    ``v`` separates the subtree of a DFS child ``c`` from the source exactly when
-    ``low(c) >= disc(v)``. Linear in the size of the graph.
+    def build(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        personal: bool = False,
+    ) -> nx.Graph:
+        """The relationship graph as of T, for networkx.
 
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_node("P1", kind="officer")
-    >>> g.add_nodes_from(["m1", "m2", "m3"], kind="member")
-    >>> g.add_edges_from([("P1", "m1"), ("m1", "m2"), ("m2", "m3")])
-    >>> cut_off_counts(g)
-    {'m1': 2, 'm2': 1}
-    """
-    source = object()
-    officers = set(officers_of(g))
+        Stakeholder keys are node ids; see :mod:`rbp.graph._build` for the node and
+        edge attributes. With ``window``, only pairs with a shared interaction in
+        ``(T - window, T]`` get interaction edges (None: every pair that ever met).
+        Names are included only with ``personal=True``.
 
-    def neighbours(node: Any) -> Any:
-        if node is source:
-            return iter(officers)
-        if node in officers:  # every officer is joined to the source
-            return itertools.chain(g[node], (source,))
-        return iter(g[node])
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
+        2
+        >>> sorted(crm.graph.build(as_of=pendulum.datetime(2026, 1, 1)).nodes)
+        ['P1', 'm-1']
+        """
+        when = self._uow.when(as_of)
+        win = self._uow.window(window)
+        personal = _args.flag(personal, "personal")
+        with self._uow.read() as conn:
+            return self._graph(conn, when, win, personal=personal)
 
-    disc: dict[Any, int] = {source: 0}
-    low: dict[Any, int] = {source: 0}
-    size: dict[Any, int] = {}  # non-officer nodes in the DFS subtree, the node included
-    cut: dict[str, int] = {}
-    stack: list[tuple[Any, Any, Any]] = [(source, None, neighbours(source))]
-    counter = 1
-    while stack:
-        node, parent, it = stack[-1]
-        advanced = False
-        for nb in it:
-            if nb is parent or (parent is not source and nb == parent):
-                continue
-            if nb in disc:
-                low[node] = min(low[node], disc[nb])
-                continue
-            disc[nb] = low[nb] = counter
-            counter += 1
-            stack.append((nb, node, neighbours(nb)))
-            advanced = True
-            break
-        if advanced:
-            continue
-        stack.pop()
-        size[node] = size.get(node, 0) + (0 if node is source or node in officers else 1)
-        if parent is None:
-            continue
-        low[parent] = min(low[parent], low[node])
-        size[parent] = size.get(parent, 0) + size[node]
-        if parent is not source and parent not in officers and low[node] >= disc[parent]:
-            cut[parent] = cut.get(parent, 0) + size[node]
-    return dict(sorted(cut.items(), key=lambda kv: (-kv[1], kv[0])))
+    def reach(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        k: int = 2,
+    ) -> ReachReport:
+        """Share of community members within ``k`` hops of an officer, over edges with a
+        shared interaction in the window (default 365 days) plus declared relationships.
 
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
+        2
+        >>> crm.graph.reach(as_of=pendulum.datetime(2026, 1, 1), k=1).unreached
+        ('m-1',)
+        """
+        hops = _args.positive(k, "k", maximum=MAX_HOPS)
+        when = self._uow.when(as_of)
+        win = self._network_window(window)
+        with self._uow.read() as conn:
+            g = self._graph(conn, when, win)
+        return reach(g, k=hops)
 
-def betweenness(
-    g: nx.Graph, *, samples: int | None = 256, seed: int = 0, weight: str | None = None
-) -> dict[str, float]:
-    """Normalised betweenness centrality, computed by igraph.
+    def brokers(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        top: int = 20,
+        samples: int | None = 256,
+    ) -> RecordList:
+        """Community members and agencies that connect others to the department.
 
-    With ``samples`` (default 256) the shortest paths from that many randomly chosen
-    source nodes are counted and scaled by ``n / samples`` (the Brandes–Pich
-    estimator, as networkx's ``k``): unbiased, with relative error shrinking as
-    ``1 / sqrt(samples)``; top-ranked nodes are stable, small values are noisy.
-    ``samples=None`` computes the exact value.
+        Ranked by ``cut_off``: how many stakeholders lose every path to an officer
+        without this one (exact, linear time). ``betweenness`` is estimated from
+        ``samples`` source nodes (at least 1; see :func:`rbp.graph.betweenness`; pass
+        ``samples=None`` for the exact value on small graphs); Burt's ``constraint``
+        (networkx) is computed for the ``top`` ranked brokers only. Edges as in
+        :meth:`reach` (default window 365 days).
 
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> betweenness(nx.path_graph(["a", "b", "c"]), samples=None)
-    {'a': 0.0, 'b': 1.0, 'c': 0.0}
-    """
-    nodes = list(g.nodes)
-    n = len(nodes)
-    if n < 3:
-        return dict.fromkeys(nodes, 0.0)
-    index = {v: i for i, v in enumerate(nodes)}
-    h = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in g.edges])
-    weights = None
-    if weight is not None:
-        weights = [1.0 / max(float(d.get(weight) or 0.0), 1e-9) for _, _, d in g.edges(data=True)]
-    if samples is None or samples >= n:
-        raw = h.betweenness(directed=False, weights=weights)
-        scale = 1.0
-    else:
-        sources = random.Random(seed).sample(range(n), samples)
-        raw = h.betweenness(directed=False, weights=weights, sources=sources, targets=None)
-        scale = n / samples
-    norm = 2.0 / ((n - 1) * (n - 2))
-    return {v: float(raw[i]) * scale * norm for i, v in enumerate(nodes)}
-
-
-def communities(
-    g: nx.Graph, *, weight: str = "strength", seed: int = 0, min_size: int = 2
-) -> tuple[Community, ...]:
-    """Louvain communities (igraph's multilevel modularity), largest first.
-
-    Deterministic for a given ``seed``.
-    """
-    nodes = list(g.nodes)
-    if not nodes:
-        return ()
-    index = {v: i for i, v in enumerate(nodes)}
-    h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in g.edges])
-    weights = [max(float(d.get(weight) or 0.0), 1e-6) for _, _, d in g.edges(data=True)]
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        parts = h.community_multilevel(weights=weights if g.number_of_edges() else None)
-    finally:
-        ig.set_random_number_generator(random)
-    out = []
-    for members in parts:
-        keys = tuple(sorted(nodes[i] for i in members))
-        if len(keys) < min_size:
-            continue
-        sectors: dict[str, int] = {}
-        officers = 0
-        for k in keys:
-            data = g.nodes[k]
-            if data.get("kind") == "officer":
-                officers += 1
-            elif data.get("sector"):
-                sectors[data["sector"]] = sectors.get(data["sector"], 0) + 1
-        out.append(
-            Community(
-                members=keys,
-                officers=officers,
-                sectors=dict(sorted(sectors.items(), key=lambda kv: -kv[1])),
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.graph.brokers(as_of=pendulum.datetime(2026, 1, 1), samples=0)
+        Traceback (most recent call last):
+        ...
+        rbp.errors.ValidationError: samples must be a whole number from 1 to 1000000000, got 0
+        """
+        top = _args.positive(top, "top")
+        if samples is not None:
+            samples = _args.positive(samples, "samples")
+        when = self._uow.when(as_of)
+        win = self._network_window(window)
+        with self._uow.read() as conn:
+            g = self._graph(conn, when, win)
+        cut = cut_off_counts(g)
+        between = betweenness(g, samples=samples)
+        candidates = [n for n, kind in g.nodes(data="kind") if kind in ("member", "agency")]
+        ranked = sorted(candidates, key=lambda n: (-cut.get(n, 0), -between.get(n, 0.0), n))
+        chosen = ranked[:top]
+        burt = constraint(g, chosen)
+        items = [
+            Broker(
+                key=n,
+                kind=g.nodes[n]["kind"],
+                cut_off=cut.get(n, 0),
+                betweenness=between.get(n, 0.0),
+                constraint=burt.get(n),
             )
+            for n in chosen
+        ]
+        return RecordList(
+            items, columns=("key", "kind", "cut_off", "betweenness", "constraint"), title="Brokers"
         )
-    out.sort(key=lambda c: (-len(c.members), c.members[0]))
-    return tuple(out)
 
+    def communities(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        seed: int = 0,
+    ) -> tuple[Community, ...]:
+        """Clusters of densely tied stakeholders (Louvain), largest first; edges as in
+        :meth:`reach` (default window 365 days); deterministic for a ``seed``.
 
-def constraint(
-    g: nx.Graph, nodes: list[str], *, weight: str | None = "strength"
-) -> dict[str, float]:
-    """Burt's constraint of ``nodes``, as ``networkx.constraint`` defines it, computed with
-    each node's weight total found once (networkx recomputes it per neighbour pair,
-    which takes minutes around a busy officer). Isolated nodes are skipped.
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.graph.communities(as_of=pendulum.datetime(2026, 1, 1))
+        ()
+        """
+        seed = whole(seed, "seed")
+        when = self._uow.when(as_of)
+        win = self._network_window(window)
+        with self._uow.read() as conn:
+            g = self._graph(conn, when, win)
+        return communities(g, seed=seed)
 
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")])
-    >>> ours = constraint(g, ["a", "c"], weight=None)
-    >>> theirs = nx.constraint(g, nodes=["a", "c"])
-    >>> all(abs(ours[k] - theirs[k]) < 1e-12 for k in ours)
-    True
-    """
+    def partner_ties(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+    ) -> RecordList:
+        """Pairs of partner agencies that took part in the same interactions, as of T,
+        strongest first.
 
-    def w(u: Any, v: Any) -> float:
-        if weight is None:
-            return 1.0
-        return float(g.edges[u, v].get(weight, 1.0) or 0.0)
+        A pair counts when its latest joint interaction is within ``window``; None means
+        within the pair's cadence, the longer of the two agencies' cadences (the pair
+        still works together while either would call its own tie active). ``count``,
+        ``first``, ``last`` and ``strength`` count every joint interaction up to T.
 
-    totals: dict[Any, float] = {}
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.interactions import Interaction
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.PartnerAgency("a-1"), rbp.PartnerAgency("a-2")])
+        2
+        >>> T = pendulum.datetime(2026, 6, 30, tz="UTC")
+        >>> _ = crm.interactions.log(Interaction(at=T.subtract(days=100), kind="meeting",
+        ...                                      participants=("a-1", "a-2")))
+        >>> len(crm.graph.partner_ties(as_of=T)), len(crm.graph.partner_ties(
+        ...     as_of=T, window=pendulum.duration(days=365)))
+        (0, 1)
+        """
+        when = self._uow.when(as_of)
+        win = self._uow.window(window)
+        tz = self._uow.tz
+        cadence = self._uow.settings.cadence
+        s = t.stakeholders.c
+        with self._uow.read() as conn:
+            rows = community_rows(
+                conn,
+                at=when.micros,
+                half_life=self._uow.settings.half_life,
+                max_group=None,
+                kinds=(StakeholderKind.AGENCY.value,),
+            )
+            priority: dict[str, str | None] = dict(
+                conn.execute(
+                    sa.select(s.key, s.priority).where(s.kind == StakeholderKind.AGENCY.value)
+                ).all()
+            )
 
-    def total(u: Any) -> float:
-        if u not in totals:
-            totals[u] = sum(w(u, x) for x in g[u])
-        return totals[u]
+        def days(key: str) -> int:
+            return cadence[Priority(priority.get(key) or Priority.REGULAR.value)]
 
-    def p(u: Any, v: Any) -> float:
-        t = total(u)
-        return 0.0 if t == 0 else w(u, v) / t
-
-    out: dict[str, float] = {}
-    for i in nodes:
-        if g.degree(i) == 0:
-            continue
-        neighbours = set(g[i])
-        value = 0.0
-        for j in neighbours:
-            indirect = sum(p(i, q) * p(q, j) for q in neighbours & set(g[j]) if q != j)
-            value += (p(i, j) + indirect) ** 2
-        out[i] = value
-    return out
+        items = sorted(
+            (
+                PartnerTie(
+                    a=a,
+                    b=b,
+                    count=int(n),
+                    first=from_micros(f, tz),
+                    last=from_micros(last, tz),
+                    strength=float(strength),
+                )
+                for a, b, n, f, last, strength in rows
+                if within(last, when.micros, win.micros_for(max(days(a), days(b))))
+            ),
+            key=lambda p: (-p.strength, p.a, p.b),
+        )
+        return RecordList(
+            items, columns=("a", "b", "count", "first", "last", "strength"), title="Partner ties"
+        )

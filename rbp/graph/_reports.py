@@ -7,6 +7,7 @@ standalone page (inline CSS, diagrams as inline SVG) to send to a program lead.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,7 @@ class CoverageReport:
     by_sector: dict[Sector, Cell]
     matrix: dict[tuple[str, Sector], Cell]
     uncovered: tuple[str, ...]
+    window: dt.timedelta | None = None  # the one window used; None = each cadence
 
     @property
     def ratio(self) -> float | None:
@@ -204,6 +206,7 @@ class GapReport:
     single_threaded: tuple[str, ...]
     overdue_follow_ups: tuple[FollowUp, ...]
     plans: tuple[PlanStatus, ...] = ()
+    window: dt.timedelta | None = None  # the one window used; None = each cadence
 
     def _rows(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -302,6 +305,7 @@ class KeyPersonReport:
     covered: int
     single_threaded: tuple[str, ...]
     sole_held: dict[str, tuple[str, ...]]
+    window: dt.timedelta | None = None  # the one window used; None = each cadence
 
     @property
     def ratio(self) -> float | None:
@@ -356,6 +360,7 @@ class DepartureImpact:
     orphaned: tuple[str, ...]
     areas_dropped: tuple[str, ...]
     successors: tuple[Successor, ...]
+    window: dt.timedelta | None = None  # the one window used; None = each cadence
 
     def _rows(self) -> list[dict[str, Any]]:
         return [

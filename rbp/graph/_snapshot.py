@@ -8,7 +8,6 @@ so the three agree with each other by construction.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -19,8 +18,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.ties import absent
-from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
+from rbp._queries.rules import (
+    absent_keys,
+    latest_promise_sql,
+    present_sql,
+    status_sql,
+    within,
+    within_sql,
+)
+from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
 
@@ -50,6 +56,7 @@ class Snapshot:
 
     as_of: pendulum.DateTime
     at: int
+    window: Window
     members: tuple[Member, ...]
     tree: AreaTree
     officers: frozenset[str]
@@ -95,12 +102,12 @@ def pair_lasts(
     """
     e = t.tie_events.c
     last = sa.func.max(e.at)
-    promised = sa.func.max(sa.case((e.follow_up_by <= at, e.at)))
+    promised = latest_promise_sql(e.at, e.follow_up_by, at)
     q = (
         sa.select(e.officer, e.stakeholder, last.label("last"), promised.label("promised"))
         .where(e.at <= at)
         .group_by(e.officer, e.stakeholder)
-        .having(sa.or_(last > at - horizon, promised == last))
+        .having(sa.or_(within_sql(last, at, horizon), promised == last))
     )
     if excluded:
         q = q.where(e.officer.not_in(list(excluded)))
@@ -110,44 +117,47 @@ def pair_lasts(
 def load_snapshot(
     conn: Connection,
     *,
-    as_of: pendulum.DateTime,
+    as_of: AsOf,
     cadence: dict[Priority, int],
-    window: dt.timedelta | None = None,
+    window: Window,
     excluded: Collection[str] = (),
 ) -> Snapshot:
     """Load the as-of-T view in three queries (stakeholders, their areas, officer ties)."""
-    at = to_micros(as_of)
-    fixed = None if window is None else duration_micros(window)
+    at = as_of.micros
+    fixed = window.micros
     c_max = max(cadence.values()) * MICROS_PER_DAY
     # Far enough back to see every tie that is not lapsed (a <= 4c) and every contact
     # in the coverage window; + 1 because the bounds are inclusive.
     horizon = max(4 * c_max, fixed or 0) + 1
     s = t.stakeholders.c
-    present = sa.and_(
-        sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
-    )
+    present = present_sql(s.since, s.until, at)
     pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
     c = _cadence_case(t.stakeholders.c.priority, cadence)
     ties = conn.execute(
-        sa.select(pairs.c.stakeholder, pairs.c.officer, pairs.c.last, c, pairs.c.promised)
+        sa.select(
+            pairs.c.stakeholder,
+            pairs.c.officer,
+            pairs.c.last,
+            status_sql(sa.literal(at) - pairs.c.last, c),
+            pairs.c.promised,
+        )
         .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
-        .where(present, pairs.c.officer.not_in(absent(at)))
+        .where(present, pairs.c.officer.not_in(absent_keys(at)))
         .order_by(pairs.c.stakeholder, pairs.c.officer)
     ).all()
     last: dict[str, int] = {}
     active: dict[str, list[str]] = {}
     cold: list[tuple[int, str, str, str]] = []
     broken: list[tuple[str, str, int]] = []
-    for key, officer, when, cad, promised in ties:
+    for key, officer, when, state, promised in ties:
         if promised == when:
             broken.append((officer, key, when))
         if when > last.get(key, -(2**62)):
             last[key] = when
-        age = at - when
-        if age <= cad:
+        if state == "active":
             active.setdefault(key, []).append(officer)
-        elif age <= 4 * cad:
-            cold.append((when, officer, key, "cooling" if age <= 2 * cad else "dormant"))
+        elif state != "lapsed":
+            cold.append((when, officer, key, state))
     cold.sort()
     rows = conn.execute(
         sa.select(s.key, s.kind, s.sector, s.priority)
@@ -172,7 +182,7 @@ def load_snapshot(
     members = []
     for key, kind, sector, priority in rows:
         prio = Priority(priority or "regular")
-        win = fixed if fixed is not None else cadence[prio] * MICROS_PER_DAY
+        win = window.micros_for(cadence[prio])
         seen = last.get(key)
         members.append(
             Member(
@@ -183,13 +193,14 @@ def load_snapshot(
                 areas=tuple(links.get(key, ())),
                 last=seen,
                 window=win,
-                covered=seen is not None and seen > at - win,
+                covered=seen is not None and within(seen, at, win),
                 active_officers=tuple(active.get(key, ())),
             )
         )
     return Snapshot(
-        as_of=as_of,
+        as_of=as_of.at,
         at=at,
+        window=window,
         members=tuple(members),
         tree=tree,
         officers=officers,

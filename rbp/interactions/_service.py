@@ -4,50 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from rbp import _args
 from rbp import _schema as t
 from rbp._frames import RecordList
+from rbp._queries.batch import chunks
 from rbp._queries.scope import area_scope
-from rbp._queries.ties import (
-    StrengthPart,
-    TieExplanation,
-    TieSet,
-    absent,
-    days,
-    explain_rows,
-    overdue_records,
-    promise_rows,
-    tie_rows,
-)
-from rbp._time import MICROS_PER_DAY, aware, duration_micros, from_micros, to_micros
+from rbp._time import aware, from_micros, to_micros
 from rbp.errors import BulkValidationError, UnknownKeyError
 from rbp.interactions._log import LogWriter
-from rbp.model._directory import enum_value
-from rbp.model._interactions import FollowUp, FollowUpReason, Interaction, InteractionKind
-
-if TYPE_CHECKING:
-    from rbp._unit import UnitOfWork
+from rbp.interactions._ties import TieReads
+from rbp.model._interactions import Interaction, InteractionKind
 
 __all__ = ["Interactions"]
 
 _FIND_COLUMNS = ("id", "at", "kind", "participants", "areas", "topics", "attendees", "plan")
-_FOLLOW_UP_COLUMNS = (
-    "officer",
-    "stakeholder",
-    "reason",
-    "last",
-    "due",
-    "suggested",
-    "interaction",
-)
 
 
-class Interactions:
+class Interactions(TieReads):
     """The contact log of one store and the ties computed from it.
 
     Examples
@@ -66,9 +45,6 @@ class Interactions:
     >>> tie.officer, tie.stakeholder, round(tie.strength, 3), tie.status.value
     ('P1', 'm-1', 0.5, 'active')
     """
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
 
     # ------------------------------------------------------------------ writing
 
@@ -133,11 +109,23 @@ class Interactions:
             n = conn.execute(sa.select(sa.func.count()).select_from(t.interactions)).scalar_one()
         return int(n)
 
-    def get(self, id: int) -> Interaction:
-        """The interaction with this id."""
-        found = self.find(ids=(id,))
+    def get(self, interaction: int) -> Interaction:
+        """The interaction with this id (as :meth:`log` returned it).
+
+        Examples
+        --------
+        >>> import rbp
+        >>> rbp.open().interactions.get(0)
+        Traceback (most recent call last):
+        ...
+        rbp.errors.ValidationError: interaction 0 is not an interaction id
+        """
+        iid = _args.interaction_id(interaction)
+        found = self.find(ids=(iid,))
         if not found:
-            raise UnknownKeyError(f"no interaction with id {id}", key=str(id), field="id")
+            raise UnknownKeyError(
+                f"no interaction with id {iid}", key=str(iid), field="interaction"
+            )
         item: Interaction = found[0]
         return item
 
@@ -151,7 +139,7 @@ class Interactions:
         plan: str | None = None,
         since: pendulum.DateTime | None = None,
         until: pendulum.DateTime | None = None,
-        ids: Sequence[int] | None = None,
+        ids: Iterable[int] | None = None,
         newest_first: bool = False,
         limit: int | None = None,
         offset: int = 0,
@@ -170,195 +158,73 @@ class Interactions:
         newest_first : bool
             Order newest first instead of oldest first.
         limit, offset : int, optional
-            Page through long results.
+            Page through long results (whole numbers, at least 0).
+        ids : iterable of int, optional
+            Only the interactions with these ids.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> rbp.open().interactions.find(limit=-1)
+        Traceback (most recent call last):
+        ...
+        rbp.errors.ValidationError: limit must be a whole number from 0 to 1000000000, got -1
         """
+        who = _args.optional_key(stakeholder, "stakeholder")
+        where = _args.optional_key(area, "area")
+        chosen = None if kind is None else _args.choice(InteractionKind, kind, "kind")
+        subject = _topic(topic)
+        for_plan = _args.optional_key(plan, "plan")
+        start = None if since is None else to_micros(aware(since, field="since"))
+        stop = None if until is None else to_micros(aware(until, field="until"))
+        wanted = None if ids is None else _ids(ids)
+        newest = _args.flag(newest_first, "newest_first")
+        most = _args.limit(limit, "limit")
+        skip = _args.limit(offset, "offset") or 0
         i = t.interactions.c
         q = sa.select(t.interactions)
-        if ids is not None:
-            q = q.where(i.id.in_(list(ids)))
-        if stakeholder is not None:
+        if wanted is not None:
+            q = q.where(i.id.in_(wanted))
+        if who is not None:
             p = t.participants.c
-            q = q.where(i.id.in_(sa.select(p.interaction_id).where(p.stakeholder == stakeholder)))
-        if kind is not None:
-            q = q.where(i.kind == enum_value(InteractionKind, "kind")(kind).value)
-        if topic is not None:
+            q = q.where(i.id.in_(sa.select(p.interaction_id).where(p.stakeholder == who)))
+        if chosen is not None:
+            q = q.where(i.kind == chosen.value)
+        if subject is not None:
             tp = t.interaction_topics.c
-            q = q.where(i.id.in_(sa.select(tp.interaction_id).where(tp.topic == topic)))
-        if plan is not None:
-            q = q.where(i.plan == plan)
-        if since is not None:
-            q = q.where(i.at >= to_micros(aware(since, field="since")))
-        if until is not None:
-            q = q.where(i.at <= to_micros(aware(until, field="until")))
-        order = (i.at.desc(), i.id.desc()) if newest_first else (i.at, i.id)
-        q = q.order_by(*order).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
+            q = q.where(i.id.in_(sa.select(tp.interaction_id).where(tp.topic == subject)))
+        if for_plan is not None:
+            q = q.where(i.plan == for_plan)
+        if start is not None:
+            q = q.where(i.at >= start)
+        if stop is not None:
+            q = q.where(i.at <= stop)
+        order = (i.at.desc(), i.id.desc()) if newest else (i.at, i.id)
+        q = q.order_by(*order).offset(skip)
+        if most is not None:
+            q = q.limit(most)
         with self._uow.read() as conn:
-            if area is not None:
-                scope = area_scope(conn, area)
+            if where is not None:
+                scope = area_scope(conn, where)
                 a = t.interaction_areas.c
                 q = q.where(i.id.in_(sa.select(a.interaction_id).where(a.area.in_(scope))))
             rows = conn.execute(q).mappings().all()
             found = _hydrate(conn, rows, self._uow.tz)
         return RecordList(found, columns=_FIND_COLUMNS, title="Interactions")
 
-    # ------------------------------------------------------------------ ties
 
-    def ties(
-        self,
-        as_of: pendulum.DateTime | None = None,
-        *,
-        officer: str | None = None,
-        stakeholder: str | None = None,
-    ) -> TieSet:
-        """Officer ties as of ``as_of`` (default now), computed from the log.
-
-        For every officer and non-officer who shared an interaction at or before T:
-        ``count``, ``first`` and ``last`` contact, ``strength`` (the sum over
-        shared interactions of ``0.5 ** ((T - t) / half_life)``) and ``status``
-        from the stakeholder's cadence (:class:`~rbp.interactions.TieStatus`).
-        Stakeholders not part of the picture at T (``since``/``until``) have no ties.
-
-        Returns
-        -------
-        TieSet
-            A sequence of :class:`~rbp.interactions.Tie`, ordered by officer and
-            stakeholder; ``to_frame()`` for pandas.
-        """
-        at = self._uow.as_of(as_of)
-        with self._uow.read() as conn:
-            rows = tie_rows(
-                conn,
-                at=to_micros(at),
-                half_life=self._uow.settings.half_life,
-                officer=officer,
-                stakeholder=stakeholder,
-            )
-        return TieSet(rows, as_of=at, tz=self._uow.tz, cadence=self._uow.settings.cadence)
-
-    def explain(
-        self, officer: str, stakeholder: str, as_of: pendulum.DateTime | None = None
-    ) -> TieExplanation:
-        """The parts of a tie's strength: each shared interaction and its decayed weight.
-
-        Examples
-        --------
-        >>> import pendulum, rbp
-        >>> from rbp.interactions import Interaction
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
-        2
-        >>> t0 = pendulum.datetime(2026, 1, 1, tz="UTC")
-        >>> _ = crm.interactions.log_many(
-        ...     Interaction(at=t0.add(days=d), kind="call", participants=("P1", "m-1"))
-        ...     for d in (0, 90))
-        >>> print(crm.interactions.explain("P1", "m-1", as_of=t0.add(days=180)))
-        P1 ~ m-1 as of 2026-06-30: strength 0.750 = sum of 0.5 ** (age / 90 days)
-          #1 2026-01-01 age   180.0 d -> 0.250
-          #2 2026-04-01 age    90.0 d -> 0.500
-        """
-        at = self._uow.as_of(as_of)
-        t_us = to_micros(at)
-        hl = duration_micros(self._uow.settings.half_life)
-        with self._uow.read() as conn:
-            rows = explain_rows(conn, officer=officer, stakeholder=stakeholder, at=t_us)
-        parts = tuple(
-            StrengthPart(
-                interaction=i,
-                at=from_micros(a, self._uow.tz),
-                age_days=days(t_us - a),
-                weight=0.5 ** ((t_us - a) / hl),
-            )
-            for i, a in rows
-        )
-        return TieExplanation(
-            officer=officer,
-            stakeholder=stakeholder,
-            as_of=at,
-            half_life_days=days(hl),
-            parts=parts,
-        )
-
-    def follow_ups(
-        self, as_of: pendulum.DateTime | None = None, *, officer: str | None = None
-    ) -> RecordList:
-        """The follow-up list: cold ties and broken promises, most urgent first.
-
-        Two sources, both as of T:
-
-        - ties that are cooling or dormant (:class:`FollowUpReason` COOLING, DORMANT);
-        - interactions whose ``follow_up_by`` has passed with no later contact between
-          the same officer and stakeholder (OVERDUE).
-
-        Each item has a ``suggested`` next-contact date (see :class:`FollowUp`).
-        """
-        at = self._uow.as_of(as_of)
-        tz = self._uow.tz
-        ties = self.ties(at, officer=officer)
-        items: list[FollowUp] = []
-        for i, status in enumerate(ties.statuses):
-            if status.value not in ("cooling", "dormant"):
-                continue
-            c = ties.cadences[i] * MICROS_PER_DAY
-            last = ties.last_us[i]
-            cooling = status.value == "cooling"
-            items.append(
-                FollowUp(
-                    officer=ties.officers[i],
-                    stakeholder=ties.stakeholders[i],
-                    reason=FollowUpReason.COOLING if cooling else FollowUpReason.DORMANT,
-                    last=from_micros(last, tz),
-                    due=from_micros(last + c, tz),
-                    suggested=from_micros(last + (2 if cooling else 4) * c, tz),
-                )
-            )
-        items.extend(self.overdue(at, officer=officer))
-        items.sort(key=lambda f: (f.suggested, f.officer, f.stakeholder, f.reason.value))
-        return RecordList(items, columns=_FOLLOW_UP_COLUMNS, title="Follow-ups")
-
-    def overdue(
-        self, as_of: pendulum.DateTime | None = None, *, officer: str | None = None
-    ) -> RecordList:
-        """Promised follow-ups that passed with no later contact, as of T.
-
-        An interaction whose ``follow_up_by`` is at or before T, for each officer and
-        non-officer in it with no later shared interaction up to T; ``suggested`` is T.
-        """
-        at = self._uow.as_of(as_of)
-        tz = self._uow.tz
-        with self._uow.read() as conn:
-            rows = _overdue(conn, to_micros(at), officer)
-        return RecordList(
-            overdue_records(rows, as_of=at, tz=tz),
-            columns=_FOLLOW_UP_COLUMNS,
-            title="Overdue follow-ups",
-        )
+def _topic(value: object) -> str | None:
+    """The ``topic`` argument of :meth:`Interactions.find`: None or a string."""
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"topic must be a str or None, got {type(value).__name__}")
 
 
-def _overdue(
-    conn: Connection, at: int, officer: str | None
-) -> list[tuple[str, str, int, int, int]]:
-    """(officer, stakeholder, interaction, follow_up_by, at) of promises broken by ``at``.
-
-    One grouped scan of ``tie_events`` finds the pairs whose last contact up to ``at``
-    was a promise that has passed (``promised == last``); only those are joined back to
-    their contact rows.
-    """
-    e = t.tie_events.c
-    last = sa.func.max(e.at)
-    promised = sa.func.max(sa.case((e.follow_up_by <= at, e.at)))
-    pairs = sa.select(e.officer, e.stakeholder, last.label("last")).where(e.at <= at)
-    if officer is not None:
-        pairs = pairs.where(e.officer == officer)
-    broken = pairs.group_by(e.officer, e.stakeholder).having(promised == last).subquery()
-    gone = absent(at)
-    rows = conn.execute(
-        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last).where(
-            broken.c.officer.not_in(gone), broken.c.stakeholder.not_in(gone)
-        )
-    ).all()
-    return promise_rows(conn, [(o, k, w) for o, k, w in rows], at)
+def _ids(values: object) -> list[int]:
+    """The ``ids`` argument of :meth:`Interactions.find`: interaction ids, checked."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"ids must be an iterable of interaction ids, got {type(values).__name__}")
+    return [_args.interaction_id(v, "ids") for v in values]
 
 
 def _hydrate(conn: Connection, rows: Sequence[Any], tz: str) -> list[Interaction]:
@@ -367,8 +233,7 @@ def _hydrate(conn: Connection, rows: Sequence[Any], tz: str) -> list[Interaction
     places: dict[int, list[str]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
     p, a, tp = t.participants.c, t.interaction_areas.c, t.interaction_topics.c
-    for start in range(0, len(ids), 5_000):
-        chunk = ids[start : start + 5_000]
+    for chunk in chunks(ids):
         for i, k in conn.execute(
             sa.select(p.interaction_id, p.stakeholder).where(p.interaction_id.in_(chunk))
         ):

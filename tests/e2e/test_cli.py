@@ -38,7 +38,7 @@ def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     assert gaps.returncode == 0, gaps.stderr
     assert "single-threaded stakeholders" in gaps.stdout
     with rbp.open(city_db, tz="UTC") as crm:
-        risk = crm.graph.key_person_risk(rbp_date(AS_OF))
+        risk = crm.graph.key_person_risk(as_of=rbp_date(AS_OF))
     officer = max(risk.sole_held, key=lambda o: (len(risk.sole_held[o]), o))
     dep = run(rbp_command, "departure", city_db, officer, "--as-of", AS_OF)
     assert dep.returncode == 0, dep.stderr

@@ -441,14 +441,28 @@ def cut_off(g: nx.Graph) -> dict[str, int]:
 
 
 def partner_pairs(
-    city: City, at: int, *, half_life: int = 90 * DAY
+    city: City,
+    at: int,
+    *,
+    window: int | None = None,
+    half_life: int = 90 * DAY,
+    cadence: dict[Priority, int] = CADENCE,
 ) -> dict[tuple[str, str], dict[str, object]]:
     """Agency pairs (a < b) present at ``at`` that took part in the same interactions
-    at or before it (any group size), with count, first, last, strength."""
+    at or before it (any group size), with count, first, last, strength; only pairs
+    whose latest joint interaction is in ``(at - w, at]``, where ``w`` is ``window`` or,
+    without one, the longer of the two agencies' cadences."""
     here = {p.key for p in city.people if _here(p, at) and p.kind == "agency"}
     pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
     for e in city.events:
         if e.at <= at:
             for a, b in combinations(sorted(k for k in e.participants if k in here), 2):
                 pairs[a, b].append(e.at)
-    return {k: _figures(v, at, half_life) for k, v in pairs.items()}
+    out = {}
+    for (a, b), times in pairs.items():
+        w = window
+        if w is None:
+            w = max(_cadence(city.person(a), cadence), _cadence(city.person(b), cadence))
+        if at - w < max(times) <= at:
+            out[a, b] = _figures(times, at, half_life)
+    return out

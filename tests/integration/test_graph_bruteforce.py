@@ -328,11 +328,13 @@ def test_sampled_betweenness_is_close_to_exact(town: tuple[rbp.Store, City]) -> 
     assert best in sorted(keys, key=lambda k: -sampled[k])[:3]
 
 
-def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City]) -> None:
+@pytest.mark.parametrize("window", [*WINDOWS, pytest.param(3650, id="3650d")])
+def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City], window: int | None) -> None:
     crm, city = town
+    span = None if window is None else pendulum.duration(days=window)
     for at in (T, T - 300 * DAY):
-        got = crm.graph.partner_ties(as_of=dt_of(at))
-        want = oracle.partner_pairs(city, at)
+        got = crm.graph.partner_ties(as_of=dt_of(at), window=span)
+        want = oracle.partner_pairs(city, at, window=None if window is None else window * DAY)
         assert {(p.a, p.b) for p in got} == set(want)
         for p in got:
             w = want[p.a, p.b]
@@ -340,12 +342,60 @@ def test_partner_ties_match_brute_force(town: tuple[rbp.Store, City]) -> None:
             assert math.isclose(p.strength, w["strength"], rel_tol=1e-9)
 
 
+KP_WINDOWS = [*WINDOWS, pytest.param(1, id="1d"), pytest.param(45, id="45d")]
+
+
+@pytest.mark.parametrize("window", KP_WINDOWS)
+@pytest.mark.parametrize("at", AS_OF)
+def test_key_person_risk_and_gaps_agree_for_every_window(
+    town: tuple[rbp.Store, City], at: int, window: int | None
+) -> None:
+    """One window, one meaning: the single-threaded list of key-person risk and of the
+    gap report are the same, equal to the oracle's, and each report says its window."""
+    crm, city = town
+    w = None if window is None else pendulum.duration(days=window)
+    for area in [None, "a0", "a3"]:
+        risk = crm.graph.key_person_risk(as_of=dt_of(at), window=w, area=area)
+        gaps = crm.graph.gaps(as_of=dt_of(at), window=w, area=area)
+        want = oracle.key_person(
+            city, at, area=area, window=None if window is None else window * DAY
+        )
+        assert risk.single_threaded == gaps.single_threaded
+        assert set(risk.single_threaded) == want.single_threaded
+        assert risk.covered == want.covered
+        assert {o: set(keys) for o, keys in risk.sole_held.items()} == want.sole_held
+        assert risk.window == gaps.window == w
+
+
+@pytest.mark.parametrize("window", KP_WINDOWS)
+def test_departure_and_trend_take_the_window(
+    town: tuple[rbp.Store, City], window: int | None
+) -> None:
+    crm, city = town
+    w = None if window is None else pendulum.duration(days=window)
+    micros_w = None if window is None else window * DAY
+    officer = next(p.key for p in city.officers if oracle.present(p.since, p.until, T))
+    impact = crm.graph.simulate_departure(officer, as_of=dt_of(T), window=w)
+    before = oracle.coverage(city, T, window=micros_w)
+    after = oracle.coverage(city, T, window=micros_w, without=(officer,))
+    assert_coverage(impact.before, before)
+    assert_coverage(impact.after, after)
+    assert list(impact.orphaned) == sorted(before.covered_keys - after.covered_keys)
+    assert impact.window == impact.before.window == w
+    start = dt_of(T - 60 * DAY)
+    cov = crm.graph.trend("coverage", start=start, end=dt_of(T), every="month", window=w)
+    assert cov.attrs["window"] == w
+    for i, stamp in enumerate(cov["as_of"]):
+        want = oracle.coverage(city, stamp.value // 1_000, window=micros_w)
+        assert (cov["covered"][i], cov["total"][i]) == (want.covered, want.total)
+
+
 def test_trend_matches_brute_force(town: tuple[rbp.Store, City]) -> None:
     crm, city = town
     start, end = dt_of(T - 300 * DAY), dt_of(T)
-    cov = crm.graph.trend("coverage", start, end, every="month")
-    risk = crm.graph.trend("single_threaded", start, end, every="month")
-    key = crm.graph.trend("uncovered_key", start, end, every="month")
+    cov = crm.graph.trend("coverage", start=start, end=end, every="month")
+    risk = crm.graph.trend("single_threaded", start=start, end=end, every="month")
+    key = crm.graph.trend("uncovered_key", start=start, end=end, every="month")
     assert len(cov) == len(risk) == len(key) >= 9
     for i, stamp in enumerate(cov["as_of"]):
         at = stamp.value // 1_000
@@ -687,10 +737,10 @@ def test_trend_steps_to_each_period_end(crm: rbp.Store) -> None:
     load(crm, _city([Person("P1", "officer"), _member("m1")], [Event(T - 100 * DAY, ("P1", "m1"))]))
     start = pendulum.datetime(2026, 1, 31, 23, 59, tz="America/Chicago")
     end = pendulum.datetime(2026, 6, 30, 23, 59, tz="America/Chicago")
-    out = crm.graph.trend("coverage", start, end, every="month")
+    out = crm.graph.trend("coverage", start=start, end=end, every="month")
     days = [stamp.tz_convert("America/Chicago").strftime("%m-%d") for stamp in out["as_of"]]
     assert days == ["01-31", "02-28", "03-31", "04-30", "05-31", "06-30"]
-    quarters = crm.graph.trend("coverage", start, end, every="quarter")
+    quarters = crm.graph.trend("coverage", start=start, end=end, every="quarter")
     assert [s.tz_convert("America/Chicago").strftime("%m-%d") for s in quarters["as_of"]] == [
         "01-31",
         "04-30",

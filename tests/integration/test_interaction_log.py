@@ -268,7 +268,7 @@ def test_find_by_an_unknown_area_is_an_error(crm: rbp.Store) -> None:
 def test_get_of_an_unknown_id_is_an_error(crm: rbp.Store) -> None:
     with pytest.raises(rbp.UnknownKeyError) as info:
         crm.interactions.get(42)
-    assert info.value.field == "id"
+    assert info.value.field == "interaction"  # the parameter's name
 
 
 def test_notes_never_show_in_reprs_or_tables(crm: rbp.Store) -> None:

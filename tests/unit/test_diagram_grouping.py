@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from rbp.graph._diagram import network_diagram
+from rbp.graph.diagrams import network_diagram
 
 
 def _graph(homes: list[str]) -> nx.Graph:
@@ -48,8 +48,8 @@ def test_the_service_groups_a_beat_by_sector_and_a_district_by_area() -> None:
         crm.interactions.log(
             Interaction(at=at, kind="meeting", participants=("P1", "m0"), areas=("b-1",))
         )
-        beat = crm.graph.diagram(at, area="b-1", max_nodes=3).source
-        district = crm.graph.diagram(at, area="d-1", max_nodes=3).source
+        beat = crm.graph.diagram(as_of=at, area="b-1", max_nodes=3).source
+        district = crm.graph.diagram(as_of=at, area="d-1", max_nodes=3).source
     assert "grouped by sector" in beat
     assert "resident: 6 stakeholders, 5 uncovered" in beat
     assert "grouped by area" in district

@@ -8,8 +8,9 @@ import re
 import pytest
 
 import rbp
+from rbp._time import AsOf, Window
 from rbp.graph._build import build_graph
-from rbp.graph._diagram import STYLE, text
+from rbp.graph.diagrams import STYLE, text
 from tests.diagram_city import AMP, ANGLE, AREA, BACK, COLON, KEYS, Q, T, small_city
 
 
@@ -173,7 +174,7 @@ def test_grouped_past_max_nodes_says_so() -> None:
 def test_build_with_keys_is_the_full_graph_around_them() -> None:
     crm = small_city(extra_members=3)
     with crm.engine.connect() as conn:
-        kw = {"as_of": T, "settings": crm.settings, "tz": "UTC"}
+        kw = {"as_of": AsOf.of(T, "UTC"), "settings": crm.settings, "tz": "UTC", "window": Window()}
         full = build_graph(conn, **kw)
         for keys in ({ANGLE}, {Q, ANGLE, BACK}, {"P1"}, {COLON, AMP, "m-000"}):
             part = build_graph(conn, keys=keys, **kw)

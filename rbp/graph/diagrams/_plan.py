@@ -2,7 +2,7 @@
 sectors it needs but has no partner for, drawn as ghost nodes.
 
 A hierarchy, so ``dot`` lays it out top-down. Styles come from the one style map in
-:mod:`rbp.graph._diagram`; labels are keys (or aliases), task titles and the plan's
+:mod:`rbp.graph.diagrams._style`; labels are keys (or aliases), task titles and the plan's
 title, all escaped; the problem statement is never drawn.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import graphviz
 
 from rbp._queries.plan_status import PlanStatus
-from rbp.graph._diagram import STYLE, Labels, Nodes, legend, new_graph, text
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text
 from rbp.model._plans import ActionPlan, TaskStatus
 
 __all__ = ["plan_diagram"]
@@ -51,7 +51,7 @@ def plan_diagram(
     d.node(
         root,
         label=text(f"{plan.key}: {plan.title}"),
-        tooltip=text(f"plan {plan.key}"),
+        tooltip=text(f"plan {plan.key}", into=TextIn.TOOLTIP),
         **STYLE["plan"],
     )
     idle = set(status.unengaged)
@@ -61,7 +61,7 @@ def plan_diagram(
         d.node(
             ids(key),
             label=text(show(key)),
-            tooltip=text(f"{kind} {show(key)}"),
+            tooltip=text(f"{kind} {show(key)}", into=TextIn.TOOLTIP),
             **STYLE.get(kind, STYLE["member"]),
         )
         edge = STYLE["unengaged"] if key in idle else STYLE["role"]
@@ -80,7 +80,7 @@ def plan_diagram(
         d.node(
             node,
             label=text(f"{task.key}: {task.title} [{task.status.value}{due}]"),
-            tooltip=text(f"task {task.key}"),
+            tooltip=text(f"task {task.key}", into=TextIn.TOOLTIP),
             **style,
         )
         d.edge(root, node, **STYLE["plan_task"])
@@ -90,21 +90,21 @@ def plan_diagram(
                 d.node(
                     ids(task.owner),
                     label=text(show(task.owner)),
-                    tooltip=text(f"{kind} {show(task.owner)}"),
+                    tooltip=text(f"{kind} {show(task.owner)}", into=TextIn.TOOLTIP),
                     **STYLE.get(kind, STYLE["member"]),
                 )
-            d.edge(node, ids(task.owner), label="owner", **STYLE["owner"])
+            d.edge(node, ids(task.owner), label=text("owner"), **STYLE["owner"])
         for dep in task.depends_on:
-            d.edge(node, ids("task:" + dep), label="needs", **STYLE["depends"])
+            d.edge(node, ids("task:" + dep), label=text("needs"), **STYLE["depends"])
     for sector in status.missing_sectors:
         ghost = ids("sector:" + sector.value)
         d.node(
             ghost,
             label=text(f"no {sector.value.replace('_', ' ')} partner"),
-            tooltip=text(f"needed sector {sector.value}"),
+            tooltip=text(f"needed sector {sector.value}", into=TextIn.TOOLTIP),
             **STYLE["ghost"],
         )
-        d.edge(root, ghost, label="needed", **STYLE["ghost_edge"])
+        d.edge(root, ghost, label=text("needed"), **STYLE["ghost_edge"])
     legend(
         d,
         ("plan", "officer", "member", "agency", "task", "task_overdue", "task_done", "ghost"),

@@ -1,25 +1,35 @@
-"""Network diagrams (graphviz): who is tied to whom, with gaps drawn visibly.
+"""What every diagram shares: the style map, the one label-escaping helper, labels,
+opaque node ids, the legend and the empty graph with its title.
 
 One style map (:data:`STYLE`) decides every look: node shape and colour by kind,
 line style by tie status, line width by strength, matrix cells by coverage ratio.
 Labels are stakeholder keys (never names: the graphs drawn here carry none), or the
 caller's ``labels``, or stable aliases ("S-001") with ``pseudonymise=True``. Node ids
 are opaque ("n12"), so a key never reaches the DOT source as an identifier (a key
-with ``:`` would otherwise read as a node port); every label and tooltip is escaped
-(:func:`text`). Past ``max_nodes`` a diagram groups by area and says so. Every
-diagram has a legend.
+with ``:`` would otherwise read as a node port); every label, HTML-like cell and
+tooltip goes through :func:`text`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import enum
+import html
 from collections.abc import Iterable, Mapping
 from typing import cast
 
 import graphviz
-import networkx as nx
 
-__all__ = ["STYLE", "Labels", "Nodes", "engine_for", "legend", "network_diagram", "text"]
+__all__ = [
+    "STYLE",
+    "Labels",
+    "Nodes",
+    "TextIn",
+    "engine_for",
+    "legend",
+    "new_graph",
+    "text",
+    "width",
+]
 
 STYLE: dict[str, dict[str, str]] = {
     "officer": {"shape": "box", "style": "filled", "fillcolor": "#1f4e79", "fontcolor": "white"},
@@ -161,67 +171,6 @@ def width(strength: float) -> str:
     return f"{min(0.6 + strength**0.5, 5.0):.2f}"
 
 
-def network_diagram(
-    g: nx.Graph,
-    *,
-    title: str,
-    uncovered: frozenset[str] = frozenset(),
-    labels: Mapping[str, str] | None = None,
-    pseudonymise: bool = False,
-    max_nodes: int = 150,
-    group_by: str = "area",
-) -> graphviz.Graph:
-    """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
-
-    Past ``max_nodes`` nodes the stakeholders are grouped, by home area or (for one
-    beat's map, ``group_by="sector"``) by sector with the officers as one group, and
-    the title says so.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_node("P1", kind="officer", areas=("b-1",))
-    >>> g.add_node('m "1"', kind="member", areas=("b-1",))
-    >>> g.add_edge("P1", 'm "1"', kind="officer_tie", status="cooling", strength=1.0)
-    >>> d = network_diagram(g, title="Beat 1")
-    >>> 'style=dashed' in d.source and 'm \\\\"1\\\\"' in d.source
-    True
-    >>> 'm \\\\"1' in network_diagram(g, title="Beat 1", pseudonymise=True).source
-    False
-    """
-    big = g.number_of_nodes() > max_nodes
-    by = group_by
-    d = new_graph(
-        title + (f" (grouped by {by}: too many stakeholders to draw one by one)" if big else ""),
-        nodes=max_nodes + 1 if big else g.number_of_nodes(),
-    )
-    ids = Nodes()
-    if big:
-        _grouped(d, g, uncovered, ids, by=by)
-        legend(d, ("area",), ())
-        return d
-    show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
-    for node, data in sorted(g.nodes(data=True)):
-        kind = data.get("kind", "member")
-        style = STYLE["uncovered"] if node in uncovered else STYLE.get(kind, STYLE["member"])
-        label = show(node)
-        d.node(ids(node), label=text(label), tooltip=text(f"{kind} {label}"), **style)
-    for a, b, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
-        kind = data.get("kind")
-        if kind == "officer_tie":
-            style = STYLE[data.get("status") or "active"]
-        else:
-            style = STYLE.get(str(kind), STYLE["community_tie"])
-        d.edge(ids(a), ids(b), penwidth=width(float(data.get("strength") or 0.0)), **style)
-    legend(
-        d,
-        ("officer", "member", "agency", "uncovered"),
-        ("active", "cooling", "dormant", "community_tie", "declared"),
-    )
-    return d
-
-
 def new_graph(
     title: str, *, nodes: int, engine: str | None = None, directed: bool = False
 ) -> graphviz.Graph:
@@ -242,51 +191,6 @@ def new_graph(
     return d
 
 
-def _grouped(
-    d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes, *, by: str = "area"
-) -> None:
-    """Groups as nodes (sized by stakeholders), ties counted between them.
-
-    ``by="area"`` groups everyone by home area; ``by="sector"`` (one area's map) groups
-    stakeholders by sector and the officers together. Every edge of ``g`` between
-    different groups counts; the graph service leaves community ties out of a graph it
-    knows will be grouped, so there the counts are officer ties and declared relationships.
-    """
-    home: dict[str, str] = {}
-    counts: Counter[str] = Counter()
-    gaps: Counter[str] = Counter()
-    for node, data in g.nodes(data=True):
-        officer = data.get("kind") == "officer"
-        if by == "sector":
-            group = "officers" if officer else str(data.get("sector") or "other")
-        else:
-            group = (data.get("areas") or ("(no area)",))[0]
-        home[node] = group
-        if officer and by == "area":
-            continue  # officers link their area to others but are not counted in it
-        counts[group] += 1
-        gaps[group] += node in uncovered
-    for group in sorted(counts):
-        if by == "sector" and group == "officers":
-            label = f"officers: {counts[group]}"
-        else:
-            label = f"{group}: {counts[group]} stakeholders, {gaps[group]} uncovered"
-        d.node(
-            ids("area:" + group),
-            label=text(label),
-            tooltip=text(f"{by} {group}"),
-            **STYLE["area"],
-        )
-    links: Counter[tuple[str, str]] = Counter()
-    for a, b in g.edges:
-        x, y = sorted((home[a], home[b]))
-        if x != y:
-            links[x, y] += 1
-    for (x, y), n in sorted(links.items()):
-        if x in counts and y in counts:
-            d.edge(ids("area:" + x), ids("area:" + y), label=str(n), penwidth=width(n / 10))
-
-
 def legend(d: graphviz.Graph, nodes: Iterable[str], edges: Iterable[str]) -> None:
     """A legend cluster: a sample node per node style, a sample line per line style."""
     with d.subgraph(name="cluster_legend") as leg:
@@ -299,18 +203,42 @@ def legend(d: graphviz.Graph, nodes: Iterable[str], edges: Iterable[str]) -> Non
             leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **STYLE[kind])
 
 
-def text(value: str) -> str:
-    r"""A label shown literally: no HTML, no graphviz escapes, no line breaks.
+class TextIn(enum.Enum):
+    """Where a text goes in DOT, which decides how it is escaped (see :func:`text`)."""
 
-    Backslashes are doubled (``\N`` or ``\l`` stay text), ``&`` becomes ``&amp;``
-    (graphviz reads entities in any label), whitespace runs (newlines too) become one
-    space, and the result is marked not-HTML so ``<...>`` stays text; graphviz's
-    quoting then escapes the double quotes.
+    LABEL = "label"
+    TOOLTIP = "tooltip"
+    HTML = "html"
+
+
+# How many backslashes stand for one shown backslash: graphviz reads the escapes
+# (\N, \G, \L, \E, \T, \H, \n, \l, \r) in plain and HTML-like labels once, and in
+# tooltips twice (checked against the real dot in tests/integration).
+_BACKSLASHES = {TextIn.LABEL: "\\" * 2, TextIn.TOOLTIP: "\\" * 4, TextIn.HTML: "\\" * 2}
+
+
+def text(value: str, *, into: TextIn = TextIn.LABEL) -> str:
+    r"""``value`` escaped so graphviz shows it literally, on one line.
+
+    Whitespace runs (newlines too) become one space, and every backslash is doubled
+    (quadrupled in a tooltip, which graphviz unescapes twice), so no escape sequence
+    (``\N`` the node name, ``\G`` the graph name, ``\l`` a line break, ...) is
+    expanded. In a plain label or tooltip ``&`` becomes ``&amp;`` (graphviz reads
+    entities there too) and the result is marked not-HTML so ``<...>`` stays text;
+    graphviz's quoting then escapes the double quotes. Inside an HTML-like label
+    (``into=TextIn.HTML``) the text is HTML-escaped instead, quotes included, so it
+    may also stand in an attribute.
 
     Examples
     --------
     >>> text('a "b" <c>\\d\ne &amp;')
     'a "b" <c>\\\\d e &amp;amp;'
+    >>> text('a\\Nb <c>', into=TextIn.HTML)
+    'a\\\\Nb &lt;c&gt;'
+    >>> len(text('\\', into=TextIn.TOOLTIP))
+    4
     """
-    flat = " ".join(str(value).split())
-    return cast("str", graphviz.nohtml(flat.replace("\\", "\\\\").replace("&", "&amp;")))
+    flat = " ".join(str(value).split()).replace("\\", _BACKSLASHES[into])
+    if into is TextIn.HTML:
+        return html.escape(flat)
+    return cast("str", graphviz.nohtml(flat.replace("&", "&amp;")))

@@ -1,0 +1,151 @@
+"""Coverage and gaps (``crm.graph.coverage``, ``crm.graph.gaps``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from rbp import _args
+from rbp._queries.plan_status import plan_statuses
+from rbp._queries.ties import overdue_records, promise_rows
+from rbp.graph import _metrics as metrics
+from rbp.graph._base import GraphBase
+from rbp.graph._reports import CoverageReport, GapReport
+from rbp.model import Priority, Sector, StakeholderKind
+from rbp.model._plans import Phase
+
+__all__ = ["CoverageReads"]
+
+PLAN_ENGAGED = pendulum.duration(days=90)
+"""How recently a plan partner must have been met to count as engaged (plan status)."""
+
+
+class CoverageReads(GraphBase):
+    """Who is covered as of T, and where relationships are missing or thinning."""
+
+    def coverage(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        area: str | None = None,
+        sector: Sector | str | None = None,
+        kind: StakeholderKind | str | None = None,
+    ) -> CoverageReport:
+        """Who has a working relationship with an officer, as of T.
+
+        A non-officer stakeholder is *covered* when at least one officer shares an
+        interaction with it in ``(T - window, T]``; the window defaults to the
+        stakeholder's cadence (key 30, regular 90, low 180 days). Coverage ratio is
+        covered / stakeholders in scope (None for an empty scope).
+
+        Parameters
+        ----------
+        as_of : DateTime, optional
+            T; default now by the store's clock.
+        window : duration, optional
+            One window for everybody instead of each stakeholder's cadence; the
+            report's ``window`` says which was used.
+        area : str, optional
+            Only stakeholders of this area or any area below it.
+        sector, kind : Sector or StakeholderKind (or their values), optional
+            Only stakeholders of this sector; only members or only agencies.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
+        2
+        >>> T, week = pendulum.datetime(2026, 1, 1), pendulum.duration(days=7)
+        >>> cov = crm.graph.coverage(as_of=T, window=week)
+        >>> cov.ratio, cov.window.days
+        (0.0, 7)
+        """
+        when = self._uow.when(as_of)
+        win = self._uow.window(window)
+        scope = _args.optional_key(area, "area")
+        chosen_sector = None if sector is None else _args.choice(Sector, sector, "sector")
+        chosen_kind = None if kind is None else _args.choice(StakeholderKind, kind, "kind")
+        with self._uow.read() as conn:
+            snap = self._snapshot(conn, when, win)
+        chosen = metrics.select(snap, area=scope, sector=chosen_sector, kind=chosen_kind)
+        return metrics.coverage(snap, chosen, area=scope)
+
+    def gaps(
+        self,
+        *,
+        as_of: pendulum.DateTime | None = None,
+        window: dt.timedelta | None = None,
+        area: str | None = None,
+        quiet_window: dt.timedelta | None = None,
+    ) -> GapReport:
+        """Where relationships are missing or thinning, as of T (see :class:`GapReport`).
+
+        ``window`` is the coverage window (None: each stakeholder's cadence): the
+        uncovered lists, the matrix gaps and the single-threaded list all use it, so
+        ``gaps(window=W).single_threaded == key_person_risk(window=W).single_threaded``.
+        ``quiet_window`` (default: the regular cadence, 90 days) is how long an area
+        may go without any logged interaction before it is quiet. Expected sectors
+        come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
+        Everything is read in one transaction.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
+        2
+        >>> gaps = crm.graph.gaps(as_of=pendulum.datetime(2026, 1, 1))
+        >>> gaps.uncovered[rbp.Priority.REGULAR], gaps.quiet_areas, gaps.window
+        (('m-1',), ('b-1',), None)
+        """
+        when = self._uow.when(as_of)
+        win = self._uow.window(window)
+        scope = _args.optional_key(area, "area")
+        settings = self._uow.settings
+        quiet = _args.window(quiet_window, field="quiet_window").micros_for(
+            settings.cadence_days(Priority.REGULAR)
+        )
+        with self._uow.read() as conn:
+            snap = self._snapshot(conn, when, win)
+            chosen = metrics.select(snap, area=scope)
+            cov = metrics.coverage(snap, chosen, area=scope)
+            risk = metrics.key_person(snap, chosen)
+            in_scope = set(cov.by_area)
+            quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
+            promises = promise_rows(conn, snap.broken, snap.at)
+            statuses = plan_statuses(conn, snap.as_of, PLAN_ENGAGED, self._uow.tz, area=scope)
+        cold = metrics.cold_ties(snap, self._uow.tz)
+        keys = {m.key for m in chosen}
+        by_priority = {m.key: m.priority for m in chosen}
+        uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}
+        missing: dict[str, tuple[Sector, ...]] = {}
+        for a in cov.by_area:
+            expected = snap.tree[a].expected_sectors or settings.expected_sectors
+            absent = tuple(s for s in expected if cov.cell(a, s).total == 0)
+            if absent:
+                missing[a] = absent
+        overdue = tuple(
+            f
+            for f in overdue_records(promises, as_of=snap.as_of, tz=self._uow.tz)
+            if f.stakeholder in keys
+        )
+        plans = tuple(
+            p
+            for p in statuses
+            if p.phase is not Phase.CLOSED and (p.overdue or p.unengaged or p.missing_sectors)
+        )
+        return GapReport(
+            as_of=snap.as_of,
+            window=win.duration,
+            uncovered=uncovered,
+            cooling=tuple(c for c in cold if c.stakeholder in keys),
+            matrix_gaps=tuple(k for k, c in cov.matrix.items() if c.total > 0 and c.covered == 0),
+            missing_sectors=missing,
+            quiet_areas=quiet_areas,
+            single_threaded=risk.single_threaded,
+            overdue_follow_ups=overdue,
+            plans=plans,
+        )

@@ -1,0 +1,138 @@
+"""An officer's ego map: the officer, their ties by status and strength, and the other
+officers of the same stakeholders, greyed; grouped by area past ``max_nodes``."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import graphviz
+import networkx as nx
+
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text, width
+
+__all__ = ["ego_diagram"]
+
+_STATUS_ORDER = ("active", "cooling", "dormant", "lapsed")
+
+
+def ego_diagram(
+    g: nx.Graph,
+    officer: str,
+    *,
+    title: str,
+    labels: Mapping[str, str] | None = None,
+    pseudonymise: bool = False,
+    max_nodes: int = 150,
+) -> graphviz.Graph:
+    """One officer, their ties (styled by status, width by strength), and the other
+    officers of the same stakeholders, greyed. The title starts with the officer's label.
+
+    ``g`` holds officer ties (as built by ``crm.graph.build``); only the officer's
+    neighbours and their officers are drawn. Past ``max_nodes`` the other officers
+    are counted instead of drawn and, if the officer's stakeholders alone are too
+    many, they are grouped by area; the title says so.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> for k, kind in (("P1", "officer"), ("P2", "officer"), ("m-1", "member")):
+    ...     g.add_node(k, kind=kind, areas=("b-1",))
+    >>> g.add_edge("P1", "m-1", kind="officer_tie", status="active", strength=2.0)
+    >>> g.add_edge("P2", "m-1", kind="officer_tie", status="cooling", strength=1.0)
+    >>> src = ego_diagram(g, "P1", title="P1").source
+    >>> "#e5e5e5" in src and "legend_other_officer" in src
+    True
+    """
+    mine = sorted(
+        n
+        for n in (g.adj[officer] if officer in g else {})
+        if g.nodes[n].get("kind") != "officer" and g.edges[officer, n].get("kind") == "officer_tie"
+    )
+    others: dict[str, list[str]] = defaultdict(list)
+    for n in mine:
+        for o in g[n]:
+            if (
+                o != officer
+                and g.nodes[o].get("kind") == "officer"
+                and g.edges[o, n].get("kind") == "officer_tie"
+            ):
+                others[o].append(n)
+    group = len(mine) + 1 > max_nodes
+    draw_others = not group and len(mine) + len(others) + 1 <= max_nodes
+    note = ""
+    if group:
+        note = " (stakeholders grouped by area: too many to draw one by one)"
+    elif not draw_others:
+        note = f" ({len(others)} other officers counted, not drawn: too many)"
+    shown = [officer, *mine, *(sorted(others) if draw_others else ())]
+    show = Labels(shown, labels=labels, pseudonymise=pseudonymise)
+    d = new_graph(f"{show(officer)}: {title}{note}", nodes=len(shown))
+    ids = Nodes()
+    d.node(
+        ids(officer),
+        label=text(show(officer)),
+        tooltip=text(f"officer {show(officer)}", into=TextIn.TOOLTIP),
+        **STYLE["officer"],
+    )
+    if group:
+        _ego_grouped(d, g, officer, mine, ids)
+        legend(d, ("officer", "area"), _STATUS_ORDER)
+        return d
+    held_by = Counter(n for ns in others.values() for n in ns)
+    for n in mine:
+        kind = g.nodes[n].get("kind", "member")
+        extra = "" if draw_others else f", {held_by[n]} other officers"
+        d.node(
+            ids(n),
+            label=text(show(n)),
+            tooltip=text(f"{kind} {show(n)}{extra}", into=TextIn.TOOLTIP),
+            **STYLE.get(kind, STYLE["member"]),
+        )
+        tie = g.edges[officer, n]
+        d.edge(
+            ids(officer),
+            ids(n),
+            penwidth=width(float(tie.get("strength") or 0.0)),
+            **STYLE[tie.get("status") or "active"],
+        )
+    if draw_others:
+        for o in sorted(others):
+            d.node(
+                ids(o),
+                label=text(show(o)),
+                tooltip=text(f"other officer {show(o)}", into=TextIn.TOOLTIP),
+                **STYLE["other_officer"],
+            )
+            for n in others[o]:
+                d.edge(ids(o), ids(n), **STYLE["other_tie"])
+    legend(
+        d,
+        ("officer", "member", "agency") + (("other_officer",) if draw_others else ()),
+        _STATUS_ORDER + (("other_tie",) if draw_others else ()),
+    )
+    return d
+
+
+def _ego_grouped(
+    d: graphviz.Graph, g: nx.Graph, officer: str, mine: Sequence[str], ids: Nodes
+) -> None:
+    """The officer's stakeholders as one node per home area, tie statuses counted."""
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    strength: defaultdict[str, float] = defaultdict(float)
+    for n in mine:
+        area = (g.nodes[n].get("areas") or ("(no area)",))[0]
+        tie = g.edges[officer, n]
+        per[area][tie.get("status") or "active"] += 1
+        strength[area] += float(tie.get("strength") or 0.0)
+    for area in sorted(per):
+        counts = ", ".join(f"{per[area][s]} {s}" for s in _STATUS_ORDER if per[area][s])
+        d.node(
+            ids("area:" + area),
+            label=text(f"{area}: {counts}"),
+            tooltip=text(f"area {area}", into=TextIn.TOOLTIP),
+            **STYLE["area"],
+        )
+        best = next(s for s in _STATUS_ORDER if per[area][s])
+        d.edge(ids(officer), ids("area:" + area), penwidth=width(strength[area]), **STYLE[best])

@@ -1,0 +1,78 @@
+"""The key-person map: the officers who alone hold the most stakeholders, each tied to
+those stakeholders by a dashed (single-threaded) line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import graphviz
+
+from rbp.graph._reports import KeyPersonReport
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text
+
+__all__ = ["keyperson_diagram"]
+
+
+def keyperson_diagram(
+    report: KeyPersonReport,
+    kinds: Mapping[str, str],
+    *,
+    title: str,
+    top: int = 10,
+    per_officer: int = 12,
+    labels: Mapping[str, str] | None = None,
+    pseudonymise: bool = False,
+) -> graphviz.Graph:
+    """The ``top`` officers by stakeholders only they hold, each with those
+    stakeholders on dashed (single-threaded) lines; past ``per_officer`` the rest
+    of an officer's are one counted node.
+
+    Examples
+    --------
+    >>> import pendulum
+    >>> from rbp.graph._reports import KeyPersonReport
+    >>> r = KeyPersonReport(as_of=pendulum.datetime(2026, 1, 1), covered=3,
+    ...                     single_threaded=("m-1", "m-2"), sole_held={"P1": ("m-1", "m-2")})
+    >>> src = keyperson_diagram(r, {"m-1": "member", "m-2": "agency"}, title="t").source
+    >>> src.count("style=dashed") >= 2 and "legend_single_threaded" in src
+    True
+    """
+    chosen = list(report.sole_held.items())[:top]
+    keys = [o for o, _ in chosen] + [k for _, held in chosen for k in held[:per_officer]]
+    more = sum(1 for _, held in chosen if len(held) > per_officer)
+    d = new_graph(title, nodes=len(keys) + more)
+    ids = Nodes()
+    show = Labels(keys, labels=labels, pseudonymise=pseudonymise)
+    for o, held in chosen:
+        d.node(
+            ids(o),
+            label=text(f"{show(o)} ({len(held)})"),
+            tooltip=text(
+                f"officer {show(o)}: {len(held)} held by nobody else", into=TextIn.TOOLTIP
+            ),
+            **STYLE["officer"],
+        )
+        for k in held[:per_officer]:
+            kind = kinds.get(k, "member")
+            d.node(
+                ids(k),
+                label=text(show(k)),
+                tooltip=text(f"{kind} {show(k)}", into=TextIn.TOOLTIP),
+                **STYLE.get(kind, STYLE["member"]),
+            )
+            d.edge(ids(o), ids(k), **STYLE["single_threaded"])
+        if len(held) > per_officer:
+            rest = len(held) - per_officer
+            d.node(
+                ids("more:" + o),
+                label=text(f"+{rest} more"),
+                tooltip=text(f"{rest} more held only by {show(o)}", into=TextIn.TOOLTIP),
+                **STYLE["more"],
+            )
+            d.edge(ids(o), ids("more:" + o), **STYLE["single_threaded"])
+    legend(
+        d,
+        ("officer", "member", "agency") + (("more",) if more else ()),
+        ("single_threaded",),
+    )
+    return d

@@ -1,0 +1,129 @@
+"""The network map: who is tied to whom, with gaps drawn visibly.
+
+Past ``max_nodes`` the map groups stakeholders (by area, or by sector for one beat)
+and says so; every map has a legend. Styles and escaping come from
+:mod:`rbp.graph.diagrams._style`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+import graphviz
+import networkx as nx
+
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text, width
+
+__all__ = ["network_diagram"]
+
+
+def network_diagram(
+    g: nx.Graph,
+    *,
+    title: str,
+    uncovered: frozenset[str] = frozenset(),
+    labels: Mapping[str, str] | None = None,
+    pseudonymise: bool = False,
+    max_nodes: int = 150,
+    group_by: str = "area",
+) -> graphviz.Graph:
+    """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
+
+    Past ``max_nodes`` nodes the stakeholders are grouped, by home area or (for one
+    beat's map, ``group_by="sector"``) by sector with the officers as one group, and
+    the title says so.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_node("P1", kind="officer", areas=("b-1",))
+    >>> g.add_node('m "1"', kind="member", areas=("b-1",))
+    >>> g.add_edge("P1", 'm "1"', kind="officer_tie", status="cooling", strength=1.0)
+    >>> d = network_diagram(g, title="Beat 1")
+    >>> 'style=dashed' in d.source and 'm \\\\"1\\\\"' in d.source
+    True
+    >>> 'm \\\\"1' in network_diagram(g, title="Beat 1", pseudonymise=True).source
+    False
+    """
+    big = g.number_of_nodes() > max_nodes
+    by = group_by
+    d = new_graph(
+        title + (f" (grouped by {by}: too many stakeholders to draw one by one)" if big else ""),
+        nodes=max_nodes + 1 if big else g.number_of_nodes(),
+    )
+    ids = Nodes()
+    if big:
+        _grouped(d, g, uncovered, ids, by=by)
+        legend(d, ("area",), ())
+        return d
+    show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
+    for node, data in sorted(g.nodes(data=True)):
+        kind = data.get("kind", "member")
+        style = STYLE["uncovered"] if node in uncovered else STYLE.get(kind, STYLE["member"])
+        label = show(node)
+        d.node(
+            ids(node),
+            label=text(label),
+            tooltip=text(f"{kind} {label}", into=TextIn.TOOLTIP),
+            **style,
+        )
+    for a, b, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
+        kind = data.get("kind")
+        if kind == "officer_tie":
+            style = STYLE[data.get("status") or "active"]
+        else:
+            style = STYLE.get(str(kind), STYLE["community_tie"])
+        d.edge(ids(a), ids(b), penwidth=width(float(data.get("strength") or 0.0)), **style)
+    legend(
+        d,
+        ("officer", "member", "agency", "uncovered"),
+        ("active", "cooling", "dormant", "community_tie", "declared"),
+    )
+    return d
+
+
+def _grouped(
+    d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes, *, by: str = "area"
+) -> None:
+    """Groups as nodes (sized by stakeholders), ties counted between them.
+
+    ``by="area"`` groups everyone by home area; ``by="sector"`` (one area's map) groups
+    stakeholders by sector and the officers together. Every edge of ``g`` between
+    different groups counts; the graph service leaves community ties out of a graph it
+    knows will be grouped, so there the counts are officer ties and declared relationships.
+    """
+    home: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    gaps: Counter[str] = Counter()
+    for node, data in g.nodes(data=True):
+        officer = data.get("kind") == "officer"
+        if by == "sector":
+            group = "officers" if officer else str(data.get("sector") or "other")
+        else:
+            group = (data.get("areas") or ("(no area)",))[0]
+        home[node] = group
+        if officer and by == "area":
+            continue  # officers link their area to others but are not counted in it
+        counts[group] += 1
+        gaps[group] += node in uncovered
+    for group in sorted(counts):
+        if by == "sector" and group == "officers":
+            label = f"officers: {counts[group]}"
+        else:
+            label = f"{group}: {counts[group]} stakeholders, {gaps[group]} uncovered"
+        d.node(
+            ids("area:" + group),
+            label=text(label),
+            tooltip=text(f"{by} {group}", into=TextIn.TOOLTIP),
+            **STYLE["area"],
+        )
+    links: Counter[tuple[str, str]] = Counter()
+    for a, b in g.edges:
+        x, y = sorted((home[a], home[b]))
+        if x != y:
+            links[x, y] += 1
+    for (x, y), n in sorted(links.items()):
+        if x in counts and y in counts:
+            d.edge(ids("area:" + x), ids("area:" + y), label=text(str(n)), penwidth=width(n / 10))
