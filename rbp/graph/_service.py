@@ -12,11 +12,11 @@ import graphviz
 import networkx as nx
 import pendulum
 
-from rbp._frames import RecordList
 from rbp._queries.plan_read import must_load
 from rbp._queries.plan_status import plan_status, plan_statuses
 from rbp._queries.scope import stakeholder_kinds
 from rbp._queries.ties import overdue_records, promise_rows, tie_rows
+from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
 from rbp.errors import UnknownKeyError, ValidationError
 from rbp.graph import _metrics as metrics

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._frames import RecordList
 from rbp._queries.scope import area_scope
 from rbp._queries.ties import (
     StrengthPart,
@@ -24,6 +23,7 @@ from rbp._queries.ties import (
     promise_rows,
     tie_rows,
 )
+from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, aware, duration_micros, from_micros, to_micros
 from rbp.errors import BulkValidationError, UnknownKeyError
 from rbp.interactions._log import LogWriter
