@@ -56,7 +56,7 @@ class RecordList(Renderable, tuple):  # type: ignore[type-arg]
     >>> rows = RecordList([Row("a<b", 2)], columns=("key", "count"), title="Rows")
     >>> rows[0].count, len(rows)
     (2, 1)
-    >>> print(rows)
+    >>> rows
     RecordList: Rows
     Rows (1 row)
       key  count

@@ -172,7 +172,8 @@ class Renderable:
         return _text.text(self._report(), kind=type(self).__name__)
 
     def __str__(self) -> str:
-        return self.__repr__()
+        """The repr without the type's name, for ``print`` and the ``rbp`` command."""
+        return _text.text(self._report())
 
 
 @attrs.frozen(repr=False, eq=False)

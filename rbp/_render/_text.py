@@ -56,8 +56,9 @@ def _table_lines(table: Table) -> list[str]:
     return lines
 
 
-def text(report: Report, *, kind: str = "Report") -> str:
-    """``report`` as a few lines: ``kind: title — as of, window``, the summary, the first
+def text(report: Report, *, kind: str | None = None) -> str:
+    """``report`` as a few lines: ``kind: title — as of, window`` (no ``kind:`` without a
+    kind), the summary, the first
     rows of the lead table, and the names and sizes of the other tables and parts.
 
     Examples
@@ -65,7 +66,7 @@ def text(report: Report, *, kind: str = "Report") -> str:
     >>> from rbp._render._report import Report, Table
     >>> rows = [{"key": f"k{i}", "n": i} for i in range(12)]
     >>> print(text(Report("R", summary="12 keys.", tables=(Table("t", ("key", "n"), rows),))))
-    Report: R
+    R
     12 keys.
     t (12 rows)
       key  n
@@ -82,7 +83,8 @@ def text(report: Report, *, kind: str = "Report") -> str:
       ... 2 more rows
     """
     when = _when(report)
-    lines = [f"{kind}: {report.title}" + (f" — {when}" if when else "")]
+    head = report.title if kind is None else f"{kind}: {report.title}"
+    lines = [head + (f" — {when}" if when else "")]
     if report.summary:
         lines += textwrap.wrap(report.summary, width=88)
     if report.tables:

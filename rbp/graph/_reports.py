@@ -113,7 +113,7 @@ class CoverageReport(Renderable):
         >>> report = CoverageReport(
         ...     as_of=pendulum.datetime(2026, 6, 30), window_days=None, covered=1, total=2,
         ...     by_area={"b-1": Cell(1, 2)}, by_sector={}, matrix={}, uncovered=("m-2",))
-        >>> print(report)
+        >>> report
         CoverageReport: Coverage — as of 2026-06-30 00:00 UTC
         50.0% covered: 1 of 2 stakeholders have a working relationship with an officer.
         By sector (0 rows)
