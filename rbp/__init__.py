@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from rbp._render import Report
 from rbp.areas import AreaTree
 from rbp.audit import AuditEntry
 from rbp.errors import (
@@ -63,6 +64,7 @@ __all__ = [
     "RbpError",
     "Relationship",
     "RelationshipKind",
+    "Report",
     "Sector",
     "StakeholderKind",
     "Store",

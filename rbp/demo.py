@@ -120,11 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(crm.plans.portfolio(as_of).to_string(index=False))
 
         for name, report in (("coverage", cov), ("gaps", gaps), ("key-person", risk)):
-            path = out / f"{name}.html"
-            path.write_text(
-                f"<html><meta charset='utf-8'><body>{report._repr_html_()}</body></html>",
-                encoding="utf-8",
-            )
+            report.to_html(out / f"{name}.html")
         cov.to_frame().to_csv(out / "coverage.csv", index=False)
         written = ["city.db", "coverage.html", "gaps.html", "key-person.html", "coverage.csv"]
         beat = max(info.beats, key=lambda b: (cov.by_area[b].total, b))

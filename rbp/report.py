@@ -9,15 +9,13 @@ contact details or notes, and every text in it is escaped.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from rbp._frames import html_table
-from rbp._html import write_page
+from rbp import Report
 
 if TYPE_CHECKING:
     from rbp.graph import CoverageReport, KeyPersonReport
@@ -122,34 +120,30 @@ def write_report(
     gaps = crm.graph.gaps(as_of=at, area=area)
     say("key-person risk")
     risk = crm.graph.key_person_risk(as_of=at, area=area)
-    sections: list[tuple[str, str]] = [
-        ("Coverage", cov._repr_html_()),
-        (
-            "Coverage by sector",
-            html_table(cov._sector_rows(), ["sector", "covered", "total", "ratio"]),
-        ),
-        ("Gaps", gaps._repr_html_()),
-        ("Key-person risk", risk._repr_html_()),
-    ]
+    parts: list[Any] = [cov, gaps, risk]
+    notes: list[str] = []
     officer = _most_sole_held(risk)
     if officer is None:
-        sections.append(("Departure", "<p>No officer holds a relationship alone.</p>"))
+        notes.append("No officer holds a relationship alone.")
     else:
         say(f"departure of {officer}")
-        impact = crm.graph.simulate_departure(officer, as_of=at)
-        sections.append((f"Departure of {officer}", impact._repr_html_()))
+        parts.append(crm.graph.simulate_departure(officer, as_of=at))
     diagrams: dict[str, Any] = {}
     beat = busiest_beat(crm, cov)
     if beat is not None:
         say(f"network diagram of {beat}")
         diagrams[f"Network of the busiest beat, {beat}"] = crm.graph.diagram(as_of=at, area=beat)
     scope = "the department" if area is None else f"area {area}"
-    title = f"Relationship report: {scope}"
-    intro = (
-        f"<p>{cov.total} stakeholders in scope, {cov.covered} covered; "
-        f"{len(gaps.quiet_areas)} quiet areas; busiest beat: "
-        f"{html.escape(beat or 'none')}.</p>"
+    report = Report(
+        f"Relationship report: {scope}",
+        as_of=at,
+        summary=(
+            f"{cov.total} stakeholders in scope, {cov.covered} covered; "
+            f"{len(gaps.quiet_areas)} quiet areas; busiest beat: {beat or 'none'}."
+        ),
+        notes=notes,
+        parts=parts,
+        diagrams=diagrams,
     )
-    sections.insert(0, ("Summary", intro))
     say(f"writing {path}")
-    return write_page(path, title, sections, as_of=at, diagrams=diagrams)
+    return report.to_html(path)

@@ -28,17 +28,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._frames import frame, html_table
 from rbp._queries.plan_read import must_load
 from rbp._queries.scope import area_scope
+from rbp._render import Renderable, Report, Table, frame
 from rbp._time import MICROS_PER_DAY, duration_micros, to_micros
 from rbp.model import Sector
 from rbp.model._plans import FINISHED, ActionPlan, Phase, TaskStatus
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from rbp._html import Diagrams
 
 __all__ = ["OverdueTask", "PlanStatus", "plan_status", "portfolio_frame"]
 
@@ -64,8 +62,8 @@ class OverdueTask:
     status: TaskStatus
 
 
-@attrs.frozen(kw_only=True)
-class PlanStatus:
+@attrs.frozen(kw_only=True, repr=False)
+class PlanStatus(Renderable):
     """Where a plan stands at ``as_of`` (see the definitions in this module)."""
 
     plan: str
@@ -95,74 +93,61 @@ class PlanStatus:
             "missing_sectors": self.missing_sectors,
         }
 
-    def to_frame(self) -> pd.DataFrame:
-        """A one-row frame with the portfolio's columns."""
-        return frame([self.row()], PORTFOLIO_COLUMNS)
-
-    def _repr_html_(self) -> str:
-        return html_table([self.row()], PORTFOLIO_COLUMNS, title=f"Plan {self.plan}")
-
-    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
-        """Write a standalone HTML page of this status (the overdue tasks, idle partners,
-        missing sectors and goal attainment as tables) and return its path.
+    def _report(self) -> Report:
+        """The portfolio row (``to_frame()``, one row), then the overdue tasks, idle
+        partners, missing sectors and goal attainment as tables.
 
         Examples
         --------
-        >>> import pendulum, tempfile, pathlib, rbp
+        >>> import pendulum, rbp
         >>> from rbp.plans import ActionPlan
         >>> crm = rbp.open()
         >>> crm.directory.add(rbp.Area("b-1"))
         >>> T = pendulum.datetime(2026, 3, 1, tz="UTC")
         >>> crm.plans.create(ActionPlan("p-1", title="Creek <camp>", problem="x",
         ...                             areas=("b-1",), needed_sectors=("housing",)), at=T)
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     out = crm.plans.status("p-1", as_of=T).to_html(pathlib.Path(tmp) / "p.html")
-        ...     text = out.read_text(encoding="utf-8")
-        >>> "housing" in text, "<camp>" in text
-        (True, False)
+        >>> text = crm.plans.status("p-1", as_of=T).to_html()
+        >>> "housing" in text, "<camp>" in text, "Creek &lt;camp&gt;" in text
+        (True, False, True)
+        >>> lines = repr(crm.plans.status("p-1", as_of=T)).splitlines()
+        >>> print(lines[1]); print(lines[2])
+        scanning for 0 days, progress — (0 of 0 tasks done); 0 tasks overdue, 0 partners not
+        engaged lately; missing sectors: housing.
         """
-        from rbp._html import write_page
-
-        overdue = [
-            {"task": o.task, "owner": o.owner, "due": o.due, "status": o.status}
-            for o in self.overdue
-        ]
-        sections = [
-            (f"Plan {self.plan}: {self.title}", self._repr_html_()),
-            ("Overdue tasks", html_table(overdue, ["task", "owner", "due", "status"])),
-            (
-                "Partners not engaged lately",
-                html_table([{"partner": p} for p in self.unengaged], ["partner"]),
+        progress = "—" if self.progress is None else f"{self.progress:.0%}"
+        return Report(
+            f"Plan {self.plan}: {self.title}",
+            as_of=self.as_of,
+            summary=(
+                f"{self.phase.value} for {self.days_in_phase:.0f} days, progress {progress} "
+                f"({self.done} of {self.tasks} tasks done); {len(self.overdue)} tasks overdue, "
+                f"{len(self.unengaged)} partners not engaged lately; missing sectors: "
+                f"{', '.join(s.value for s in self.missing_sectors) or 'none'}."
             ),
-            (
-                "Needed sectors with no partner",
-                html_table([{"sector": x} for x in self.missing_sectors], ["sector"]),
-            ),
-            (
-                "Goal attainment",
-                html_table(
+            tables=(
+                Table("Plan", PORTFOLIO_COLUMNS, [self.row()]),
+                Table(
+                    "Overdue tasks",
+                    ("task", "owner", "due", "status"),
+                    [attrs.asdict(o, recurse=False) for o in self.overdue],
+                ),
+                Table(
+                    "Partners not engaged lately",
+                    ("partner",),
+                    [{"partner": p} for p in self.unengaged],
+                ),
+                Table(
+                    "Needed sectors with no partner",
+                    ("sector",),
+                    [{"sector": x} for x in self.missing_sectors],
+                ),
+                Table(
+                    "Goal attainment",
+                    ("goal", "attainment"),
                     [{"goal": g, "attainment": v} for g, v in self.attainment.items()],
-                    ["goal", "attainment"],
                 ),
             ),
-        ]
-        return write_page(path, f"Plan {self.plan}", sections, as_of=self.as_of, diagrams=diagrams)
-
-    def __str__(self) -> str:
-        progress = "—" if self.progress is None else f"{self.progress:.0%}"
-        lines = [
-            f"plan {self.plan} as of {self.as_of.to_date_string()}: {self.phase.value} "
-            f"for {self.days_in_phase:.0f} days, progress {progress} "
-            f"({self.done} of {self.tasks} tasks done)",
-            "overdue: "
-            + (", ".join(f"{o.task} ({o.owner or 'no owner'})" for o in self.overdue) or "none"),
-            "unengaged partners: " + (", ".join(self.unengaged) or "none"),
-            "missing sectors: " + (", ".join(s.value for s in self.missing_sectors) or "none"),
-        ]
-        for goal, value in self.attainment.items():
-            shown = "no measure yet" if value is None else f"{value:.0%}"
-            lines.append(f"goal {goal}: {shown}")
-        return "\n".join(lines)
+        )
 
 
 def plan_status(
@@ -240,10 +225,8 @@ def portfolio_html(
     rows: Sequence[PlanStatus], path: str | Path, *, as_of: pendulum.DateTime
 ) -> Path:
     """Write the portfolio as a standalone HTML page and return its path."""
-    from rbp._html import write_page
-
-    table = html_table([r.row() for r in rows], PORTFOLIO_COLUMNS, limit=1_000)
-    return write_page(path, "Plan portfolio", [("Plans", table)], as_of=as_of)
+    table = Table("Plans", PORTFOLIO_COLUMNS, [r.row() for r in rows])
+    return Report("Plan portfolio", as_of=as_of, tables=(table,)).to_html(path)
 
 
 def portfolio_frame(rows: Sequence[PlanStatus]) -> pd.DataFrame:

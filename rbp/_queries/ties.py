@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._frames import frame, html_table
 from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, decay_sql, promise_passed_sql, status, status_of
+from rbp._render import Renderable, Report, Rows, Table, frame
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 
 __all__ = ["StrengthPart", "Tie", "TieExplanation", "TieSet", "status_of"]
+
+_STATUSES = (TieStatus.ACTIVE, TieStatus.COOLING, TieStatus.DORMANT, TieStatus.LAPSED)
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +90,7 @@ class TieExplanation:
 _COLUMNS = ("officer", "stakeholder", "count", "first", "last", "strength", "status")
 
 
-class TieSet(Sequence[Tie]):
+class TieSet(Renderable, Sequence[Tie]):
     """Officer ties as of a time, held column-wise; iterate for :class:`Tie` records.
 
     Made by :meth:`rbp.interactions.Interactions.ties`. ``to_frame()`` gives a pandas
@@ -157,10 +159,6 @@ class TieSet(Sequence[Tie]):
         )
         return [self[i] for i in order[:n]]
 
-    def _dict_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
-        idx = range(len(self)) if limit is None else range(min(limit, len(self)))
-        return [attrs.asdict(self[i], recurse=False) for i in idx]
-
     def to_frame(self) -> pd.DataFrame:
         """All ties as a frame: officer, stakeholder, count, first, last, strength, status."""
         import pandas as pd
@@ -178,14 +176,22 @@ class TieSet(Sequence[Tie]):
             }
         )
 
-    def _repr_html_(self) -> str:
-        rows = [attrs.asdict(tie, recurse=False) for tie in self.top(50)]
-        return html_table(
-            rows, _COLUMNS, title=f"{len(self)} ties as of {self.as_of:%Y-%m-%d}", limit=50
+    def _report(self) -> Report:
+        """Every tie, strongest first (ties broken by key); rows are made as shown."""
+        order = sorted(
+            range(len(self)),
+            key=lambda i: (-self.strengths[i], self.officers[i], self.stakeholders[i]),
         )
-
-    def __repr__(self) -> str:
-        return f"<TieSet {len(self)} ties as of {self.as_of.isoformat()}>"
+        counts = dict.fromkeys(_STATUSES, 0)
+        for each in self.statuses:
+            counts[each] += 1
+        by_status = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+        return Report(
+            "Officer ties",
+            as_of=self.as_of,
+            summary=f"{len(self)} officer ties: {by_status}.",
+            tables=(Table("Ties, strongest first", _COLUMNS, Rows(self, order=order)),),
+        )
 
 
 def frame_of(ties: Sequence[Tie]) -> pd.DataFrame:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from rbp._frames import frame, html_table
+from rbp._render import Renderable, Report, Table
 from rbp.model import Sector
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["DirectorySummary"]
 
 
-@attrs.frozen(kw_only=True)
-class DirectorySummary:
+@attrs.frozen(kw_only=True, repr=False)
+class DirectorySummary(Renderable):
     """How many areas, officers, members, agencies and relationships a store holds."""
 
     areas: int
@@ -37,12 +34,6 @@ class DirectorySummary:
         rows += [{"what": f"sector: {s.value}", "count": n} for s, n in self.by_sector.items()]
         return rows
 
-    def to_frame(self) -> pd.DataFrame:
-        """The counts as a two-column frame (what, count)."""
-        return frame(self._rows(), ["what", "count"])
-
-    def _repr_html_(self) -> str:
-        return html_table(self._rows(), ["what", "count"], title="Directory")
-
-    def __str__(self) -> str:
-        return "\n".join(f"{r['what']:<28}{r['count']:>8}" for r in self._rows())
+    def _report(self) -> Report:
+        """The counts as one table (``to_frame()``: what, count)."""
+        return Report("Directory", tables=(Table("Directory", ("what", "count"), self._rows()),))

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import present_sql, within_sql
-from rbp._time import MICROS_PER_DAY, from_micros
+from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, KeyPersonReport, Successor
 from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot
@@ -71,11 +71,9 @@ def coverage(snap: Snapshot, members: Iterable[Member], *, area: str | None) -> 
     uncovered = sorted(
         (m for m in members if not m.covered), key=lambda m: (PRIORITY_RANK[m.priority], m.key)
     )
-    fixed = snap.window.micros
     return CoverageReport(
         as_of=snap.as_of,
         window=snap.window.duration,
-        window_days=None if fixed is None else fixed / MICROS_PER_DAY,
         covered=covered,
         total=total,
         by_area=by_area,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._frames import RecordList
 from rbp._queries.rules import within
+from rbp._render import RecordList
 from rbp._time import from_micros
 from rbp.graph._base import GraphBase, whole
 from rbp.graph._build import community_rows

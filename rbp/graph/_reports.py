@@ -1,22 +1,21 @@
 """Report records: coverage, gaps, key-person risk, departure impact.
 
-Frozen attrs records of keys and numbers (never personal data), each with
-``to_frame()`` for pandas, ``_repr_html_`` for notebooks and ``to_html(path)`` for a
-standalone page (inline CSS, diagrams as inline SVG) to send to a program lead.
+Frozen attrs records of keys and numbers (never personal data). Each says what it
+shows in ``_report()`` (a title, the as-of time, a summary and named tables) and the
+one renderer (:class:`rbp._render.Renderable`) gives it ``to_frame()`` for pandas,
+``_repr_html_`` for notebooks, ``to_html()`` for a standalone page (inline CSS,
+diagrams as inline SVG) to send to a program lead, and a short text repr.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
-from rbp._frames import frame, html_table
-from rbp._html import Diagrams, write_page
+from rbp._render import Renderable, Report, Table
 from rbp.model import Priority, Sector
 from rbp.model._interactions import FollowUp
 
@@ -62,14 +61,18 @@ def _pct(r: float | None) -> str:
     return "—" if r is None else f"{100 * r:.1f}%"
 
 
-def _keys_html(keys: tuple[str, ...], limit: int = 200) -> str:
-    shown = ", ".join(html.escape(k) for k in keys[:limit])
-    more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
-    return f"<p>{shown or 'none'}{more}</p>"
+def _cell_rows(key: str, cells: dict[Any, Cell]) -> list[dict[str, Any]]:
+    return [
+        {key: k, "covered": c.covered, "total": c.total, "ratio": c.ratio} for k, c in cells.items()
+    ]
 
 
-@attrs.frozen(kw_only=True)
-class CoverageReport:
+def _keys(column: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{column: k} for k in keys]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class CoverageReport(Renderable):
     """Who has a working relationship with an officer, as of a time.
 
     A non-officer stakeholder is *covered* when at least one officer shares an
@@ -79,7 +82,6 @@ class CoverageReport:
     """
 
     as_of: pendulum.DateTime
-    window_days: float | None
     covered: int
     total: int
     by_area: dict[str, Cell]
@@ -97,79 +99,59 @@ class CoverageReport:
         """The matrix cell of ``area`` × ``sector`` (an empty cell if nobody is there)."""
         return self.matrix.get((area, sector), Cell(0, 0))
 
-    def _area_rows(self) -> list[dict[str, Any]]:
-        return [
-            {"area": a, "covered": c.covered, "total": c.total, "ratio": c.ratio}
-            for a, c in self.by_area.items()
-        ]
-
-    def to_frame(self) -> pd.DataFrame:
-        """The area × sector matrix in long form: area, sector, covered, total, ratio."""
-        rows = [
-            {"area": a, "sector": s.value, "covered": c.covered, "total": c.total, "ratio": c.ratio}
-            for (a, s), c in self.matrix.items()
-            if c.total
-        ]
-        return frame(rows, ["area", "sector", "covered", "total", "ratio"])
-
     def matrix_frame(self) -> pd.DataFrame:
         """The matrix as a wide frame of ratios: areas as rows, sectors as columns."""
         long = self.to_frame()
         return long.pivot(index="area", columns="sector", values="ratio")
 
-    def _repr_html_(self) -> str:
-        head = (
-            f"<p>Coverage as of {self.as_of:%Y-%m-%d}: <b>{_pct(self.ratio)}</b> "
-            f"({self.covered} of {self.total} stakeholders)</p>"
-        )
-        return head + html_table(
-            self._area_rows(), ["area", "covered", "total", "ratio"], title="By area"
-        )
-
-    def _sector_rows(self) -> list[dict[str, Any]]:
-        return [
-            {"sector": s.value, "covered": c.covered, "total": c.total, "ratio": c.ratio}
-            for s, c in self.by_sector.items()
-        ]
-
-    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
-        """Write a standalone HTML page of this report and return its path.
-
-        Parameters
-        ----------
-        path : str or Path
-            The file to write (parent folders are made).
-        diagrams : mapping or iterable of graphviz objects, optional
-            Inlined as SVG when Graphviz's ``dot`` is installed.
+    def _report(self) -> Report:
+        """By sector, by area, the area x sector matrix (``to_frame()``: area, sector,
+        covered, total, ratio; cells with nobody left out) and the uncovered keys.
 
         Examples
         --------
-        >>> import pendulum, tempfile, pathlib
+        >>> import pendulum
         >>> report = CoverageReport(
-        ...     as_of=pendulum.datetime(2026, 6, 30), window_days=None, covered=1, total=2,
+        ...     as_of=pendulum.datetime(2026, 6, 30), covered=1, total=2,
         ...     by_area={"b-1": Cell(1, 2)}, by_sector={}, matrix={}, uncovered=("m-2",))
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     text = report.to_html(pathlib.Path(tmp) / "c.html").read_text(encoding="utf-8")
-        >>> "As of 2026-06-30" in text and "<td>b-1</td>" in text
-        True
+        >>> report
+        CoverageReport: Coverage — as of 2026-06-30 00:00 UTC
+        50.0% covered: 1 of 2 stakeholders have a working relationship with an officer.
+        By sector (0 rows)
+        Also: By area (1 row); Area × sector (0 rows); Uncovered stakeholders (1 row)
+          (to_frames() or to_html() show them all).
         """
-        sections = [
-            ("Coverage", self._repr_html_()),
-            (
-                "By sector",
-                html_table(self._sector_rows(), ["sector", "covered", "total", "ratio"]),
+        matrix = [
+            {"area": a, "sector": s.value, "covered": c.covered, "total": c.total, "ratio": c.ratio}
+            for (a, s), c in self.matrix.items()
+            if c.total
+        ]
+        return Report(
+            "Coverage",
+            as_of=self.as_of,
+            window=self.window,
+            summary=(
+                f"{_pct(self.ratio)} covered: {self.covered} of {self.total} stakeholders "
+                "have a working relationship with an officer."
             ),
-        ]
-        return write_page(path, "Coverage report", sections, as_of=self.as_of, diagrams=diagrams)
-
-    def __str__(self) -> str:
-        lines = [
-            f"coverage as of {self.as_of:%Y-%m-%d}: {_pct(self.ratio)} "
-            f"({self.covered}/{self.total})"
-        ]
-        for s, c in self.by_sector.items():
-            lines.append(f"  {s.value:<20} {_pct(c.ratio):>7} ({c.covered}/{c.total})")
-        return "\n".join(lines)
+            tables=(
+                Table(
+                    "By sector",
+                    ("sector", "covered", "total", "ratio"),
+                    _cell_rows("sector", self.by_sector),
+                ),
+                Table(
+                    "By area",
+                    ("area", "covered", "total", "ratio"),
+                    _cell_rows("area", self.by_area),
+                ),
+                Table("Area × sector", ("area", "sector", "covered", "total", "ratio"), matrix),
+                Table(
+                    "Uncovered stakeholders", ("stakeholder",), _keys("stakeholder", self.uncovered)
+                ),
+            ),
+            frame="Area × sector",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -182,8 +164,8 @@ class ColdTie:
     last: pendulum.DateTime
 
 
-@attrs.frozen(kw_only=True)
-class GapReport:
+@attrs.frozen(kw_only=True, repr=False)
+class GapReport(Renderable):
     """Where relationships are missing or thinning, as of a time.
 
     ``uncovered`` maps each priority to its uncovered stakeholders; ``cooling``
@@ -274,27 +256,70 @@ class GapReport:
         )
         return rows
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per kind of gap: gap, count, examples."""
-        return frame(self._rows(), ["gap", "count", "examples"])
-
-    def _repr_html_(self) -> str:
-        return html_table(
-            self._rows(), ["gap", "count", "examples"], title=f"Gaps as of {self.as_of:%Y-%m-%d}"
+    def _report(self) -> Report:
+        """One row per kind of gap (``to_frame()``: gap, count, examples), then every
+        key of each kind in its own table."""
+        n_uncovered = sum(len(keys) for keys in self.uncovered.values())
+        return Report(
+            "Gaps",
+            as_of=self.as_of,
+            summary=(
+                f"{n_uncovered} stakeholders uncovered, {len(self.cooling)} ties going cold, "
+                f"{len(self.quiet_areas)} quiet areas, {len(self.single_threaded)} "
+                f"single-threaded stakeholders, {len(self.plans)} plans needing attention."
+            ),
+            tables=(
+                Table("By kind of gap", ("gap", "count", "examples"), self._rows()),
+                Table(
+                    "Uncovered stakeholders",
+                    ("stakeholder", "priority"),
+                    [
+                        {"stakeholder": k, "priority": p}
+                        for p, keys in self.uncovered.items()
+                        for k in keys
+                    ],
+                ),
+                Table(
+                    "Ties going cold",
+                    ("officer", "stakeholder", "status", "last"),
+                    [attrs.asdict(c, recurse=False) for c in self.cooling],
+                ),
+                Table(
+                    "Area × sector cells with nobody covered",
+                    ("area", "sector"),
+                    [{"area": a, "sector": s} for a, s in self.matrix_gaps],
+                ),
+                Table(
+                    "Expected sectors with nobody known",
+                    ("area", "sector"),
+                    [
+                        {"area": a, "sector": s}
+                        for a, sectors in self.missing_sectors.items()
+                        for s in sectors
+                    ],
+                ),
+                Table("Quiet areas", ("area",), _keys("area", self.quiet_areas)),
+                Table(
+                    "Single-threaded stakeholders",
+                    ("stakeholder",),
+                    _keys("stakeholder", self.single_threaded),
+                ),
+                Table(
+                    "Overdue follow-ups",
+                    ("officer", "stakeholder", "last", "due"),
+                    [attrs.asdict(f, recurse=False) for f in self.overdue_follow_ups],
+                ),
+                Table(
+                    "Plans needing attention",
+                    ("key", "title", "phase", "overdue", "unengaged", "missing_sectors"),
+                    [p.row() for p in self.plans],
+                ),
+            ),
         )
 
-    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
-        """Write a standalone HTML page of this report (see
-        :meth:`CoverageReport.to_html`) and return its path."""
-        sections = [("Gaps", self._repr_html_())]
-        return write_page(path, "Gap report", sections, as_of=self.as_of, diagrams=diagrams)
 
-    def __str__(self) -> str:
-        return "\n".join(f"{r['gap']:<42}{r['count']:>7}  {r['examples']}" for r in self._rows())
-
-
-@attrs.frozen(kw_only=True)
-class KeyPersonReport:
+@attrs.frozen(kw_only=True, repr=False)
+class KeyPersonReport(Renderable):
     """Relationships held by a single officer.
 
     A covered stakeholder is *single-threaded* when exactly one officer holds an
@@ -318,26 +343,33 @@ class KeyPersonReport:
             for o, keys in self.sole_held.items()
         ]
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per officer: officer, sole_held (count), stakeholders."""
-        return frame(self._rows(), ["officer", "sole_held", "stakeholders"])
-
-    def _repr_html_(self) -> str:
-        head = (
-            f"<p>{len(self.single_threaded)} of {self.covered} covered stakeholders "
-            f"({_pct(self.ratio)}) are held by one officer</p>"
+    def _report(self) -> Report:
+        """One row per officer (``to_frame()``: officer, sole_held, stakeholders, the
+        first eight), then every single-threaded stakeholder with its one officer."""
+        return Report(
+            "Key-person risk",
+            as_of=self.as_of,
+            summary=(
+                f"{len(self.single_threaded)} of {self.covered} covered stakeholders "
+                f"({_pct(self.ratio)}) are held by one officer."
+            ),
+            tables=(
+                Table(
+                    "Sole-held relationships by officer",
+                    ("officer", "sole_held", "stakeholders"),
+                    self._rows(),
+                ),
+                Table(
+                    "Single-threaded stakeholders",
+                    ("stakeholder", "officer"),
+                    [
+                        {"stakeholder": k, "officer": o}
+                        for o, keys in self.sole_held.items()
+                        for k in keys
+                    ],
+                ),
+            ),
         )
-        return head + html_table(
-            self._rows(),
-            ["officer", "sole_held", "stakeholders"],
-            title="Sole-held relationships by officer",
-        )
-
-    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
-        """Write a standalone HTML page of this report (see
-        :meth:`CoverageReport.to_html`) and return its path."""
-        sections = [("Key-person risk", self._repr_html_())]
-        return write_page(path, "Key-person risk", sections, as_of=self.as_of, diagrams=diagrams)
 
 
 @attrs.frozen(kw_only=True)
@@ -350,8 +382,8 @@ class Successor:
     reasons: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class DepartureImpact:
+@attrs.frozen(kw_only=True, repr=False)
+class DepartureImpact(Renderable):
     """What the department loses if one officer leaves at T."""
 
     officer: str
@@ -373,43 +405,28 @@ class DepartureImpact:
             for s in self.successors
         ]
 
-    def to_frame(self) -> pd.DataFrame:
-        """Ranked successors: officer, score, orphans_known, reasons."""
-        return frame(self._rows(), ["officer", "score", "orphans_known", "reasons"])
-
-    def _repr_html_(self) -> str:
-        head = (
-            f"<p>If {html.escape(self.officer)} leaves: coverage {_pct(self.before.ratio)} → "
-            f"{_pct(self.after.ratio)}; {len(self.orphaned)} stakeholders orphaned; "
-            f"areas losing coverage: {html.escape(', '.join(self.areas_dropped)) or 'none'}</p>"
-        )
-        return head + html_table(
-            self._rows(),
-            ["officer", "score", "orphans_known", "reasons"],
-            title="Successors for a warm handover",
-        )
-
-    def to_html(self, path: str | Path, *, diagrams: Diagrams = None) -> Path:
-        """Write a standalone HTML page of this report (see
-        :meth:`CoverageReport.to_html`) and return its path."""
-        sections = [
-            (f"Departure of {self.officer}", self._repr_html_()),
-            ("Orphaned stakeholders", _keys_html(self.orphaned)),
-        ]
-        return write_page(
-            path,
-            f"Departure impact: {self.officer}",
-            sections,
+    def _report(self) -> Report:
+        """The coverage before and after, ranked successors (``to_frame()``: officer,
+        score, orphans_known, reasons), the orphaned stakeholders and the areas that
+        lose coverage."""
+        return Report(
+            f"Departure of {self.officer}",
             as_of=self.before.as_of,
-            diagrams=diagrams,
+            window=self.window,
+            summary=(
+                f"If {self.officer} leaves: coverage {_pct(self.before.ratio)} → "
+                f"{_pct(self.after.ratio)}; {len(self.orphaned)} stakeholders orphaned; "
+                f"{len(self.areas_dropped)} areas lose coverage."
+            ),
+            tables=(
+                Table(
+                    "Successors for a warm handover",
+                    ("officer", "score", "orphans_known", "reasons"),
+                    self._rows(),
+                ),
+                Table(
+                    "Orphaned stakeholders", ("stakeholder",), _keys("stakeholder", self.orphaned)
+                ),
+                Table("Areas losing coverage", ("area",), _keys("area", self.areas_dropped)),
+            ),
         )
-
-    def __str__(self) -> str:
-        lines = [
-            f"departure of {self.officer}: coverage {_pct(self.before.ratio)} -> "
-            f"{_pct(self.after.ratio)}, {len(self.orphaned)} orphaned, "
-            f"{len(self.areas_dropped)} areas lose coverage",
-        ]
-        for s in self.successors[:5]:
-            lines.append(f"  successor {s.officer} (score {s.score:g}): {'; '.join(s.reasons)}")
-        return "\n".join(lines)

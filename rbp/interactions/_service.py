@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._frames import RecordList
 from rbp._queries.batch import chunks
 from rbp._queries.scope import area_scope
+from rbp._render import RecordList
 from rbp._time import aware, from_micros, to_micros
 from rbp.errors import BulkValidationError, UnknownKeyError
 from rbp.interactions._log import LogWriter

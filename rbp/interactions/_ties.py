@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._frames import RecordList
 from rbp._queries.rules import absent_keys, decay, latest_promise_sql
 from rbp._queries.ties import (
     StrengthPart,
@@ -24,6 +23,7 @@ from rbp._queries.ties import (
     promise_rows,
     tie_rows,
 )
+from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._frames import RecordList
 from rbp._queries.plan_read import load_plan, must_load, task_statuses
 from rbp._queries.plan_status import (
     PlanStatus,
@@ -27,6 +26,7 @@ from rbp._queries.plan_status import (
     portfolio_html,
 )
 from rbp._queries.scope import area_scope
+from rbp._render import RecordList
 from rbp._time import aware, from_micros, to_micros
 from rbp.errors import (
     DuplicateKeyError,

@@ -31,7 +31,7 @@ def test_summary(rbp_command: Path, city_db: Path) -> None:
 def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     cov = run(rbp_command, "coverage", city_db, "--as-of", AS_OF)
     assert cov.returncode == 0, cov.stderr
-    assert cov.stdout.startswith(f"coverage as of {AS_OF}:")
+    assert cov.stdout.startswith(f"Coverage — as of {AS_OF} 23:59 UTC\n")
     area = run(rbp_command, "coverage", city_db, "--as-of", AS_OF, "--area", "b-0108")
     assert area.returncode == 0, area.stderr
     gaps = run(rbp_command, "gaps", city_db, "--as-of", AS_OF)
@@ -42,7 +42,8 @@ def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     officer = max(risk.sole_held, key=lambda o: (len(risk.sole_held[o]), o))
     dep = run(rbp_command, "departure", city_db, officer, "--as-of", AS_OF)
     assert dep.returncode == 0, dep.stderr
-    assert dep.stdout.startswith(f"departure of {officer}: coverage")
+    assert dep.stdout.startswith(f"Departure of {officer} — as of {AS_OF}")
+    assert f"If {officer} leaves: coverage" in dep.stdout
 
 
 def rbp_date(text: str) -> object:

@@ -11,7 +11,7 @@ from tests.e2e.conftest import ROOT, run
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 EXPECTED = {
-    "homeless_outreach.py": ("plan hoc-2026", "missing sectors: health", "hoc-2026"),
+    "homeless_outreach.py": ("Plan hoc-2026", "missing sectors: health", "hoc-2026"),
     "developer_quickstart.py": (
         "tie P1234 ~ m-17: 1 contact, active",
         "coverage 1/2, uncovered: org-dmh",

@@ -7,6 +7,7 @@ import os
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pendulum
@@ -104,10 +105,34 @@ def test_plan_diagram_renders_with_dot(crm: rbp.Store) -> None:
     assert any(t.startswith("beds: Beds [open") for t in texts)
 
 
+class _Text(HTMLParser):
+    """The tags and the <title> text of a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
 def test_plan_status_and_portfolio_pages(crm: rbp.Store, tmp_path: Path) -> None:
     status = crm.plans.status("p-1", as_of=T)
     page = status.to_html(tmp_path / "status.html").read_text(encoding="utf-8")
-    assert "Creek &quot;camp&quot; &lt;north&gt;" in page
+    parsed = _Text(page)
+    assert 'Plan p-1: Creek "camp" <north>' in parsed.title  # shown as text ...
+    assert "north" not in parsed.tags  # ... never as markup
     assert "<north>" not in page
     assert "<td>beds</td>" in page  # the overdue task
     assert "<td>m-faith</td>" in page  # the idle partner

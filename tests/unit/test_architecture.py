@@ -46,9 +46,7 @@ def test_namespaces_import_no_other_namespace() -> None:
     def space(module: str) -> str | None:
         return next((s for s in spaces if module == s or module.startswith(s + ".")), None)
 
-    crossing = sorted(
-        (a, b) for a, b in g.edges if space(a) and space(b) and space(a) != space(b)
-    )
+    crossing = sorted((a, b) for a, b in g.edges if space(a) and space(b) and space(a) != space(b))
     assert crossing == []
 
 

@@ -63,7 +63,7 @@ def matrix_diagram(
     >>> import pendulum
     >>> from rbp.graph._reports import Cell, CoverageReport
     >>> from rbp.model import Sector
-    >>> cov = CoverageReport(as_of=pendulum.datetime(2026, 1, 1), window_days=None,
+    >>> cov = CoverageReport(as_of=pendulum.datetime(2026, 1, 1),
     ...     covered=1, total=3, by_area={"b<1>": Cell(1, 3)},
     ...     by_sector={Sector.FAITH: Cell(1, 1), Sector.YOUTH: Cell(0, 2)},
     ...     matrix={("b<1>", Sector.FAITH): Cell(1, 1), ("b<1>", Sector.YOUTH): Cell(0, 2)},

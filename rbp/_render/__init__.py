@@ -1,0 +1,29 @@
+"""One renderer for every report and record list.
+
+A report is data (:class:`Report`: a title, its as-of time, the window it used, named
+tables, notes, diagrams, other reports as parts). Anything that mixes in
+:class:`Renderable` and says what it is by ``_report()`` becomes a pandas frame
+(``to_frame()``), notebook HTML (``_repr_html_()``), a standalone page
+(``to_html()``) and short text (``repr``). Every collection result is a
+:class:`RecordList`. HTML comes from the Jinja2 templates in ``templates/`` with
+autoescaping on.
+"""
+
+from __future__ import annotations
+
+from rbp._render._cells import frame, plain
+from rbp._render._records import RecordList, Rows
+from rbp._render._report import Diagrams, Renderable, Report, Table
+from rbp._render._svg import diagram_svg
+
+__all__ = [
+    "Diagrams",
+    "RecordList",
+    "Renderable",
+    "Report",
+    "Rows",
+    "Table",
+    "diagram_svg",
+    "frame",
+    "plain",
+]
