@@ -64,7 +64,7 @@ def crm(city_db: Path) -> Iterator[rbp.Store]:
 
 
 def test_gap_report_repr_is_short_and_the_page_holds_every_key(crm: rbp.Store) -> None:
-    gaps = crm.graph.gaps(T)
+    gaps = crm.graph.gaps(as_of=T)
     n_uncovered = sum(len(k) for k in gaps.uncovered.values())
     assert n_uncovered > 500  # a report worth bounding
     text = repr(gaps)
@@ -105,7 +105,7 @@ def test_combined_report_holds_each_part_and_no_names(
     page = write_report(crm, tmp_path / "r.html", as_of=T).read_text(encoding="utf-8")
     parsed = Tables(page)
     assert "script" not in parsed.tags
-    cov = crm.graph.coverage(T)
+    cov = crm.graph.coverage(as_of=T)
     by_area = parsed.rows("area", "covered", "total", "ratio")
     assert sorted(r[0] for r in by_area) == sorted(cov.by_area)
     with sqlite3.connect(city_db) as db:
