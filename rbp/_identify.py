@@ -2,7 +2,8 @@
 
 ``rbp.open`` asks before it writes anything. A SQLite file is read through a
 read-only connection (``file:...?mode=ro``) with no pragmas, so not even its
-journal mode changes; a server database is read through the inspector.
+journal mode changes, and nothing is made beside it; a server database is read
+through the inspector.
 """
 
 from __future__ import annotations
@@ -92,8 +93,12 @@ def from_file(path: Path) -> Found:
         return Found(where, exists=False)
     if not path.is_file():
         raise StoreError(f"{where} is not a file")
+    # With no -wal file beside it the file holds every committed change, and it is read
+    # as immutable: SQLite then makes no -shm/-wal files of its own either.
+    wal = path.with_name(path.name + "-wal")
+    query = "?mode=ro" if wal.exists() else "?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, timeout=30)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {where}: {exc}") from None
     try:
