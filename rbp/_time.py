@@ -23,8 +23,10 @@ MICROS_PER_SECOND = 1_000_000
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
 
 
-# Times rbp accepts: far enough from datetime's year 1 and 9999 that the instant
-# converts to and from UTC in every zone (offsets reach about +-15 h) and back.
+# Times rbp accepts: 1900-01-01 to 2200-12-31 on the wall clock of any zone. The check
+# is on the instant (a UTC offset is under 24 h), so a time accepted in one zone is
+# accepted again when it is read back in another, and every accepted instant is far
+# from datetime's year 1 and 9999 in every zone.
 FIRST_YEAR = 1900
 LAST_YEAR = 2200
 _T = TypeVar("_T", bound=dt.datetime)
@@ -34,10 +36,13 @@ def aware(value: object, *, field: str = "at", key: str | None = None) -> pendul
     """Return ``value`` as an aware pendulum ``DateTime``; reject anything else.
 
     Every time that enters rbp passes here, so the rules are checked once: the value
-    is a ``datetime`` with a time zone, and its year is between 1900 and 2200
-    (:data:`FIRST_YEAR`, :data:`LAST_YEAR`) in its own zone. Every such time converts
-    to UTC, to microseconds and back into any zone the store may use; a year-1 or
-    year-9999 time would overflow on the way back.
+    is a ``datetime`` with a time zone, and it lies in the years 1900 to 2200
+    (:data:`FIRST_YEAR`, :data:`LAST_YEAR`). The range is checked on the instant:
+    every wall time from 1900-01-01 to 2200-12-31 in any zone passes, which is every
+    instant from 1899-12-31T00:00Z up to (not including) 2201-01-02T00:00Z. Such a
+    time converts to UTC, to microseconds and back into any zone the store may use,
+    and passes again when read back there; a year-1 or year-9999 time would overflow
+    on the way back.
 
     Parameters
     ----------
@@ -86,7 +91,7 @@ def aware(value: object, *, field: str = "at", key: str | None = None) -> pendul
 
 
 def _in_range(value: _T, field: str, key: str | None) -> _T:
-    if FIRST_YEAR <= value.year <= LAST_YEAR:
+    if _FIRST_MICROS <= to_micros(value) < _END_MICROS:
         return value
     raise ValidationError(
         f"{field} {value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
@@ -148,6 +153,12 @@ def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
         tzinfo=where,
         fold=local.fold,
     )
+
+
+# The accepted instants (see :func:`aware`): a wall time of 1900-01-01 00:00 at the
+# largest offset (+23:59) to one of 2200-12-31 23:59:59.999999 at the smallest (-23:59).
+_FIRST_MICROS = to_micros(dt.datetime(FIRST_YEAR - 1, 12, 31, tzinfo=dt.UTC))
+_END_MICROS = to_micros(dt.datetime(LAST_YEAR + 1, 1, 2, tzinfo=dt.UTC))
 
 
 def duration_micros(value: dt.timedelta) -> int:
