@@ -22,7 +22,7 @@ import sqlalchemy as sa
 # The dialects whose options the tables name, loaded before the schema that names them.
 import sqlalchemy.dialects.sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import QueuePool, StaticPool
+from sqlalchemy.pool import StaticPool
 
 from rbp import _args
 from rbp import _schema as t
@@ -62,10 +62,9 @@ def make_engine(
             raise StoreError(f"folder {path.parent} does not exist; create it first")
         if readonly:
             uri = path.resolve().as_uri() + "?mode=ro"
-            engine = sa.create_engine(
-                "sqlite://",
+            engine = sa.create_engine(  # the URL names the file; the creator opens it
+                f"sqlite:///{path}",
                 creator=lambda: sqlite3.connect(uri, uri=True, timeout=30),
-                poolclass=QueuePool,
                 echo=echo,
             )
         else:
