@@ -42,6 +42,9 @@ $(STAMP): pyproject.toml
 	  rm -rf $(VENV); \
 	  $(PYTHON) -m venv $(VENV); \
 	fi
+	@# The distribution was called rbp before it became rbp-crm (rbp on PyPI is another
+	@# project); a venv made before the rename would hold both, so the old one goes.
+	@if $(PY) -m pip show -q rbp >/dev/null 2>&1; then $(PY) -m pip uninstall -q -y rbp; fi
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 

@@ -1,14 +1,21 @@
-"""Bring a database to the newest schema with rbp's Alembic migrations."""
+"""Bring a database to the newest schema with rbp's Alembic migrations.
+
+Released migrations are history: a database made by any release upgrades by running
+the migrations it lacks, so a released migration file never changes (the tests keep
+a checksum of each); a fix to an old migration is a new migration.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -20,11 +27,16 @@ def config() -> Config:
     return cfg
 
 
+@functools.cache
+def revisions() -> tuple[str, ...]:
+    """Every revision rbp knows, oldest first."""
+    scripts = ScriptDirectory.from_config(config())
+    return tuple(reversed([s.revision for s in scripts.walk_revisions()]))
+
+
 def head() -> str:
     """The newest revision rbp knows."""
-    revision = ScriptDirectory.from_config(config()).get_current_head()
-    assert revision is not None
-    return revision
+    return revisions()[-1]
 
 
 def current(engine: Engine) -> str | None:
@@ -33,9 +45,18 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
-    """Run every migration the database lacks, in one write transaction."""
-    if revision == "head" and current(engine) == head():
+def upgrade_to_head(
+    engine: Engine,
+    revision: str = "head",
+    *,
+    then: Callable[[Connection], None] | None = None,
+) -> None:
+    """Run every migration the database lacks, then ``then(conn)``, in one transaction.
+
+    ``then`` runs even when no migration is needed, inside the same write transaction,
+    so what it records is there exactly when the schema is.
+    """
+    if revision == "head" and current(engine) == head() and then is None:
         return
     cfg = config()
     with engine.connect() as conn:
@@ -43,3 +64,5 @@ def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
         with conn.begin():
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
+            if then is not None:
+                then(conn)

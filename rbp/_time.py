@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import TypeVar
 
 import attrs
 import pendulum
@@ -22,18 +23,79 @@ MICROS_PER_SECOND = 1_000_000
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
 
 
+# Times rbp accepts: 1900-01-01 to 2200-12-31 on the wall clock of any zone. The check
+# is on the instant (a UTC offset is under 24 h), so a time accepted in one zone is
+# accepted again when it is read back in another, and every accepted instant is far
+# from datetime's year 1 and 9999 in every zone.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+_T = TypeVar("_T", bound=dt.datetime)
+
+
 def aware(value: object, *, field: str = "at", key: str | None = None) -> pendulum.DateTime:
-    """Return ``value`` as an aware pendulum ``DateTime``; reject naive or non-datetimes."""
+    """Return ``value`` as an aware pendulum ``DateTime``; reject anything else.
+
+    Every time that enters rbp passes here, so the rules are checked once: the value
+    is a ``datetime`` with a time zone, and it lies in the years 1900 to 2200
+    (:data:`FIRST_YEAR`, :data:`LAST_YEAR`). The range is checked on the instant:
+    every wall time from 1900-01-01 to 2200-12-31 in any zone passes, which is every
+    instant from 1899-12-31T00:00Z up to (not including) 2201-01-02T00:00Z. Such a
+    time converts to UTC, to microseconds and back into any zone the store may use,
+    and passes again when read back there; a year-1 or year-9999 time would overflow
+    on the way back.
+
+    Parameters
+    ----------
+    value : object
+        The time to check.
+    field : str
+        The name of the argument or field, for the error.
+    key : str, optional
+        The key of the record the time belongs to, for the error.
+
+    Returns
+    -------
+    pendulum.DateTime
+        ``value`` (a stdlib ``datetime`` becomes a pendulum ``DateTime``).
+
+    Raises
+    ------
+    NaiveDatetimeError
+        ``value`` has no time zone.
+    ValidationError
+        ``value`` is not a datetime, or its year is outside 1900-2200.
+
+    Examples
+    --------
+    >>> aware(pendulum.datetime(2026, 3, 2, 18, tz="America/Chicago")).year
+    2026
+    >>> aware(pendulum.datetime(9999, 12, 31, tz="UTC"), field="since")
+    Traceback (most recent call last):
+    ...
+    rbp.errors.ValidationError: since 9999-12-31T00:00:00+00:00 is outside the years 1900-2200 ...
+    """
     if isinstance(value, pendulum.DateTime):
         if value.tzinfo is None:
             raise _naive(field, key)
-        return value
+        return _in_range(value, field, key)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
             raise _naive(field, key)
+        _in_range(value, field, key)
         return pendulum.instance(value)
     raise ValidationError(
         f"{field} must be an aware datetime (pendulum.DateTime), got {type(value).__name__}",
+        key=key,
+        field=field,
+    )
+
+
+def _in_range(value: _T, field: str, key: str | None) -> _T:
+    if _FIRST_MICROS <= to_micros(value) < _END_MICROS:
+        return value
+    raise ValidationError(
+        f"{field} {value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
+        "rbp accepts; give a time in that range",
         key=key,
         field=field,
     )
@@ -91,6 +153,12 @@ def from_micros(value: int, tz: str = "UTC") -> pendulum.DateTime:
         tzinfo=where,
         fold=local.fold,
     )
+
+
+# The accepted instants (see :func:`aware`): a wall time of 1900-01-01 00:00 at the
+# largest offset (+23:59) to one of 2200-12-31 23:59:59.999999 at the smallest (-23:59).
+_FIRST_MICROS = to_micros(dt.datetime(FIRST_YEAR - 1, 12, 31, tzinfo=dt.UTC))
+_END_MICROS = to_micros(dt.datetime(LAST_YEAR + 1, 1, 2, tzinfo=dt.UTC))
 
 
 def duration_micros(value: dt.timedelta) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._identify import sqlite_path
 from rbp._time import AsOf, Window, aware, from_micros, to_micros
 from rbp.audit import AuditEntry
 from rbp.errors import StoreError
@@ -36,7 +37,15 @@ __all__ = ["Clock", "UnitOfWork", "make_engine"]
 Clock = Callable[[], pendulum.DateTime]
 
 
-def make_engine(url: str | os.PathLike[str] | None, *, echo: bool) -> Engine:
+def make_engine(
+    url: str | os.PathLike[str] | None, *, echo: bool, readonly: bool = False
+) -> Engine:
+    """The SQLAlchemy engine for ``url`` (None: in-memory SQLite; a path: a SQLite file).
+
+    ``readonly`` opens a SQLite file through ``file:...?mode=ro`` (SQLite refuses every
+    write, and no pragma that changes the file runs) and makes every PostgreSQL
+    transaction READ ONLY.
+    """
     if url is None:
         engine = sa.create_engine(
             "sqlite://",
@@ -47,12 +56,20 @@ def make_engine(url: str | os.PathLike[str] | None, *, echo: bool) -> Engine:
         _sqlite_setup(engine, file=False)
         return engine
     text = os.fspath(url)
-    if "://" not in text:
-        path = Path(text).expanduser()
+    path = sqlite_path(text)
+    if path is not None:
         if not path.parent.exists():
             raise StoreError(f"folder {path.parent} does not exist; create it first")
-        engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30}, echo=echo)
-        _sqlite_setup(engine, file=True)
+        if readonly:
+            uri = path.resolve().as_uri() + "?mode=ro"
+            engine = sa.create_engine(  # the URL names the file; the creator opens it
+                f"sqlite:///{path}",
+                creator=lambda: sqlite3.connect(uri, uri=True, timeout=30),
+                echo=echo,
+            )
+        else:
+            engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30}, echo=echo)
+        _sqlite_setup(engine, file=True, readonly=readonly)
         return engine
     try:
         engine = sa.create_engine(text, echo=echo)
@@ -60,10 +77,21 @@ def make_engine(url: str | os.PathLike[str] | None, *, echo: bool) -> Engine:
         raise StoreError(f"not a usable database URL: {exc}") from exc
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine, file=engine.url.database not in (None, "", ":memory:"))
+    elif readonly and engine.dialect.name == "postgresql":
+        _postgresql_readonly(engine)
     return engine
 
 
-def _sqlite_setup(engine: Engine, *, file: bool) -> None:
+def _postgresql_readonly(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cur.close()
+        dbapi_conn.commit()
+
+
+def _sqlite_setup(engine: Engine, *, file: bool, readonly: bool = False) -> None:
     """Pragmas, real transactions (BEGIN IMMEDIATE for writes), and ``pow`` if missing."""
 
     @sa.event.listens_for(engine, "connect")
@@ -73,9 +101,10 @@ def _sqlite_setup(engine: Engine, *, file: bool) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-131072")  # 128 MiB: index upkeep dominates bulk loads
         cur.execute("PRAGMA temp_store=MEMORY")
-        if file:
+        if file and not readonly:  # the journal mode is written into the file
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+        if file:
             cur.execute("PRAGMA busy_timeout=30000")
             # Read pages through a memory map: the random lookups of the metrics on a
             # city-sized file are 10-20% faster than through read() calls.
@@ -108,8 +137,10 @@ class UnitOfWork:
         actor: str | None = None,
         clock: Clock | None = None,
         settings: Settings | None = None,
+        readonly: bool = False,
     ) -> None:
         self.engine = engine
+        self.readonly = readonly
         self.tz = tz
         self.actor = _args.actor(actor)
         self._clock = clock
@@ -144,7 +175,14 @@ class UnitOfWork:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: commits when the block ends, rolls back on any error."""
+        """A write transaction: commits when the block ends, rolls back on any error.
+
+        A store opened read-only refuses with a :class:`~rbp.errors.StoreError`.
+        """
+        if self.readonly:
+            raise StoreError(
+                "this store was opened read-only; open it without readonly=True to change it"
+            )
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(rbp_write=True)
             try:

@@ -2,7 +2,9 @@
 
 ::
 
+    rbp --version
     rbp demo [--out DIR]
+    rbp upgrade DB [--tz ZONE]
     rbp summary DB
     rbp coverage DB [--as-of DATE] [--area A]
     rbp gaps DB [--as-of DATE] [--area A]
@@ -10,14 +12,25 @@
     rbp diagram DB {network,ego,matrix,keyperson,plan} [KEY] [--area A] [--as-of DATE] -o FILE
     rbp report DB -o report.html [--as-of DATE] [--area A]
 
-``DB`` is a SQLite file (it must exist) or a SQLAlchemy URL. A diagram's format comes
-from the suffix of ``-o`` (``.svg``, ``.png`` or ``.pdf``). Errors are one clear line
-on stderr and exit code 2; long work prints progress lines to stderr.
+``DB`` is a SQLite file (it must exist) or a SQLAlchemy URL. Every command but
+``upgrade`` opens it read-only (``rbp.open(DB, readonly=True)``): it never creates,
+fills or migrates a file, refuses an empty file or another application's database,
+and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
+be left out: a store answers in the zone it recorded.
+
+Every answer starts with the time it answers for (``as of 2025-12-31 23:59 UTC``);
+when the newest interaction is older than the longest contact window, the next line
+says so, with the date of the newest data and the ``--as-of`` that asks for it
+(``report`` and ``diagram`` write both lines to stderr, as their stdout is the file
+written). A diagram's format comes from the suffix of ``-o`` (``.svg``, ``.png`` or
+``.pdf``). Errors are one clear line on stderr and exit code 2; long work prints
+progress lines to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import inspect
 import sys
 import time
@@ -27,6 +40,9 @@ from typing import Any
 import pendulum
 
 import rbp
+from rbp._identify import Verdict, from_engine, from_file, sqlite_path
+from rbp._migrate import head
+from rbp._unit import make_engine
 from rbp.errors import RbpError
 
 DIAGRAMS = {
@@ -37,6 +53,7 @@ DIAGRAMS = {
     "plan": "plan_diagram",
 }
 FORMATS = ("svg", "png", "pdf")
+DISTRIBUTION = "rbp-crm"  # the name on the package index; the import name is rbp
 
 
 class _UsageError(RbpError):
@@ -57,6 +74,38 @@ def _as_of(text: str | None, tz: str) -> pendulum.DateTime | None:
     return parsed.end_of("day") if len(text) == 10 else parsed
 
 
+def _version() -> str:
+    try:
+        return f"rbp {importlib.metadata.version(DISTRIBUTION)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"rbp {rbp.__version__} (source tree; {DISTRIBUTION} is not installed)"
+
+
+def _period(crm: rbp.Store) -> tuple[pendulum.DateTime, pendulum.DateTime] | None:
+    """The times of the oldest and the newest interaction (None when there are none)."""
+    first = crm.interactions.find(limit=1)
+    if not first:
+        return None
+    last = crm.interactions.find(newest_first=True, limit=1)
+    return first[0].at, last[0].at
+
+
+def _header(crm: rbp.Store, at: pendulum.DateTime) -> list[str]:
+    """The time an answer is for, and a note when the data ends long before it."""
+    lines = [f"as of {at:%Y-%m-%d %H:%M} {crm.tz}"]
+    period = _period(crm)
+    longest = max(crm.settings.cadence.values())
+    if period is not None and (at - period[1]).in_days() > longest:
+        newest = period[1]
+        lines.append(
+            f"note: the newest interaction is from {newest:%Y-%m-%d}, "
+            f"{(at - newest).in_days()} days before {at:%Y-%m-%d} and longer ago than the "
+            f"longest contact window ({longest} days); to answer for the data's own time, "
+            f"add --as-of {newest:%Y-%m-%d}"
+        )
+    return lines
+
+
 def _progress(line: str) -> None:
     print(f"rbp: {line}", file=sys.stderr, flush=True)
 
@@ -68,7 +117,13 @@ def _check_db(db: str) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rbp", description="relationship-based policing")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
+    upgrade = sub.add_parser("upgrade", help="bring a store made by an older rbp up to date")
+    upgrade.add_argument("db", help="SQLite file or SQLAlchemy URL")
+    upgrade.add_argument(
+        "--tz", help="agency time zone to record, for a store that has none yet (default UTC)"
+    )
     demo = sub.add_parser("demo", help="build a synthetic city and print its reports")
     demo.add_argument("--out", default="demo-out")
     demo.add_argument("--size", default="small")
@@ -82,7 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("db", help="SQLite file or SQLAlchemy URL")
-        p.add_argument("--tz", default="UTC", help="agency time zone (IANA name)")
+        p.add_argument(
+            "--tz", help="agency time zone (IANA name); default: the zone the store recorded"
+        )
         if name == "departure":
             p.add_argument("officer")
         if name == "diagram":
@@ -112,31 +169,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_demo(["--out", args.out, "--size", args.size])
         _check_db(args.db)
-        as_of = _as_of(getattr(args, "as_of", None), args.tz)
-        with rbp.open(args.db, tz=args.tz) as crm:
-            area = getattr(args, "area", None)
-            if area is not None and area not in crm.directory.areas():
-                raise _UsageError(f"--area {area!r}: no such area in {args.db}")
-            if args.command == "summary":
-                print(crm.directory.summary())
-                print(f"{'interactions':<28}{crm.interactions.count():>8}")
-            elif args.command == "coverage":
-                print(crm.graph.coverage(as_of=as_of, area=args.area))
-            elif args.command == "gaps":
-                print(crm.graph.gaps(as_of=as_of, area=args.area))
-            elif args.command == "departure":
-                print(crm.graph.simulate_departure(args.officer, as_of=as_of))
-            elif args.command == "diagram":
-                _diagram(crm, args, as_of)
-            else:
-                from rbp.report import write_report
-
-                started = time.perf_counter()
-                out = write_report(
-                    crm, args.output, as_of=as_of, area=args.area, progress=_progress
-                )
-                _progress(f"done in {time.perf_counter() - started:.1f} s")
-                print(out)
+        if args.command == "upgrade":
+            _upgrade(args.db, args.tz)
+            return 0
+        with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
+            _answer(crm, args)
     except RbpError as exc:
         print(f"rbp: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -146,7 +183,73 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _diagram(crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime | None) -> None:
+def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
+    """Run one read-only command on an open store."""
+    as_of = _as_of(getattr(args, "as_of", None), crm.tz)
+    at = crm.now() if as_of is None else as_of
+    area = getattr(args, "area", None)
+    if area is not None and area not in crm.directory.areas():
+        raise _UsageError(f"--area {area!r}: no such area in {args.db}")
+    header = _header(crm, at)
+    if args.command not in ("diagram", "report"):
+        print("\n".join(header))
+    if args.command == "summary":
+        print(crm.directory.summary())
+        print(f"{'interactions':<28}{crm.interactions.count():>8}")
+        period = _period(crm)
+        if period is not None:
+            print(f"{'interactions from':<28}{period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d}")
+    elif args.command == "coverage":
+        print(crm.graph.coverage(as_of=at, area=args.area))
+    elif args.command == "gaps":
+        print(crm.graph.gaps(as_of=at, area=args.area))
+    elif args.command == "departure":
+        print(crm.graph.simulate_departure(args.officer, as_of=at))
+    elif args.command == "diagram":
+        _diagram(crm, args, at, header)
+    else:
+        for line in header:
+            _progress(line)
+        from rbp.report import write_report
+
+        started = time.perf_counter()
+        out = write_report(crm, args.output, as_of=at, area=args.area, progress=_progress)
+        _progress(f"done in {time.perf_counter() - started:.1f} s")
+        print(out)
+
+
+def _upgrade(db: str, tz: str | None) -> None:
+    """Run the migrations an existing store lacks; refuse anything that is not one."""
+    path = sqlite_path(db)
+    if path is not None:
+        found = from_file(path)
+    else:
+        engine = make_engine(db, echo=False, readonly=True)
+        try:
+            found = from_engine(engine)
+        finally:
+            engine.dispose()
+    if found.verdict in (Verdict.MISSING, Verdict.EMPTY):
+        raise _UsageError(
+            f"{db} is empty, not an rbp store; rbp upgrade only upgrades existing stores"
+        )
+    if found.verdict is not Verdict.RBP:
+        raise _UsageError(found.refusal())
+    if found.revision == head() and found.zone is not None:
+        print(f"{db}: up to date (schema revision {head()}, time zone {found.zone})")
+        return
+    with rbp.open(db, tz=tz) as crm:
+        zone = crm.tz
+    recorded = "" if found.zone is not None else " (recorded now)"
+    print(
+        f"{db}: upgraded from schema revision {found.revision} to {head()}; "
+        f"time zone {zone}{recorded}"
+    )
+
+
+def _diagram(
+    crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime, header: list[str]
+) -> None:
     import graphviz
 
     out = Path(args.output)
@@ -174,6 +277,8 @@ def _diagram(crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime 
         if "area" not in params:
             raise _UsageError(f"the {args.kind} diagram does not take --area")
         options["area"] = args.area
+    for line in header:
+        _progress(line)
     _progress(f"building the {args.kind} diagram")
     diagram = method(*call, **options)
     _progress(f"rendering {out} with Graphviz")

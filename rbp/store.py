@@ -1,7 +1,9 @@
 """The facade: ``rbp.open()`` and the :class:`Store` it returns.
 
-The top floor. ``open`` makes the engine and the unit of work (:mod:`rbp._unit`),
-brings the schema to the newest migration, and :class:`Store` builds the namespaces
+The top floor. ``open`` looks at the database first (:mod:`rbp._identify`) and
+refuses anything that is not rbp's, makes the engine and the unit of work
+(:mod:`rbp._unit`), brings the schema to the newest migration and records the
+agency's zone in a new store (:mod:`rbp._meta`), and :class:`Store` builds the namespaces
 on the unit of work: each namespace gets the transactions, clock, zone and settings
 and nothing else, so no namespace reaches another through the store.
 """
@@ -10,12 +12,15 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pendulum
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from rbp._migrate import upgrade_to_head
+from rbp import _meta as meta
+from rbp._identify import Found, Verdict, from_engine, from_file, sqlite_path
+from rbp._migrate import head, upgrade_to_head
 from rbp._unit import Clock, UnitOfWork, make_engine
 from rbp.audit import AuditEntry
 from rbp.directory import Directory
@@ -33,13 +38,31 @@ __all__ = ["Store", "open"]
 def open(
     url: str | os.PathLike[str] | None = None,
     *,
-    tz: str = "UTC",
+    tz: str | None = None,
+    readonly: bool = False,
     actor: str | None = None,
     clock: Clock | None = None,
     settings: Settings | None = None,
     echo: bool = False,
 ) -> Store:
-    """Open (and create or upgrade) an rbp store.
+    """Open an rbp store, or create one where there is nothing yet.
+
+    What ``open`` does depends on what is at ``url``; it looks first, read-only, and
+    changes nothing it is not sure is rbp's:
+
+    ==============================  ======================  ==========================
+    at ``url``                      ``open(url)``           ``open(url, readonly=True)``
+    ==============================  ======================  ==========================
+    nothing (no file yet)           a new store             StoreError
+    an empty file or database       a new store             StoreError, file untouched
+    an rbp store                    opened; migrations it   opened; an older store is a
+                                    lacks are run           StoreError ("rbp upgrade")
+    anything else                   StoreError, untouched   StoreError, untouched
+    ==============================  ======================  ==========================
+
+    An empty file (0 bytes, or a SQLite database without tables) holds nothing to
+    lose, so a writable open makes it a store, as SQLite itself would; a read-only
+    open never does.
 
     Parameters
     ----------
@@ -47,9 +70,16 @@ def open(
         ``None`` for an in-memory SQLite database; a file path for a SQLite file
         (WAL journal, foreign keys on, a busy timeout); anything with ``://`` is a
         SQLAlchemy URL, e.g. ``"postgresql+psycopg://rbp@localhost/rbp"``.
-    tz : str
-        The agency's time zone (IANA name). Times come back in this zone; calendar
-        questions (months, quiet hours) are asked in it. The database keeps UTC.
+    tz : str, optional
+        The agency's time zone (IANA name). A new store records it (UTC when left
+        out); an existing store answers in the zone it recorded, and a ``tz`` that
+        differs from it is a :class:`~rbp.errors.ValidationError`. Times come back in
+        this zone; calendar questions (months, quiet hours) are asked in it. The
+        database keeps UTC.
+    readonly : bool
+        Read without ever writing: SQLite files open with ``mode=ro``, PostgreSQL
+        transactions are READ ONLY, and every write raises
+        :class:`~rbp.errors.StoreError`. Nothing is created, filled or migrated.
     actor : str, optional
         Who is writing; every write is recorded with it in the audit trail.
     clock : callable, optional
@@ -66,29 +96,107 @@ def open(
     Store
         Use it as a context manager, or call :meth:`Store.close`.
 
+    Raises
+    ------
+    StoreError
+        The database is not an rbp store, is an older store opened read-only, was
+        made by a newer rbp, or cannot be reached.
+    ValidationError
+        ``tz`` is not a time zone, or not the zone the store recorded.
+
     Examples
     --------
-    >>> import rbp
-    >>> with rbp.open(tz="America/Chicago") as crm:
+    >>> import os, tempfile, rbp
+    >>> path = os.path.join(tempfile.mkdtemp(), "city.db")
+    >>> with rbp.open(path, tz="America/Chicago") as crm:
     ...     crm.tz
     'America/Chicago'
+    >>> with rbp.open(path, readonly=True) as crm:   # the zone comes from the store
+    ...     crm.tz
+    'America/Chicago'
+    >>> rbp.open(path, tz="UTC")
+    Traceback (most recent call last):
+    ...
+    rbp.errors.ValidationError: tz 'UTC' is not the zone of this store ...
     """
+    zone = None if tz is None else _zone(tz)
+    if readonly and url is None:
+        raise ValidationError(
+            "an in-memory store cannot be opened read-only: it would always be empty",
+            field="readonly",
+        )
+    path = None if url is None else sqlite_path(os.fspath(url))
+    if path is not None:
+        found: Found | None = from_file(path)
+        engine = None
+    else:
+        found, engine = None, make_engine(url, echo=echo, readonly=readonly)
     try:
-        zone = pendulum.timezone(tz)
+        if found is None:
+            assert engine is not None
+            found = from_engine(engine)
+        stored = _check(found, zone, readonly=readonly)
+        if engine is None:
+            engine = make_engine(url, echo=echo, readonly=readonly)
+        if not readonly and (found.revision != head() or stored is None):
+            chosen = zone or "UTC"
+            _migrate(engine, lambda conn: meta.record(conn, meta.ZONE, chosen))
+            stored = chosen
+    except BaseException:
+        if engine is not None:
+            engine.dispose()
+        raise
+    uow = UnitOfWork(
+        engine,
+        tz=stored or zone or "UTC",
+        actor=actor,
+        clock=clock,
+        settings=settings,
+        readonly=readonly,
+    )
+    return Store(uow)
+
+
+def _zone(tz: str) -> str:
+    try:
+        return str(pendulum.timezone(tz).name)
     except Exception:
         raise ValidationError(
             f"tz {tz!r} is not a known time zone; use an IANA name like 'America/Chicago'",
             field="tz",
         ) from None
-    engine = make_engine(url, echo=echo)
+
+
+def _check(found: Found, zone: str | None, *, readonly: bool) -> str | None:
+    """Refuse what rbp must not open; the zone the store recorded, if any."""
+    verdict = found.verdict
+    if verdict in (Verdict.FOREIGN, Verdict.NEWER):
+        raise StoreError(found.refusal())
+    if readonly and verdict is Verdict.MISSING:
+        raise StoreError(f"no rbp store at {found.where}")
+    if readonly and verdict is Verdict.EMPTY:
+        raise StoreError(f"{found.where} is empty, not an rbp store; rbp left it untouched")
+    if readonly and found.revision != head():
+        raise StoreError(
+            f"{found.where} was made by an older rbp (schema revision {found.revision}); "
+            f"this store needs `rbp upgrade {found.where}` before it can be read"
+        )
+    if zone is not None and found.zone is not None and zone != found.zone:
+        raise ValidationError(
+            f"tz {zone!r} is not the zone of this store ({found.zone!r}); "
+            f"leave tz out or give tz={found.zone!r}",
+            field="tz",
+        )
+    return found.zone
+
+
+def _migrate(engine: Engine, then: Callable[[Connection], None]) -> None:
     try:
-        upgrade_to_head(engine)
+        upgrade_to_head(engine, then=then)
     except Exception as exc:
-        engine.dispose()
         raise StoreError(
             f"could not open or migrate the database: {exc.__class__.__name__}: {exc}"
         ) from exc
-    return Store(UnitOfWork(engine, tz=zone.name, actor=actor, clock=clock, settings=settings))
 
 
 class Store:

@@ -31,7 +31,8 @@ def test_summary(rbp_command: Path, city_db: Path) -> None:
 def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     cov = run(rbp_command, "coverage", city_db, "--as-of", AS_OF)
     assert cov.returncode == 0, cov.stderr
-    assert cov.stdout.startswith(f"Coverage — as of {AS_OF} 23:59 UTC\n")
+    # the first line is the time the answer is for (the data is recent then: no note)
+    assert cov.stdout.startswith(f"as of {AS_OF} 23:59 UTC\nCoverage — as of {AS_OF} 23:59 UTC\n")
     area = run(rbp_command, "coverage", city_db, "--as-of", AS_OF, "--area", "b-0108")
     assert area.returncode == 0, area.stderr
     gaps = run(rbp_command, "gaps", city_db, "--as-of", AS_OF)
@@ -42,7 +43,7 @@ def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     officer = max(risk.sole_held, key=lambda o: (len(risk.sole_held[o]), o))
     dep = run(rbp_command, "departure", city_db, officer, "--as-of", AS_OF)
     assert dep.returncode == 0, dep.stderr
-    assert dep.stdout.startswith(f"Departure of {officer} — as of {AS_OF}")
+    assert dep.stdout.startswith(f"as of {AS_OF} 23:59 UTC\nDeparture of {officer} — as of {AS_OF}")
     assert f"If {officer} leaves: coverage" in dep.stdout
 
 

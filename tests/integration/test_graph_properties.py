@@ -239,10 +239,15 @@ def test_departure_of_an_officer_without_ties_changes_nothing(
 
 
 def test_the_strategy_reaches_the_interesting_cases() -> None:
-    """A guard on :func:`cities`: the examples must cover what the properties are about."""
+    """A guard on :func:`cities`: the examples must cover what the properties are about.
+
+    Derandomized, so the examples are the same on every run: the guard passes or fails
+    for the strategy, never for the luck of a draw (random draws of 60 missed a case in
+    about one run in six).
+    """
     seen: set[str] = set()
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True)
     @given(city=cities())
     def collect(city: City) -> None:
         if any(e.at > T for e in city.events):
