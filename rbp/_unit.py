@@ -19,8 +19,6 @@ from typing import Any
 import pendulum
 import sqlalchemy as sa
 
-# The dialects whose options the tables name, loaded before the schema that names them.
-import sqlalchemy.dialects.sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 

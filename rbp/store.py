@@ -16,6 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pendulum
+
+# The dialect whose options the tables name, loaded before the schema that names them.
+import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy.engine import Connection, Engine
 
 from rbp import _meta as meta
