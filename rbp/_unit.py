@@ -18,7 +18,6 @@ from typing import Any
 
 import pendulum
 import sqlalchemy as sa
-
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
