@@ -21,7 +21,7 @@ import pendulum
 
 from rbp.errors import ValidationError
 from rbp.model import Priority, Sector
-from rbp.model._directory import enum_value
+from rbp.model._fields import enum_value
 
 __all__ = ["DEFAULT_EXPECTED_SECTORS", "Settings"]
 

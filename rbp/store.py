@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 import pendulum
 from sqlalchemy.engine import Engine
 
+from rbp import _args
 from rbp._migrate import upgrade_to_head
 from rbp._unit import Clock, UnitOfWork, make_engine
 from rbp.audit import AuditEntry
 from rbp.directory import Directory
-from rbp.errors import StoreError, ValidationError
+from rbp.errors import StoreError
 from rbp.interactions import Interactions
 from rbp.plans import Plans
 from rbp.settings import Settings
@@ -66,6 +67,16 @@ def open(
     Store
         Use it as a context manager, or call :meth:`Store.close`.
 
+    Raises
+    ------
+    ValidationError
+        An unknown time zone, or an actor that is empty, longer than 200 characters
+        or not printable on one line.
+    TypeError
+        An argument of the wrong type (the message names it).
+    StoreError
+        The database cannot be opened or migrated.
+
     Examples
     --------
     >>> import rbp
@@ -73,14 +84,17 @@ def open(
     ...     crm.tz
     'America/Chicago'
     """
-    try:
-        zone = pendulum.timezone(tz)
-    except Exception:
-        raise ValidationError(
-            f"tz {tz!r} is not a known time zone; use an IANA name like 'America/Chicago'",
-            field="tz",
-        ) from None
-    engine = make_engine(url, echo=echo)
+    if url is not None:
+        _args.path(url, "url")  # a str or path, without NUL or lone surrogates
+    zone = _args.zone(tz)
+    who = _args.actor(actor)
+    if clock is not None and not callable(clock):
+        raise TypeError(
+            f"clock must be a callable returning an aware time, got {type(clock).__name__}"
+        )
+    if settings is not None:
+        _args.instance(settings, Settings, "settings")
+    engine = make_engine(url, echo=_args.flag(echo, "echo"))
     try:
         upgrade_to_head(engine)
     except Exception as exc:
@@ -88,7 +102,7 @@ def open(
         raise StoreError(
             f"could not open or migrate the database: {exc.__class__.__name__}: {exc}"
         ) from exc
-    return Store(UnitOfWork(engine, tz=zone.name, actor=actor, clock=clock, settings=settings))
+    return Store(UnitOfWork(engine, tz=zone, actor=who, clock=clock, settings=settings))
 
 
 class Store:
@@ -107,7 +121,7 @@ class Store:
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
+        self._uow = _args.instance(uow, UnitOfWork, "uow")
         self.directory = Directory(uow)
         self.interactions = Interactions(uow)
         self.plans = Plans(uow)
@@ -159,13 +173,18 @@ class Store:
         Parameters
         ----------
         since : DateTime, optional
-            Only entries written at or after this time.
+            Only entries written at or after this time (aware).
         key : str, optional
             Only entries about this key.
         entity : str, optional
             Only entries about this kind of record ("area", "stakeholder", ...).
         limit : int, optional
-            At most this many entries.
+            At most this many entries (0 to 1,000,000,000).
+
+        Raises
+        ------
+        ValidationError
+            A naive ``since``, a malformed key or entity, or a limit out of range.
 
         Examples
         --------
@@ -175,7 +194,12 @@ class Store:
         >>> [(e.actor, e.action, e.key) for e in crm.audit()]
         [('sgt.ortiz', 'add', 'd-01')]
         """
-        return self._uow.audit(since, key=key, entity=entity, limit=limit)
+        return self._uow.audit(
+            _args.optional_time(since, "since"),
+            key=_args.optional_key(key, "key"),
+            entity=_args.optional_key(entity, "entity"),
+            limit=_args.limit(limit, "limit"),
+        )
 
     # ------------------------------------------------------------------ lifetime
 
@@ -192,3 +216,8 @@ class Store:
     def __repr__(self) -> str:
         url = self._uow.engine.url.render_as_string(hide_password=True)
         return f"<rbp.Store {url} tz={self.tz}>"
+
+
+# Users import these from ``rbp``: reprs and docs show that path.
+Store.__module__ = "rbp"
+open.__module__ = "rbp"

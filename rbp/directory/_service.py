@@ -16,8 +16,9 @@ import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from rbp import _args
 from rbp import _schema as t
-from rbp._time import aware, to_micros
+from rbp._time import to_micros
 from rbp.areas import AreaTree
 from rbp.directory._summary import DirectorySummary
 from rbp.errors import (
@@ -40,7 +41,7 @@ from rbp.model import (
     StakeholderKind,
     Training,
 )
-from rbp.model._directory import AnyStakeholder, enum_value
+from rbp.model._directory import AnyStakeholder
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
@@ -104,6 +105,13 @@ class Directory:
         int
             How many records were written.
         """
+        if isinstance(items, Area | Officer | CommunityMember | PartnerAgency | str):
+            raise TypeError(
+                f"items must be an iterable of records, got one {type(items).__name__}; "
+                "use add() for one record"
+            )
+        if not isinstance(items, Iterable):
+            raise TypeError(f"items must be an iterable of records, got {type(items).__name__}")
         batch = list(items)
         errors: list[RbpError] = []
         new_areas: dict[str, tuple[int, Area]] = {}
@@ -260,10 +268,10 @@ class Directory:
         >>> crm.directory.update("P1", unit="CSP").unit
         'CSP'
         """
-        return self._update(key, changes, areas_only=False)
+        return self._update(_args.key(key, "key"), changes, areas_only=False)
 
-    def update_area(self, key: str, /, **changes: Any) -> Area:
-        """Change fields of the area ``key`` (even if a stakeholder has that key too).
+    def update_area(self, area: str, /, **changes: Any) -> Area:
+        """Change fields of the area ``area`` (even if a stakeholder has that key too).
 
         Examples
         --------
@@ -274,7 +282,7 @@ class Directory:
         >>> crm.directory.update_area("b-1", parent="d-01").parent
         'd-01'
         """
-        new = self._update(key, changes, areas_only=True)
+        new = self._update(_args.key(area, "area"), changes, areas_only=True)
         assert isinstance(new, Area)
         return new
 
@@ -362,13 +370,22 @@ class Directory:
                 )
         conn.execute(sa.update(t.areas).where(t.areas.c.key == new.key).values(t.area_row(new)))
 
-    def erase(self, key: str) -> CommunityMember:
+    def erase(self, member: str) -> CommunityMember:
         """Forget a community member's personal data; keep the key so counts stay right.
 
         The name, contact details and tags are removed, the member becomes
         pseudonymous and ``erased``, and the notes of interactions they took part in
         are cleared. Their interactions still count in ties and coverage.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add(rbp.CommunityMember("m-17", name="J. Lee"))
+        >>> crm.directory.erase("m-17").erased
+        True
         """
+        key = _args.key(member, "member")
         with self._uow.write() as conn:
             member = self._load_one(conn, key)
             if member is None:
@@ -422,7 +439,9 @@ class Directory:
         >>> crm.directory.relate("m-17", "org-dmh", rbp.RelationshipKind.MEMBER_OF).label
         'm-17 member of org-dmh'
         """
-        rel = Relationship(a, b, kind, since=since, until=until)
+        rel = Relationship(
+            a, b, _args.choice(RelationshipKind, kind, "kind"), since=since, until=until
+        )
         with self._uow.write() as conn:
             known = _existing(conn, t.stakeholders.c.key, [a, b])
             for field, key in (("a", a), ("b", b)):
@@ -442,9 +461,23 @@ class Directory:
             )
         return rel
 
-    def end_relationship(self, id: int, *, at: pendulum.DateTime | None = None) -> Relationship:
-        """End a declared relationship at ``at`` (default: now)."""
-        when = self._uow.now() if at is None else aware(at, field="at")
+    def end_relationship(
+        self, relationship: int, *, at: pendulum.DateTime | None = None
+    ) -> Relationship:
+        """End the declared relationship with this id at ``at`` (default: now).
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.CommunityMember("m-17"), rbp.PartnerAgency("org-dmh")])
+        2
+        >>> rel = crm.directory.relate("m-17", "org-dmh", "member_of")
+        >>> crm.directory.end_relationship(rel.id).until is not None
+        True
+        """
+        id = _args.record_id(relationship, "relationship", maximum=_args.MAX_SMALL_ID)
+        when = self._uow.now() if at is None else _args.time(at, "at")
         with self._uow.write() as conn:
             row = (
                 conn.execute(sa.select(t.relationships).where(t.relationships.c.id == id))
@@ -469,14 +502,18 @@ class Directory:
         return attrs.evolve(rel, until=when)
 
     def relationships(
-        self, key: str | None = None, *, as_of: pendulum.DateTime | None = None
+        self, stakeholder: str | None = None, *, as_of: pendulum.DateTime | None = None
     ) -> tuple[Relationship, ...]:
-        """Declared relationships of ``key`` (both directions), or all; optionally as of T."""
+        """Declared relationships of ``stakeholder`` (both directions), or all of them.
+
+        With ``as_of``, only those active then; without, every one ever declared.
+        """
+        key = _args.optional_key(stakeholder, "stakeholder")
+        at = None if as_of is None else self._uow.when(as_of).micros
         q = sa.select(t.relationships).order_by(t.relationships.c.id)
         if key is not None:
             q = q.where(sa.or_(t.relationships.c.a == key, t.relationships.c.b == key))
-        if as_of is not None:
-            at = to_micros(aware(as_of, field="as_of"))
+        if at is not None:
             c = t.relationships.c
             q = q.where(
                 sa.or_(c.since.is_(None), c.since <= at), sa.or_(c.until.is_(None), c.until >= at)
@@ -487,22 +524,41 @@ class Directory:
 
     # ------------------------------------------------------------------ reads
 
-    def get(self, key: str) -> AnyStakeholder:
+    def get(self, stakeholder: str) -> AnyStakeholder:
         """The stakeholder with this key.
 
         Raises
         ------
         UnknownKeyError
             No stakeholder has this key.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add(rbp.Officer("P1234", unit="CSP"))
+        >>> crm.directory.get("P1234").unit
+        'CSP'
         """
+        key = _args.key(stakeholder, "stakeholder")
         with self._uow.read() as conn:
             found = self._load_one(conn, key)
         if found is None:
             raise UnknownKeyError(f"no stakeholder {key!r}; check the key or add it", key=key)
         return found
 
-    def get_area(self, key: str) -> Area:
-        """The area with this key."""
+    def get_area(self, area: str) -> Area:
+        """The area with this key.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add(rbp.Area("d-01", name="District 1"))
+        >>> crm.directory.get_area("d-01").name
+        'District 1'
+        """
+        key = _args.key(area, "area")
         with self._uow.read() as conn:
             found = _area(conn, key)
         if found is None:
@@ -539,16 +595,35 @@ class Directory:
             ``within`` (the default) also to any area below it in the tree.
         tag : str, optional
         as_of : DateTime, optional
-            Only stakeholders part of the picture then (``since``/``until``).
+            Only stakeholders part of the picture then (``since``/``until``);
+            without it, every stakeholder.
+        within : bool
+            Whether ``area`` includes the areas below it.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-17")])
+        2
+        >>> [s.key for s in crm.directory.find(kind="OFFICER")]
+        ['P1']
         """
+        the_kind = _args.optional_choice(StakeholderKind, kind, "kind")
+        the_sector = _args.optional_choice(Sector, sector, "sector")
+        the_priority = _args.optional_choice(Priority, priority, "priority")
+        area = _args.optional_key(area, "area")
+        tag = _args.optional_key(tag, "tag")
+        at = None if as_of is None else self._uow.when(as_of).micros
+        within = _args.flag(within, "within")
         s = t.stakeholders.c
         q = sa.select(t.stakeholders).order_by(s.key)
-        if kind is not None:
-            q = q.where(s.kind == enum_value(StakeholderKind, "kind")(kind).value)
-        if sector is not None:
-            q = q.where(s.sector == enum_value(Sector, "sector")(sector).value)
-        if priority is not None:
-            q = q.where(s.priority == enum_value(Priority, "priority")(priority).value)
+        if the_kind is not None:
+            q = q.where(s.kind == the_kind.value)
+        if the_sector is not None:
+            q = q.where(s.sector == the_sector.value)
+        if the_priority is not None:
+            q = q.where(s.priority == the_priority.value)
         if tag is not None:
             q = q.where(
                 s.key.in_(
@@ -557,8 +632,7 @@ class Directory:
                     )
                 )
             )
-        if as_of is not None:
-            at = to_micros(aware(as_of, field="as_of"))
+        if at is not None:
             q = q.where(
                 sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
             )

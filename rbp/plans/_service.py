@@ -8,6 +8,7 @@ and ``status(key, as_of=T)`` answer as the plan stood at T.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from rbp import _args
 from rbp import _schema as t
 from rbp._frames import RecordList
 from rbp._queries.plan_read import load_plan, must_load, task_statuses
@@ -27,21 +29,23 @@ from rbp._queries.plan_status import (
     portfolio_html,
 )
 from rbp._queries.scope import area_scope
-from rbp._time import aware, from_micros, to_micros
+from rbp._time import from_micros, to_micros
 from rbp.errors import (
     DuplicateKeyError,
+    StoreError,
     TransitionError,
     UnknownKeyError,
     ValidationError,
 )
-from rbp.model._directory import check_key, enum_value
 from rbp.model._plans import (
     FINISHED,
+    TEXT_LIMIT,
     ActionPlan,
     Goal,
     Measure,
     PartnerRole,
     Phase,
+    PlanState,
     Review,
     Task,
     TaskStatus,
@@ -92,11 +96,11 @@ class Plans:
     # ------------------------------------------------------------------ helpers
 
     def _at(self, at: Any) -> pendulum.DateTime:
-        return self._uow.now() if at is None else aware(at, field="at")
+        return self._uow.now() if at is None else _args.time(at, "at")
 
     def _open_plan(self, conn: Connection, key: str) -> ActionPlan:
         """The plan as it is now; a closed plan raises TransitionError (read-only)."""
-        plan = must_load(conn, check_key(key, "plan"), None, self._uow.tz)
+        plan = must_load(conn, key, None, self._uow.tz)
         if plan.closed:
             raise TransitionError(
                 f"plan {key!r} is closed and read-only; nothing can change it",
@@ -141,8 +145,7 @@ class Plans:
         ValidationError
             The plan starts closed, or already lists partners, tasks, goals or reviews.
         """
-        if not isinstance(plan, ActionPlan):
-            raise ValidationError(f"expected an ActionPlan, got {type(plan).__name__}")
+        _args.instance(plan, ActionPlan, "plan")
         when = self._at(at)
         if plan.closed:
             raise ValidationError(
@@ -231,11 +234,12 @@ class Plans:
         TransitionError
             The plan is closed.
         """
-        the_role = enum_value(PartnerRole, "role")(role)
-        who = check_key(stakeholder, "stakeholder")
+        key = _args.key(plan, "plan")
+        who = _args.key(stakeholder, "stakeholder")
+        the_role = _args.choice(PartnerRole, role, "role")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             self._not_before(p, when, p.opened, "the partner")
             self._stakeholder(conn, who, "stakeholder")
             pp = t.plan_partners.c
@@ -269,11 +273,11 @@ class Plans:
         TransitionError
             The plan is closed, or the task is done while a dependency is not.
         """
-        if not isinstance(task, Task):
-            raise ValidationError(f"expected a Task, got {type(task).__name__}", field="task")
+        key = _args.key(plan, "plan")
+        _args.instance(task, Task, "task")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             self._not_before(p, when, p.opened, "the task")
             if any(x.key == task.key for x in p.tasks):
                 raise DuplicateKeyError(
@@ -327,10 +331,12 @@ class Plans:
         ValidationError
             ``at`` is before the task's last change.
         """
-        new = enum_value(TaskStatus, "status")(status)
+        key = _args.key(plan, "plan")
+        task = _args.key(task, "task")
+        new = _args.choice(TaskStatus, status, "status")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             statuses = task_statuses(conn, p.key, None)
             if task not in statuses:
                 raise UnknownKeyError(
@@ -374,12 +380,12 @@ class Plans:
         TransitionError
             The move is not allowed (or the plan is closed already).
         """
-        new = enum_value(Phase, "phase")(phase)
-        if note is not None:
-            Review(pendulum.now("UTC"), note)  # the same checks as a review's note
+        key = _args.key(plan, "plan")
+        new = _args.choice(Phase, phase, "phase")
+        note = _args.optional_text(note, "note", TEXT_LIMIT)
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             check_phase(p.key, p.phase, new)
             self._not_before(p, when, p.phase_since, "the phase change")
             conn.execute(
@@ -398,11 +404,11 @@ class Plans:
         DuplicateKeyError
             The plan has a goal with that key.
         """
-        if not isinstance(goal, Goal):
-            raise ValidationError(f"expected a Goal, got {type(goal).__name__}", field="goal")
+        key = _args.key(plan, "plan")
+        _args.instance(goal, Goal, "goal")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             self._not_before(p, when, p.opened, "the goal")
             g = t.plan_goals.c
             if conn.execute(sa.select(g.key).where(g.plan == p.key, g.key == goal.key)).first():
@@ -420,9 +426,10 @@ class Plans:
         UnknownKeyError
             No such plan or goal.
         """
-        m = Measure(goal, value, at)
+        key = _args.key(plan, "plan")
+        m = Measure(_args.key(goal, "goal"), _args.number(value, "value"), _args.time(at, "at"))
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             g = t.plan_goals.c
             added = conn.execute(
                 sa.select(g.added).where(g.plan == p.key, g.key == m.goal)
@@ -447,9 +454,10 @@ class Plans:
         at: pendulum.DateTime | None = None,
     ) -> None:
         """Record a review meeting of the plan: a note and the decisions taken."""
-        review = Review(self._at(at), note, decisions=tuple(decisions))
+        key = _args.key(plan, "plan")
+        review = Review(self._at(at), _args.text(note, "note", TEXT_LIMIT), decisions=decisions)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = self._open_plan(conn, key)
             self._not_before(p, review.at, p.opened, "the review")
             conn.execute(sa.insert(t.plan_reviews), [t.review_row(p.key, review)])
             self._uow.record(
@@ -458,17 +466,27 @@ class Plans:
 
     # ------------------------------------------------------------------ reading
 
-    def get(self, key: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
-        """The plan as it stands now, or as it stood at ``as_of``.
+    def get(self, plan: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
+        """The plan as it stands now (every change recorded), or as it stood at ``as_of``.
 
         Raises
         ------
         UnknownKeyError
             No such plan (or it was opened after ``as_of``).
+
+        Examples
+        --------
+        >>> import rbp
+        >>> from rbp.plans import ActionPlan
+        >>> crm = rbp.open()
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> crm.plans.get("p-1").phase.value
+        'scanning'
         """
-        at = None if as_of is None else to_micros(self._uow.as_of(as_of))
+        key = _args.key(plan, "plan")
+        at = None if as_of is None else self._uow.when(as_of).micros
         with self._uow.read() as conn:
-            return must_load(conn, check_key(key, "plan"), at, self._uow.tz)
+            return must_load(conn, key, at, self._uow.tz)
 
     def find(
         self,
@@ -476,7 +494,7 @@ class Plans:
         area: str | None = None,
         phase: Phase | str | None = None,
         partner: str | None = None,
-        status: str | None = None,
+        status: PlanState | str | None = None,
     ) -> RecordList:
         """Plans as they are now that match every filter, ordered by key.
 
@@ -488,12 +506,24 @@ class Plans:
             Is in this phase now.
         partner : str, optional
             Has this stakeholder as a partner.
-        status : {"open", "closed"}, optional
+        status : PlanState or {"open", "closed"}, optional
             Is open (any phase but closed) or closed.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> from rbp.plans import ActionPlan, PlanState
+        >>> crm = rbp.open()
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> [p.key for p in crm.plans.find(status=PlanState.OPEN)]
+        ['p-1']
+        >>> len(crm.plans.find(status="Closed"))
+        0
         """
-        want = None if phase is None else enum_value(Phase, "phase")(phase)
-        if status not in (None, "open", "closed"):
-            raise ValidationError(f"status {status!r} is not 'open' or 'closed'", field="status")
+        area = _args.optional_key(area, "area")
+        want = _args.optional_choice(Phase, phase, "phase")
+        partner = _args.optional_key(partner, "partner")
+        state = _args.optional_choice(PlanState, status, "status")
         q = sa.select(t.plans.c.key).order_by(t.plans.c.key)
         with self._uow.read() as conn:
             if area is not None:
@@ -509,7 +539,7 @@ class Plans:
                 assert plan is not None
                 if want is not None and plan.phase is not want:
                     continue
-                if status is not None and plan.closed != (status == "closed"):
+                if state is not None and plan.closed != (state is PlanState.CLOSED):
                     continue
                 found.append(plan)
         return RecordList(found, columns=_FIND_COLUMNS, title="Plans")
@@ -526,11 +556,12 @@ class Plans:
         ``window`` (default 90 days) is how recent a partner's last interaction
         linked to the plan must be for the partner to count as engaged.
         """
-        at = self._uow.as_of(as_of)
-        span = pendulum.duration(days=90) if window is None else window
+        key = _args.key(plan, "plan")
+        at = self._uow.when(as_of)
+        span = _span(window)
         with self._uow.read() as conn:
-            p = must_load(conn, check_key(plan, "plan"), to_micros(at), self._uow.tz)
-            return plan_status(conn, p, at, span)
+            p = must_load(conn, key, at.micros, self._uow.tz)
+            return plan_status(conn, p, at.at, span)
 
     def statuses(
         self,
@@ -541,10 +572,11 @@ class Plans:
     ) -> tuple[PlanStatus, ...]:
         """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
         area below it, when given), ordered by key."""
-        at = self._uow.as_of(as_of)
-        span = pendulum.duration(days=90) if window is None else window
+        at = self._uow.when(as_of)
+        area = _args.optional_key(area, "area")
+        span = _span(window)
         with self._uow.read() as conn:
-            return plan_statuses(conn, at, span, self._uow.tz, area=area)
+            return plan_statuses(conn, at.at, span, self._uow.tz, area=area)
 
     def portfolio(
         self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
@@ -561,8 +593,21 @@ class Plans:
         window: pendulum.Duration | None = None,
     ) -> Path:
         """Write the portfolio as a standalone HTML page; returns its path."""
-        at = self._uow.as_of(as_of)
-        return portfolio_html(list(self.statuses(at, window=window)), path, as_of=at)
+        target = _args.path(path, "path")
+        at = self._uow.when(as_of).at
+        rows = list(self.statuses(at, window=window))
+        try:
+            return portfolio_html(rows, target, as_of=at)
+        except OSError as exc:
+            raise StoreError(
+                f"could not write the portfolio to {str(target)[:200]!r}: {exc.strerror}"
+            ) from None
+
+
+def _span(window: object) -> dt.timedelta:
+    """The engagement window of a plan's partners (default 90 days)."""
+    span = _args.window(window).duration
+    return pendulum.duration(days=90) if span is None else span
 
 
 def _check_dependencies(
