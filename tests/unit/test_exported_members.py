@@ -104,7 +104,8 @@ def test_reprs_of_records_show_public_paths() -> None:
 
     assert repr(rbp.Area) == "<class 'rbp.Area'>"
     assert repr(ActionPlan) == "<class 'rbp.plans.ActionPlan'>"
-    assert repr(Phase) == "<enum 'Phase'>" and Phase.__module__ == "rbp.plans"
+    assert repr(Phase) == "<enum 'Phase'>"
+    assert Phase.__module__ == "rbp.plans"
     assert repr(Interaction) == "<class 'rbp.interactions.Interaction'>"
 
 
