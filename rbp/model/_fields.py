@@ -133,7 +133,7 @@ def enum_value(enum_cls: type[_E], field: str) -> Callable[[Any], _E]:
 # --------------------------------------------------------------------------- factories
 
 
-def _rule(check: Callable[[Any, str], Any], name: str | None) -> attrs.Converter:
+def _rule(check: Callable[[Any, str], Any], name: str | None) -> attrs.Converter[Any, Any]:
     """A converter that runs ``check(value, field)`` with the field named by ``name`` or
     by the attribute itself."""
 
@@ -154,7 +154,7 @@ def _as_tuple(values: Any, field: str, *singles: type) -> tuple[Any, ...]:
         ) from None
 
 
-def key(*, optional: bool = False, name: str | None = None) -> attrs.Converter:
+def key(*, optional: bool = False, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A key (see :func:`check_key`); ``optional`` lets None through."""
 
     def check(value: Any, field: str) -> str | None:
@@ -165,7 +165,7 @@ def key(*, optional: bool = False, name: str | None = None) -> attrs.Converter:
     return _rule(check, name)
 
 
-def keys(*, name: str | None = None) -> attrs.Converter:
+def keys(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A set of keys, kept sorted (the store keeps no order); one key is a set of one."""
 
     def check(values: Any, field: str) -> tuple[str, ...]:
@@ -176,7 +176,7 @@ def keys(*, name: str | None = None) -> attrs.Converter:
 
 def text(
     limit: int, *, optional: bool = False, none_is_empty: bool = False, name: str | None = None
-) -> attrs.Converter:
+) -> attrs.Converter[Any, Any]:
     """Text of at most ``limit`` characters; ``optional`` lets None through,
     ``none_is_empty`` reads None as ``""``."""
 
@@ -188,7 +188,7 @@ def text(
     return _rule(check, name)
 
 
-def texts(limit: int, *, name: str | None = None) -> attrs.Converter:
+def texts(limit: int, *, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A tuple of texts, in the order given; one text is a tuple of one."""
 
     def check(values: Any, field: str) -> tuple[str, ...]:
@@ -197,7 +197,7 @@ def texts(limit: int, *, name: str | None = None) -> attrs.Converter:
     return _rule(check, name)
 
 
-def time(*, optional: bool = True, name: str | None = None) -> attrs.Converter:
+def time(*, optional: bool = True, name: str | None = None) -> attrs.Converter[Any, Any]:
     """An aware time; naive times raise :class:`~rbp.errors.NaiveDatetimeError`."""
 
     def check(value: Any, field: str) -> Any:
@@ -208,14 +208,14 @@ def time(*, optional: bool = True, name: str | None = None) -> attrs.Converter:
     return _rule(check, name)
 
 
-def choice(enum_cls: type[enum.Enum], *, name: str | None = None) -> attrs.Converter:
+def choice(enum_cls: type[enum.Enum], *, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A member of ``enum_cls``, given as a member or its value."""
     return _rule(lambda value, field: enum_value(enum_cls, field)(value), name)
 
 
 def choices(
     enum_cls: type[enum.Enum], *, ordered: bool = False, name: str | None = None
-) -> attrs.Converter:
+) -> attrs.Converter[Any, Any]:
     """Members of ``enum_cls`` without repeats: sorted by value, or in the order given
     (``ordered``)."""
 
@@ -227,7 +227,7 @@ def choices(
     return _rule(check, name)
 
 
-def flag(*, name: str | None = None) -> attrs.Converter:
+def flag(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """True or False, nothing else (not 1, not "yes")."""
 
     def check(value: Any, field: str) -> bool:
@@ -239,7 +239,7 @@ def flag(*, name: str | None = None) -> attrs.Converter:
     return _rule(check, name)
 
 
-def number(*, name: str | None = None) -> attrs.Converter:
+def number(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A finite number, kept as a float."""
 
     def check(value: Any, field: str) -> float:
@@ -257,7 +257,7 @@ def number(*, name: str | None = None) -> attrs.Converter:
 
 def whole(
     maximum: int, *, minimum: int = 0, optional: bool = False, name: str | None = None
-) -> attrs.Converter:
+) -> attrs.Converter[Any, Any]:
     """A whole number from ``minimum`` to ``maximum`` (the column's range)."""
 
     def check(value: Any, field: str) -> int | None:

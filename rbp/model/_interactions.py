@@ -1,3 +1,7 @@
+# mypy: disable-error-code="misc"
+# mypy's attrs plugin does not read attrs.Converter(..., takes_field=True) yet ("Unsupported
+# converter"); it types such a field's __init__ parameter as Any, as the per-field
+# wrapper functions did before. Every field rule lives in rbp.model._fields.
 """Interaction domain: what happened between stakeholders, and the ties it makes.
 
 Examples
