@@ -394,3 +394,8 @@ class Directory:
         """
         with self._uow.read() as conn:
             return sql.summary(conn)
+
+
+# The class shows its public path (rbp.directory), so doctest would look for its
+# methods' examples there; point it at them here.
+__test__ = {"Directory": Directory}

@@ -261,3 +261,7 @@ class ActionPlan:
 # Users import these from ``rbp.plans``: reprs and docs show that path.
 for _cls in (ActionPlan, Goal, Measure, Partner, ProblemTriangle, Review, Task, TriangleSide):
     _cls.__module__ = "rbp.plans"
+
+# The class shows its public path, so doctest would look for its methods' examples
+# there; point it at them here.
+__test__ = {"Goal": Goal}

@@ -45,3 +45,6 @@ __all__ = [
 # Users import these from ``rbp.plans``: reprs and docs show that path.
 for _cls in (OverdueTask, PlanStatus, Plans):
     _cls.__module__ = __name__
+
+# Their methods' examples live in private modules: point doctest at them.
+__test__ = {"PlanStatus.to_html": PlanStatus.to_html}

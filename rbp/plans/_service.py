@@ -367,3 +367,8 @@ class Plans(PlanReads):
             self._uow.record(
                 conn, "add_review", "plan", [p.key], {"decisions": len(review.decisions)}
             )
+
+
+# The class shows its public path (rbp.plans), so doctest would look for its
+# methods' examples there; point it at them here.
+__test__ = {"Plans": Plans}
