@@ -75,6 +75,8 @@ JUNK_VALUES: list[Any] = [
     dt.timedelta(days=-1),
     dt.timedelta(days=10**6),
     object(),
+    rbp.Area("b-77"),  # a record where a key belongs (crm.directory.update(Area(...)))
+    "x" * 300,  # longer than any key or actor
 ]
 
 junk = st.one_of(
