@@ -47,6 +47,7 @@ __all__ = [
     "key",
     "keys",
     "number",
+    "records",
     "text",
     "texts",
     "time",
@@ -270,5 +271,17 @@ def whole(
                 field=field,
             )
         return value
+
+    return _rule(check, name)
+
+
+def records(cls: type, *, name: str | None = None) -> attrs.Converter[Any, Any]:
+    """A tuple of ``cls`` records, in the order given."""
+
+    def check(values: Any, field: str) -> tuple[Any, ...]:
+        out = _as_tuple(values, field)
+        if not all(isinstance(v, cls) for v in out):
+            raise ValidationError(f"{field} must be {cls.__name__} records", field=field)
+        return out
 
     return _rule(check, name)

@@ -83,24 +83,6 @@ def _triangle(value: Any) -> ProblemTriangle | None:
     return value
 
 
-def _records(cls: type) -> attrs.Converter[Any, Any]:
-    """A tuple of ``cls`` records (filled when a plan is read back)."""
-
-    def check(values: Any, attribute: attrs.Attribute[Any]) -> tuple[Any, ...]:
-        if isinstance(values, str) or not hasattr(values, "__iter__"):
-            raise ValidationError(
-                f"{attribute.name} must be {cls.__name__} records", field=attribute.name
-            )
-        out = tuple(values)
-        if not all(isinstance(v, cls) for v in out):
-            raise ValidationError(
-                f"{attribute.name} must be {cls.__name__} records", field=attribute.name
-            )
-        return out
-
-    return attrs.Converter(check, takes_field=True)
-
-
 # --------------------------------------------------------------------------- records
 
 
@@ -236,14 +218,14 @@ class ActionPlan:
         kw_only=True, default=None, converter=f.time()
     )
     partners: tuple[Partner, ...] = attrs.field(
-        kw_only=True, default=(), converter=_records(Partner)
+        kw_only=True, default=(), converter=f.records(Partner)
     )
-    tasks: tuple[Task, ...] = attrs.field(kw_only=True, default=(), converter=_records(Task))
-    goals: tuple[Goal, ...] = attrs.field(kw_only=True, default=(), converter=_records(Goal))
+    tasks: tuple[Task, ...] = attrs.field(kw_only=True, default=(), converter=f.records(Task))
+    goals: tuple[Goal, ...] = attrs.field(kw_only=True, default=(), converter=f.records(Goal))
     measures: tuple[Measure, ...] = attrs.field(
-        kw_only=True, default=(), converter=_records(Measure)
+        kw_only=True, default=(), converter=f.records(Measure)
     )
-    reviews: tuple[Review, ...] = attrs.field(kw_only=True, default=(), converter=_records(Review))
+    reviews: tuple[Review, ...] = attrs.field(kw_only=True, default=(), converter=f.records(Review))
 
     @property
     def closed(self) -> bool:
