@@ -10,6 +10,8 @@ Examples
 (14, 180)
 """
 
+# mypy: disable-error-code="misc"
+# (mypy's attrs plugin does not read attrs.Converter(..., takes_field=True) yet.)
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +23,8 @@ import pendulum
 
 from rbp.errors import ValidationError
 from rbp.model import Priority, Sector
-from rbp.model._directory import enum_value
+from rbp.model import _fields as f
+from rbp.model._fields import enum_value
 
 __all__ = ["DEFAULT_EXPECTED_SECTORS", "Settings"]
 
@@ -35,31 +38,37 @@ DEFAULT_EXPECTED_SECTORS: tuple[Sector, ...] = (
 )
 
 
+MAX_DAYS = 36_525
+"""The longest half-life or cadence, in days: a century is already the whole record."""
+MAX_COUNT = 1_000_000
+"""The largest group size and response threshold."""
+
+
 def _half_life(value: Any) -> dt.timedelta:
-    if not isinstance(value, dt.timedelta) or value.total_seconds() <= 0:
-        raise ValidationError("half_life must be a positive duration", field="half_life")
+    if not isinstance(value, dt.timedelta) or not (
+        dt.timedelta(0) < value <= dt.timedelta(days=MAX_DAYS)
+    ):
+        raise ValidationError(
+            f"half_life must be a positive duration of at most {MAX_DAYS} days", field="half_life"
+        )
     return value
 
 
-def _cadence(value: Mapping[Any, int]) -> dict[Priority, int]:
+def _cadence(value: Any) -> dict[Priority, int]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"cadence must be a mapping of Priority to days, got {type(value).__name__}",
+            field="cadence",
+        )
     out = {p: p.cadence_days for p in Priority}
     for key, days in value.items():
-        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= MAX_DAYS:
             raise ValidationError(
-                f"cadence for {key!r} must be a positive number of days", field="cadence"
+                f"cadence for {key!r:.60} must be a whole number of days from 1 to {MAX_DAYS}",
+                field="cadence",
             )
         out[enum_value(Priority, "cadence")(key)] = days
     return out
-
-
-def _positive(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(f"expected a whole number >= 1, got {value!r}", field="settings")
-    return value
-
-
-def _sectors(values: Any) -> tuple[Sector, ...]:
-    return tuple(enum_value(Sector, "expected_sectors")(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)
@@ -85,10 +94,10 @@ class Settings:
         factory=lambda: pendulum.duration(days=90), converter=_half_life
     )
     cadence: dict[Priority, int] = attrs.field(factory=dict, converter=_cadence)
-    max_group: int = attrs.field(default=25, converter=_positive)
-    min_responses: int = attrs.field(default=5, converter=_positive)
+    max_group: int = attrs.field(default=25, converter=f.whole(MAX_COUNT, minimum=1))
+    min_responses: int = attrs.field(default=5, converter=f.whole(MAX_COUNT, minimum=1))
     expected_sectors: tuple[Sector, ...] = attrs.field(
-        default=DEFAULT_EXPECTED_SECTORS, converter=_sectors
+        default=DEFAULT_EXPECTED_SECTORS, converter=f.choices(Sector, ordered=True)
     )
 
     def cadence_days(self, priority: Priority) -> int:

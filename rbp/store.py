@@ -21,6 +21,7 @@ import pendulum
 import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy.engine import Connection, Engine
 
+from rbp import _args
 from rbp import _meta as meta
 from rbp._identify import Found, Verdict, from_engine, from_file, sqlite_path
 from rbp._migrate import head, upgrade_to_head
@@ -106,6 +107,8 @@ def open(
         made by a newer rbp, or cannot be reached.
     ValidationError
         ``tz`` is not a time zone, or not the zone the store recorded.
+    TypeError
+        An argument of the wrong type (the message names it).
 
     Examples
     --------
@@ -122,7 +125,18 @@ def open(
     ...
     rbp.errors.ValidationError: tz 'UTC' is not the zone of this store ...
     """
-    zone = None if tz is None else _zone(tz)
+    if url is not None:
+        _args.path(url, "url")  # a str or path, without NUL or lone surrogates
+    zone = None if tz is None else _args.zone(tz)
+    actor = _args.actor(actor)
+    readonly = _args.flag(readonly, "readonly")
+    echo = _args.flag(echo, "echo")
+    if clock is not None and not callable(clock):
+        raise TypeError(
+            f"clock must be a callable returning an aware time, got {type(clock).__name__}"
+        )
+    if settings is not None:
+        _args.instance(settings, Settings, "settings")
     if readonly and url is None:
         raise ValidationError(
             "an in-memory store cannot be opened read-only: it would always be empty",
@@ -158,16 +172,6 @@ def open(
         readonly=readonly,
     )
     return Store(uow)
-
-
-def _zone(tz: str) -> str:
-    try:
-        return str(pendulum.timezone(tz).name)
-    except Exception:
-        raise ValidationError(
-            f"tz {tz!r} is not a known time zone; use an IANA name like 'America/Chicago'",
-            field="tz",
-        ) from None
 
 
 def _check(found: Found, zone: str | None, *, readonly: bool) -> str | None:
@@ -218,7 +222,7 @@ class Store:
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
+        self._uow = _args.instance(uow, UnitOfWork, "uow")
         self.directory = Directory(uow)
         self.interactions = Interactions(uow)
         self.plans = Plans(uow)
@@ -270,13 +274,18 @@ class Store:
         Parameters
         ----------
         since : DateTime, optional
-            Only entries written at or after this time.
+            Only entries written at or after this time (aware).
         key : str, optional
             Only entries about this key.
         entity : str, optional
             Only entries about this kind of record ("area", "stakeholder", ...).
         limit : int, optional
-            At most this many entries.
+            At most this many entries (0 to 1,000,000,000).
+
+        Raises
+        ------
+        ValidationError
+            A naive ``since``, a malformed key or entity, or a limit out of range.
 
         Examples
         --------
@@ -286,7 +295,12 @@ class Store:
         >>> [(e.actor, e.action, e.key) for e in crm.audit()]
         [('sgt.ortiz', 'add', 'd-01')]
         """
-        return self._uow.audit(since, key=key, entity=entity, limit=limit)
+        return self._uow.audit(
+            _args.optional_time(since, "since"),
+            key=_args.optional_key(key, "key"),
+            entity=_args.optional_key(entity, "entity"),
+            limit=_args.limit(limit, "limit"),
+        )
 
     # ------------------------------------------------------------------ lifetime
 
@@ -303,3 +317,12 @@ class Store:
     def __repr__(self) -> str:
         url = self._uow.engine.url.render_as_string(hide_password=True)
         return f"<rbp.Store {url} tz={self.tz}>"
+
+
+# Users import these from ``rbp``: reprs and docs show that path.
+Store.__module__ = "rbp"
+open.__module__ = "rbp"
+
+# They show their public path, so doctest would look for their examples there;
+# point it at them here.
+__test__ = {"open": open, "Store": Store}

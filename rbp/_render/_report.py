@@ -201,3 +201,6 @@ class Report(Renderable):
             if t.name == self.frame:
                 return t
         return self.tables[0] if self.tables else None
+
+
+Report.__module__ = "rbp"  # users import it from rbp: reprs and docs show that path

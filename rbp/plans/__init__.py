@@ -14,6 +14,7 @@ from rbp.model._plans import (
     Partner,
     PartnerRole,
     Phase,
+    PlanState,
     ProblemTriangle,
     Review,
     Task,
@@ -31,6 +32,7 @@ __all__ = [
     "Partner",
     "PartnerRole",
     "Phase",
+    "PlanState",
     "PlanStatus",
     "Plans",
     "ProblemTriangle",
@@ -39,3 +41,7 @@ __all__ = [
     "TaskStatus",
     "TriangleSide",
 ]
+
+# Users import these from ``rbp.plans``: reprs and docs show that path.
+for _cls in (OverdueTask, PlanStatus, Plans):
+    _cls.__module__ = __name__

@@ -9,34 +9,22 @@ and ``status(key, as_of=T)`` answer as the plan stood at T.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
+from rbp import _args
 from rbp import _schema as t
-from rbp._queries.plan_read import load_plan, must_load, task_statuses
-from rbp._queries.plan_status import (
-    PlanStatus,
-    plan_status,
-    plan_statuses,
-    portfolio_frame,
-    portfolio_html,
-)
-from rbp._queries.scope import area_scope
-from rbp._render import RecordList
-from rbp._time import aware, from_micros, to_micros
+from rbp._queries.plan_read import task_statuses
+from rbp._time import from_micros, to_micros
 from rbp.errors import (
     DuplicateKeyError,
-    TransitionError,
     UnknownKeyError,
     ValidationError,
 )
-from rbp.model._directory import check_key, enum_value
 from rbp.model._plans import (
-    FINISHED,
+    TEXT_LIMIT,
     ActionPlan,
     Goal,
     Measure,
@@ -48,10 +36,10 @@ from rbp.model._plans import (
     check_phase,
     check_task_status,
 )
+from rbp.plans import _sql as sql
+from rbp.plans._reads import PlanReads
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from rbp._unit import UnitOfWork
 
 __all__ = ["Plans"]
@@ -59,7 +47,7 @@ __all__ = ["Plans"]
 _FIND_COLUMNS = ("key", "title", "phase", "areas", "needed_sectors", "opened", "phase_since")
 
 
-class Plans:
+class Plans(PlanReads):
     """Collaborative action plans of one store (SARA phases, partners, tasks, goals).
 
     Examples
@@ -92,38 +80,7 @@ class Plans:
     # ------------------------------------------------------------------ helpers
 
     def _at(self, at: Any) -> pendulum.DateTime:
-        return self._uow.now() if at is None else aware(at, field="at")
-
-    def _open_plan(self, conn: Connection, key: str) -> ActionPlan:
-        """The plan as it is now; a closed plan raises TransitionError (read-only)."""
-        plan = must_load(conn, check_key(key, "plan"), None, self._uow.tz)
-        if plan.closed:
-            raise TransitionError(
-                f"plan {key!r} is closed and read-only; nothing can change it",
-                key=key,
-                field="phase",
-            )
-        return plan
-
-    @staticmethod
-    def _not_before(plan: ActionPlan, at: pendulum.DateTime, since: Any, what: str) -> None:
-        if since is not None and at < since:
-            raise ValidationError(
-                f"plan {plan.key!r}: {what} at {at} is before {since}; changes are recorded "
-                "in time order",
-                key=plan.key,
-                field="at",
-            )
-
-    @staticmethod
-    def _stakeholder(conn: Connection, key: str, field: str) -> None:
-        s = t.stakeholders.c
-        if conn.execute(sa.select(s.key).where(s.key == key)).first() is None:
-            raise UnknownKeyError(
-                f"{field} {key!r} is not a stakeholder; add it to the directory first",
-                key=key,
-                field=field,
-            )
+        return self._uow.now() if at is None else _args.time(at, "at")
 
     # ------------------------------------------------------------------ writes
 
@@ -141,8 +98,7 @@ class Plans:
         ValidationError
             The plan starts closed, or already lists partners, tasks, goals or reviews.
         """
-        if not isinstance(plan, ActionPlan):
-            raise ValidationError(f"expected an ActionPlan, got {type(plan).__name__}")
+        _args.instance(plan, ActionPlan, "plan")
         when = self._at(at)
         if plan.closed:
             raise ValidationError(
@@ -156,58 +112,9 @@ class Plans:
                     field=name,
                 )
         with self._uow.write() as conn:
-            if conn.execute(sa.select(t.plans.c.key).where(t.plans.c.key == plan.key)).first():
-                raise DuplicateKeyError(
-                    f"plan {plan.key!r} exists already; choose another key",
-                    key=plan.key,
-                    field="key",
-                )
-            known = set(
-                conn.execute(
-                    sa.select(t.areas.c.key).where(t.areas.c.key.in_(plan.areas))
-                ).scalars()
-            )
-            for area in plan.areas:
-                if area not in known:
-                    raise UnknownKeyError(
-                        f"area {area!r} is not an area; add it to the directory first",
-                        key=area,
-                        field="areas",
-                    )
-            sides = plan.triangle.sides() if plan.triangle is not None else {}
-            for side in sides.values():
-                for who in side.stakeholders:
-                    self._stakeholder(conn, who, "triangle")
+            sql.check_new_plan(conn, plan)
             us = to_micros(when)
-            conn.execute(sa.insert(t.plans), [t.plan_row(plan, us)])
-            if plan.areas:
-                conn.execute(
-                    sa.insert(t.plan_areas), [{"plan": plan.key, "area": a} for a in plan.areas]
-                )
-            if plan.needed_sectors:
-                conn.execute(
-                    sa.insert(t.plan_sectors),
-                    [{"plan": plan.key, "sector": s.value} for s in plan.needed_sectors],
-                )
-            if sides:
-                conn.execute(
-                    sa.insert(t.plan_triangle),
-                    [
-                        {"plan": plan.key, "side": n, "description": s.description}
-                        for n, s in sides.items()
-                    ],
-                )
-                people = [
-                    {"plan": plan.key, "side": n, "stakeholder": who}
-                    for n, s in sides.items()
-                    for who in s.stakeholders
-                ]
-                if people:
-                    conn.execute(sa.insert(t.plan_triangle_stakeholders), people)
-            conn.execute(
-                sa.insert(t.plan_phase_history),
-                [{"plan": plan.key, "phase": plan.phase.value, "at": us, "note": None}],
-            )
+            sql.insert_plan(conn, plan, us)
             self._uow.record(
                 conn, "create", "plan", [plan.key], {"phase": plan.phase.value, "at": us}
             )
@@ -231,13 +138,14 @@ class Plans:
         TransitionError
             The plan is closed.
         """
-        the_role = enum_value(PartnerRole, "role")(role)
-        who = check_key(stakeholder, "stakeholder")
+        key = _args.key(plan, "plan")
+        who = _args.key(stakeholder, "stakeholder")
+        the_role = _args.choice(PartnerRole, role, "role")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
-            self._not_before(p, when, p.opened, "the partner")
-            self._stakeholder(conn, who, "stakeholder")
+            p = sql.open_plan(conn, key, self._uow.tz)
+            sql.not_before(p, when, p.opened, "the partner")
+            sql.must_be_stakeholder(conn, who, "stakeholder")
             pp = t.plan_partners.c
             if conn.execute(
                 sa.select(pp.stakeholder).where(pp.plan == p.key, pp.stakeholder == who)
@@ -269,18 +177,18 @@ class Plans:
         TransitionError
             The plan is closed, or the task is done while a dependency is not.
         """
-        if not isinstance(task, Task):
-            raise ValidationError(f"expected a Task, got {type(task).__name__}", field="task")
+        key = _args.key(plan, "plan")
+        _args.instance(task, Task, "task")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
-            self._not_before(p, when, p.opened, "the task")
+            p = sql.open_plan(conn, key, self._uow.tz)
+            sql.not_before(p, when, p.opened, "the task")
             if any(x.key == task.key for x in p.tasks):
                 raise DuplicateKeyError(
                     f"plan {p.key!r} has a task {task.key!r} already", key=task.key, field="task"
                 )
             if task.owner is not None:
-                self._stakeholder(conn, task.owner, "owner")
+                sql.must_be_stakeholder(conn, task.owner, "owner")
             statuses = task_statuses(conn, p.key, None)
             for dep in task.depends_on:
                 if dep not in statuses:
@@ -291,7 +199,7 @@ class Plans:
                         field="depends_on",
                     )
             if task.status is TaskStatus.DONE:
-                _check_dependencies(task.key, task.depends_on, statuses)
+                sql.check_dependencies(task.key, task.depends_on, statuses)
             us = to_micros(when)
             conn.execute(sa.insert(t.plan_tasks), [t.task_row(p.key, task, us)])
             if task.depends_on:
@@ -327,24 +235,26 @@ class Plans:
         ValidationError
             ``at`` is before the task's last change.
         """
-        new = enum_value(TaskStatus, "status")(status)
+        key = _args.key(plan, "plan")
+        task = _args.key(task, "task")
+        new = _args.choice(TaskStatus, status, "status")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = sql.open_plan(conn, key, self._uow.tz)
             statuses = task_statuses(conn, p.key, None)
             if task not in statuses:
                 raise UnknownKeyError(
                     f"plan {p.key!r} has no task {task!r}", key=task, field="task"
                 )
             old, since = statuses[task]
-            self._not_before(p, when, from_micros(since, self._uow.tz), f"task {task!r}'s change")
+            sql.not_before(p, when, from_micros(since, self._uow.tz), f"task {task!r}'s change")
             check_task_status(task, TaskStatus(old), new)
             if new is TaskStatus.DONE:
                 d = t.plan_task_deps.c
                 deps = conn.execute(
                     sa.select(d.depends_on).where(d.plan == p.key, d.task == task)
                 ).scalars()
-                _check_dependencies(task, tuple(deps), statuses)
+                sql.check_dependencies(task, tuple(deps), statuses)
             conn.execute(
                 sa.insert(t.plan_task_history),
                 [{"plan": p.key, "task": task, "status": new.value, "at": to_micros(when)}],
@@ -374,14 +284,14 @@ class Plans:
         TransitionError
             The move is not allowed (or the plan is closed already).
         """
-        new = enum_value(Phase, "phase")(phase)
-        if note is not None:
-            Review(pendulum.now("UTC"), note)  # the same checks as a review's note
+        key = _args.key(plan, "plan")
+        new = _args.choice(Phase, phase, "phase")
+        note = _args.optional_text(note, "note", TEXT_LIMIT)
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = sql.open_plan(conn, key, self._uow.tz)
             check_phase(p.key, p.phase, new)
-            self._not_before(p, when, p.phase_since, "the phase change")
+            sql.not_before(p, when, p.phase_since, "the phase change")
             conn.execute(
                 sa.insert(t.plan_phase_history),
                 [{"plan": p.key, "phase": new.value, "at": to_micros(when), "note": note}],
@@ -398,12 +308,12 @@ class Plans:
         DuplicateKeyError
             The plan has a goal with that key.
         """
-        if not isinstance(goal, Goal):
-            raise ValidationError(f"expected a Goal, got {type(goal).__name__}", field="goal")
+        key = _args.key(plan, "plan")
+        _args.instance(goal, Goal, "goal")
         when = self._at(at)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
-            self._not_before(p, when, p.opened, "the goal")
+            p = sql.open_plan(conn, key, self._uow.tz)
+            sql.not_before(p, when, p.opened, "the goal")
             g = t.plan_goals.c
             if conn.execute(sa.select(g.key).where(g.plan == p.key, g.key == goal.key)).first():
                 raise DuplicateKeyError(
@@ -420,9 +330,10 @@ class Plans:
         UnknownKeyError
             No such plan or goal.
         """
-        m = Measure(goal, value, at)
+        key = _args.key(plan, "plan")
+        m = Measure(_args.key(goal, "goal"), _args.number(value, "value"), _args.time(at, "at"))
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
+            p = sql.open_plan(conn, key, self._uow.tz)
             g = t.plan_goals.c
             added = conn.execute(
                 sa.select(g.added).where(g.plan == p.key, g.key == m.goal)
@@ -431,7 +342,7 @@ class Plans:
                 raise UnknownKeyError(
                     f"plan {p.key!r} has no goal {m.goal!r}", key=m.goal, field="goal"
                 )
-            self._not_before(p, m.at, from_micros(added, self._uow.tz), "the measure")
+            sql.not_before(p, m.at, from_micros(added, self._uow.tz), "the measure")
             conn.execute(
                 sa.insert(t.plan_measures),
                 [{"plan": p.key, "goal": m.goal, "value": m.value, "at": to_micros(m.at)}],
@@ -447,132 +358,17 @@ class Plans:
         at: pendulum.DateTime | None = None,
     ) -> None:
         """Record a review meeting of the plan: a note and the decisions taken."""
-        review = Review(self._at(at), note, decisions=tuple(decisions))
+        key = _args.key(plan, "plan")
+        review = Review(self._at(at), _args.text(note, "note", TEXT_LIMIT), decisions=decisions)
         with self._uow.write() as conn:
-            p = self._open_plan(conn, plan)
-            self._not_before(p, review.at, p.opened, "the review")
+            p = sql.open_plan(conn, key, self._uow.tz)
+            sql.not_before(p, review.at, p.opened, "the review")
             conn.execute(sa.insert(t.plan_reviews), [t.review_row(p.key, review)])
             self._uow.record(
                 conn, "add_review", "plan", [p.key], {"decisions": len(review.decisions)}
             )
 
-    # ------------------------------------------------------------------ reading
 
-    def get(self, key: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
-        """The plan as it stands now, or as it stood at ``as_of``.
-
-        Raises
-        ------
-        UnknownKeyError
-            No such plan (or it was opened after ``as_of``).
-        """
-        at = None if as_of is None else to_micros(self._uow.as_of(as_of))
-        with self._uow.read() as conn:
-            return must_load(conn, check_key(key, "plan"), at, self._uow.tz)
-
-    def find(
-        self,
-        *,
-        area: str | None = None,
-        phase: Phase | str | None = None,
-        partner: str | None = None,
-        status: str | None = None,
-    ) -> RecordList:
-        """Plans as they are now that match every filter, ordered by key.
-
-        Parameters
-        ----------
-        area : str, optional
-            Covers this area or an area below it.
-        phase : Phase, optional
-            Is in this phase now.
-        partner : str, optional
-            Has this stakeholder as a partner.
-        status : {"open", "closed"}, optional
-            Is open (any phase but closed) or closed.
-        """
-        want = None if phase is None else enum_value(Phase, "phase")(phase)
-        if status not in (None, "open", "closed"):
-            raise ValidationError(f"status {status!r} is not 'open' or 'closed'", field="status")
-        q = sa.select(t.plans.c.key).order_by(t.plans.c.key)
-        with self._uow.read() as conn:
-            if area is not None:
-                a = t.plan_areas.c
-                scope = area_scope(conn, area)
-                q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
-            if partner is not None:
-                pp = t.plan_partners.c
-                q = q.where(t.plans.c.key.in_(sa.select(pp.plan).where(pp.stakeholder == partner)))
-            found = []
-            for key in conn.execute(q).scalars():
-                plan = load_plan(conn, key, None, self._uow.tz)
-                assert plan is not None
-                if want is not None and plan.phase is not want:
-                    continue
-                if status is not None and plan.closed != (status == "closed"):
-                    continue
-                found.append(plan)
-        return RecordList(found, columns=_FIND_COLUMNS, title="Plans")
-
-    def status(
-        self,
-        plan: str,
-        as_of: pendulum.DateTime | None = None,
-        *,
-        window: pendulum.Duration | None = None,
-    ) -> PlanStatus:
-        """Where the plan stands at ``as_of`` (default now): see :class:`PlanStatus`.
-
-        ``window`` (default 90 days) is how recent a partner's last interaction
-        linked to the plan must be for the partner to count as engaged.
-        """
-        at = self._uow.as_of(as_of)
-        span = pendulum.duration(days=90) if window is None else window
-        with self._uow.read() as conn:
-            p = must_load(conn, check_key(plan, "plan"), to_micros(at), self._uow.tz)
-            return plan_status(conn, p, at, span)
-
-    def statuses(
-        self,
-        as_of: pendulum.DateTime | None = None,
-        *,
-        area: str | None = None,
-        window: pendulum.Duration | None = None,
-    ) -> tuple[PlanStatus, ...]:
-        """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
-        area below it, when given), ordered by key."""
-        at = self._uow.as_of(as_of)
-        span = pendulum.duration(days=90) if window is None else window
-        with self._uow.read() as conn:
-            return plan_statuses(conn, at, span, self._uow.tz, area=area)
-
-    def portfolio(
-        self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
-    ) -> pd.DataFrame:
-        """One row per plan opened by ``as_of``: key, title, phase, progress, overdue
-        (count), unengaged (count), missing sectors, days in phase."""
-        return portfolio_frame(list(self.statuses(as_of, window=window)))
-
-    def portfolio_html(
-        self,
-        path: str | Path,
-        as_of: pendulum.DateTime | None = None,
-        *,
-        window: pendulum.Duration | None = None,
-    ) -> Path:
-        """Write the portfolio as a standalone HTML page; returns its path."""
-        at = self._uow.as_of(as_of)
-        return portfolio_html(list(self.statuses(at, window=window)), path, as_of=at)
-
-
-def _check_dependencies(
-    task: str, depends_on: Iterable[str], statuses: dict[str, tuple[str, int]]
-) -> None:
-    for dep in depends_on:
-        if TaskStatus(statuses[dep][0]) not in FINISHED:
-            raise TransitionError(
-                f"task {task!r} cannot be done while {dep!r}, which it depends on, is "
-                f"{statuses[dep][0]}; finish or cancel {dep!r} first",
-                key=task,
-                field="status",
-            )
+# The class shows its public path (rbp.plans), so doctest would look for its
+# methods' examples there; point it at them here.
+__test__ = {"Plans": Plans}

@@ -1,0 +1,178 @@
+"""The tables of the directory, the audit trail and the interaction log (SQLAlchemy Core).
+
+Instants are integer microseconds since the Unix epoch (UTC), so time arithmetic is
+plain integer SQL on every dialect.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "KEY",
+    "NAMING",
+    "Micros",
+    "areas",
+    "audit_log",
+    "interaction_areas",
+    "interaction_topics",
+    "interactions",
+    "metadata",
+    "officer_trainings",
+    "participants",
+    "relationships",
+    "stakeholder_areas",
+    "stakeholder_tags",
+    "stakeholders",
+    "tie_events",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+KEY = sa.String(200)
+Micros = sa.BigInteger
+
+areas = sa.Table(
+    "areas",
+    metadata,
+    sa.Column("key", KEY, primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False, server_default=""),
+    sa.Column("parent", KEY, sa.ForeignKey("areas.key"), nullable=True, index=True),
+    sa.Column("population", sa.Integer, nullable=True),
+    sa.Column("expected_sectors", sa.String(500), nullable=False, server_default=""),
+)
+
+stakeholders = sa.Table(
+    "stakeholders",
+    metadata,
+    sa.Column("key", KEY, primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False, index=True),
+    sa.Column("name", sa.String(300), nullable=True),
+    sa.Column("since", Micros, nullable=True),
+    sa.Column("until", Micros, nullable=True),
+    sa.Column("sector", sa.String(40), nullable=True),
+    sa.Column("priority", sa.String(10), nullable=True),
+    sa.Column("unit", sa.String(200), nullable=True),
+    sa.Column("rank", sa.String(200), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("org_type", sa.String(20), nullable=True),
+    sa.Column("may_contact", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("may_text", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("pseudonymous", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("erased", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("email", sa.String(300), nullable=True),
+    sa.Column("phone", sa.String(100), nullable=True),
+    sa.Column("address", sa.String(500), nullable=True),
+)
+
+stakeholder_areas = sa.Table(
+    "stakeholder_areas",
+    metadata,
+    sa.Column("stakeholder", KEY, sa.ForeignKey("stakeholders.key"), primary_key=True),
+    sa.Column("area", KEY, sa.ForeignKey("areas.key"), primary_key=True, index=True),
+)
+
+stakeholder_tags = sa.Table(
+    "stakeholder_tags",
+    metadata,
+    sa.Column("stakeholder", KEY, sa.ForeignKey("stakeholders.key"), primary_key=True),
+    sa.Column("tag", KEY, primary_key=True, index=True),
+)
+
+officer_trainings = sa.Table(
+    "officer_trainings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("officer", KEY, sa.ForeignKey("stakeholders.key"), nullable=False, index=True),
+    sa.Column("name", KEY, nullable=False),
+    sa.Column("completed", sa.Date, nullable=True),
+)
+
+relationships = sa.Table(
+    "relationships",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("a", KEY, sa.ForeignKey("stakeholders.key"), nullable=False, index=True),
+    sa.Column("b", KEY, sa.ForeignKey("stakeholders.key"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("since", Micros, nullable=True),
+    sa.Column("until", Micros, nullable=True),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", Micros, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("key", sa.String(400), nullable=True, index=True),
+    sa.Column("detail", sa.Text, nullable=True),
+)
+
+# ----------------------------------------------------------------------------- interactions
+
+interactions = sa.Table(
+    "interactions",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", Micros, nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("attendees", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("duration_s", sa.Integer, nullable=True),
+    sa.Column("follow_up_by", Micros, nullable=True, index=True),
+    sa.Column("plan", KEY, nullable=True, index=True),
+    sa.Column("concern", KEY, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+)
+
+participants = sa.Table(
+    "interaction_participants",
+    metadata,
+    sa.Column("interaction_id", sa.BigInteger, sa.ForeignKey("interactions.id"), primary_key=True),
+    sa.Column("stakeholder", KEY, sa.ForeignKey("stakeholders.key"), primary_key=True),
+    sa.Column("at", Micros, nullable=False),
+    sa.Index("ix_interaction_participants_stakeholder_at", "stakeholder", "at"),
+)
+
+interaction_areas = sa.Table(
+    "interaction_areas",
+    metadata,
+    sa.Column("interaction_id", sa.BigInteger, sa.ForeignKey("interactions.id"), primary_key=True),
+    sa.Column("area", KEY, sa.ForeignKey("areas.key"), primary_key=True),
+    sa.Column("at", Micros, nullable=False),
+    sa.Index("ix_interaction_areas_area_at", "area", "at"),
+)
+
+interaction_topics = sa.Table(
+    "interaction_topics",
+    metadata,
+    sa.Column("interaction_id", sa.BigInteger, sa.ForeignKey("interactions.id"), primary_key=True),
+    sa.Column("topic", sa.String(200), primary_key=True, index=True),
+)
+
+# One row per (officer, non-officer, interaction): the pairs that make officer ties,
+# clustered by pair so the tie aggregate is one ordered scan. Derived from the two
+# tables above when an interaction is logged.
+tie_events = sa.Table(
+    "tie_events",
+    metadata,
+    sa.Column("officer", KEY, primary_key=True),
+    sa.Column("stakeholder", KEY, primary_key=True),
+    sa.Column("at", Micros, primary_key=True),
+    sa.Column("interaction_id", sa.BigInteger, primary_key=True),
+    # The interaction's promise (migration 0004): broken promises come from the same
+    # grouped scan as the ties.
+    sa.Column("follow_up_by", Micros, nullable=True),
+    sa.Index("ix_tie_events_stakeholder_at", "stakeholder", "at"),
+    sqlite_with_rowid=False,
+)

@@ -1,0 +1,184 @@
+"""Reading plans (``crm.plans.get``, ``find``, ``status``, ``statuses``, ``portfolio``):
+a plan as it stands now or as it stood at any T."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pendulum
+import sqlalchemy as sa
+
+from rbp import _args
+from rbp import _schema as t
+from rbp._queries.plan_read import load_plan, must_load
+from rbp._queries.plan_status import (
+    PlanStatus,
+    plan_status,
+    plan_statuses,
+    portfolio_frame,
+    portfolio_html,
+)
+from rbp._queries.scope import area_scope
+from rbp._render import RecordList
+from rbp.errors import StoreError
+from rbp.model._plans import ActionPlan, Phase, PlanState
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rbp._unit import UnitOfWork
+
+__all__ = ["PlanReads"]
+
+_FIND_COLUMNS = ("key", "title", "phase", "areas", "needed_sectors", "opened", "phase_since")
+
+
+class PlanReads:
+    """The reading half of :class:`rbp.plans.Plans`."""
+
+    _uow: UnitOfWork
+
+    def get(self, plan: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
+        """The plan as it stands now (every change recorded), or as it stood at ``as_of``.
+
+        Raises
+        ------
+        UnknownKeyError
+            No such plan (or it was opened after ``as_of``).
+
+        Examples
+        --------
+        >>> import rbp
+        >>> from rbp.plans import ActionPlan
+        >>> crm = rbp.open()
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> crm.plans.get("p-1").phase.value
+        'scanning'
+        """
+        key = _args.key(plan, "plan")
+        at = None if as_of is None else self._uow.when(as_of).micros
+        with self._uow.read() as conn:
+            return must_load(conn, key, at, self._uow.tz)
+
+    def find(
+        self,
+        *,
+        area: str | None = None,
+        phase: Phase | str | None = None,
+        partner: str | None = None,
+        status: PlanState | str | None = None,
+    ) -> RecordList:
+        """Plans as they are now that match every filter, ordered by key.
+
+        Parameters
+        ----------
+        area : str, optional
+            Covers this area or an area below it.
+        phase : Phase, optional
+            Is in this phase now.
+        partner : str, optional
+            Has this stakeholder as a partner.
+        status : PlanState or {"open", "closed"}, optional
+            Is open (any phase but closed) or closed.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> from rbp.plans import ActionPlan, PlanState
+        >>> crm = rbp.open()
+        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> [p.key for p in crm.plans.find(status=PlanState.OPEN)]
+        ['p-1']
+        >>> len(crm.plans.find(status="Closed"))
+        0
+        """
+        area = _args.optional_key(area, "area")
+        want = _args.optional_choice(Phase, phase, "phase")
+        partner = _args.optional_key(partner, "partner")
+        state = _args.optional_choice(PlanState, status, "status")
+        q = sa.select(t.plans.c.key).order_by(t.plans.c.key)
+        with self._uow.read() as conn:
+            if area is not None:
+                a = t.plan_areas.c
+                scope = area_scope(conn, area)
+                q = q.where(t.plans.c.key.in_(sa.select(a.plan).where(a.area.in_(scope))))
+            if partner is not None:
+                pp = t.plan_partners.c
+                q = q.where(t.plans.c.key.in_(sa.select(pp.plan).where(pp.stakeholder == partner)))
+            found = []
+            for key in conn.execute(q).scalars():
+                plan = load_plan(conn, key, None, self._uow.tz)
+                assert plan is not None
+                if want is not None and plan.phase is not want:
+                    continue
+                if state is not None and plan.closed != (state is PlanState.CLOSED):
+                    continue
+                found.append(plan)
+        return RecordList(found, columns=_FIND_COLUMNS, title="Plans")
+
+    def status(
+        self,
+        plan: str,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: pendulum.Duration | None = None,
+    ) -> PlanStatus:
+        """Where the plan stands at ``as_of`` (default now): see :class:`PlanStatus`.
+
+        ``window`` (default 90 days) is how recent a partner's last interaction
+        linked to the plan must be for the partner to count as engaged.
+        """
+        key = _args.key(plan, "plan")
+        at = self._uow.when(as_of)
+        span = _span(window)
+        with self._uow.read() as conn:
+            p = must_load(conn, key, at.micros, self._uow.tz)
+            return plan_status(conn, p, at.at, span)
+
+    def statuses(
+        self,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        area: str | None = None,
+        window: pendulum.Duration | None = None,
+    ) -> tuple[PlanStatus, ...]:
+        """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
+        area below it, when given), ordered by key."""
+        at = self._uow.when(as_of)
+        area = _args.optional_key(area, "area")
+        span = _span(window)
+        with self._uow.read() as conn:
+            return plan_statuses(conn, at.at, span, self._uow.tz, area=area)
+
+    def portfolio(
+        self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
+    ) -> pd.DataFrame:
+        """One row per plan opened by ``as_of``: key, title, phase, progress, overdue
+        (count), unengaged (count), missing sectors, days in phase."""
+        return portfolio_frame(list(self.statuses(as_of, window=window)))
+
+    def portfolio_html(
+        self,
+        path: str | Path,
+        as_of: pendulum.DateTime | None = None,
+        *,
+        window: pendulum.Duration | None = None,
+    ) -> Path:
+        """Write the portfolio as a standalone HTML page; returns its path."""
+        target = _args.path(path, "path")
+        at = self._uow.when(as_of).at
+        rows = list(self.statuses(at, window=window))
+        try:
+            return portfolio_html(rows, target, as_of=at)
+        except OSError as exc:
+            raise StoreError(
+                f"could not write the portfolio to {str(target)[:200]!r}: {exc.strerror}"
+            ) from None
+
+
+def _span(window: object) -> dt.timedelta:
+    """The engagement window of a plan's partners (default 90 days)."""
+    span = _args.window(window).duration
+    return pendulum.duration(days=90) if span is None else span
