@@ -49,3 +49,22 @@ __all__ = [
     "cut_off_counts",
     "reach",
 ]
+
+# Users import these from ``rbp.graph``: reprs and docs show that path.
+for _cls in (
+    Broker,
+    Cell,
+    ColdTie,
+    Community,
+    CoverageReport,
+    DepartureImpact,
+    Every,
+    GapReport,
+    Graph,
+    KeyPersonReport,
+    PartnerTie,
+    ReachReport,
+    Successor,
+    TrendMetric,
+):
+    _cls.__module__ = __name__

@@ -25,3 +25,7 @@ __all__ = [
     "TieStatus",
     "status_of",
 ]
+
+# Users import these from ``rbp.interactions``: reprs and docs show that path.
+for _cls in (Interactions, StrengthPart, Tie, TieExplanation, TieSet):
+    _cls.__module__ = __name__

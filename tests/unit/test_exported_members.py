@@ -63,10 +63,7 @@ PUBLIC_PACKAGES = [
 
 # Packages whose classes still show a private module path (their owners set
 # ``__module__`` next): (package, reason). Listed here, in one place.
-PRIVATE_PATHS_PENDING: dict[str, str] = {
-    "rbp.graph": "rbp.graph's reports still show rbp.graph._reports / _snapshot",
-    "rbp.interactions": "rbp.interactions' Interactions/TieSet still show rbp.interactions._*",
-}
+PRIVATE_PATHS_PENDING: dict[str, str] = {}
 
 
 def _package_params() -> list[Any]:
