@@ -86,9 +86,10 @@ class Interactions(TieReads):
             (unknown participant or area, naive time, no participants, a participant
             listed twice, ...). Nothing was written.
         """
+        items = _iterable(interactions)
         with self._uow.write() as conn:
             writer = LogWriter(conn)
-            ids = writer.write(interactions)
+            ids = writer.write(items)
             if writer.errors:
                 raise BulkValidationError("log_many", writer.errors)
             if len(ids):
@@ -214,10 +215,18 @@ class Interactions(TieReads):
 
 
 def _topic(value: object) -> str | None:
-    """The ``topic`` argument of :meth:`Interactions.find`: None or a string."""
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError(f"topic must be a str or None, got {type(value).__name__}")
+    """The ``topic`` argument of :meth:`Interactions.find`: None or a storable text."""
+    return _args.optional_text(value, "topic", 200)
+
+
+def _iterable(values: object) -> Iterable[Any]:
+    """The ``interactions`` argument of :meth:`Interactions.log_many`."""
+    if isinstance(values, (str, bytes, Interaction, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"interactions must be an iterable of Interaction records or mappings, "
+            f"got {type(values).__name__}"
+        )
+    return values
 
 
 def _ids(values: object) -> list[int]:
