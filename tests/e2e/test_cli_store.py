@@ -145,7 +145,8 @@ def test_commands_answer_in_the_stored_zone(rbp_command: Path, tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "as of 2026-03-01 23:59 America/Chicago"
-    assert lines[1].startswith("coverage as of 2026-03-01: 100.0% (1/1)"), lines[1]
+    assert lines[1] == "Coverage — as of 2026-03-01 23:59 CST", lines[1]
+    assert lines[2].startswith("100.0% covered: 1 of 1 "), lines[2]
 
 
 # --------------------------------------------------------------------------- the time
