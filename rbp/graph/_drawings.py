@@ -59,8 +59,54 @@ class DiagramReads(GraphBase):
         diagram. An area's map reads only the ties of that area's stakeholders. Render
         with ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Ties count with a shared interaction in ``(T - window, T]``; default 365
+            days. Uncovered stakeholders are marked by their cadence.
+        area
+            Only this area and the areas below it; None for the whole department.
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+        max_nodes
+            The most stakeholders drawn one by one (1 to 100,000); past it the map
+            groups them.
+
+        Returns
+        -------
+        graphviz.Graph
+            The map, laid out by ``sfdp`` (the department) or ``neato`` (an area).
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, ``max_nodes`` is out of range, or ``window`` is
+            not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
+        >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
+        ('neato', True)
+        >>> "grouped by area" in crm.graph.diagram(as_of=T, max_nodes=20).source
+        True
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
@@ -113,6 +159,39 @@ class DiagramReads(GraphBase):
         dependency, overdue tasks marked, idle partners dashed, and the sectors it needs
         but has no partner for as ghost nodes. Laid out top-down by ``dot``.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        as_of
+            T; default now by the store's clock.
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+
+        Returns
+        -------
+        graphviz.Digraph
+            The coalition diagram.
+
+        Raises
+        ------
+        UnknownKeyError
+            No plan ``plan`` at T.
+        ValidationError
+            ``plan`` is not a valid key.
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
         >>> import pendulum, rbp
@@ -157,8 +236,51 @@ class DiagramReads(GraphBase):
         days). Reads only this officer's ties and their stakeholders' ties. Labels,
         ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
 
+        Parameters
+        ----------
+        officer
+            The officer at the centre; an officer in the picture at T.
+        as_of
+            T; default now by the store's clock.
+        window
+            Ties count with a shared interaction in ``(T - window, T]``; default 365
+            days.
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+        max_nodes
+            The most stakeholders drawn one by one (1 to 100,000).
+
+        Returns
+        -------
+        graphviz.Graph
+            The ego map, laid out by ``neato``.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``officer`` is not an officer in the picture at T.
+        ValidationError
+            ``officer`` is not a valid key, ``max_nodes`` is out of range, or ``window``
+            is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> dot = crm.graph.ego_diagram("P0001", as_of=T)
+        >>> dot.engine, "P0001: officer's ties as of 2025-12-31" in dot.source
+        ('neato', True)
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
@@ -212,8 +334,43 @@ class DiagramReads(GraphBase):
         :meth:`coverage`), "GAP" where stakeholders are known but none covered, "none
         known" where an expected sector has nobody (see :meth:`gaps`), and a legend.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        area
+            Only this area and the areas below it; None for the whole department.
+
+        Returns
+        -------
+        graphviz.Digraph
+            One HTML-like table node and its legend.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, or ``window`` is not longer than zero (at most
+            a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (a window that is not a duration).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> crm.graph.matrix_diagram(as_of=T).source.count("GAP")
+        20
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"),
@@ -254,8 +411,52 @@ class DiagramReads(GraphBase):
         stakeholders by a dashed (single-threaded) line; past ``per_officer`` the rest
         are one counted node.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        area
+            Only stakeholders of this area and the areas below it.
+        top
+            How many officers to draw (at least 1).
+        per_officer
+            How many stakeholders to draw per officer (at least 1).
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+
+        Returns
+        -------
+        graphviz.Graph
+            The key-person map.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, ``top`` or ``per_officer`` is not a whole
+            number from 1, or ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> src = crm.graph.keyperson_diagram(as_of=T, top=2).source
+        >>> "43 of 78 covered stakeholders held by one officer" in src, "P0006 (9)" in src
+        (True, True)
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
