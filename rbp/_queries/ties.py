@@ -130,6 +130,18 @@ class TieSet(Renderable, Sequence[Tie]):
     Made by :meth:`rbp.interactions.Interactions.ties`. ``to_frame()`` gives a pandas
     frame without building a record per tie.
 
+    Parameters
+    ----------
+    rows
+        (officer, stakeholder, count, first, last, strength, priority) rows, as
+        :func:`tie_rows` reads them.
+    as_of
+        The resolved T the rows were read for.
+    tz
+        The agency's time zone, for the records' times.
+    cadence
+        Days of each priority's cadence, for the statuses.
+
     Examples
     --------
     >>> ties = crm.interactions.ties(as_of=T)

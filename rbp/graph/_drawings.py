@@ -70,16 +70,16 @@ class DiagramReads(GraphBase):
             Only this area and the areas below it; None for the whole department.
         labels
             Text to show instead of keys, by key (names, say); None shows keys.
-        pseudonymise
-            Show stable aliases ("S-001") instead of keys.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000); past it the map
             groups them.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
 
         Returns
         -------
         graphviz.Graph
-            The map, laid out by ``sfdp`` (the department) or ``neato`` (an area).
+            The map, laid out by ``neato``, or ``sfdp`` when it is large.
 
         Raises
         ------
@@ -255,7 +255,7 @@ class DiagramReads(GraphBase):
         Returns
         -------
         graphviz.Graph
-            The ego map, laid out by ``neato``.
+            The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
 
         Raises
         ------
