@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, decay_sql, promise_passed_sql, status, status_of
-from rbp._render import Renderable, Report, Rows, Table, frame
+from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
@@ -214,7 +214,8 @@ class TieSet(Renderable, Sequence[Tie]):
         return [self[i] for i in order[:n]]
 
     def to_frame(self) -> pd.DataFrame:
-        """All ties as a frame: officer, stakeholder, count, first, last, strength, status."""
+        """All ties as a frame: officer, stakeholder, count, first, last (UTC), strength,
+        status and cadence_days."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -246,11 +247,6 @@ class TieSet(Renderable, Sequence[Tie]):
             summary=f"{len(self)} officer ties: {by_status}.",
             tables=(Table("Ties, strongest first", _COLUMNS, Rows(self, order=order)),),
         )
-
-
-def frame_of(ties: Sequence[Tie]) -> pd.DataFrame:
-    """A frame of any list of ties."""
-    return frame([attrs.asdict(x, recurse=False) for x in ties], _COLUMNS)
 
 
 def tie_rows(
