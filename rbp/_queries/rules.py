@@ -31,6 +31,7 @@ import sqlalchemy as sa
 
 from rbp import _schema as t
 from rbp._time import MICROS_PER_DAY
+from rbp.errors import ValidationError
 from rbp.model._interactions import TieStatus
 
 __all__ = [
@@ -103,12 +104,45 @@ def status(age: int, cadence: int) -> TieStatus:
 def status_of(age_micros: int, cadence_days: int) -> TieStatus:
     """The status of a tie whose last contact is ``age_micros`` old.
 
+    Active up to the cadence ``c``, cooling up to ``2c``, dormant up to ``4c``,
+    lapsed after.
+
+    Parameters
+    ----------
+    age_micros
+        How long ago the last contact was, in microseconds (0 or more).
+    cadence_days
+        The stakeholder's cadence, in days (at least 1).
+
+    Returns
+    -------
+    TieStatus
+        ACTIVE, COOLING, DORMANT or LAPSED.
+
+    Raises
+    ------
+    ValidationError
+        ``age_micros`` is negative or ``cadence_days`` is less than 1.
+    TypeError
+        Either is not an int.
+
     Examples
     --------
     >>> from rbp._time import MICROS_PER_DAY
     >>> status_of(30 * MICROS_PER_DAY, 30), status_of(31 * MICROS_PER_DAY, 30)
     (<TieStatus.ACTIVE: 'active'>, <TieStatus.COOLING: 'cooling'>)
+    >>> status_of(0, 0)
+    Traceback (most recent call last):
+    ...
+    rbp.errors.ValidationError: cadence_days must be a whole number from 1, got 0
     """
+    for value, field, least in ((age_micros, "age_micros", 0), (cadence_days, "cadence_days", 1)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{field} must be a whole number (int), got {type(value).__name__}")
+        if value < least:
+            raise ValidationError(
+                f"{field} must be a whole number from {least}, got {value}", field=field
+            )
     return status(age_micros, cadence_days * MICROS_PER_DAY)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, decay_sql, promise_passed_sql, status, status_of
-from rbp._render import Renderable, Report, Rows, Table, frame
+from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
@@ -38,7 +38,19 @@ _STATUSES = (TieStatus.ACTIVE, TieStatus.COOLING, TieStatus.DORMANT, TieStatus.L
 
 @attrs.frozen(kw_only=True)
 class Tie:
-    """An officer tie as of a time: who, how often, how recently, how strong."""
+    """An officer tie as of a time: who, how often, how recently, how strong.
+
+    ``count``, ``first`` and ``last`` shared interaction up to T; ``strength`` is the
+    decayed sum (see :meth:`~rbp.interactions.Interactions.explain`); ``status``
+    comes from the age of ``last`` and the stakeholder's ``cadence_days``. Items of a
+    :class:`TieSet`.
+
+    Examples
+    --------
+    >>> tie = crm.interactions.ties(as_of=T).get("P0012", "m-000030")
+    >>> tie.count, f"{tie.last:%Y-%m-%d}", round(tie.strength, 3), tie.status.value
+    (65, '2025-12-05', 11.031, 'active')
+    """
 
     officer: str
     stakeholder: str
@@ -52,7 +64,17 @@ class Tie:
 
 @attrs.frozen(kw_only=True)
 class StrengthPart:
-    """One shared interaction's share of a tie's strength."""
+    """One shared interaction's share of a tie's strength.
+
+    ``weight`` is ``0.5 ** (age_days / half_life_days)``; the parts of a
+    :class:`TieExplanation`.
+
+    Examples
+    --------
+    >>> part = crm.interactions.explain("P0012", "m-000030", as_of=T).parts[-1]
+    >>> part.interaction, f"{part.at:%Y-%m-%d}", round(part.age_days, 1), round(part.weight, 3)
+    (1966, '2025-12-05', 26.6, 0.815)
+    """
 
     interaction: int
     at: pendulum.DateTime
@@ -62,7 +84,19 @@ class StrengthPart:
 
 @attrs.frozen(kw_only=True)
 class TieExplanation:
-    """Why a tie has its strength: each shared interaction and its decayed weight."""
+    """Why a tie has its strength: each shared interaction and its decayed weight.
+
+    Made by :meth:`~rbp.interactions.Interactions.explain`; ``str()`` writes the sum
+    out, one line per part.
+
+    Examples
+    --------
+    >>> why = crm.interactions.explain("P0001", "m-000001", as_of=T)
+    >>> print(why)
+    P0001 ~ m-000001 as of 2025-12-31: strength 0.276 = sum of 0.5 ** (age / 90 days)
+      #727 2024-02-19 age   681.5 d -> 0.005
+      #1683 2025-07-15 age   169.6 d -> 0.271
+    """
 
     officer: str
     stakeholder: str
@@ -95,6 +129,26 @@ class TieSet(Renderable, Sequence[Tie]):
 
     Made by :meth:`rbp.interactions.Interactions.ties`. ``to_frame()`` gives a pandas
     frame without building a record per tie.
+
+    Parameters
+    ----------
+    rows
+        (officer, stakeholder, count, first, last, strength, priority) rows, as
+        :func:`tie_rows` reads them.
+    as_of
+        The resolved T the rows were read for.
+    tz
+        The agency's time zone, for the records' times.
+    cadence
+        Days of each priority's cadence, for the statuses.
+
+    Examples
+    --------
+    >>> ties = crm.interactions.ties(as_of=T)
+    >>> len(ties), ties[0].officer, ties.to_frame().shape
+    (592, 'P0001', (592, 8))
+    >>> [(t.officer, t.stakeholder) for t in ties.top(2)]
+    [('P0012', 'm-000030'), ('P0004', 'org-0009')]
     """
 
     def __init__(
@@ -160,7 +214,8 @@ class TieSet(Renderable, Sequence[Tie]):
         return [self[i] for i in order[:n]]
 
     def to_frame(self) -> pd.DataFrame:
-        """All ties as a frame: officer, stakeholder, count, first, last, strength, status."""
+        """All ties as a frame: officer, stakeholder, count, first, last (UTC), strength,
+        status and cadence_days."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -192,11 +247,6 @@ class TieSet(Renderable, Sequence[Tie]):
             summary=f"{len(self)} officer ties: {by_status}.",
             tables=(Table("Ties, strongest first", _COLUMNS, Rows(self, order=order)),),
         )
-
-
-def frame_of(ties: Sequence[Tie]) -> pd.DataFrame:
-    """A frame of any list of ties."""
-    return frame([attrs.asdict(x, recurse=False) for x in ties], _COLUMNS)
 
 
 def tie_rows(

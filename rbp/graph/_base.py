@@ -32,7 +32,7 @@ community tie counts with a shared interaction in the last year."""
 
 
 def whole(value: object, field: str) -> int:
-    """An int argument of any value (a seed)."""
+    """A whole-number argument of any value (a seed, hops): an int, not a bool."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{field} must be a whole number (int), got {type(value).__name__}")
     return value

@@ -28,9 +28,9 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import absent_keys, decay_sql, present_sql, status_of
+from rbp._queries.rules import absent_keys, decay_sql, present_sql, status
 from rbp._queries.ties import tie_rows
-from rbp._time import AsOf, Window, duration_micros, from_micros
+from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros, from_micros
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
@@ -174,7 +174,7 @@ def build_graph(
             first=from_micros(first, tz),
             last=from_micros(last, tz),
             strength=float(strength),
-            status=status_of(at - last, cadence).value,
+            status=status(at - last, cadence * MICROS_PER_DAY).value,
             declared=(),
         )
     if community:

@@ -42,18 +42,50 @@ class CoverageReads(GraphBase):
 
         Parameters
         ----------
-        as_of : DateTime, optional
+        as_of
             T; default now by the store's clock.
-        window : duration, optional
+        window
             One window for everybody instead of each stakeholder's cadence; the
             report's ``window`` says which was used.
-        area : str, optional
+        area
             Only stakeholders of this area or any area below it.
-        sector, kind : Sector or StakeholderKind (or their values), optional
-            Only stakeholders of this sector; only members or only agencies.
+        sector
+            Only stakeholders of this sector (a :class:`~rbp.Sector` or its value).
+        kind
+            Only members or only agencies (a :class:`~rbp.StakeholderKind` or its value).
+
+        Returns
+        -------
+        CoverageReport
+            Covered and total counts, ``ratio``, ``by_area``, ``by_sector``, the area ×
+            sector ``matrix`` and the ``uncovered`` keys.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, ``sector`` or ``kind`` is no member of its
+            enum, or ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``window`` not a duration, say).
 
         Examples
         --------
+        The synthetic city, at the end of its log:
+
+        >>> cov = crm.graph.coverage(as_of=T)
+        >>> cov.covered, cov.total, round(cov.ratio, 3)
+        (78, 172, 0.453)
+        >>> cov.uncovered[:2]
+        ('m-000045', 'm-000053')
+        >>> crm.graph.coverage(as_of=T, kind="agency").total
+        23
+
+        One window for everybody instead of each cadence:
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
@@ -91,8 +123,49 @@ class CoverageReads(GraphBase):
         come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
         Everything is read in one transaction.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        area
+            Only this area and the areas below it.
+        quiet_window
+            How long an area may go without a logged interaction before it is quiet;
+            default the regular cadence (90 days).
+
+        Returns
+        -------
+        GapReport
+            Uncovered stakeholders by priority, ties going cold, matrix gaps, missing
+            sectors, quiet areas, single-threaded stakeholders, overdue follow-ups and
+            plans needing attention.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, or a window is not longer than zero (at most a
+            century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (a window that is not a duration).
+
         Examples
         --------
+        The synthetic city, at the end of its log:
+
+        >>> gaps = crm.graph.gaps(as_of=T)
+        >>> {p.value: len(keys) for p, keys in gaps.uncovered.items()}
+        {'key': 6, 'regular': 60, 'low': 28}
+        >>> gaps.quiet_areas, len(gaps.overdue_follow_ups)
+        (('b-0108',), 65)
+
+        A store with one uncovered member in one quiet beat:
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])

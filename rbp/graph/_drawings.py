@@ -1,6 +1,5 @@
-"""Diagrams of a store (``crm.graph.diagram``, ``ego_diagram``, ``matrix_diagram``,
-``keyperson_diagram``, ``plan_diagram``); the drawing itself is in
-:mod:`rbp.graph.diagrams`."""
+"""Network maps of a store (``crm.graph.diagram``, ``ego_diagram``); the drawing itself
+is in :mod:`rbp.graph.diagrams`, the report diagrams in :mod:`rbp.graph._report_drawings`."""
 
 from __future__ import annotations
 
@@ -11,32 +10,20 @@ import graphviz
 import pendulum
 
 from rbp import _args
-from rbp._queries.plan_read import must_load
-from rbp._queries.plan_status import plan_status
-from rbp._queries.scope import stakeholder_kinds
 from rbp._queries.ties import tie_rows
 from rbp._time import Window
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase, labels_arg
-from rbp.graph.diagrams import (
-    ego_diagram,
-    keyperson_diagram,
-    matrix_diagram,
-    network_diagram,
-    plan_diagram,
-)
+from rbp.graph.diagrams import ego_diagram, network_diagram
 
-__all__ = ["DiagramReads"]
+__all__ = ["MAX_NODES", "DiagramReads"]
 
 MAX_NODES = 100_000
 """The largest ``max_nodes`` a map takes (graphviz cannot lay out more in any time)."""
 
-PLAN_ENGAGED = pendulum.duration(days=90)
-"""How recently a plan partner must have been met to count as engaged."""
-
 
 class DiagramReads(GraphBase):
-    """Graphviz diagrams of the store as of T."""
+    """Graphviz network maps of the store as of T: the department, an area, an officer."""
 
     def diagram(
         self,
@@ -59,8 +46,54 @@ class DiagramReads(GraphBase):
         diagram. An area's map reads only the ties of that area's stakeholders. Render
         with ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Ties count with a shared interaction in ``(T - window, T]``; default 365
+            days. Uncovered stakeholders are marked by their cadence.
+        area
+            Only this area and the areas below it; None for the whole department.
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        max_nodes
+            The most stakeholders drawn one by one (1 to 100,000); past it the map
+            groups them.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+
+        Returns
+        -------
+        graphviz.Graph
+            The map, laid out by ``neato``, or ``sfdp`` when it is large.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, ``max_nodes`` is out of range, or ``window`` is
+            not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
+        >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
+        ('neato', True)
+        >>> "grouped by area" in crm.graph.diagram(as_of=T, max_nodes=20).source
+        True
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
@@ -101,45 +134,6 @@ class DiagramReads(GraphBase):
             group_by="sector" if scope is not None and not snap.tree.children(scope) else "area",
         )
 
-    def plan_diagram(
-        self,
-        plan: str,
-        *,
-        as_of: pendulum.DateTime | None = None,
-        labels: Mapping[str, str] | None = None,
-        pseudonymise: bool = False,
-    ) -> graphviz.Digraph:
-        """The coalition of an action plan as of T: partners by role, tasks by owner and
-        dependency, overdue tasks marked, idle partners dashed, and the sectors it needs
-        but has no partner for as ghost nodes. Laid out top-down by ``dot``.
-
-        Examples
-        --------
-        >>> import pendulum, rbp
-        >>> from rbp.plans import ActionPlan, PartnerRole
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.PartnerAgency("org-h", sector="housing")])
-        2
-        >>> T = pendulum.datetime(2026, 3, 1, tz="UTC")
-        >>> crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="tents at night",
-        ...                  areas=("b-1",), needed_sectors=("housing", "faith")), at=T)
-        >>> crm.plans.add_partner("p-1", "org-h", PartnerRole.LEAD, at=T)
-        >>> src = crm.graph.plan_diagram("p-1", as_of=T.add(days=1)).source
-        >>> "no faith partner" in src, "org-h" in src, "tents" in src
-        (True, True, False)
-        """
-        key = _args.key(plan, "plan")
-        when = self._uow.when(as_of)
-        shown = labels_arg(labels)
-        alias = _args.flag(pseudonymise, "pseudonymise")
-        with self._uow.read() as conn:
-            found = must_load(conn, key, when.micros, self._uow.tz)
-            status = plan_status(conn, found, when.at, PLAN_ENGAGED)
-            people = {p.stakeholder for p in found.partners}
-            people |= {t.owner for t in found.tasks if t.owner}
-            kinds = stakeholder_kinds(conn, sorted(people))
-        return plan_diagram(found, status, kinds, labels=shown, pseudonymise=alias)
-
     def ego_diagram(
         self,
         officer: str,
@@ -157,8 +151,51 @@ class DiagramReads(GraphBase):
         days). Reads only this officer's ties and their stakeholders' ties. Labels,
         ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
 
+        Parameters
+        ----------
+        officer
+            The officer at the centre; an officer in the picture at T.
+        as_of
+            T; default now by the store's clock.
+        window
+            Ties count with a shared interaction in ``(T - window, T]``; default 365
+            days.
+        labels
+            Text to show instead of keys, by key (names, say); None shows keys.
+        pseudonymise
+            Show stable aliases ("S-001") instead of keys.
+        max_nodes
+            The most stakeholders drawn one by one (1 to 100,000).
+
+        Returns
+        -------
+        graphviz.Graph
+            The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``officer`` is not an officer in the picture at T.
+        ValidationError
+            ``officer`` is not a valid key, ``max_nodes`` is out of range, or ``window``
+            is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``labels`` not a mapping, say).
+
+        Notes
+        -----
+        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
+        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
+        ``dot`` binary is not installed.
+
         Examples
         --------
+        >>> dot = crm.graph.ego_diagram("P0001", as_of=T)
+        >>> dot.engine, "P0001: officer's ties as of 2025-12-31" in dot.source
+        ('neato', True)
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
@@ -198,98 +235,4 @@ class DiagramReads(GraphBase):
             labels=shown,
             pseudonymise=alias,
             max_nodes=most,
-        )
-
-    def matrix_diagram(
-        self,
-        *,
-        as_of: pendulum.DateTime | None = None,
-        window: dt.timedelta | None = None,
-        area: str | None = None,
-    ) -> graphviz.Digraph:
-        """The area × sector coverage matrix as of T, as one table: cells coloured by
-        covered / total (contact within ``window``, None: each cadence, as in
-        :meth:`coverage`), "GAP" where stakeholders are known but none covered, "none
-        known" where an expected sector has nobody (see :meth:`gaps`), and a legend.
-
-        Examples
-        --------
-        >>> import pendulum, rbp
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("b-1"),
-        ...     rbp.CommunityMember("m-1", area="b-1", sector="faith")])
-        2
-        >>> src = crm.graph.matrix_diagram(as_of=pendulum.datetime(2026, 1, 1)).source
-        >>> "GAP 0/1" in src and "cluster_legend" in src
-        True
-        """
-        when = self._uow.when(as_of)
-        win = self._uow.window(window)
-        scope = _args.optional_key(area, "area")
-        with self._uow.read() as conn:
-            snap = self._snapshot(conn, when, win)
-        cov = metrics.coverage(snap, metrics.select(snap, area=scope), area=scope)
-        default = self._uow.settings.expected_sectors
-        expected = {a: snap.tree[a].expected_sectors or default for a in cov.by_area}
-        where = "Department" if scope is None else f"Area {scope}"
-        return matrix_diagram(
-            cov,
-            title=f"{where}: coverage by area and sector as of {cov.as_of:%Y-%m-%d}",
-            expected=expected,
-        )
-
-    def keyperson_diagram(
-        self,
-        *,
-        as_of: pendulum.DateTime | None = None,
-        window: dt.timedelta | None = None,
-        area: str | None = None,
-        top: int = 10,
-        per_officer: int = 12,
-        labels: Mapping[str, str] | None = None,
-        pseudonymise: bool = False,
-    ) -> graphviz.Graph:
-        """The key-person map as of T: the ``top`` officers by stakeholders only they
-        hold (see :meth:`key_person_risk`, with the same ``window``), each tied to those
-        stakeholders by a dashed (single-threaded) line; past ``per_officer`` the rest
-        are one counted node.
-
-        Examples
-        --------
-        >>> import pendulum, rbp
-        >>> from rbp.interactions import Interaction
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.Officer("P1", areas=("b-1",)),
-        ...     rbp.CommunityMember("m-1", area="b-1")])
-        3
-        >>> T = pendulum.datetime(2026, 6, 30, tz="UTC")
-        >>> _ = crm.interactions.log(Interaction(at=T.subtract(days=3), kind="meeting",
-        ...     participants=("P1", "m-1"), areas=("b-1",)))
-        >>> "P1 (1)" in crm.graph.keyperson_diagram(as_of=T).source
-        True
-        """
-        count = _args.positive(top, "top")
-        per = _args.positive(per_officer, "per_officer")
-        when = self._uow.when(as_of)
-        win = self._uow.window(window)
-        scope = _args.optional_key(area, "area")
-        shown = labels_arg(labels)
-        alias = _args.flag(pseudonymise, "pseudonymise")
-        with self._uow.read() as conn:
-            snap = self._snapshot(conn, when, win)
-        report = metrics.key_person(snap, metrics.select(snap, area=scope))
-        kinds = {m.key: m.kind.value for m in snap.members}
-        where = "" if scope is None else f" in {scope}"
-        return keyperson_diagram(
-            report,
-            kinds,
-            title=(
-                f"Key-person risk{where} as of {snap.as_of:%Y-%m-%d}: {len(report.single_threaded)}"
-                f" of {report.covered} covered stakeholders held by one officer;"
-                f" top {min(count, len(report.sole_held))} officers"
-            ),
-            top=count,
-            per_officer=per,
-            labels=shown,
-            pseudonymise=alias,
         )

@@ -15,6 +15,9 @@ import attrs
 import igraph as ig
 import networkx as nx
 
+from rbp import _args
+from rbp.errors import ValidationError
+from rbp.graph._base import whole
 from rbp.graph._build import officers_of
 
 __all__ = ["Broker", "Community", "betweenness", "communities", "cut_off_counts", "reach"]
@@ -22,7 +25,17 @@ __all__ = ["Broker", "Community", "betweenness", "communities", "cut_off_counts"
 
 @attrs.frozen(kw_only=True)
 class ReachReport:
-    """Share of community members within ``k`` hops of an officer."""
+    """Share of community members within ``k`` hops of an officer.
+
+    Made by :func:`reach` and :meth:`~rbp.graph.Graph.reach`: ``reached`` of ``total``
+    community members, and the keys of the ``unreached``, sorted.
+
+    Examples
+    --------
+    >>> r = crm.graph.reach(as_of=T, k=1)
+    >>> r.k, r.reached, r.total, round(r.ratio, 3)
+    (1, 109, 149, 0.732)
+    """
 
     k: int
     reached: int
@@ -37,7 +50,19 @@ class ReachReport:
 
 @attrs.frozen(kw_only=True)
 class Broker:
-    """A stakeholder that holds others' only paths to the department."""
+    """A stakeholder that holds others' only paths to the department.
+
+    Made by :meth:`~rbp.graph.Graph.brokers`: ``cut_off`` stakeholders lose every
+    path to an officer without it; ``betweenness`` is normalised (estimated from
+    sampled sources); ``constraint`` is Burt's (lower means more brokerage; None
+    for an isolated node).
+
+    Examples
+    --------
+    >>> b = crm.graph.brokers(as_of=T, top=1)[0]
+    >>> b.key, b.kind, b.cut_off, round(b.constraint, 3)
+    ('org-0005', 'agency', 1, 0.198)
+    """
 
     key: str
     kind: str
@@ -48,7 +73,18 @@ class Broker:
 
 @attrs.frozen(kw_only=True)
 class Community:
-    """A cluster of densely tied stakeholders (Louvain modularity)."""
+    """A cluster of densely tied stakeholders (Louvain modularity).
+
+    Made by :func:`communities` and :meth:`~rbp.graph.Graph.communities`: the
+    ``members`` (keys, sorted, officers included), how many are ``officers``, and
+    the non-officers counted by sector, most first.
+
+    Examples
+    --------
+    >>> c = crm.graph.communities(as_of=T)[0]
+    >>> len(c.members), c.officers, list(c.sectors)[:2]
+    (35, 3, ['resident', 'education'])
+    """
 
     members: tuple[str, ...]
     officers: int
@@ -57,6 +93,26 @@ class Community:
 
 def reach(g: nx.Graph, *, k: int = 2) -> ReachReport:
     """How many community members are within ``k`` hops of any officer.
+
+    Parameters
+    ----------
+    g
+        A graph whose nodes have a ``kind`` ("officer", "member", "agency"), as
+        :meth:`~rbp.graph.Graph.build` makes; not changed.
+    k
+        The most hops (0 or more); agencies count as hops, not as reached.
+
+    Returns
+    -------
+    ReachReport
+        ``reached`` and ``total`` members, and the ``unreached`` keys, sorted.
+
+    Raises
+    ------
+    ValidationError
+        ``k`` is negative.
+    TypeError
+        ``g`` is not a networkx graph, or ``k`` is not an int.
 
     Examples
     --------
@@ -68,7 +124,15 @@ def reach(g: nx.Graph, *, k: int = 2) -> ReachReport:
     >>> r = reach(g, k=1)
     >>> r.reached, r.total, r.unreached
     (1, 3, ('m2', 'm3'))
+    >>> reach(g, k=-1)
+    Traceback (most recent call last):
+    ...
+    rbp.errors.ValidationError: k must be a whole number from 0, got -1
     """
+    _network(g)
+    k = whole(k, "k")
+    if k < 0:
+        raise ValidationError(f"k must be a whole number from 0, got {k}", field="k")
     seen: set[str] = set()
     officers = officers_of(g)
     if officers:
@@ -90,6 +154,22 @@ def cut_off_counts(g: nx.Graph) -> dict[str, int]:
     ``v`` separates the subtree of a DFS child ``c`` from the source exactly when
     ``low(c) >= disc(v)``. Linear in the size of the graph.
 
+    Parameters
+    ----------
+    g
+        A graph whose officer nodes have ``kind="officer"``; not changed.
+
+    Returns
+    -------
+    dict of str to int
+        The nodes that cut anybody off, most first (ties by key); nodes that cut
+        nobody off are left out.
+
+    Raises
+    ------
+    TypeError
+        ``g`` is not a networkx graph.
+
     Examples
     --------
     >>> import networkx as nx
@@ -100,6 +180,7 @@ def cut_off_counts(g: nx.Graph) -> dict[str, int]:
     >>> cut_off_counts(g)
     {'m1': 2, 'm2': 1}
     """
+    _network(g)
     source = object()
     officers = set(officers_of(g))
 
@@ -154,12 +235,47 @@ def betweenness(
     ``1 / sqrt(samples)``; top-ranked nodes are stable, small values are noisy.
     ``samples=None`` computes the exact value.
 
+    Parameters
+    ----------
+    g
+        Any undirected graph; not changed.
+    samples
+        How many source nodes to sample (at least 1); None, or as many as there are
+        nodes, for the exact value.
+    seed
+        The seed of the sample.
+    weight
+        An edge attribute read as a strength: the distance of an edge is
+        ``1 / strength``. None counts hops.
+
+    Returns
+    -------
+    dict of str to float
+        Every node's normalised betweenness, in ``g``'s node order.
+
+    Raises
+    ------
+    ValidationError
+        ``samples`` is not a whole number from 1.
+    TypeError
+        ``g`` is not a networkx graph, ``seed`` or ``samples`` not an int, or
+        ``weight`` not a str.
+
     Examples
     --------
     >>> import networkx as nx
     >>> betweenness(nx.path_graph(["a", "b", "c"]), samples=None)
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    >>> betweenness({"a": "b"})
+    Traceback (most recent call last):
+    ...
+    TypeError: g must be a networkx Graph, got dict
     """
+    _network(g)
+    if samples is not None:
+        samples = _args.positive(samples, "samples")
+    seed = whole(seed, "seed")
+    _attribute(weight, "weight", optional=True)
     nodes = list(g.nodes)
     n = len(nodes)
     if n < 3:
@@ -197,7 +313,46 @@ def communities(
     """Louvain communities (igraph's multilevel modularity), largest first.
 
     Deterministic for a given ``seed``.
+
+    Parameters
+    ----------
+    g
+        Any undirected graph; nodes may carry ``kind`` and ``sector`` (as
+        :meth:`~rbp.graph.Graph.build` makes); not changed.
+    weight
+        The edge attribute that weighs an edge (missing or 0: a tiny weight).
+    seed
+        The seed of Louvain's random order.
+    min_size
+        Leave out communities of fewer nodes (at least 1).
+
+    Returns
+    -------
+    tuple of Community
+        Largest first, ties by first key.
+
+    Raises
+    ------
+    ValidationError
+        ``min_size`` is not a whole number from 1.
+    TypeError
+        ``g`` is not a networkx graph, ``seed`` or ``min_size`` not an int, or
+        ``weight`` not a str.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_edges_from([("a", "b"), ("b", "c"), ("a", "c")], strength=1.0)
+    >>> g.add_edges_from([("x", "y"), ("y", "z"), ("x", "z")], strength=1.0)
+    >>> g.add_edge("c", "x", strength=0.1)
+    >>> [c.members for c in communities(g)]
+    [('a', 'b', 'c'), ('x', 'y', 'z')]
     """
+    _network(g)
+    _attribute(weight, "weight", optional=False)
+    seed = whole(seed, "seed")
+    min_size = _args.positive(min_size, "min_size")
     nodes = list(g.nodes)
     if not nodes:
         return ()
@@ -239,6 +394,20 @@ def constraint(
     each node's weight total found once (networkx recomputes it per neighbour pair,
     which takes minutes around a busy officer). Isolated nodes are skipped.
 
+    Parameters
+    ----------
+    g
+        Any undirected graph; not changed.
+    nodes
+        The nodes to measure.
+    weight
+        The edge attribute that weighs an edge (missing: 1); None weighs every edge 1.
+
+    Returns
+    -------
+    dict of str to float
+        The constraint of each node of ``nodes`` that has a neighbour.
+
     Examples
     --------
     >>> import networkx as nx
@@ -276,6 +445,21 @@ def constraint(
             value += (p(i, j) + indirect) ** 2
         out[i] = value
     return out
+
+
+def _network(g: object) -> None:
+    """The graph argument of a measure: a networkx graph."""
+    if not isinstance(g, nx.Graph):
+        raise TypeError(f"g must be a networkx Graph, got {type(g).__name__}")
+
+
+def _attribute(value: object, field: str, *, optional: bool) -> None:
+    """An edge attribute name (or None, when ``optional``)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        kind = "a str or None" if optional else "a str"
+        raise TypeError(f"{field} must be {kind} (an edge attribute), got {type(value).__name__}")
 
 
 # Their public path is set by the package; doctest still reads their examples here.

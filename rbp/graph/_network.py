@@ -37,7 +37,17 @@ MAX_HOPS = 100
 
 @attrs.frozen(kw_only=True)
 class PartnerTie:
-    """Two partner agencies that worked together (shared interactions)."""
+    """Two partner agencies that worked together (shared interactions).
+
+    Made by :meth:`~rbp.graph.Graph.partner_ties`: ``count``, ``first`` and ``last``
+    joint interaction up to T, and ``strength`` (decayed as a tie's strength).
+
+    Examples
+    --------
+    >>> pair = crm.graph.partner_ties(as_of=T)[0]
+    >>> pair.a, pair.b, pair.count, round(pair.strength, 2)
+    ('org-0009', 'org-0023', 33, 2.3)
+    """
 
     a: str
     b: str
@@ -64,8 +74,38 @@ class NetworkReads(GraphBase):
         ``(T - window, T]`` get interaction edges (None: every pair that ever met).
         Names are included only with ``personal=True``.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Only pairs that met in ``(T - window, T]`` get interaction edges; None (the
+            default) keeps every pair that ever met.
+        personal
+            Include names as a ``name`` node attribute.
+
+        Returns
+        -------
+        networkx.Graph
+            A new graph, the caller's to change: officers, members and agencies as
+            nodes (``kind``, ``sector``, ``priority``, ``areas``, ...), officer ties,
+            community ties and declared relationships as edges.
+
+        Raises
+        ------
+        ValidationError
+            ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``personal`` not a bool, say).
+
         Examples
         --------
+        >>> g = crm.graph.build(as_of=T)
+        >>> g.number_of_nodes(), g.number_of_edges()
+        (183, 1124)
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
@@ -89,8 +129,36 @@ class NetworkReads(GraphBase):
         """Share of community members within ``k`` hops of an officer, over edges with a
         shared interaction in the window (default 365 days) plus declared relationships.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Edges need a shared interaction in ``(T - window, T]``; default 365 days.
+        k
+            The most hops from an officer, 1 to 100.
+
+        Returns
+        -------
+        ReachReport
+            ``reached``, ``total``, their ``ratio`` and the ``unreached`` members.
+
+        Raises
+        ------
+        ValidationError
+            ``k`` is not a whole number from 1 to 100, or ``window`` is not longer than
+            zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type.
+
         Examples
         --------
+        >>> r = crm.graph.reach(as_of=T)
+        >>> r.reached, r.total, r.unreached[:2]
+        (111, 149, ('m-000004', 'm-000005'))
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
@@ -122,8 +190,38 @@ class NetworkReads(GraphBase):
         (networkx) is computed for the ``top`` ranked brokers only. Edges as in
         :meth:`reach` (default window 365 days).
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Edges need a shared interaction in ``(T - window, T]``; default 365 days.
+        top
+            How many brokers to return (at least 1).
+        samples
+            Source nodes sampled for betweenness (at least 1); None for the exact value.
+
+        Returns
+        -------
+        RecordList
+            :class:`~rbp.graph.Broker` records, best first; ``to_frame()`` gives key,
+            kind, cut_off, betweenness and constraint.
+
+        Raises
+        ------
+        ValidationError
+            ``top`` or ``samples`` is not a whole number from 1, or ``window`` is not
+            longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type.
+
         Examples
         --------
+        >>> [(b.key, b.cut_off) for b in crm.graph.brokers(as_of=T, top=2)]
+        [('org-0005', 1), ('org-0017', 1)]
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.graph.brokers(as_of=pendulum.datetime(2026, 1, 1), samples=0)
@@ -168,8 +266,35 @@ class NetworkReads(GraphBase):
         """Clusters of densely tied stakeholders (Louvain), largest first; edges as in
         :meth:`reach` (default window 365 days); deterministic for a ``seed``.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            Edges need a shared interaction in ``(T - window, T]``; default 365 days.
+        seed
+            The seed of Louvain's random order.
+
+        Returns
+        -------
+        tuple of Community
+            The clusters of at least two nodes, largest first.
+
+        Raises
+        ------
+        ValidationError
+            ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``seed`` not an int, say).
+
         Examples
         --------
+        >>> found = crm.graph.communities(as_of=T)
+        >>> len(found), [len(c.members) for c in found][:3], found[0].officers
+        (6, [35, 26, 26], 3)
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.graph.communities(as_of=pendulum.datetime(2026, 1, 1))
@@ -196,8 +321,37 @@ class NetworkReads(GraphBase):
         still works together while either would call its own tie active). ``count``,
         ``first``, ``last`` and ``strength`` count every joint interaction up to T.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            The latest joint interaction must be in ``(T - window, T]``; None (the
+            default) uses the pair's cadence.
+
+        Returns
+        -------
+        RecordList
+            :class:`~rbp.graph.PartnerTie` records, strongest first; ``to_frame()``
+            gives a, b, count, first, last and strength.
+
+        Raises
+        ------
+        ValidationError
+            ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (a window that is not a duration).
+
         Examples
         --------
+        >>> pairs = crm.graph.partner_ties(as_of=T)
+        >>> len(pairs), (pairs[0].a, pairs[0].b)
+        (13, ('org-0009', 'org-0023'))
+
+        A pair counts while its last joint interaction is within the window:
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()

@@ -41,7 +41,18 @@ def _ratio(covered: int, total: int) -> float | None:
 
 @attrs.frozen
 class Cell:
-    """Covered and total stakeholders of one slice; ``ratio`` is None when empty."""
+    """Covered and total stakeholders of one slice; ``ratio`` is None when empty.
+
+    The slices of a :class:`CoverageReport`: an area, a sector, an area × sector cell.
+
+    Examples
+    --------
+    >>> cell = crm.graph.coverage(as_of=T).by_area["b-0101"]
+    >>> cell, cell.uncovered, round(cell.ratio, 3)
+    (Cell(covered=5, total=13), 8, 0.385)
+    >>> rbp.graph.Cell(0, 0).ratio is None
+    True
+    """
 
     covered: int
     total: int
@@ -79,6 +90,15 @@ class CoverageReport(Renderable):
     interaction with it in the window ``(T - window, T]`` (default: the
     stakeholder's cadence). ``by_area`` rolls up the area tree (a stakeholder of a
     beat counts for its district too, once); ``matrix`` is area × sector.
+    Made by :meth:`~rbp.graph.Graph.coverage`.
+
+    Examples
+    --------
+    >>> cov = crm.graph.coverage(as_of=T)
+    >>> cov.covered, cov.total, cov.cell("b-0101", rbp.Sector.RESIDENT)
+    (78, 172, Cell(covered=1, total=3))
+    >>> cov.to_frame().columns.tolist(), cov.matrix_frame().shape
+    (['area', 'sector', 'covered', 'total', 'ratio'], (12, 12))
     """
 
     as_of: pendulum.DateTime
@@ -107,6 +127,11 @@ class CoverageReport(Renderable):
     def _report(self) -> Report:
         """By sector, by area, the area x sector matrix (``to_frame()``: area, sector,
         covered, total, ratio; cells with nobody left out) and the uncovered keys.
+
+        Returns
+        -------
+        Report
+            What the renderer shows: title, as-of time, window, summary and tables.
 
         Examples
         --------
@@ -156,7 +181,17 @@ class CoverageReport(Renderable):
 
 @attrs.frozen(kw_only=True)
 class ColdTie:
-    """A tie going cold: cooling or dormant as of the report's time."""
+    """A tie going cold: cooling or dormant as of the report's time.
+
+    The ``cooling`` items of a :class:`GapReport`; ``status`` is the
+    :class:`~rbp.interactions.TieStatus` value and ``last`` the last contact.
+
+    Examples
+    --------
+    >>> cold = crm.graph.gaps(as_of=T).cooling[0]
+    >>> cold.officer, cold.stakeholder, cold.status, f"{cold.last:%Y-%m-%d}"
+    ('P0003', 'm-000093', 'dormant', '2024-02-08')
+    """
 
     officer: str
     stakeholder: str
@@ -176,7 +211,15 @@ class GapReport(Renderable):
     ``single_threaded`` are covered stakeholders held by one officer;
     ``overdue_follow_ups`` are promised follow-ups that passed without contact;
     ``plans`` are the open action plans with overdue tasks, partners not engaged or
-    needed sectors with no partner.
+    needed sectors with no partner. Made by :meth:`~rbp.graph.Graph.gaps`.
+
+    Examples
+    --------
+    >>> gaps = crm.graph.gaps(as_of=T)
+    >>> len(gaps.cooling), gaps.quiet_areas, gaps.matrix_gaps[0]
+    (236, ('b-0108',), ('city', <Sector.HEALTH: 'health'>))
+    >>> gaps.to_frame().shape
+    (10, 3)
     """
 
     as_of: pendulum.DateTime
@@ -324,6 +367,14 @@ class KeyPersonReport(Renderable):
 
     A covered stakeholder is *single-threaded* when exactly one officer holds an
     active tie with it. ``ratio`` is single-threaded / covered (None if none covered).
+    ``sole_held`` maps each officer to the stakeholders only they hold, most first.
+    Made by :meth:`~rbp.graph.Graph.key_person_risk`.
+
+    Examples
+    --------
+    >>> risk = crm.graph.key_person_risk(as_of=T)
+    >>> risk.sole_held["P0008"], risk.to_frame().shape
+    (('org-0017',), (11, 3))
     """
 
     as_of: pendulum.DateTime
@@ -374,7 +425,19 @@ class KeyPersonReport(Renderable):
 
 @attrs.frozen(kw_only=True)
 class Successor:
-    """A candidate for a warm handover, with the score's reasons."""
+    """A candidate for a warm handover, with the score's reasons.
+
+    The ``successors`` of a :class:`DepartureImpact`, best first; the score is
+    explained at :meth:`~rbp.graph.Graph.simulate_departure`.
+
+    Examples
+    --------
+    >>> best = crm.graph.simulate_departure("P0001", as_of=T).successors[0]
+    >>> best.officer, best.score, best.orphans_known
+    ('P0003', 18.0, 5)
+    >>> best.reasons[0]
+    'has met 5 of the 6 orphaned stakeholders'
+    """
 
     officer: str
     score: float
@@ -384,7 +447,21 @@ class Successor:
 
 @attrs.frozen(kw_only=True, repr=False)
 class DepartureImpact(Renderable):
-    """What the department loses if one officer leaves at T."""
+    """What the department loses if one officer leaves at T.
+
+    Coverage ``before`` and ``after`` (two :class:`CoverageReport`), the
+    ``orphaned`` stakeholders (covered before, not after), the ``areas_dropped``
+    (biggest fall first) and the ranked ``successors``. Made by
+    :meth:`~rbp.graph.Graph.simulate_departure`.
+
+    Examples
+    --------
+    >>> impact = crm.graph.simulate_departure("P0001", as_of=T)
+    >>> impact.before.covered, impact.after.covered, impact.orphaned[:2]
+    (78, 72, ('m-000001', 'm-000006'))
+    >>> impact.to_frame().columns.tolist()
+    ['officer', 'score', 'orphans_known', 'reasons']
+    """
 
     officer: str
     before: CoverageReport

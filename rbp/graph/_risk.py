@@ -32,8 +32,45 @@ class RiskReads(GraphBase):
         in :meth:`coverage`; a tie is *held* when it is active (last contact within the
         stakeholder's cadence). The report's ``window`` says which window was used.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        area
+            Only stakeholders of this area and the areas below it.
+
+        Returns
+        -------
+        KeyPersonReport
+            ``covered``, the ``single_threaded`` keys, their ``ratio`` of the covered,
+            and ``sole_held``: per officer, the stakeholders only they hold (most first).
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``area`` is not a valid key, or ``window`` is not longer than zero (at most
+            a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (a window that is not a duration).
+
         Examples
         --------
+        The synthetic city, at the end of its log:
+
+        >>> risk = crm.graph.key_person_risk(as_of=T)
+        >>> risk.covered, len(risk.single_threaded), round(risk.ratio, 3)
+        (78, 43, 0.551)
+        >>> list(risk.sole_held)[:3]
+        ['P0006', 'P0001', 'P0003']
+
+        A tie is held within the stakeholder's cadence; a shorter window drops it:
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
@@ -75,8 +112,47 @@ class RiskReads(GraphBase):
         by an area the candidate is assigned to (or an area above or below it). Ties
         are broken by key. Each successor lists its reasons.
 
+        Parameters
+        ----------
+        officer
+            The officer who leaves; an officer in the picture at T.
+        as_of
+            T; default now by the store's clock.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        successors
+            The most successors to rank (at least 1).
+
+        Returns
+        -------
+        DepartureImpact
+            Coverage ``before`` and ``after``, the ``orphaned`` keys, the
+            ``areas_dropped`` and the ranked ``successors``.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``officer`` is not an officer in the picture at T.
+        ValidationError
+            ``officer`` is not a valid key, ``successors`` is not a whole number from
+            1, or ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+        TypeError
+            An argument of the wrong Python type.
+
         Examples
         --------
+        The synthetic city, if P0001 left at the end of its log:
+
+        >>> impact = crm.graph.simulate_departure("P0001", as_of=T, successors=2)
+        >>> len(impact.orphaned), round(impact.before.ratio, 3), round(impact.after.ratio, 3)
+        (6, 0.453, 0.419)
+        >>> [(s.officer, s.score) for s in impact.successors]
+        [('P0003', 18.0), ('P0006', 15.0)]
+
+        The smallest handover:
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rbp.graph._coverage import CoverageReads
 from rbp.graph._drawings import DiagramReads
 from rbp.graph._network import NetworkReads
+from rbp.graph._report_drawings import ReportDiagramReads
 from rbp.graph._risk import RiskReads
 from rbp.graph._trend import TrendReads
 
 __all__ = ["Graph"]
 
 
-class Graph(CoverageReads, RiskReads, NetworkReads, TrendReads, DiagramReads):
+class Graph(CoverageReads, RiskReads, NetworkReads, TrendReads, DiagramReads, ReportDiagramReads):
     """Coverage, gaps, key-person risk, network measures, trends and diagrams of one store.
 
     Every method answers *as of* a time T (``as_of``, default now by the store's

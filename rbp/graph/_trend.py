@@ -60,8 +60,50 @@ class TrendReads(GraphBase):
         agency's time zone from ``start``. Coverage counts contact within ``window``
         (None: each stakeholder's cadence); the frame's ``attrs["window"]`` says which.
 
+        Parameters
+        ----------
+        metric
+            What to follow: "coverage", "single_threaded" or "uncovered_key".
+        start
+            The first as-of time (aware).
+        end
+            The last as-of time at most (aware); the series stops at or before it.
+        every
+            The step: "week", "month" or "quarter", in the agency's time zone.
+        window
+            The coverage window; None (the default) uses each stakeholder's cadence.
+        area
+            Only stakeholders of this area and the areas below it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per as-of time: ``as_of`` (UTC) and ``value``, with ``covered`` and
+            ``total`` (coverage) or ``share`` (single-threaded); empty when ``end`` is
+            before ``start``.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            ``metric`` or ``every`` is no member of its enum, ``area`` is not a valid
+            key, or ``window`` is not longer than zero (at most a century).
+        NaiveDatetimeError
+            ``start`` or ``end`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``start`` None, say).
+
         Examples
         --------
+        The synthetic city's coverage over its last three month ends:
+
+        >>> out = crm.graph.trend("coverage", start=T.subtract(months=2), end=T)
+        >>> out.shape, out["covered"].tolist(), out["total"].tolist()
+        ((3, 4), [82, 80, 78], [172, 172, 172])
+
+        Stepping from January 31 keeps to month ends:
+
         >>> import pendulum, rbp
         >>> crm = rbp.open()
         >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])

@@ -84,7 +84,7 @@ class LogWriter:
 
     Parameters
     ----------
-    conn : Connection
+    conn
         The caller's write transaction.
     """
 

@@ -51,12 +51,47 @@ class Interactions(TieReads):
     def log(self, interaction: Interaction | Mapping[str, Any]) -> int:
         """Log one interaction; returns its id.
 
+        One write transaction, audited. The interaction's ties (officer × non-officer)
+        follow from it at once.
+
+        Parameters
+        ----------
+        interaction
+            An :class:`~rbp.interactions.Interaction`, or a mapping of its fields (a row
+            of a CSV file, say: ``participants`` and ``areas`` as lists of keys).
+
+        Returns
+        -------
+        int
+            The new interaction's id, for :meth:`get`.
+
         Raises
         ------
         UnknownKeyError
-            A participant or area does not exist.
+            A participant, area or plan does not exist.
+        NaiveDatetimeError
+            A time of it has no time zone.
         ValidationError
-            The interaction is not valid (see :class:`Interaction`).
+            The interaction is not valid (see :class:`~rbp.interactions.Interaction`),
+            or ``interaction`` is neither a record nor a mapping.
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.interactions import Interaction
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
+        2
+        >>> at = pendulum.datetime(2026, 3, 2, 18, tz="UTC")
+        >>> crm.interactions.log(Interaction(at=at, kind="meeting", participants=("P1", "m-1")))
+        1
+        >>> crm.interactions.log({"at": at.add(days=1), "kind": "call",
+        ...                       "participants": ["P1", "m-1"]})
+        2
+        >>> crm.interactions.log({"at": at, "kind": "call", "participants": ["P1", "m-9"]})
+        Traceback (most recent call last):
+        ...
+        rbp.errors.UnknownKeyError: participant 'm-9' is not a stakeholder; add it to the directory
         """
         try:
             ids = self.log_many([interaction])
@@ -74,6 +109,12 @@ class Interactions(TieReads):
         :class:`Interaction` records or mappings of their fields (rows from a CSV
         or a frame).
 
+        Parameters
+        ----------
+        interactions
+            An iterable of :class:`~rbp.interactions.Interaction` records or mappings
+            of their fields.
+
         Returns
         -------
         range
@@ -85,6 +126,28 @@ class Interactions(TieReads):
             Some items were bad; ``.errors`` lists each with its position and reason
             (unknown participant or area, naive time, no participants, a participant
             listed twice, ...). Nothing was written.
+        TypeError
+            ``interactions`` is not an iterable (or is one record, mapping or str).
+
+        Examples
+        --------
+        >>> import pendulum, rbp
+        >>> from rbp.interactions import Interaction
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
+        2
+        >>> t0 = pendulum.datetime(2026, 1, 5, 10, tz="UTC")
+        >>> crm.interactions.log_many(
+        ...     Interaction(at=t0.add(weeks=w), kind="call", participants=("P1", "m-1"))
+        ...     for w in range(3))
+        range(1, 4)
+        >>> crm.interactions.log_many([{"at": t0, "kind": "call", "participants": ["P1"]},
+        ...                            {"at": t0, "kind": "nap", "participants": ["m-1"]}])
+        Traceback (most recent call last):
+        ...
+        rbp.errors.BulkValidationError: log_many: 1 bad item(s), nothing was written; ...
+        >>> crm.interactions.count()
+        3
         """
         items = _iterable(interactions)
         with self._uow.write() as conn:
@@ -105,7 +168,18 @@ class Interactions(TieReads):
     # ------------------------------------------------------------------ reading
 
     def count(self) -> int:
-        """How many interactions are logged."""
+        """How many interactions are logged.
+
+        Returns
+        -------
+        int
+            The number of interactions in the store, whatever their time.
+
+        Examples
+        --------
+        >>> crm.interactions.count()
+        2000
+        """
         with self._uow.read() as conn:
             n = conn.execute(sa.select(sa.func.count()).select_from(t.interactions)).scalar_one()
         return int(n)
@@ -113,8 +187,30 @@ class Interactions(TieReads):
     def get(self, interaction: int) -> Interaction:
         """The interaction with this id (as :meth:`log` returned it).
 
+        Parameters
+        ----------
+        interaction
+            The interaction's id.
+
+        Returns
+        -------
+        Interaction
+            The record, with its ``id``, times in the agency's zone.
+
+        Raises
+        ------
+        UnknownKeyError
+            No interaction has this id.
+        ValidationError
+            ``interaction`` is not a possible id (at least 1).
+        TypeError
+            ``interaction`` is not an int.
+
         Examples
         --------
+        >>> first = crm.interactions.get(1)
+        >>> f"{first.at:%Y-%m-%d}", first.kind.value, first.participants, first.areas
+        ('2023-01-02', 'meeting', ('P0001', 'm-000112'), ('b-0101',))
         >>> import rbp
         >>> rbp.open().interactions.get(0)
         Traceback (most recent call last):
@@ -149,22 +245,53 @@ class Interactions(TieReads):
 
         Parameters
         ----------
-        stakeholder : str, optional
+        stakeholder
             Took part in it.
-        area : str, optional
+        area
             Happened in this area or an area below it.
-        kind, topic, plan : optional
-        since, until : DateTime, optional
-            ``since <= at <= until``.
-        newest_first : bool
-            Order newest first instead of oldest first.
-        limit, offset : int, optional
-            Page through long results (whole numbers, at least 0).
-        ids : iterable of int, optional
+        kind
+            Of this :class:`~rbp.interactions.InteractionKind` (or its value).
+        topic
+            Tagged with this topic.
+        plan
+            Logged for this action plan.
+        since
+            At or after this time.
+        until
+            At or before this time.
+        ids
             Only the interactions with these ids.
+        newest_first
+            Order newest first instead of oldest first.
+        limit
+            At most this many (a whole number, at least 0); None for all.
+        offset
+            Skip this many first (a whole number, at least 0).
+
+        Returns
+        -------
+        RecordList
+            :class:`~rbp.interactions.Interaction` records; ``to_frame()`` gives id, at,
+            kind, participants, areas, topics, attendees and plan.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` is no area of the store.
+        ValidationError
+            A key, ``kind``, ``topic``, an id, ``limit`` or ``offset`` is not valid.
+        NaiveDatetimeError
+            ``since`` or ``until`` has no time zone.
+        TypeError
+            An argument of the wrong Python type (``ids`` not an iterable, say).
 
         Examples
         --------
+        >>> latest = crm.interactions.find(stakeholder="m-000030", newest_first=True, limit=2)
+        >>> [(i.id, f"{i.at:%Y-%m-%d}") for i in latest]
+        [(1997, '2025-12-21'), (1992, '2025-12-18')]
+        >>> len(crm.interactions.find(area="b-0101")), len(crm.interactions.find(kind="call"))
+        (46, 279)
         >>> import rbp
         >>> rbp.open().interactions.find(limit=-1)
         Traceback (most recent call last):

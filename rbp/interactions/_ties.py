@@ -65,14 +65,34 @@ class TieReads:
         Stakeholders not part of the picture at T (``since``/``until``) have no ties.
         ``officer`` and ``stakeholder`` keep the ties of that key only.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        officer
+            Only this officer's ties.
+        stakeholder
+            Only this stakeholder's ties.
+
         Returns
         -------
         TieSet
             A sequence of :class:`~rbp.interactions.Tie`, ordered by officer and
             stakeholder; ``to_frame()`` for pandas.
 
+        Raises
+        ------
+        ValidationError
+            ``officer`` or ``stakeholder`` is not a valid key, or ``as_of`` is not a
+            datetime.
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+
         Examples
         --------
+        >>> ties = crm.interactions.ties(as_of=T, officer="P0012")
+        >>> len(ties), ties.top(1)[0].stakeholder, ties.get("P0012", "m-000030").count
+        (63, 'm-000030', 65)
         >>> import rbp
         >>> rbp.open().interactions.ties(stakeholder=(1,))
         Traceback (most recent call last):
@@ -102,8 +122,39 @@ class TieReads:
     ) -> TieExplanation:
         """The parts of a tie's strength: each shared interaction and its decayed weight.
 
+        A pair with no shared interaction up to T (or not part of the picture at T)
+        has no parts and strength 0.
+
+        Parameters
+        ----------
+        officer
+            The officer's key.
+        stakeholder
+            The stakeholder's key.
+        as_of
+            T; default now by the store's clock.
+
+        Returns
+        -------
+        TieExplanation
+            The parts, oldest first; ``print()`` it for a worked sum.
+
+        Raises
+        ------
+        ValidationError
+            ``officer`` or ``stakeholder`` is not a valid key, or ``as_of`` is not a
+            datetime.
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+
         Examples
         --------
+        >>> why = crm.interactions.explain("P0012", "m-000030", as_of=T)
+        >>> len(why.parts), round(why.strength, 3), why.parts[-1].interaction
+        (65, 11.031, 1966)
+
+        The sum, worked:
+
         >>> import pendulum, rbp
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
@@ -151,8 +202,32 @@ class TieReads:
 
         Each item has a ``suggested`` next-contact date (see :class:`FollowUp`).
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        officer
+            Only this officer's follow-ups.
+
+        Returns
+        -------
+        RecordList
+            :class:`~rbp.interactions.FollowUp` records, earliest ``suggested`` first;
+            ``to_frame()`` gives officer, stakeholder, reason, last, due, suggested and
+            interaction.
+
+        Raises
+        ------
+        ValidationError
+            ``officer`` is not a valid key, or ``as_of`` is not a datetime.
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+
         Examples
         --------
+        >>> todo = crm.interactions.follow_ups(as_of=T, officer="P0012")
+        >>> len(todo), [(f.stakeholder, f.reason.value) for f in todo[:2]]
+        (34, [('m-000021', 'overdue'), ('m-000098', 'overdue')])
         >>> import pendulum, rbp
         >>> len(rbp.open().interactions.follow_ups(as_of=pendulum.datetime(2026, 1, 1)))
         0
@@ -192,8 +267,31 @@ class TieReads:
         An interaction whose ``follow_up_by`` is at or before T, for each officer and
         non-officer in it with no later shared interaction up to T; ``suggested`` is T.
 
+        Parameters
+        ----------
+        as_of
+            T; default now by the store's clock.
+        officer
+            Only this officer's promises.
+
+        Returns
+        -------
+        RecordList
+            :class:`~rbp.interactions.FollowUp` records (reason OVERDUE), earliest
+            promise first, each naming its ``interaction``.
+
+        Raises
+        ------
+        ValidationError
+            ``officer`` is not a valid key, or ``as_of`` is not a datetime.
+        NaiveDatetimeError
+            ``as_of`` has no time zone.
+
         Examples
         --------
+        >>> late = crm.interactions.overdue(as_of=T, officer="P0012")
+        >>> len(late), [(f.stakeholder, f.interaction) for f in late[:2]]
+        (7, [('m-000109', 525), ('org-0017', 847)])
         >>> import pendulum, rbp
         >>> len(rbp.open().interactions.overdue(as_of=pendulum.datetime(2026, 1, 1)))
         0

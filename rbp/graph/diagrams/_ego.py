@@ -33,6 +33,26 @@ def ego_diagram(
     are counted instead of drawn and, if the officer's stakeholders alone are too
     many, they are grouped by area; the title says so.
 
+    Parameters
+    ----------
+    g
+        The graph around the officer; not changed.
+    officer
+        The officer at the centre (a node of ``g``).
+    title
+        The diagram's title, after the officer's label.
+    labels
+        Text to show instead of keys, by key; None shows keys (escaped either way).
+    pseudonymise
+        Show stable aliases ("S-001") instead of keys.
+    max_nodes
+        The most nodes drawn one by one.
+
+    Returns
+    -------
+    graphviz.Graph
+        The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
+
     Examples
     --------
     >>> import networkx as nx

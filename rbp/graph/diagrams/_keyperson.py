@@ -27,6 +27,28 @@ def keyperson_diagram(
     stakeholders on dashed (single-threaded) lines; past ``per_officer`` the rest
     of an officer's are one counted node.
 
+    Parameters
+    ----------
+    report
+        The key-person report to draw.
+    kinds
+        Each stakeholder's kind value ("member", "agency"), by key, for its style.
+    title
+        The diagram's title.
+    top
+        How many officers to draw.
+    per_officer
+        How many stakeholders to draw per officer.
+    labels
+        Text to show instead of keys, by key; None shows keys (escaped either way).
+    pseudonymise
+        Show stable aliases ("S-001") instead of keys.
+
+    Returns
+    -------
+    graphviz.Graph
+        The key-person map.
+
     Examples
     --------
     >>> import pendulum

@@ -58,6 +58,21 @@ def matrix_diagram(
     expected sector with nobody known reads "none known". Sectors with nobody in
     any area (and expected nowhere) are left out.
 
+    Parameters
+    ----------
+    report
+        The coverage report whose matrix is drawn.
+    title
+        The diagram's title.
+    expected
+        The expected sectors of each area; an expected sector with nobody reads
+        "none known". None expects nothing.
+
+    Returns
+    -------
+    graphviz.Digraph
+        One HTML-like table node and a legend.
+
     Examples
     --------
     >>> import pendulum

@@ -34,6 +34,28 @@ def network_diagram(
     beat's map, ``group_by="sector"``) by sector with the officers as one group, and
     the title says so.
 
+    Parameters
+    ----------
+    g
+        The graph to draw; not changed.
+    title
+        The diagram's title.
+    uncovered
+        Keys drawn dashed (uncovered stakeholders).
+    labels
+        Text to show instead of keys, by key; None shows keys (escaped either way).
+    pseudonymise
+        Show stable aliases ("S-001") instead of keys.
+    max_nodes
+        The most stakeholders drawn one by one; past it they are grouped.
+    group_by
+        "area" or "sector": how a grouped map groups.
+
+    Returns
+    -------
+    graphviz.Graph
+        The map, laid out by ``neato``, or ``sfdp`` when it is large.
+
     Examples
     --------
     >>> import networkx as nx

@@ -134,6 +134,15 @@ class Labels:
     "S-002", ... numbered in key order over ``keys``, so the same picture gives the
     same aliases every time.
 
+    Parameters
+    ----------
+    keys
+        Every key the diagram may show (the aliases are numbered over them).
+    labels
+        The caller's text for some keys; it wins over aliases.
+    pseudonymise
+        Show aliases instead of keys.
+
     Examples
     --------
     >>> lab = Labels(["m-2", "P1", "m-1"], pseudonymise=True)
@@ -228,6 +237,18 @@ def text(value: str, *, into: TextIn = TextIn.LABEL) -> str:
     graphviz's quoting then escapes the double quotes. Inside an HTML-like label
     (``into=TextIn.HTML``) the text is HTML-escaped instead, quotes included, so it
     may also stand in an attribute.
+
+    Parameters
+    ----------
+    value
+        The text to show.
+    into
+        Where it goes: a plain label, a tooltip or an HTML-like label.
+
+    Returns
+    -------
+    str
+        The escaped text.
 
     Examples
     --------
