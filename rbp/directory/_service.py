@@ -272,7 +272,7 @@ class Directory:
         With ``as_of``, only those active then; without, every one ever declared.
         """
         key = _args.optional_key(stakeholder, "stakeholder")
-        at = None if as_of is None else self._uow.when(as_of).micros
+        at = self._uow.when(as_of).micros
         with self._uow.read() as conn:
             return sql.relationship_rows(conn, key, at, self._uow.tz)
 
@@ -364,7 +364,7 @@ class Directory:
         the_priority = _args.optional_choice(Priority, priority, "priority")
         area = _args.optional_key(area, "area")
         tag = _args.optional_key(tag, "tag")
-        at = None if as_of is None else self._uow.when(as_of).micros
+        at = self._uow.when(as_of).micros
         within = _args.flag(within, "within")
         with self._uow.read() as conn:
             return sql.find_rows(

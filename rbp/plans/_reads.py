@@ -58,7 +58,7 @@ class PlanReads:
         'scanning'
         """
         key = _args.key(plan, "plan")
-        at = None if as_of is None else self._uow.when(as_of).micros
+        at = self._uow.when(as_of).micros
         with self._uow.read() as conn:
             return must_load(conn, key, at, self._uow.tz)
 
