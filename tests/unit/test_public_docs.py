@@ -57,7 +57,11 @@ def _public() -> Iterator[tuple[str, Callable[..., Any]]]:
             seen.add(id(value))
             yield f"{name}.{attr}", value
     for cls in _namespace_classes():
-        for attr, value in vars(cls).items():
+        # A namespace may take its reads from a base class (Plans from PlanReads):
+        # those methods are as public as its own.
+        own = [k for k in cls.__mro__ if k.__module__.startswith("rbp")]
+        for attr in sorted({a for k in own for a in vars(k)}):
+            value = getattr(cls, attr)
             if attr.startswith("_") or not callable(value) or id(value) in seen:
                 continue
             seen.add(id(value))
