@@ -46,11 +46,11 @@ def aware(value: object, *, field: str = "at", key: str | None = None) -> pendul
 
     Parameters
     ----------
-    value : object
+    value
         The time to check.
-    field : str
+    field
         The name of the argument or field, for the error.
-    key : str, optional
+    key
         The key of the record the time belongs to, for the error.
 
     Returns

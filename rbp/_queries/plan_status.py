@@ -121,6 +121,11 @@ class PlanStatus(Renderable):
         """The portfolio row (``to_frame()``, one row), then the overdue tasks, idle
         partners, missing sectors and goal attainment as tables.
 
+        Returns
+        -------
+        Report
+            The status as a report.
+
         Examples
         --------
         >>> import pendulum, rbp

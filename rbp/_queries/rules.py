@@ -103,6 +103,19 @@ def status(age: int, cadence: int) -> TieStatus:
 def status_of(age_micros: int, cadence_days: int) -> TieStatus:
     """The status of a tie whose last contact is ``age_micros`` old.
 
+    Parameters
+    ----------
+    age_micros
+        Time since the last contact, in microseconds.
+    cadence_days
+        The contact cadence the tie needs, in days.
+
+    Returns
+    -------
+    TieStatus
+        Active within the cadence, cooling up to twice it, dormant up to four
+        times it, lapsed after.
+
     Examples
     --------
     >>> from rbp._time import MICROS_PER_DAY

@@ -340,12 +340,16 @@ class Directory(DirectoryReads):
 
         Parameters
         ----------
-        a, b
-            The stakeholders' keys; ``b`` is the object of ``kind`` (``a`` member of ``b``).
+        a
+            The subject's key (``a`` member of ``b``).
+        b
+            The object's key.
         kind
             A :class:`~rbp.RelationshipKind` or its value.
-        since, until
-            When the relationship began and ended (aware times), if known.
+        since
+            When the relationship began (aware), if known.
+        until
+            When it ended (aware), if it has.
 
         Returns
         -------

@@ -321,14 +321,22 @@ def blueprint(
         A preset from :data:`SIZES` (default "toy"); the counts below override it.
     seed
         The same seed gives the same city, row for row.
-    officers, members, agencies, interactions
-        How many of each to make.
+    officers
+        How many officers to make.
+    members
+        How many community members to make.
+    agencies
+        How many partner agencies to make.
+    interactions
+        How many interactions to log.
     areas
         How many areas in all (the root, districts, beats and sites).
     sites
         How many CSP-style housing developments.
-    start, end
-        The period of the interaction log (inclusive; default 2023-01-01 .. 2025-12-31).
+    start
+        The first day of the interaction log (default 2023-01-01).
+    end
+        The last day of the interaction log, inclusive (default 2025-12-31).
     tz
         The time zone the local times are made in.
 
@@ -416,17 +424,24 @@ def city(
         "large"; the counts below override it.
     seed
         The same seed gives the same city, row for row.
-    officers, members, agencies, interactions
-        How many of each to make.
+    officers
+        How many officers to make.
+    members
+        How many community members to make.
+    agencies
+        How many partner agencies to make.
+    interactions
+        How many interactions to log.
     areas
         How many areas in all: the city root, its districts (about one per ten
         beats), the beats, and the ``sites``.
     sites
         How many CSP-style housing developments, each with a team of about ten
         officers and a sergeant on long assignments.
-    start, end
-        The period of the interaction log (inclusive; default 2023-01-01 ..
-        2025-12-31).
+    start
+        The first day of the interaction log (default 2023-01-01).
+    end
+        The last day of the interaction log, inclusive (default 2025-12-31).
     tz
         The agency's time zone for local times; default the store's zone, or
         America/Chicago for a new store.
