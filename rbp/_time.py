@@ -101,13 +101,6 @@ def _in_range(value: _T, field: str, key: str | None) -> _T:
     )
 
 
-def optional_aware(
-    value: object, *, field: str, key: str | None = None
-) -> pendulum.DateTime | None:
-    """Like :func:`aware`, but ``None`` passes through."""
-    return None if value is None else aware(value, field=field, key=key)
-
-
 def _naive(field: str, key: str | None) -> NaiveDatetimeError:
     return NaiveDatetimeError(
         f"{field} is a naive datetime; give it a time zone, "
