@@ -2,7 +2,8 @@
 # with Python 3.11 (system packages come from apt, Python packages from PyPI).
 #
 #   make test      venv + Graphviz + PostgreSQL binaries + Chromium, then the tests and doctests
-#   make lint      ruff check, ruff format --check, mypy (strict), lint-imports (the floors) on rbp
+#   make lint      ruff check, ruff format --check, mypy (strict), lint-imports (the floors),
+#                  pydoclint (numpydoc sections), vulture (dead code; vulture_whitelist.py)
 #   make demo      run the demo (python -m rbp.demo)
 #   make bench     run every bench/*.py script (python -m bench.NAME) and print its figures
 #   make clean     remove caches and build output; `make distclean` also removes .venv
@@ -93,6 +94,8 @@ lint: venv
 	$(VENV)/bin/ruff format --check rbp tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pydoclint rbp
+	$(VENV)/bin/vulture rbp tests examples bench vulture_whitelist.py --min-confidence 80
 
 demo: venv graphviz
 	$(PY) -m rbp.demo

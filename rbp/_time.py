@@ -46,11 +46,11 @@ def aware(value: object, *, field: str = "at", key: str | None = None) -> pendul
 
     Parameters
     ----------
-    value : object
+    value
         The time to check.
-    field : str
+    field
         The name of the argument or field, for the error.
-    key : str, optional
+    key
         The key of the record the time belongs to, for the error.
 
     Returns
@@ -99,13 +99,6 @@ def _in_range(value: _T, field: str, key: str | None) -> _T:
         key=key,
         field=field,
     )
-
-
-def optional_aware(
-    value: object, *, field: str, key: str | None = None
-) -> pendulum.DateTime | None:
-    """Like :func:`aware`, but ``None`` passes through."""
-    return None if value is None else aware(value, field=field, key=key)
 
 
 def _naive(field: str, key: str | None) -> NaiveDatetimeError:

@@ -18,6 +18,16 @@ def cycle(parents: Mapping[str, str | None]) -> tuple[str, ...]:
     Checked by the standard library's :class:`graphlib.TopologicalSorter`; parents
     that are not keys of ``parents`` are roots of the check.
 
+    Parameters
+    ----------
+    parents
+        Area key to parent key (None for a root).
+
+    Returns
+    -------
+    tuple of str
+        The keys along the cycle, the first repeated at the end; empty when none.
+
     Examples
     --------
     >>> cycle({"b-1": "d-1", "d-1": None}), cycle({"x": "y", "y": "x", "z": "x"})
@@ -39,6 +49,11 @@ def cycle(parents: Mapping[str, str | None]) -> tuple[str, ...]:
 
 class AreaTree:
     """Areas with their parent links, for rolling metrics up the tree.
+
+    Parameters
+    ----------
+    areas
+        The areas of the tree.
 
     Examples
     --------
@@ -104,6 +119,11 @@ class AreaTree:
     def order(self) -> tuple[str, ...]:
         """Every area, parents before children: the roots, then their children, ...,
         each level sorted by key (a topological order from :mod:`graphlib`).
+
+        Returns
+        -------
+        tuple of str
+            Every area key, parents first.
 
         Examples
         --------

@@ -17,6 +17,14 @@ class AuditEntry:
     ``action`` is what was done ("add", "update", "relate", "erase", "log", ...),
     ``entity`` what kind of record ("area", "stakeholder", "relationship", ...),
     ``key`` which record. ``detail`` holds no personal data.
+
+    Examples
+    --------
+    >>> store = rbp.open(actor="sgt.ortiz")
+    >>> store.directory.add(rbp.Officer("P1", name="A. Ruiz"))
+    >>> entry = store.audit()[-1]
+    >>> entry.actor, entry.action, entry.entity, entry.key
+    ('sgt.ortiz', 'add', 'stakeholder', 'P1')
     """
 
     at: pendulum.DateTime

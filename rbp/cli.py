@@ -157,6 +157,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``rbp`` command; returns the exit code.
 
+    Parameters
+    ----------
+    argv
+        The arguments after the command name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 for a refused argument or store.
+
     Examples
     --------
     >>> main(["summary", "no-such-file.db"])

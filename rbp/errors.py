@@ -40,13 +40,13 @@ class RbpError(Exception):
 
     Parameters
     ----------
-    message : str
+    message
         What was wrong and what to do about it.
-    key : str, optional
+    key
         The key (stakeholder, area, plan, ...) the error is about.
-    field : str, optional
+    field
         The field that holds the bad value.
-    row : int, optional
+    row
         The zero-based position of the item in a bulk call.
     """
 

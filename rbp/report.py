@@ -29,6 +29,23 @@ def busiest_beat(crm: Store, coverage: CoverageReport) -> str | None:
 
     Ties go to the smaller key; None when no beat has anybody in scope.
 
+    Parameters
+    ----------
+    crm
+        The store ``coverage`` was computed on (for its area tree).
+    coverage
+        A coverage report, e.g. ``crm.graph.coverage(as_of=T)``.
+
+    Returns
+    -------
+    str or None
+        The beat's key.
+
+    Raises
+    ------
+    StoreError
+        The store cannot be read.
+
     Examples
     --------
     >>> import rbp
@@ -70,15 +87,15 @@ def write_report(
 
     Parameters
     ----------
-    crm : Store
+    crm
         An open store.
-    path : str or Path
+    path
         The HTML file to write (parent folders are made).
-    as_of : DateTime, optional
+    as_of
         T; default now (the store's clock).
-    area : str, optional
+    area
         Only this area and the areas below it.
-    progress : callable, optional
+    progress
         Called with a short line before each step (the ``rbp`` command prints them
         to stderr).
 

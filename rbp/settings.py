@@ -88,6 +88,15 @@ class Settings:
         Survey scores with fewer responses than this are suppressed (None).
     expected_sectors : tuple of Sector
         Sectors a gap report expects in every area that does not name its own.
+
+    Examples
+    --------
+    >>> from rbp.settings import Settings
+    >>> s = Settings(half_life=pendulum.duration(days=60), cadence={"key": 14})
+    >>> s.half_life.days, s.cadence[rbp.Priority.KEY], s.max_group
+    (60, 14, 25)
+    >>> rbp.open(settings=s).settings.half_life.days
+    60
     """
 
     half_life: dt.timedelta = attrs.field(

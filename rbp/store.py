@@ -70,29 +70,29 @@ def open(
 
     Parameters
     ----------
-    url : str or path, optional
+    url
         ``None`` for an in-memory SQLite database; a file path for a SQLite file
         (WAL journal, foreign keys on, a busy timeout); anything with ``://`` is a
         SQLAlchemy URL, e.g. ``"postgresql+psycopg://rbp@localhost/rbp"``.
-    tz : str, optional
+    tz
         The agency's time zone (IANA name). A new store records it (UTC when left
         out); an existing store answers in the zone it recorded, and a ``tz`` that
         differs from it is a :class:`~rbp.errors.ValidationError`. Times come back in
         this zone; calendar questions (months, quiet hours) are asked in it. The
         database keeps UTC.
-    readonly : bool
+    readonly
         Read without ever writing: SQLite files open with ``mode=ro``, PostgreSQL
         transactions are READ ONLY, and every write raises
         :class:`~rbp.errors.StoreError`. Nothing is created, filled or migrated.
-    actor : str, optional
+    actor
         Who is writing; every write is recorded with it in the audit trail.
-    clock : callable, optional
+    clock
         Returns the current aware time; tests and replays inject one. Defaults to
         ``pendulum.now``.
-    settings : Settings, optional
+    settings
         Tie half-life, contact cadences and other definitions
         (:class:`rbp.settings.Settings`; the defaults follow DESIGN.md).
-    echo : bool
+    echo
         Log every SQL statement (SQLAlchemy's ``echo``).
 
     Returns
@@ -207,7 +207,13 @@ def _migrate(engine: Engine, then: Callable[[Connection], None]) -> None:
 
 
 class Store:
-    """An open rbp database with its namespaces.
+    """An open rbp database with its namespaces; made by :func:`rbp.open`.
+
+    Parameters
+    ----------
+    uow
+        The unit of work (engine, clock, zone, settings) the namespaces share. Not
+        built by hand: call :func:`rbp.open`.
 
     Attributes
     ----------
@@ -219,6 +225,13 @@ class Store:
         Collaborative action plans.
     graph : rbp.graph.Graph
         Coverage, gaps, key-person risk, network measures and diagrams.
+
+    Examples
+    --------
+    >>> with rbp.open(tz="America/Chicago", actor="sgt.ortiz") as store:
+    ...     store.directory.add(rbp.Area("d-01"))
+    ...     store.tz, store.actor, store.directory.summary().areas
+    ('America/Chicago', 'sgt.ortiz', 1)
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
@@ -258,7 +271,22 @@ class Store:
         return self._uow.actor
 
     def now(self) -> pendulum.DateTime:
-        """The current time in the store's zone, from the injected clock if any."""
+        """The current time in the store's zone, from the injected clock if any.
+
+        Every ``as_of`` left out means this time.
+
+        Returns
+        -------
+        DateTime
+            An aware time in :attr:`tz`.
+
+        Examples
+        --------
+        >>> fixed = pendulum.datetime(2026, 6, 30, 12, tz="America/Chicago")
+        >>> store = rbp.open(tz="America/Chicago", clock=lambda: fixed)
+        >>> store.now().to_iso8601_string()
+        '2026-06-30T12:00:00-05:00'
+        """
         return self._uow.now()
 
     def audit(
@@ -273,14 +301,19 @@ class Store:
 
         Parameters
         ----------
-        since : DateTime, optional
+        since
             Only entries written at or after this time (aware).
-        key : str, optional
+        key
             Only entries about this key.
-        entity : str, optional
+        entity
             Only entries about this kind of record ("area", "stakeholder", ...).
-        limit : int, optional
+        limit
             At most this many entries (0 to 1,000,000,000).
+
+        Returns
+        -------
+        tuple of AuditEntry
+            Oldest first.
 
         Raises
         ------
@@ -305,7 +338,16 @@ class Store:
     # ------------------------------------------------------------------ lifetime
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections.
+
+        Examples
+        --------
+        >>> store = rbp.open()
+        >>> store.close()
+        >>> with rbp.open() as store:     # or let the block close it
+        ...     store.directory.summary().areas
+        0
+        """
         self._uow.engine.dispose()
 
     def __enter__(self) -> Store:

@@ -54,7 +54,19 @@ PORTFOLIO_COLUMNS = (
 
 @attrs.frozen(kw_only=True)
 class OverdueTask:
-    """A task past its due time that is neither done nor cancelled."""
+    """A task past its due time that is neither done nor cancelled.
+
+    Examples
+    --------
+    >>> from rbp.plans import ActionPlan, Task
+    >>> store = rbp.open()
+    >>> t0 = pendulum.datetime(2026, 3, 2)
+    >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"), at=t0)
+    >>> store.plans.add_task("p-1", Task("t-1", title="Count tents", due=t0.add(days=7)), at=t0)
+    >>> late = store.plans.status("p-1", as_of=t0.add(days=10)).overdue[0]
+    >>> late.task, late.status.value, late.due.to_date_string()
+    ('t-1', 'open', '2026-03-09')
+    """
 
     task: str
     owner: str | None
@@ -64,7 +76,19 @@ class OverdueTask:
 
 @attrs.frozen(kw_only=True, repr=False)
 class PlanStatus(Renderable):
-    """Where a plan stands at ``as_of`` (see the definitions in this module)."""
+    """Where a plan stands at ``as_of`` (see the definitions in this module).
+
+    Examples
+    --------
+    >>> from rbp.plans import ActionPlan
+    >>> store = rbp.open()
+    >>> t0 = pendulum.datetime(2026, 3, 2)
+    >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment",
+    ...                               needed_sectors=("housing",)), at=t0)
+    >>> s = store.plans.status("p-1", as_of=t0.add(days=10))
+    >>> s.phase.value, s.days_in_phase, s.progress, [x.value for x in s.missing_sectors]
+    ('scanning', 10.0, None, ['housing'])
+    """
 
     plan: str
     title: str
@@ -96,6 +120,11 @@ class PlanStatus(Renderable):
     def _report(self) -> Report:
         """The portfolio row (``to_frame()``, one row), then the overdue tasks, idle
         partners, missing sectors and goal attainment as tables.
+
+        Returns
+        -------
+        Report
+            The status as a report.
 
         Examples
         --------
@@ -252,3 +281,8 @@ def plan_statuses(
     return tuple(
         plan_status(conn, must_load(conn, key, to_micros(at), tz), at, span) for key in keys
     )
+
+
+# rbp.plans gives these classes its path, so doctest would look for their methods'
+# examples there; point it at them here.
+__test__ = {"OverdueTask": OverdueTask, "PlanStatus": PlanStatus}

@@ -20,6 +20,16 @@ __all__ = ["cell_text", "frame", "is_number", "plain", "rows_text", "window_text
 def plain(value: Any) -> Any:
     """A cell value fit for a frame or a table: enums by value, collections joined.
 
+    Parameters
+    ----------
+    value
+        Any field value of a record.
+
+    Returns
+    -------
+    Any
+        The value as a frame or table shows it.
+
     Examples
     --------
     >>> from rbp.model import Sector
@@ -40,6 +50,18 @@ def is_number(value: Any) -> bool:
 
 def cell_text(value: Any, *, width: int | None = None) -> str:
     """The text a table shows for ``value``, cut to ``width`` characters when given.
+
+    Parameters
+    ----------
+    value
+        A cell value.
+    width
+        At most this many characters (the last one an ellipsis when cut).
+
+    Returns
+    -------
+    str
+        The text of the cell.
 
     Examples
     --------
@@ -68,6 +90,16 @@ def cell_text(value: Any, *, width: int | None = None) -> str:
 def rows_text(n: int) -> str:
     """``"1 row"``, ``"2 rows"``.
 
+    Parameters
+    ----------
+    n
+        How many rows.
+
+    Returns
+    -------
+    str
+        The count with its noun.
+
     Examples
     --------
     >>> rows_text(1), rows_text(1298)
@@ -80,6 +112,16 @@ def window_text(window: Any) -> str | None:
     """How a report's window reads: ``"90 days"``; None when the report has none.
 
     A number is taken as days.
+
+    Parameters
+    ----------
+    window
+        A duration, a number of days, or None.
+
+    Returns
+    -------
+    str or None
+        The window as text.
 
     Examples
     --------
@@ -102,6 +144,18 @@ def window_text(window: Any) -> str | None:
 
 def frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     """A pandas DataFrame of ``rows`` with ``columns`` (in that order); times as UTC.
+
+    Parameters
+    ----------
+    rows
+        The rows, as mappings of column to value.
+    columns
+        The columns, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item of ``rows``.
 
     Examples
     --------

@@ -22,6 +22,16 @@ def diagram_items(diagrams: Diagrams) -> tuple[tuple[str, Any], ...]:
     """``(caption, diagram)`` pairs; a diagram without a caption is named by its
     ``name`` or its place.
 
+    Parameters
+    ----------
+    diagrams
+        A mapping of caption to diagram, an iterable of diagrams, or None.
+
+    Returns
+    -------
+    tuple of (str, Any)
+        The captioned diagrams, in order.
+
     Examples
     --------
     >>> diagram_items({"net": 1}), diagram_items(None)

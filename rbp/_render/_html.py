@@ -124,6 +124,16 @@ def notebook(report: Shown) -> str:
     """Notebook HTML of ``report``: the summary and the first rows of each table,
     saying how many more there are; diagrams are named, not drawn.
 
+    Parameters
+    ----------
+    report
+        The report to show.
+
+    Returns
+    -------
+    str
+        HTML for a notebook cell.
+
     Examples
     --------
     >>> from rbp._render._report import Report, Table
@@ -139,6 +149,16 @@ def notebook(report: Shown) -> str:
 def page(report: Shown) -> str:
     """A standalone HTML page of ``report``: inline CSS, every row, diagrams inlined as
     SVG (or a note saying how to install Graphviz).
+
+    Parameters
+    ----------
+    report
+        The report to write.
+
+    Returns
+    -------
+    str
+        The page's HTML text.
 
     Examples
     --------

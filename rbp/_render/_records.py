@@ -18,6 +18,13 @@ class Rows(Sequence[Mapping[str, Any]]):
     notebook that shows ten rows of a long list converts ten; ``order`` lists the
     records' positions in the order to show them.
 
+    Parameters
+    ----------
+    records
+        The attrs records.
+    order
+        Positions of ``records`` in the order to show them; default their own order.
+
     Examples
     --------
     >>> Row = attrs.make_class("Row", ["key", "count"], frozen=True)

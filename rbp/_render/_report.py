@@ -55,6 +55,11 @@ class Renderable:
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Every table of the report as a pandas frame, by table name, every row.
 
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Every table, by its name.
+
         Examples
         --------
         >>> r = Report("R", tables=(Table("t", ("k",), [{"k": "a"}]),))
@@ -95,13 +100,13 @@ class Renderable:
 
         Parameters
         ----------
-        path : str or Path, optional
+        path
             The file to write (parent folders are made). Without it the page's HTML
             text is returned.
-        diagrams : mapping or iterable of graphviz objects, optional
+        diagrams
             Inlined as SVG when Graphviz's ``dot`` is installed (a mapping gives each
             its caption).
-        as_of : DateTime, optional
+        as_of
             The time printed under the title when the report carries none.
 
         Returns
@@ -146,23 +151,23 @@ class Report(Renderable):
 
     Parameters
     ----------
-    title : str
+    title
         The heading.
-    as_of : DateTime, optional
+    as_of
         The time the report answers for.
-    window : Duration or timedelta, optional
+    window
         The contact window the report used (a number is taken as days).
-    summary : str
+    summary
         One sentence that says what the report found (plain text).
-    tables : tuple of Table
+    tables
         Named tables; the first leads in text and notebooks.
-    notes : tuple of str
+    notes
         Further paragraphs (plain text).
-    parts : tuple of reports
+    parts
         Other reports, each a section of this one's page (their own titles as headings).
-    diagrams : mapping or iterable of graphviz objects
+    diagrams
         Inlined as SVG on the page.
-    frame : str, optional
+    frame
         The name of the table ``to_frame()`` gives (default: the first).
 
     Examples

@@ -19,7 +19,7 @@ def diagram_svg(diagram: Any) -> str | None:
 
     Parameters
     ----------
-    diagram : graphviz.Graph or graphviz.Digraph
+    diagram
         Rendered with ``diagram.pipe(format="svg")``.
 
     Returns

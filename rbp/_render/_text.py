@@ -61,6 +61,18 @@ def text(report: Shown, *, kind: str | None = None) -> str:
     kind), the summary, the first
     rows of the lead table, and the names and sizes of the other tables and parts.
 
+    Parameters
+    ----------
+    report
+        The report to show.
+    kind
+        What kind of report it is (e.g. "Coverage"), printed before the title.
+
+    Returns
+    -------
+    str
+        The lines, joined.
+
     Examples
     --------
     >>> from rbp._render._report import Report, Table

@@ -15,14 +15,12 @@ import sqlalchemy as sa
 
 from rbp import _args
 from rbp import _schema as t
-from rbp.areas import AreaTree
 from rbp.directory import _sql as sql
 from rbp.directory._checks import check_areas, check_people, dup, parents_first
-from rbp.directory._summary import DirectorySummary
+from rbp.directory._reads import DirectoryReads
 from rbp.errors import (
     BulkValidationError,
     RbpError,
-    UnknownKeyError,
     ValidationError,
 )
 from rbp.model import (
@@ -30,11 +28,8 @@ from rbp.model import (
     CommunityMember,
     Officer,
     PartnerAgency,
-    Priority,
     Relationship,
     RelationshipKind,
-    Sector,
-    StakeholderKind,
 )
 from rbp.model._directory import AnyStakeholder
 
@@ -47,8 +42,14 @@ _STAKEHOLDER_TYPES = (Officer, CommunityMember, PartnerAgency)
 _CHUNK = 5_000
 
 
-class Directory:
-    """Areas, stakeholders and declared relationships of one store.
+class Directory(DirectoryReads):
+    """Areas, stakeholders and declared relationships of one store (``crm.directory``).
+
+    Parameters
+    ----------
+    uow
+        The store's unit of work. Not built by hand: :func:`rbp.open` makes the store
+        and ``crm.directory`` is this namespace.
 
     Examples
     --------
@@ -74,12 +75,35 @@ class Directory:
     def add(self, item: Area | AnyStakeholder) -> None:
         """Add one area or stakeholder.
 
+        Parameters
+        ----------
+        item
+            An :class:`~rbp.Area`, :class:`~rbp.Officer`, :class:`~rbp.CommunityMember` or
+            :class:`~rbp.PartnerAgency`.
+
         Raises
         ------
         DuplicateKeyError
             The key is taken (stakeholder keys are unique across all kinds).
         UnknownKeyError
             A parent or assigned area does not exist.
+        ValidationError
+            ``item`` is not one of the four records, or an area's parent would make a cycle.
+        StoreError
+            The store was opened read-only.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add(rbp.Area("d-01", name="District 1"))
+        >>> crm.directory.add(rbp.Officer("P1234", unit="CSP", areas=("d-01",)))
+        >>> crm.directory.summary().officers
+        1
+        >>> crm.directory.add(rbp.Officer("P1234"))
+        Traceback (most recent call last):
+        ...
+        rbp.errors.DuplicateKeyError: ...
         """
         try:
             self.add_many([item])
@@ -95,10 +119,40 @@ class Directory:
         item is reported with its zero-based position in
         :class:`~rbp.errors.BulkValidationError`.
 
+        Parameters
+        ----------
+        items
+            Areas, officers, community members and partner agencies, in any mix.
+
         Returns
         -------
         int
             How many records were written.
+
+        Raises
+        ------
+        BulkValidationError
+            One or more items are bad (a duplicate or taken key, an unknown area, a
+            cycle of parents, not a record); ``errors`` lists each with its ``row``.
+        StoreError
+            The store was opened read-only.
+        TypeError
+            ``items`` is one record or not an iterable.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.Area("b-1", parent="d-01"), rbp.Area("d-01"),
+        ...                         rbp.Officer("P1", areas=("b-1",))])
+        3
+        >>> try:
+        ...     crm.directory.add_many([rbp.Officer("P2"), rbp.Officer("P1")])
+        ... except rbp.BulkValidationError as exc:
+        ...     [(e.row, e.key) for e in exc.errors]
+        [(1, 'P1')]
+        >>> crm.directory.summary().officers   # nothing of the failed batch was written
+        1
         """
         if isinstance(items, Area | Officer | CommunityMember | PartnerAgency | str):
             raise TypeError(
@@ -154,6 +208,27 @@ class Directory:
         when an area has the same key as a stakeholder, this changes the
         stakeholder; use :meth:`update_area` for the area.
 
+        Parameters
+        ----------
+        key
+            The stakeholder's (or area's) key.
+        **changes
+            New values of the record's fields, e.g. ``unit="CSP"``.
+
+        Returns
+        -------
+        Area or Officer or CommunityMember or PartnerAgency
+            The record as stored after the change.
+
+        Raises
+        ------
+        UnknownKeyError
+            No area or stakeholder has this key, or a new area does not exist.
+        ValidationError
+            A field that does not exist or cannot change, a bad value, or a cycle.
+        StoreError
+            The store was opened read-only.
+
         Examples
         --------
         >>> import rbp
@@ -167,6 +242,27 @@ class Directory:
 
     def update_area(self, area: str, /, **changes: Any) -> Area:
         """Change fields of the area ``area`` (even if a stakeholder has that key too).
+
+        Parameters
+        ----------
+        area
+            The area's key.
+        **changes
+            New values of the area's fields, e.g. ``parent="d-01"``.
+
+        Returns
+        -------
+        Area
+            The area as stored after the change.
+
+        Raises
+        ------
+        UnknownKeyError
+            No such area, or the new parent does not exist.
+        ValidationError
+            A field that does not exist or cannot change, a bad value, or a cycle.
+        StoreError
+            The store was opened read-only.
 
         Examples
         --------
@@ -197,13 +293,31 @@ class Directory:
         pseudonymous and ``erased``, and the notes of interactions they took part in
         are cleared. Their interactions still count in ties and coverage.
 
+        Parameters
+        ----------
+        member
+            The community member's key.
+
+        Returns
+        -------
+        CommunityMember
+            The member as stored now: no name, no contact details, ``erased``.
+
+        Raises
+        ------
+        UnknownKeyError
+            No community member has this key.
+        StoreError
+            The store was opened read-only.
+
         Examples
         --------
         >>> import rbp
         >>> crm = rbp.open()
         >>> crm.directory.add(rbp.CommunityMember("m-17", name="J. Lee"))
-        >>> crm.directory.erase("m-17").erased
-        True
+        >>> gone = crm.directory.erase("m-17")
+        >>> gone.erased, gone.name
+        (True, None)
         """
         key = _args.key(member, "member")
         with self._uow.write() as conn:
@@ -223,6 +337,33 @@ class Directory:
         until: pendulum.DateTime | None = None,
     ) -> Relationship:
         """Declare a typed tie ``a`` → ``b`` (e.g. ``m-17`` MEMBER_OF ``org-dmh``).
+
+        Parameters
+        ----------
+        a
+            The subject's key (``a`` member of ``b``).
+        b
+            The object's key.
+        kind
+            A :class:`~rbp.RelationshipKind` or its value.
+        since
+            When the relationship began (aware), if known.
+        until
+            When it ended (aware), if it has.
+
+        Returns
+        -------
+        Relationship
+            The relationship with the ``id`` the store gave it.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``a`` or ``b`` is not a stakeholder.
+        ValidationError
+            An unknown kind, ``a`` equal to ``b``, naive times, or ``until`` before ``since``.
+        StoreError
+            The store was opened read-only.
 
         Examples
         --------
@@ -247,6 +388,27 @@ class Directory:
     ) -> Relationship:
         """End the declared relationship with this id at ``at`` (default: now).
 
+        Parameters
+        ----------
+        relationship
+            The relationship's ``id`` (from :meth:`relate` or :meth:`relationships`).
+        at
+            When it ended (aware); default the store's clock.
+
+        Returns
+        -------
+        Relationship
+            The relationship with its ``until`` set.
+
+        Raises
+        ------
+        UnknownKeyError
+            No relationship has this id.
+        ValidationError
+            ``at`` is naive, or before the relationship began.
+        StoreError
+            The store was opened read-only.
+
         Examples
         --------
         >>> import pendulum, rbp
@@ -254,8 +416,9 @@ class Directory:
         >>> crm.directory.add_many([rbp.CommunityMember("m-17"), rbp.PartnerAgency("org-dmh")])
         2
         >>> rel = crm.directory.relate("m-17", "org-dmh", "member_of")
-        >>> crm.directory.end_relationship(rel.id).until is not None
-        True
+        >>> ended = crm.directory.end_relationship(rel.id, at=pendulum.datetime(2026, 1, 5))
+        >>> ended.until.to_date_string()
+        '2026-01-05'
         """
         id = _args.record_id(relationship, "relationship", maximum=_args.MAX_SMALL_ID)
         when = self._uow.now() if at is None else _args.time(at, "at")
@@ -263,137 +426,6 @@ class Directory:
             rel = sql.end_relationship(conn, id, when, self._uow.tz)
             self._uow.record(conn, "end", "relationship", [rel.a], {"id": id})
         return rel
-
-    def relationships(
-        self, stakeholder: str | None = None, *, as_of: pendulum.DateTime | None = None
-    ) -> tuple[Relationship, ...]:
-        """Declared relationships of ``stakeholder`` (both directions), or all of them.
-
-        With ``as_of``, only those active then; without, every one ever declared.
-        """
-        key = _args.optional_key(stakeholder, "stakeholder")
-        at = None if as_of is None else self._uow.when(as_of).micros
-        with self._uow.read() as conn:
-            return sql.relationship_rows(conn, key, at, self._uow.tz)
-
-    # ------------------------------------------------------------------ reads
-
-    def get(self, stakeholder: str) -> AnyStakeholder:
-        """The stakeholder with this key.
-
-        Raises
-        ------
-        UnknownKeyError
-            No stakeholder has this key.
-
-        Examples
-        --------
-        >>> import rbp
-        >>> crm = rbp.open()
-        >>> crm.directory.add(rbp.Officer("P1234", unit="CSP"))
-        >>> crm.directory.get("P1234").unit
-        'CSP'
-        """
-        key = _args.key(stakeholder, "stakeholder")
-        with self._uow.read() as conn:
-            found = t.load_stakeholder(conn, key, self._uow.tz)
-        if found is None:
-            raise UnknownKeyError(f"no stakeholder {key!r}; check the key or add it", key=key)
-        return found
-
-    def get_area(self, area: str) -> Area:
-        """The area with this key.
-
-        Examples
-        --------
-        >>> import rbp
-        >>> crm = rbp.open()
-        >>> crm.directory.add(rbp.Area("d-01", name="District 1"))
-        >>> crm.directory.get_area("d-01").name
-        'District 1'
-        """
-        key = _args.key(area, "area")
-        with self._uow.read() as conn:
-            found = t.load_area(conn, key)
-        if found is None:
-            raise UnknownKeyError(f"no area {key!r}; check the key or add it", key=key)
-        return found
-
-    def areas(self) -> AreaTree:
-        """All areas, as a tree (``children``, ``descendants``, ``ancestors``, ``roots``)."""
-        with self._uow.read() as conn:
-            return sql.tree(conn)
-
-    def find(
-        self,
-        *,
-        kind: StakeholderKind | str | None = None,
-        area: str | None = None,
-        sector: Sector | str | None = None,
-        tag: str | None = None,
-        priority: Priority | str | None = None,
-        as_of: pendulum.DateTime | None = None,
-        within: bool = True,
-    ) -> tuple[AnyStakeholder, ...]:
-        """Stakeholders that match every filter given, ordered by key.
-
-        Parameters
-        ----------
-        kind, sector, priority : enum or its value, optional
-        area : str, optional
-            Stakeholders linked to this area (assigned, home or served); with
-            ``within`` (the default) also to any area below it in the tree.
-        tag : str, optional
-        as_of : DateTime, optional
-            Only stakeholders part of the picture then (``since``/``until``);
-            without it, every stakeholder.
-        within : bool
-            Whether ``area`` includes the areas below it.
-
-        Examples
-        --------
-        >>> import rbp
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-17")])
-        2
-        >>> [s.key for s in crm.directory.find(kind="OFFICER")]
-        ['P1']
-        """
-        the_kind = _args.optional_choice(StakeholderKind, kind, "kind")
-        the_sector = _args.optional_choice(Sector, sector, "sector")
-        the_priority = _args.optional_choice(Priority, priority, "priority")
-        area = _args.optional_key(area, "area")
-        tag = _args.optional_key(tag, "tag")
-        at = None if as_of is None else self._uow.when(as_of).micros
-        within = _args.flag(within, "within")
-        with self._uow.read() as conn:
-            return sql.find_rows(
-                conn,
-                kind=the_kind,
-                area=area,
-                sector=the_sector,
-                tag=tag,
-                priority=the_priority,
-                at=at,
-                within=within,
-                tz=self._uow.tz,
-            )
-
-    def summary(self) -> DirectorySummary:
-        """Counts of areas, stakeholders by kind and sector, and relationships.
-
-        Examples
-        --------
-        >>> import rbp
-        >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("d-01"), rbp.Officer("P1")])
-        2
-        >>> s = crm.directory.summary()
-        >>> s.areas, s.officers
-        (1, 1)
-        """
-        with self._uow.read() as conn:
-            return sql.summary(conn)
 
 
 # The class shows its public path (rbp.directory), so doctest would look for its

@@ -184,17 +184,14 @@ def end_relationship(conn: Connection, id: int, when: pendulum.DateTime, tz: str
 
 
 def relationship_rows(
-    conn: Connection, key: str | None, at: int | None, tz: str
+    conn: Connection, key: str | None, at: int, tz: str
 ) -> tuple[Relationship, ...]:
-    """Relationships of ``key`` (or all), active at ``at`` (or ever), ordered by id."""
+    """Relationships of ``key`` (or all) active at ``at`` (micros), ordered by id."""
     c = t.relationships.c
     q = sa.select(t.relationships).order_by(c.id)
     if key is not None:
         q = q.where(sa.or_(c.a == key, c.b == key))
-    if at is not None:
-        q = q.where(
-            sa.or_(c.since.is_(None), c.since <= at), sa.or_(c.until.is_(None), c.until >= at)
-        )
+    q = q.where(sa.or_(c.since.is_(None), c.since <= at), sa.or_(c.until.is_(None), c.until >= at))
     return tuple(t.relationship_from_row(r, tz) for r in conn.execute(q).mappings())
 
 
@@ -209,11 +206,11 @@ def find_rows(
     sector: Sector | None,
     tag: str | None,
     priority: Priority | None,
-    at: int | None,
+    at: int,
     within: bool,
     tz: str,
 ) -> tuple[AnyStakeholder, ...]:
-    """Stakeholders matching every filter given, ordered by key."""
+    """Stakeholders present at ``at`` (micros) matching every filter given, ordered by key."""
     s = t.stakeholders.c
     q = sa.select(t.stakeholders).order_by(s.key)
     for column, choice in ((s.kind, kind), (s.sector, sector), (s.priority, priority)):
@@ -222,10 +219,7 @@ def find_rows(
     if tag is not None:
         tg = t.stakeholder_tags.c
         q = q.where(s.key.in_(sa.select(tg.stakeholder).where(tg.tag == tag)))
-    if at is not None:
-        q = q.where(
-            sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at)
-        )
+    q = q.where(sa.or_(s.since.is_(None), s.since <= at), sa.or_(s.until.is_(None), s.until >= at))
     if area is not None:
         areas = tree(conn)
         if area not in areas:

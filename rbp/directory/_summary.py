@@ -14,7 +14,17 @@ __all__ = ["DirectorySummary"]
 
 @attrs.frozen(kw_only=True, repr=False)
 class DirectorySummary(Renderable):
-    """How many areas, officers, members, agencies and relationships a store holds."""
+    """How many areas, officers, members, agencies and relationships a store holds.
+
+    ``by_sector`` counts members and agencies by sector, largest first. Renders as a
+    table (``print``, ``to_frame()``, ``to_html()``).
+
+    Examples
+    --------
+    >>> s = crm.directory.summary()
+    >>> s.relationships, next(iter(s.by_sector.items()))
+    (36, (<Sector.RESIDENT: 'resident'>, 89))
+    """
 
     areas: int
     officers: int

@@ -82,6 +82,13 @@ class Area:
     Areas form a tree through ``parent``; metrics roll up the tree.
     ``expected_sectors`` names the sectors a gap report expects to find there
     (empty: the store's default list).
+
+    Examples
+    --------
+    >>> beat = rbp.Area("b-0111", name="Beat 111", parent="d-01", population=8200,
+    ...                 expected_sectors=("faith", "youth"))
+    >>> beat.parent, beat.population, [s.value for s in beat.expected_sectors]
+    ('d-01', 8200, ['faith', 'youth'])
     """
 
     key: str = attrs.field(converter=f.key())
@@ -107,7 +114,16 @@ class Area:
 
 @attrs.frozen
 class Contact:
-    """Contact details of a stakeholder. Personal data: never shown in reprs."""
+    """Contact details of a stakeholder. Personal data: never shown in reprs.
+
+    Examples
+    --------
+    >>> c = rbp.Contact(email="j.lee@example.org", phone="555-0100")
+    >>> c.email
+    'j.lee@example.org'
+    >>> c
+    Contact()
+    """
 
     email: str | None = attrs.field(default=None, repr=False, converter=_text("email"))
     phone: str | None = attrs.field(default=None, repr=False, converter=_text("phone"))
@@ -116,7 +132,14 @@ class Contact:
 
 @attrs.frozen
 class Training:
-    """A training record of an officer (e.g. de-escalation, crisis intervention)."""
+    """A training record of an officer (e.g. de-escalation, crisis intervention).
+
+    Examples
+    --------
+    >>> t = rbp.Training("de-escalation", pendulum.Date(2025, 5, 1))
+    >>> t.name, t.completed.year
+    ('de-escalation', 2025)
+    """
 
     name: str = attrs.field(converter=f.key(name="training"))
     completed: pendulum.Date | None = attrs.field(default=None)
@@ -173,7 +196,17 @@ class Stakeholder:
 
 @attrs.frozen
 class Officer(Stakeholder):
-    """A sworn or civilian member of the department who builds relationships."""
+    """A sworn or civilian member of the department who builds relationships.
+
+    Examples
+    --------
+    >>> p = rbp.Officer("P1234", name="A. Ruiz", unit="CSP", areas=("b-0111",),
+    ...                 trainings=("CIT",))
+    >>> p.kind.value, p.areas, [t.name for t in p.trainings]
+    ('officer', ('b-0111',), ['CIT'])
+    >>> "Ruiz" in repr(p)    # names stay out of reprs
+    False
+    """
 
     unit: str | None = attrs.field(kw_only=True, default=None, converter=_text("unit"))
     rank: str | None = attrs.field(kw_only=True, default=None, converter=_text("rank"))
@@ -189,6 +222,12 @@ class CommunityMember(Stakeholder):
 
     ``pseudonymous`` members have no stored name. ``erased`` is set by the store
     when a member asked to be forgotten: the key stays so counts stay right.
+
+    Examples
+    --------
+    >>> m = rbp.CommunityMember("m-17", sector="faith", area="b-0111", priority="key")
+    >>> m.sector.value, m.areas, m.cadence_days
+    ('faith', ('b-0111',), 30)
     """
 
     sector: Sector = attrs.field(kw_only=True, default=Sector.RESIDENT, converter=f.choice(Sector))
@@ -223,7 +262,14 @@ class CommunityMember(Stakeholder):
 
 @attrs.frozen
 class PartnerAgency(Stakeholder):
-    """An organisation the department works with: agency, nonprofit, school, congregation."""
+    """An organisation the department works with: agency, nonprofit, school, congregation.
+
+    Examples
+    --------
+    >>> dmh = rbp.PartnerAgency("org-dmh", sector="mental_health", areas=("d-01",))
+    >>> dmh.kind.value, dmh.org_type.value, dmh.sector.value
+    ('agency', 'agency', 'mental_health')
+    """
 
     sector: Sector = attrs.field(kw_only=True, default=Sector.OTHER, converter=f.choice(Sector))
     areas: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=f.keys())
@@ -250,6 +296,13 @@ class Relationship:
 
     ``id`` is given by the store. A relationship is active at T when ``since`` is
     not after T and ``until`` is not before T.
+
+    Examples
+    --------
+    >>> rel = rbp.Relationship("m-17", "org-dmh", "member_of",
+    ...                        since=pendulum.datetime(2024, 1, 1))
+    >>> rel.label, rel.active_at(pendulum.datetime(2025, 1, 1))
+    ('m-17 member of org-dmh', True)
     """
 
     a: str = attrs.field(converter=f.key())
@@ -289,3 +342,10 @@ class Relationship:
 for _cls in (Area, CommunityMember, Contact, Officer, PartnerAgency, Relationship, Training):
     _cls.__module__ = "rbp"
 Stakeholder.__module__ = "rbp.model"
+
+# They show their public path, so doctest would look for their examples there;
+# point it at them here.
+__test__ = {
+    c.__name__: c
+    for c in (Area, CommunityMember, Contact, Officer, PartnerAgency, Relationship, Training)
+}

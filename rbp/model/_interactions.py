@@ -130,6 +130,17 @@ class Interaction:
         Free text; personal data, never shown in reprs or diagrams.
     id : int, optional
         Given by the store when the interaction is logged.
+
+    Examples
+    --------
+    >>> import pendulum
+    >>> from rbp.interactions import Interaction
+    >>> talk = Interaction(at=pendulum.datetime(2026, 3, 2, 18, tz="UTC"), kind="meeting",
+    ...                    participants=("m-1", "P1"), attendees=3, notes="asked about lights")
+    >>> talk.kind, talk.participants, talk.size
+    (<InteractionKind.MEETING: 'meeting'>, ('P1', 'm-1'), 5)
+    >>> "lights" in repr(talk)   # notes are personal data: never in a repr
+    False
     """
 
     at: pendulum.DateTime = attrs.field(converter=f.time(optional=False))
@@ -170,6 +181,12 @@ class FollowUp:
     is the date to get in touch by: the as-of date itself for overdue promises,
     and for a cold tie the date it would fall to the next status (cooling ties turn
     dormant at ``last + 2c``, dormant ties lapse at ``last + 4c``).
+
+    Examples
+    --------
+    >>> item = crm.interactions.follow_ups(as_of=T, officer="P0012")[0]
+    >>> item.stakeholder, item.reason.value, f"{item.due:%Y-%m-%d}", item.suggested == T
+    ('m-000021', 'overdue', '2024-07-21', True)
     """
 
     officer: str

@@ -88,7 +88,15 @@ def _triangle(value: Any) -> ProblemTriangle | None:
 
 @attrs.frozen
 class TriangleSide:
-    """One side of the problem-analysis triangle: what is known, and who it involves."""
+    """One side of the problem-analysis triangle: what is known, and who it involves.
+
+    Examples
+    --------
+    >>> from rbp.plans import TriangleSide
+    >>> side = TriangleSide("Tents along the creek path", stakeholders=("m-17",))
+    >>> side.stakeholders
+    ('m-17',)
+    """
 
     description: str = attrs.field(default="", repr=False, converter=f.text(TEXT_LIMIT))
     stakeholders: tuple[str, ...] = attrs.field(default=(), converter=f.keys())
@@ -96,7 +104,15 @@ class TriangleSide:
 
 @attrs.frozen
 class ProblemTriangle:
-    """The problem-analysis triangle: victim (or target), offender, place."""
+    """The problem-analysis triangle: victim (or target), offender, place.
+
+    Examples
+    --------
+    >>> from rbp.plans import ProblemTriangle, TriangleSide
+    >>> tri = ProblemTriangle(place=TriangleSide("Creek path", stakeholders=("org-parks",)))
+    >>> {name: side.stakeholders for name, side in tri.sides().items()}
+    {'victim': (), 'offender': (), 'place': ('org-parks',)}
+    """
 
     victim: TriangleSide = attrs.field(factory=TriangleSide, converter=_side)
     offender: TriangleSide = attrs.field(factory=TriangleSide, converter=_side)
@@ -109,7 +125,17 @@ class ProblemTriangle:
 
 @attrs.frozen
 class Partner:
-    """A stakeholder taking part in a plan, with a role, since a time."""
+    """A stakeholder taking part in a plan, with a role, since a time.
+
+    Read back in ``ActionPlan.partners``; add one with ``crm.plans.add_partner``.
+
+    Examples
+    --------
+    >>> from rbp.plans import Partner
+    >>> p = Partner("org-dmh", "partner", pendulum.datetime(2026, 3, 2))
+    >>> p.role.value, p.since.to_date_string()
+    ('partner', '2026-03-02')
+    """
 
     stakeholder: str = attrs.field(converter=f.key())
     role: PartnerRole = attrs.field(converter=f.choice(PartnerRole))
@@ -121,6 +147,13 @@ class Task:
     """A piece of work with an owner (any stakeholder), a due time and a status.
 
     A task cannot be done while a task in ``depends_on`` is neither done nor cancelled.
+
+    Examples
+    --------
+    >>> from rbp.plans import Task
+    >>> t = Task("t-2", title="Outreach visit", owner="P1234", depends_on=("t-1",))
+    >>> t.status.value, t.depends_on
+    ('open', ('t-1',))
     """
 
     key: str = attrs.field(converter=f.key())
@@ -144,6 +177,14 @@ class Goal:
     """What the plan wants to change: a measure, its baseline and target.
 
     ``direction`` must agree with baseline and target (INCREASE: target above baseline).
+
+    Examples
+    --------
+    >>> from rbp.plans import Goal
+    >>> g = Goal("g-calls", measure="calls for service a month", baseline=40, target=20,
+    ...          direction="decrease")
+    >>> g.attainment(30), g.attainment(10)
+    (0.5, 1.0)
     """
 
     key: str = attrs.field(converter=f.key())
@@ -177,7 +218,17 @@ class Goal:
 
 @attrs.frozen
 class Measure:
-    """One reading of a goal's measure at a time."""
+    """One reading of a goal's measure at a time.
+
+    Read back in ``ActionPlan.measures``; record one with ``crm.plans.record_measure``.
+
+    Examples
+    --------
+    >>> from rbp.plans import Measure
+    >>> m = Measure("g-calls", 31, pendulum.datetime(2026, 5, 1))
+    >>> m.goal, m.value
+    ('g-calls', 31.0)
+    """
 
     goal: str = attrs.field(converter=f.key())
     value: float = attrs.field(converter=f.number())
@@ -186,7 +237,18 @@ class Measure:
 
 @attrs.frozen
 class Review:
-    """A meeting note on the plan and the decisions taken. Notes may hold personal data."""
+    """A meeting note on the plan and the decisions taken. Notes may hold personal data.
+
+    Examples
+    --------
+    >>> from rbp.plans import Review
+    >>> r = Review(pendulum.datetime(2026, 4, 1), "Partners met at the library",
+    ...            decisions=("Weekly outreach",))
+    >>> r.decisions
+    ('Weekly outreach',)
+    >>> "library" in repr(r)    # notes stay out of reprs
+    False
+    """
 
     at: pendulum.DateTime = attrs.field(converter=f.time(optional=False))
     note: str = attrs.field(repr=False, converter=f.text(TEXT_LIMIT))
@@ -200,6 +262,14 @@ class ActionPlan:
     ``partners``, ``tasks``, ``goals``, ``measures`` and ``reviews`` are filled when
     the plan is read back (``crm.plans.get``), with ``opened`` (when it was created)
     and ``phase_since`` (when its current phase began); leave them empty when creating.
+
+    Examples
+    --------
+    >>> from rbp.plans import ActionPlan
+    >>> plan = ActionPlan("p-1", title="Creek camp", problem="Encampment by the path",
+    ...                   areas=("b-0111",), needed_sectors=("mental_health", "housing"))
+    >>> plan.phase.value, plan.closed, [s.value for s in plan.needed_sectors]
+    ('scanning', False, ['housing', 'mental_health'])
     """
 
     key: str = attrs.field(converter=f.key())
@@ -244,6 +314,9 @@ class ActionPlan:
 for _cls in (ActionPlan, Goal, Measure, Partner, ProblemTriangle, Review, Task, TriangleSide):
     _cls.__module__ = "rbp.plans"
 
-# The class shows its public path, so doctest would look for its methods' examples
-# there; point it at them here.
-__test__ = {"Goal": Goal}
+# The classes show their public path, so doctest would look for their examples there;
+# point it at them here.
+__test__ = {
+    c.__name__: c
+    for c in (ActionPlan, Goal, Measure, Partner, ProblemTriangle, Review, Task, TriangleSide)
+}

@@ -41,12 +41,30 @@ class PlanReads:
     _uow: UnitOfWork
 
     def get(self, plan: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
-        """The plan as it stands now (every change recorded), or as it stood at ``as_of``.
+        """The plan as it stood at ``as_of`` (default now by the store's clock).
+
+        Changes dated after ``as_of`` (e.g. a phase change recorded ahead) are not in it.
+
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        as_of
+            When (aware); default now by the store's clock.
+
+        Returns
+        -------
+        ActionPlan
+            With its partners, tasks, goals, measures and reviews at ``as_of``.
 
         Raises
         ------
         UnknownKeyError
             No such plan (or it was opened after ``as_of``).
+        ValidationError
+            A malformed key, or a naive ``as_of``.
+        TypeError
+            ``as_of`` is not a datetime.
 
         Examples
         --------
@@ -58,7 +76,7 @@ class PlanReads:
         'scanning'
         """
         key = _args.key(plan, "plan")
-        at = None if as_of is None else self._uow.when(as_of).micros
+        at = self._uow.when(as_of).micros
         with self._uow.read() as conn:
             return must_load(conn, key, at, self._uow.tz)
 
@@ -74,14 +92,26 @@ class PlanReads:
 
         Parameters
         ----------
-        area : str, optional
+        area
             Covers this area or an area below it.
-        phase : Phase, optional
-            Is in this phase now.
-        partner : str, optional
+        phase
+            Is in this phase now (a :class:`Phase` or its value).
+        partner
             Has this stakeholder as a partner.
-        status : PlanState or {"open", "closed"}, optional
-            Is open (any phase but closed) or closed.
+        status
+            Is open (any phase but closed) or closed (a :class:`PlanState` or its value).
+
+        Returns
+        -------
+        RecordList
+            The plans (a tuple-like list that renders as a table).
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` does not exist.
+        ValidationError
+            An unknown phase or status, or a malformed key.
 
         Examples
         --------
@@ -127,8 +157,40 @@ class PlanReads:
     ) -> PlanStatus:
         """Where the plan stands at ``as_of`` (default now): see :class:`PlanStatus`.
 
-        ``window`` (default 90 days) is how recent a partner's last interaction
-        linked to the plan must be for the partner to count as engaged.
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        as_of
+            When (aware); default now by the store's clock.
+        window
+            How recent a partner's last interaction linked to the plan must be for the
+            partner to count as engaged (default 90 days).
+
+        Returns
+        -------
+        PlanStatus
+            Phase, progress, overdue tasks, unengaged partners, missing sectors, attainment.
+
+        Raises
+        ------
+        UnknownKeyError
+            No such plan (or it was opened after ``as_of``).
+        ValidationError
+            A malformed key, a naive ``as_of``, or a window that is not positive.
+        TypeError
+            ``as_of`` is not a datetime, or ``window`` not a duration.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Task
+        >>> store = rbp.open()
+        >>> t0 = pendulum.datetime(2026, 3, 2)
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"), at=t0)
+        >>> store.plans.add_task("p-1", Task("t-1", title="Count tents", due=t0.add(days=7)), at=t0)
+        >>> s = store.plans.status("p-1", as_of=t0.add(days=10))
+        >>> s.progress, [o.task for o in s.overdue]
+        (0.0, ['t-1'])
         """
         key = _args.key(plan, "plan")
         at = self._uow.when(as_of)
@@ -144,8 +206,40 @@ class PlanReads:
         area: str | None = None,
         window: pendulum.Duration | None = None,
     ) -> tuple[PlanStatus, ...]:
-        """:meth:`status` of every plan opened by ``as_of`` (those covering ``area`` or an
-        area below it, when given), ordered by key."""
+        """:meth:`status` of every plan opened by ``as_of``, ordered by key.
+
+        Parameters
+        ----------
+        as_of
+            When (aware); default now by the store's clock.
+        area
+            Only plans covering this area or an area below it.
+        window
+            The engagement window of partners (default 90 days).
+
+        Returns
+        -------
+        tuple of PlanStatus
+            Ordered by plan key.
+
+        Raises
+        ------
+        UnknownKeyError
+            ``area`` does not exist.
+        ValidationError
+            A malformed key, a naive ``as_of``, or a window that is not positive.
+        TypeError
+            ``as_of`` is not a datetime, or ``window`` not a duration.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> for key in ("p-1", "p-2"):
+        ...     store.plans.create(ActionPlan(key, title="Plan " + key, problem="Noise"))
+        >>> [s.plan for s in store.plans.statuses()]
+        ['p-1', 'p-2']
+        """
         at = self._uow.when(as_of)
         area = _args.optional_key(area, "area")
         span = _span(window)
@@ -155,8 +249,39 @@ class PlanReads:
     def portfolio(
         self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
     ) -> pd.DataFrame:
-        """One row per plan opened by ``as_of``: key, title, phase, progress, overdue
-        (count), unengaged (count), missing sectors, days in phase."""
+        """One row per plan opened by ``as_of``.
+
+        Columns: key, title, phase, progress, overdue (count), unengaged (count),
+        missing sectors, days in phase. Needs pandas.
+
+        Parameters
+        ----------
+        as_of
+            When (aware); default now by the store's clock.
+        window
+            The engagement window of partners (default 90 days).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per plan.
+
+        Raises
+        ------
+        ValidationError
+            A naive ``as_of``, or a window that is not positive.
+        TypeError
+            ``as_of`` is not a datetime, or ``window`` not a duration.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> frame = store.plans.portfolio()
+        >>> list(frame["key"]), list(frame["phase"])
+        (['p-1'], ['scanning'])
+        """
         return portfolio_frame(list(self.statuses(as_of, window=window)))
 
     def portfolio_html(
@@ -166,7 +291,42 @@ class PlanReads:
         *,
         window: pendulum.Duration | None = None,
     ) -> Path:
-        """Write the portfolio as a standalone HTML page; returns its path."""
+        """Write the portfolio as a standalone HTML page; returns its path.
+
+        Parameters
+        ----------
+        path
+            The HTML file to write.
+        as_of
+            When (aware); default now by the store's clock.
+        window
+            The engagement window of partners (default 90 days).
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        StoreError
+            The file cannot be written.
+        ValidationError
+            A bad path, a naive ``as_of``, or a window that is not positive.
+        TypeError
+            ``path`` is not a str or path, ``as_of`` not a datetime, ``window`` not a duration.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     out = store.plans.portfolio_html(pathlib.Path(tmp) / "plans.html")
+        ...     "Creek camp" in out.read_text(encoding="utf-8")
+        True
+        """
         target = _args.path(path, "path")
         at = self._uow.when(as_of).at
         rows = list(self.statuses(at, window=window))

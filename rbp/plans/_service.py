@@ -50,6 +50,11 @@ _FIND_COLUMNS = ("key", "title", "phase", "areas", "needed_sectors", "opened", "
 class Plans(PlanReads):
     """Collaborative action plans of one store (SARA phases, partners, tasks, goals).
 
+    Parameters
+    ----------
+    uow
+        The store's unit of work. Not built by hand: ``crm.plans`` is this namespace.
+
     Examples
     --------
     >>> import pendulum, rbp
@@ -89,6 +94,13 @@ class Plans(PlanReads):
 
         Add partners, tasks, goals and reviews afterwards with their own calls.
 
+        Parameters
+        ----------
+        plan
+            The new plan: key, title, problem, areas, needed sectors, triangle, phase.
+        at
+            When it was opened (aware); default the store's clock.
+
         Raises
         ------
         DuplicateKeyError
@@ -97,6 +109,19 @@ class Plans(PlanReads):
             An area or a triangle stakeholder does not exist.
         ValidationError
             The plan starts closed, or already lists partners, tasks, goals or reviews.
+        StoreError
+            The store was opened read-only.
+        TypeError
+            ``plan`` is not an :class:`ActionPlan`.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"),
+        ...                    at=pendulum.datetime(2026, 3, 2))
+        >>> store.plans.get("p-1").opened.to_date_string()
+        '2026-03-02'
         """
         _args.instance(plan, ActionPlan, "plan")
         when = self._at(at)
@@ -129,6 +154,17 @@ class Plans(PlanReads):
     ) -> None:
         """Add a stakeholder (officer, member or agency) to the plan with a role, from ``at``.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        stakeholder
+            The partner's key.
+        role
+            A :class:`PartnerRole` or its value.
+        at
+            From when (aware, not before the plan opened); default the store's clock.
+
         Raises
         ------
         UnknownKeyError
@@ -137,6 +173,18 @@ class Plans(PlanReads):
             The stakeholder is a partner already.
         TransitionError
             The plan is closed.
+        ValidationError
+            An unknown role, or ``at`` before the plan opened.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.directory.add(rbp.PartnerAgency("org-dmh"))
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.add_partner("p-1", "org-dmh", "lead")
+        >>> [(p.stakeholder, p.role.value) for p in store.plans.get("p-1").partners]
+        [('org-dmh', 'lead')]
         """
         key = _args.key(plan, "plan")
         who = _args.key(stakeholder, "stakeholder")
@@ -168,6 +216,15 @@ class Plans(PlanReads):
         Every task in ``depends_on`` must be in the plan already, so the dependencies
         never form a cycle; a task added as done needs them done or cancelled.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        task
+            The new task.
+        at
+            From when (aware, not before the plan opened); default the store's clock.
+
         Raises
         ------
         UnknownKeyError
@@ -176,6 +233,20 @@ class Plans(PlanReads):
             The plan has a task with that key.
         TransitionError
             The plan is closed, or the task is done while a dependency is not.
+        ValidationError
+            ``at`` is before the plan opened.
+        TypeError
+            ``task`` is not a :class:`Task`.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Task
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.add_task("p-1", Task("t-1", title="Count tents"))
+        >>> store.plans.add_task("p-1", Task("t-2", title="Outreach", depends_on=("t-1",)))
+        >>> [t.key for t in store.plans.get("p-1").tasks]
+        ['t-1', 't-2']
         """
         key = _args.key(plan, "plan")
         _args.instance(task, Task, "task")
@@ -225,6 +296,17 @@ class Plans(PlanReads):
     ) -> None:
         """Move a task to ``status`` at ``at``, as :data:`TASK_TRANSITIONS` allows.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        task
+            The task's key.
+        status
+            A :class:`TaskStatus` or its value.
+        at
+            When (aware, not before the task's last change); default the store's clock.
+
         Raises
         ------
         UnknownKeyError
@@ -233,7 +315,17 @@ class Plans(PlanReads):
             The change is not allowed, the plan is closed, or the task would be done
             while a task it depends on is neither done nor cancelled.
         ValidationError
-            ``at`` is before the task's last change.
+            An unknown status, or ``at`` before the task's last change.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Task
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.add_task("p-1", Task("t-1", title="Count tents"))
+        >>> store.plans.set_task_status("p-1", "t-1", "done")
+        >>> store.plans.get("p-1").task("t-1").status.value
+        'done'
         """
         key = _args.key(plan, "plan")
         task = _args.key(task, "task")
@@ -279,10 +371,38 @@ class Plans(PlanReads):
 
         ``Phase.CLOSED`` closes the plan; a closed plan is read-only.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        phase
+            A :class:`Phase` or its value.
+        note
+            Why (kept in the phase history).
+        at
+            When (aware, not before the current phase began); default the store's clock.
+
         Raises
         ------
+        UnknownKeyError
+            No such plan.
         TransitionError
             The move is not allowed (or the plan is closed already).
+        ValidationError
+            An unknown phase, or ``at`` before the current phase began.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.advance("p-1", "analysis", "Counts are in")
+        >>> store.plans.get("p-1").phase.value
+        'analysis'
+        >>> store.plans.advance("p-1", "assessment")
+        Traceback (most recent call last):
+        ...
+        rbp.errors.TransitionError: ...
         """
         key = _args.key(plan, "plan")
         new = _args.choice(Phase, phase, "phase")
@@ -303,10 +423,35 @@ class Plans(PlanReads):
     def add_goal(self, plan: str, goal: Goal, *, at: pendulum.DateTime | None = None) -> None:
         """Add a goal (measure, baseline, target) from ``at``.
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        goal
+            The new goal.
+        at
+            From when (aware, not before the plan opened); default the store's clock.
+
         Raises
         ------
+        UnknownKeyError
+            No such plan.
         DuplicateKeyError
             The plan has a goal with that key.
+        TransitionError
+            The plan is closed.
+        TypeError
+            ``goal`` is not a :class:`Goal`.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Goal
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.add_goal("p-1", Goal("g-1", measure="calls a month", baseline=40,
+        ...                                  target=20, direction="decrease"))
+        >>> [g.key for g in store.plans.get("p-1").goals]
+        ['g-1']
         """
         key = _args.key(plan, "plan")
         _args.instance(goal, Goal, "goal")
@@ -325,10 +470,37 @@ class Plans(PlanReads):
     def record_measure(self, plan: str, goal: str, value: float, *, at: pendulum.DateTime) -> None:
         """Record a reading of a goal's measure taken at ``at`` (not before the goal).
 
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        goal
+            The goal's key.
+        value
+            The reading.
+        at
+            When it was taken (aware).
+
         Raises
         ------
         UnknownKeyError
             No such plan or goal.
+        TransitionError
+            The plan is closed.
+        ValidationError
+            ``value`` is not a finite number, or ``at`` is before the goal was added.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Goal
+        >>> store = rbp.open()
+        >>> t0 = pendulum.datetime(2026, 3, 2)
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"), at=t0)
+        >>> store.plans.add_goal("p-1", Goal("g-1", measure="calls a month", baseline=40,
+        ...                                  target=20, direction="decrease"), at=t0)
+        >>> store.plans.record_measure("p-1", "g-1", 30, at=t0.add(days=30))
+        >>> store.plans.status("p-1", as_of=t0.add(days=31)).attainment
+        {'g-1': 0.5}
         """
         key = _args.key(plan, "plan")
         m = Measure(_args.key(goal, "goal"), _args.number(value, "value"), _args.time(at, "at"))
@@ -357,7 +529,37 @@ class Plans(PlanReads):
         decisions: Iterable[str] = (),
         at: pendulum.DateTime | None = None,
     ) -> None:
-        """Record a review meeting of the plan: a note and the decisions taken."""
+        """Record a review meeting of the plan: a note and the decisions taken.
+
+        Parameters
+        ----------
+        plan
+            The plan's key.
+        note
+            What was discussed (may hold personal data; never shown in reprs).
+        decisions
+            The decisions taken, one text each.
+        at
+            When (aware, not before the plan opened); default the store's clock.
+
+        Raises
+        ------
+        UnknownKeyError
+            No such plan.
+        TransitionError
+            The plan is closed.
+        ValidationError
+            An empty or too long note, or ``at`` before the plan opened.
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan
+        >>> store = rbp.open()
+        >>> store.plans.create(ActionPlan("p-1", title="Creek camp", problem="Encampment"))
+        >>> store.plans.add_review("p-1", "Met at the library", decisions=["Weekly outreach"])
+        >>> store.plans.get("p-1").reviews[0].decisions
+        ('Weekly outreach',)
+        """
         key = _args.key(plan, "plan")
         review = Review(self._at(at), _args.text(note, "note", TEXT_LIMIT), decisions=decisions)
         with self._uow.write() as conn:

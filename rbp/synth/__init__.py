@@ -123,6 +123,13 @@ class CityInfo:
     missing_sectors : mapping
         Area → expected sectors (the default list) with no member or agency in or
         below that area at ``end``.
+
+    Examples
+    --------
+    >>> city.officers, city.members, city.interactions
+    (12, 150, 2000)
+    >>> city.city, city.end.to_date_string(), len(city.gone_cold)
+    ('city', '2025-12-31', 11)
     """
 
     store: Store = attrs.field(repr=False, eq=False)
@@ -171,6 +178,16 @@ class Blueprint:
 
     Use :meth:`write` to put it into a store, or its parts on their own (e.g. a
     benchmark writes :meth:`directory` first and times the :meth:`interactions`).
+
+    Examples
+    --------
+    >>> from rbp import synth
+    >>> plan = synth.blueprint(size="toy", seed=1)
+    >>> plan.tz, plan.total, len(plan.directory())
+    ('America/Chicago', 2000, 198)
+    >>> info = plan.write(rbp.open(tz=plan.tz))
+    >>> info.interactions
+    2000
     """
 
     seed: int
@@ -296,7 +313,51 @@ def blueprint(
     end: dt.date | None = None,
     tz: str = DEFAULT_TZ,
 ) -> Blueprint:
-    """Plan a synthetic city (see :func:`city` for the arguments) without writing it."""
+    """Plan a synthetic city without writing it.
+
+    Parameters
+    ----------
+    size
+        A preset from :data:`SIZES` (default "toy"); the counts below override it.
+    seed
+        The same seed gives the same city, row for row.
+    officers
+        How many officers to make.
+    members
+        How many community members to make.
+    agencies
+        How many partner agencies to make.
+    interactions
+        How many interactions to log.
+    areas
+        How many areas in all (the root, districts, beats and sites).
+    sites
+        How many CSP-style housing developments.
+    start
+        The first day of the interaction log (default 2023-01-01).
+    end
+        The last day of the interaction log, inclusive (default 2025-12-31).
+    tz
+        The time zone the local times are made in.
+
+    Returns
+    -------
+    Blueprint
+        The planned city; :meth:`Blueprint.write` puts it into a store.
+
+    Raises
+    ------
+    ValidationError
+        An unknown size, a negative count, a period shorter than 90 days, or
+        interactions without officers.
+
+    Examples
+    --------
+    >>> from rbp import synth
+    >>> plan = synth.blueprint(officers=3, members=20, agencies=2, interactions=50)
+    >>> sum(1 for _ in plan.interactions())
+    50
+    """
     if size is not None and size not in SIZES:
         raise ValidationError(
             f"size {size!r} is not known; use one of: {', '.join(SIZES)}", field="size"
@@ -356,24 +417,32 @@ def city(
 
     Parameters
     ----------
-    crm : Store, optional
+    crm
         An empty store to write into. Without one, an in-memory store is opened.
-    size : {"toy", "small", "medium", "large"}, optional
-        A preset from :data:`SIZES` (default "toy"); the counts below override it.
-    seed : int
+    size
+        A preset from :data:`SIZES`: "toy" (the default), "small", "medium" or
+        "large"; the counts below override it.
+    seed
         The same seed gives the same city, row for row.
-    officers, members, agencies, interactions : int, optional
-        How many of each to make.
-    areas : int, optional
+    officers
+        How many officers to make.
+    members
+        How many community members to make.
+    agencies
+        How many partner agencies to make.
+    interactions
+        How many interactions to log.
+    areas
         How many areas in all: the city root, its districts (about one per ten
         beats), the beats, and the ``sites``.
-    sites : int, optional
+    sites
         How many CSP-style housing developments, each with a team of about ten
         officers and a sergeant on long assignments.
-    start, end : date, optional
-        The period of the interaction log (inclusive; default 2023-01-01 ..
-        2025-12-31).
-    tz : str, optional
+    start
+        The first day of the interaction log (default 2023-01-01).
+    end
+        The last day of the interaction log, inclusive (default 2025-12-31).
+    tz
         The agency's time zone for local times; default the store's zone, or
         America/Chicago for a new store.
 
@@ -382,6 +451,23 @@ def city(
     CityInfo
         The store, the counts, and the keys of transfers, orphans, cold ties,
         quiet areas and missing sectors.
+
+    Raises
+    ------
+    ValidationError
+        An unknown size, a negative count, a period shorter than 90 days, or
+        interactions without officers.
+    BulkValidationError
+        ``crm`` already holds keys the city uses.
+    StoreError
+        ``crm`` was opened read-only.
+
+    Examples
+    --------
+    >>> from rbp import synth
+    >>> info = synth.city(officers=4, members=30, agencies=3, interactions=200, seed=7)
+    >>> info.store.directory.summary().officers, info.interactions
+    (4, 200)
     """
     from rbp.store import open as open_store
 

@@ -47,9 +47,17 @@ def test_valid_directory_round_trips(
             assert in_utc(got) == in_utc(person)
             for value in (got.since, got.until):
                 assert value is None or value.timezone_name == TZ
+        # find() answers now by the store's clock; find(as_of=T) answers at T. The
+        # instants tried include every since and until, where the bounds are inclusive.
+        now = crm.now()
         found = crm.directory.find()
-        assert [p.key for p in found] == sorted(p.key for p in directory.people)
-        assert {p.key: in_utc(p) for p in found} == {p.key: in_utc(p) for p in directory.people}
+        present = [p for p in directory.people if _present(p, now)]
+        assert [p.key for p in found] == sorted(p.key for p in present)
+        assert {p.key: in_utc(p) for p in found} == {p.key: in_utc(p) for p in present}
+        bounds = {t for p in directory.people for t in (p.since, p.until) if t is not None}
+        for when in sorted(bounds)[:8]:
+            at_when = [p.key for p in crm.directory.find(as_of=when)]
+            assert at_when == sorted(p.key for p in directory.people if _present(p, when))
 
         # the second path: what the tables hold, by plain SQL
         assert sql.count("areas") == len(directory.areas)
@@ -70,6 +78,13 @@ def test_valid_directory_round_trips(
             expected = None if person.since is None else _micros(person.since)
             assert stored[person.key] == expected
         assert sql.count("audit_log") == len(directory.items)
+
+
+def _present(person: Stakeholder, when: dt.datetime) -> bool:
+    """Whether ``person`` is part of the picture at ``when`` (bounds inclusive), by hand."""
+    return (person.since is None or person.since <= when) and (
+        person.until is None or when <= person.until
+    )
 
 
 def _micros(value: dt.datetime) -> int:
