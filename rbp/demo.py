@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
         _plan(crm, info, as_of)
         _section("Action plans")
-        for status in crm.plans.statuses(as_of):
+        for status in crm.plans.statuses(as_of=as_of):
             progress = "—" if status.progress is None else f"{100 * status.progress:.0f}%"
             print(
                 f"  {status.plan} ({status.phase.value}, {status.days_in_phase:.0f} days in "
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    partner not engaged in 90 days: {partner}")
             for sector in status.missing_sectors:
                 print(f"    needed sector with no partner: {sector.value}")
-        print(crm.plans.portfolio(as_of).to_string(index=False))
+        print(crm.plans.portfolio(as_of=as_of).to_string(index=False))
 
         for name, report in (("coverage", cov), ("gaps", gaps), ("key-person", risk)):
             report.to_html(out / f"{name}.html")
@@ -163,7 +163,8 @@ def _plan(crm: rbp.Store, info: synth.CityInfo, as_of: pendulum.DateTime) -> Non
         found = crm.directory.find(kind="agency", sector=sector) or crm.directory.find(
             sector=sector
         )
-        return found[0].key
+        key: str = found[0].key
+        return key
 
     housing, health, faith = first("housing"), first("mental_health"), first("faith")
     officer = crm.directory.find(kind="officer", area=district, as_of=as_of)[0].key

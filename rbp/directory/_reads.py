@@ -9,17 +9,22 @@ import pendulum
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._render import RecordList
 from rbp.areas import AreaTree
 from rbp.directory import _sql as sql
 from rbp.directory._summary import DirectorySummary
 from rbp.errors import UnknownKeyError
-from rbp.model import Area, Priority, Relationship, Sector, StakeholderKind
+from rbp.model import Area, Priority, Sector, StakeholderKind
 from rbp.model._directory import AnyStakeholder
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
 
 __all__ = ["DirectoryReads"]
+
+# What a list shows: keys and categories, never names or contact details.
+_STAKEHOLDER_COLUMNS = ("key", "kind", "sector", "area", "priority", "since", "until")
+_RELATIONSHIP_COLUMNS = ("id", "a", "kind", "b", "since", "until")
 
 
 class DirectoryReads:
@@ -29,7 +34,7 @@ class DirectoryReads:
 
     def relationships(
         self, stakeholder: str | None = None, *, as_of: pendulum.DateTime | None = None
-    ) -> tuple[Relationship, ...]:
+    ) -> RecordList:
         """Declared relationships of ``stakeholder`` (both directions), or all of them.
 
         Parameters
@@ -60,9 +65,10 @@ class DirectoryReads:
         ['m-000018 works for org-0009']
         """
         key = _args.optional_key(stakeholder, "stakeholder")
-        at = self._uow.when(as_of).micros
+        when = self._uow.when(as_of)
         with self._uow.read() as conn:
-            return sql.relationship_rows(conn, key, at, self._uow.tz)
+            rows = sql.relationship_rows(conn, key, when.micros, self._uow.tz)
+        return RecordList(rows, columns=_RELATIONSHIP_COLUMNS, title="Relationships", as_of=when.at)
 
     # ------------------------------------------------------------------ reads
 
@@ -161,7 +167,7 @@ class DirectoryReads:
         priority: Priority | str | None = None,
         as_of: pendulum.DateTime | None = None,
         within: bool = True,
-    ) -> tuple[AnyStakeholder, ...]:
+    ) -> RecordList:
         """Stakeholders that match every filter given, ordered by key.
 
         Parameters
@@ -209,10 +215,11 @@ class DirectoryReads:
         the_priority = _args.optional_choice(Priority, priority, "priority")
         area = _args.optional_key(area, "area")
         tag = _args.optional_key(tag, "tag")
-        at = self._uow.when(as_of).micros
+        when = self._uow.when(as_of)
+        at, when_at = when.micros, when.at
         within = _args.flag(within, "within")
         with self._uow.read() as conn:
-            return sql.find_rows(
+            rows = sql.find_rows(
                 conn,
                 kind=the_kind,
                 area=area,
@@ -223,6 +230,7 @@ class DirectoryReads:
                 within=within,
                 tz=self._uow.tz,
             )
+        return RecordList(rows, columns=_STAKEHOLDER_COLUMNS, title="Stakeholders", as_of=when_at)
 
     def summary(self) -> DirectorySummary:
         """Counts of areas, stakeholders by kind and sector, and relationships.

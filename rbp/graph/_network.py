@@ -19,7 +19,6 @@ from rbp.graph._base import GraphBase, whole
 from rbp.graph._build import community_rows
 from rbp.graph._measures import (
     Broker,
-    Community,
     ReachReport,
     betweenness,
     communities,
@@ -262,7 +261,7 @@ class NetworkReads(GraphBase):
         as_of: pendulum.DateTime | None = None,
         window: dt.timedelta | None = None,
         seed: int = 0,
-    ) -> tuple[Community, ...]:
+    ) -> RecordList:
         """Clusters of densely tied stakeholders (Louvain), largest first; edges as in
         :meth:`reach` (default window 365 days); deterministic for a ``seed``.
 
@@ -297,15 +296,20 @@ class NetworkReads(GraphBase):
 
         >>> import pendulum, rbp
         >>> crm = rbp.open()
-        >>> crm.graph.communities(as_of=pendulum.datetime(2026, 1, 1))
-        ()
+        >>> len(crm.graph.communities(as_of=pendulum.datetime(2026, 1, 1)))
+        0
         """
         seed = whole(seed, "seed")
         when = self._uow.when(as_of)
         win = self._network_window(window)
         with self._uow.read() as conn:
             g = self._graph(conn, when, win)
-        return communities(g, seed=seed)
+        return RecordList(
+            communities(g, seed=seed),
+            columns=("officers", "members", "sectors"),
+            title="Communities",
+            as_of=when.at,
+        )
 
     def partner_ties(
         self,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PlanReads"]
 
+_STATUS_COLUMNS = ("plan", "title", "phase", "days_in_phase", "progress", "attainment")
 _FIND_COLUMNS = ("key", "title", "phase", "areas", "needed_sectors", "opened", "phase_since")
 
 
@@ -40,7 +41,7 @@ class PlanReads:
 
     _uow: UnitOfWork
 
-    def get(self, plan: str, as_of: pendulum.DateTime | None = None) -> ActionPlan:
+    def get(self, plan: str, *, as_of: pendulum.DateTime | None = None) -> ActionPlan:
         """The plan as it stood at ``as_of`` (default now by the store's clock).
 
         Changes dated after ``as_of`` (e.g. a phase change recorded ahead) are not in it.
@@ -151,8 +152,8 @@ class PlanReads:
     def status(
         self,
         plan: str,
-        as_of: pendulum.DateTime | None = None,
         *,
+        as_of: pendulum.DateTime | None = None,
         window: pendulum.Duration | None = None,
     ) -> PlanStatus:
         """Where the plan stands at ``as_of`` (default now): see :class:`PlanStatus`.
@@ -201,11 +202,11 @@ class PlanReads:
 
     def statuses(
         self,
-        as_of: pendulum.DateTime | None = None,
         *,
+        as_of: pendulum.DateTime | None = None,
         area: str | None = None,
         window: pendulum.Duration | None = None,
-    ) -> tuple[PlanStatus, ...]:
+    ) -> RecordList:
         """:meth:`status` of every plan opened by ``as_of``, ordered by key.
 
         Parameters
@@ -244,10 +245,11 @@ class PlanReads:
         area = _args.optional_key(area, "area")
         span = _span(window)
         with self._uow.read() as conn:
-            return plan_statuses(conn, at.at, span, self._uow.tz, area=area)
+            found = plan_statuses(conn, at.at, span, self._uow.tz, area=area)
+        return RecordList(found, columns=_STATUS_COLUMNS, title="Plan statuses", as_of=at.at)
 
     def portfolio(
-        self, as_of: pendulum.DateTime | None = None, *, window: pendulum.Duration | None = None
+        self, *, as_of: pendulum.DateTime | None = None, window: pendulum.Duration | None = None
     ) -> pd.DataFrame:
         """One row per plan opened by ``as_of``.
 
@@ -282,13 +284,13 @@ class PlanReads:
         >>> list(frame["key"]), list(frame["phase"])
         (['p-1'], ['scanning'])
         """
-        return portfolio_frame(list(self.statuses(as_of, window=window)))
+        return portfolio_frame(list(self.statuses(as_of=as_of, window=window)))
 
     def portfolio_html(
         self,
         path: str | Path,
-        as_of: pendulum.DateTime | None = None,
         *,
+        as_of: pendulum.DateTime | None = None,
         window: pendulum.Duration | None = None,
     ) -> Path:
         """Write the portfolio as a standalone HTML page; returns its path.
@@ -329,7 +331,7 @@ class PlanReads:
         """
         target = _args.path(path, "path")
         at = self._uow.when(as_of).at
-        rows = list(self.statuses(at, window=window))
+        rows = list(self.statuses(as_of=at, window=window))
         try:
             return portfolio_html(rows, target, as_of=at)
         except OSError as exc:
