@@ -17,15 +17,8 @@ from rbp.graph._measures import (
     reach,
 )
 from rbp.graph._network import PartnerTie
-from rbp.graph._reports import (
-    Cell,
-    ColdTie,
-    CoverageReport,
-    DepartureImpact,
-    GapReport,
-    KeyPersonReport,
-    Successor,
-)
+from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
+from rbp.graph._risk_reports import DepartureImpact, KeyPersonReport, Successor
 from rbp.graph._service import Graph
 from rbp.graph._trend import Every, TrendMetric
 

@@ -13,7 +13,8 @@ from rbp._queries.batch import chunks
 from rbp._queries.rules import present_sql, within_sql
 from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
-from rbp.graph._reports import Cell, ColdTie, CoverageReport, KeyPersonReport, Successor
+from rbp.graph._reports import Cell, ColdTie, CoverageReport
+from rbp.graph._risk_reports import KeyPersonReport, Successor
 from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot
 from rbp.model import Sector, StakeholderKind
 

@@ -10,7 +10,7 @@ import pendulum
 from rbp import _args
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
-from rbp.graph._reports import DepartureImpact, KeyPersonReport
+from rbp.graph._risk_reports import DepartureImpact, KeyPersonReport
 
 __all__ = ["RiskReads"]
 

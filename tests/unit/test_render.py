@@ -18,7 +18,7 @@ from rbp._queries.ties import TieSet
 from rbp._render import RecordList, Renderable, Report, Table
 from rbp._time import AsOf
 from rbp.directory._summary import DirectorySummary
-from rbp.graph._reports import (
+from rbp.graph import (
     Cell,
     ColdTie,
     CoverageReport,

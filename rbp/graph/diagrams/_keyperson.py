@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import graphviz
 
-from rbp.graph._reports import KeyPersonReport
+from rbp.graph._risk_reports import KeyPersonReport
 from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text
 
 __all__ = ["keyperson_diagram"]
@@ -52,7 +52,7 @@ def keyperson_diagram(
     Examples
     --------
     >>> import pendulum
-    >>> from rbp.graph._reports import KeyPersonReport
+    >>> from rbp.graph._risk_reports import KeyPersonReport
     >>> r = KeyPersonReport(as_of=pendulum.datetime(2026, 1, 1), covered=3,
     ...                     single_threaded=("m-1", "m-2"), sole_held={"P1": ("m-1", "m-2")})
     >>> src = keyperson_diagram(r, {"m-1": "member", "m-2": "agency"}, title="t").source
