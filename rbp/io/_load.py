@@ -101,7 +101,7 @@ class Plan:
                 raise ValidationError(f"defaults: {name}: {exc}", field=name) from None
         self.long = False
         if kind is ImportKind.INTERACTIONS:
-            self.long = "participant" in self.columns or "id" in self.columns
+            self.long = "participant" in self.columns
             if self.long:
                 for need in ("id", "participant"):
                     if need not in self.columns:
