@@ -11,10 +11,20 @@ from __future__ import annotations
 
 from rbp.io._export import export_csv
 from rbp.io._fields import ImportKind
+from rbp.io._graphs import write_gexf, write_graphml
 from rbp.io._import import import_csv, import_frame
 from rbp.io._report import ImportReport
 from rbp.io._restore import import_dir
 
-__all__ = ["ImportKind", "ImportReport", "export_csv", "import_csv", "import_dir", "import_frame"]
+__all__ = [
+    "ImportKind",
+    "ImportReport",
+    "export_csv",
+    "import_csv",
+    "import_dir",
+    "import_frame",
+    "write_gexf",
+    "write_graphml",
+]
 
 ImportKind.__module__ = "rbp.io"
