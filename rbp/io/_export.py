@@ -104,8 +104,19 @@ def _interactions(conn: sa.Connection, personal: bool) -> Iterator[list[Any]]:
                 found.append(heads[n][1])
                 heads[n] = next(side, None)
             lists.append(found)
-        out = [row[0], _iso(row[1]), row[2], lists[0], lists[1], lists[2], row[3], row[4],
-               _iso(row[5]), row[6], row[7]]
+        out = [
+            row[0],
+            _iso(row[1]),
+            row[2],
+            lists[0],
+            lists[1],
+            lists[2],
+            row[3],
+            row[4],
+            _iso(row[5]),
+            row[6],
+            row[7],
+        ]
         if personal:
             out.append(row[8])
         yield out
@@ -114,8 +125,9 @@ def _interactions(conn: sa.Connection, personal: bool) -> Iterator[list[Any]]:
 def _people(conn: sa.Connection, kind: str, personal: bool) -> tuple[list[str], list[list[Any]]]:
     s = t.stakeholders.c
     tags: dict[str, list[str]] = {}
-    for k, tag in conn.execute(sa.select(t.stakeholder_tags.c.stakeholder,
-                                         t.stakeholder_tags.c.tag).order_by("tag")):
+    for k, tag in conn.execute(
+        sa.select(t.stakeholder_tags.c.stakeholder, t.stakeholder_tags.c.tag).order_by("tag")
+    ):
         tags.setdefault(k, []).append(tag)
     areas: dict[str, list[str]] = {}
     a = t.stakeholder_areas.c
@@ -131,8 +143,15 @@ def _people(conn: sa.Connection, kind: str, personal: bool) -> tuple[list[str], 
     head += list(_CONTACT) if personal else []
     extra = {
         "officer": ["unit", "rank", "areas", "trainings", "active"],
-        "member": ["sector", "area", "priority", "may_contact", "may_text", "pseudonymous",
-                   "erased"],
+        "member": [
+            "sector",
+            "area",
+            "priority",
+            "may_contact",
+            "may_text",
+            "pseudonymous",
+            "erased",
+        ],
         "agency": ["sector", "areas", "org_type", "priority"],
     }[kind]
     rows = []
@@ -146,7 +165,7 @@ def _people(conn: sa.Connection, kind: str, personal: bool) -> tuple[list[str], 
             if col == "areas":
                 row.append(areas.get(key, []))
             elif col == "area":
-                row.append((areas.get(key) or [None])[0])
+                row.append(areas[key][0] if areas.get(key) else None)
             elif col == "trainings":
                 row.append(trainings.get(key, []))
             else:
@@ -213,24 +232,50 @@ def export_csv(crm: Store, directory: str | Path, *, personal: bool = False) -> 
 
     with crm.engine.connect() as conn, conn.begin():
         a = t.areas.c
-        put("areas.csv", ["key", "name", "parent", "population", "expected_sectors"],
-            ([r[0], r[1], r[2], r[3], [x for x in (r[4] or "").split(",") if x]]
-             for r in conn.execute(sa.select(a.key, a.name, a.parent, a.population,
-                                             a.expected_sectors).order_by(a.key))))
+        put(
+            "areas.csv",
+            ["key", "name", "parent", "population", "expected_sectors"],
+            (
+                [r[0], r[1], r[2], r[3], [x for x in (r[4] or "").split(",") if x]]
+                for r in conn.execute(
+                    sa.select(a.key, a.name, a.parent, a.population, a.expected_sectors).order_by(
+                        a.key
+                    )
+                )
+            ),
+        )
         for name, kind in PEOPLE_FILES.items():
             head, rows = _people(conn, kind, personal)
             put(f"{name}.csv", head, rows)
         r = t.relationships.c
-        put("relationships.csv", ["a", "b", "kind", "since", "until"],
-            ([x[0], x[1], x[2], _iso(x[3]), _iso(x[4])]
-             for x in conn.execute(sa.select(r.a, r.b, r.kind, r.since, r.until).order_by(r.id))))
+        put(
+            "relationships.csv",
+            ["a", "b", "kind", "since", "until"],
+            (
+                [x[0], x[1], x[2], _iso(x[3]), _iso(x[4])]
+                for x in conn.execute(sa.select(r.a, r.b, r.kind, r.since, r.until).order_by(r.id))
+            ),
+        )
         for table in PLAN_TABLES:
             cols = [c.name for c in table.columns]
             order = [table.c[c] for c in cols]
-            rows = ([_raw(v) for v in row] for row in _stream(conn, sa.select(table).order_by(*order)))
-            put(f"plans/{table.name}.csv", cols, rows)
-        head = ["id", "at", "kind", "participants", "areas", "topics", "attendees", "duration",
-                "follow_up_by", "plan", "concern"] + (["notes"] if personal else [])
+            raw = (
+                [_raw(v) for v in row] for row in _stream(conn, sa.select(table).order_by(*order))
+            )
+            put(f"plans/{table.name}.csv", cols, raw)
+        head = [
+            "id",
+            "at",
+            "kind",
+            "participants",
+            "areas",
+            "topics",
+            "attendees",
+            "duration",
+            "follow_up_by",
+            "plan",
+            "concern",
+        ] + (["notes"] if personal else [])
         put("interactions.csv", head, _interactions(conn, personal))
     manifest = {
         "format": FORMAT,

@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
 import pendulum
 
 from rbp.errors import ValidationError
@@ -58,7 +57,9 @@ def kind_of(value: object) -> ImportKind:
             if value.strip().lower() in (member.value, member.name.lower()):
                 return member
     allowed = ", ".join(m.value for m in ImportKind)
-    raise ValidationError(f"kind {value!r} is not an import kind; use one of: {allowed}", field="kind")
+    raise ValidationError(
+        f"kind {value!r} is not an import kind; use one of: {allowed}", field="kind"
+    )
 
 
 class Parse:
@@ -319,4 +320,3 @@ def make_record(kind: ImportKind, values: dict[str, Any]) -> Any:
         return cls(key, **values)
     except TypeError as exc:  # pragma: no cover - FIELDS only names init fields
         raise ValidationError(f"bad fields: {exc}") from None
-

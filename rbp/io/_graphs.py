@@ -36,9 +36,7 @@ def _value(value: Any) -> Any:
     return value
 
 
-def export_graph(
-    crm: Store, *, as_of: pendulum.DateTime | None, pseudonymise: bool
-) -> nx.Graph:
+def export_graph(crm: Store, *, as_of: pendulum.DateTime | None, pseudonymise: bool) -> nx.Graph:
     """The graph as written: plain attribute values, aliases when pseudonymised."""
     import networkx as nx
 

@@ -209,6 +209,7 @@ def import_frame(
     the_kind = kind_of(kind)
     parse = _parse(crm, tz, date_format, separator)
     rows = FrameRows(df)
-    plan = Plan(the_kind, rows.header, _mapping(columns, "columns"),
-                _mapping(defaults, "defaults"), parse)
+    plan = Plan(
+        the_kind, rows.header, _mapping(columns, "columns"), _mapping(defaults, "defaults"), parse
+    )
     return load(crm, plan, rows, dry_run=_args.flag(dry_run, "dry_run"), source="frame")

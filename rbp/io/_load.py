@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rbp.errors import BulkValidationError, RbpError, RowError, ValidationError
 from rbp.io._fields import FIELDS, ImportKind, Parse, make_record
 from rbp.io._report import ImportReport
-from rbp.io._source import Row, Unreadable
+from rbp.io._source import Row, UnreadableError
 
 if TYPE_CHECKING:
     from rbp.store import Store
@@ -110,7 +110,11 @@ class Plan:
                             f"and participant; map {need!r} with columns=",
                             field=need,
                         )
-            required = ("at", "kind", "participant" if self.long else "participants")
+            required: tuple[str, ...] = (
+                "at",
+                "kind",
+                "participant" if self.long else "participants",
+            )
         elif kind is ImportKind.RELATIONSHIPS:
             required = ("a", "b", "kind")
         else:
@@ -177,8 +181,18 @@ def _records(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) -
         yield line, item
 
 
-_SHARED = ("at", "kind", "areas", "topics", "attendees", "duration", "follow_up_by", "plan",
-           "concern", "notes")
+_SHARED = (
+    "at",
+    "kind",
+    "areas",
+    "topics",
+    "attendees",
+    "duration",
+    "follow_up_by",
+    "plan",
+    "concern",
+    "notes",
+)
 
 
 def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) -> Iterator[Any]:
@@ -196,15 +210,23 @@ def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) ->
             for field in _SHARED:
                 column = plan.columns.get(field)
                 if column and cells.get(column) not in (None, first.get(column)):
-                    errors.append(RowError(
-                        f"differs from line {first_line}, the first row of interaction "
-                        f"{first.get(id_col)!r}; give each interaction one {field}",
-                        line=line, column=column, field=field))
+                    errors.append(
+                        RowError(
+                            f"differs from line {first_line}, the first row of interaction "
+                            f"{first.get(id_col)!r}; give each interaction one {field}",
+                            line=line,
+                            column=column,
+                            field=field,
+                        )
+                    )
         for line, cells, _ in group:
             who = cells.get(who_col)
             if who is None:
-                errors.append(RowError("the participant is empty", line=line, column=who_col,
-                                       field="participant"))
+                errors.append(
+                    RowError(
+                        "the participant is empty", line=line, column=who_col, field="participant"
+                    )
+                )
             else:
                 people.append(plan.parsers["participant"](who))
         values.pop("id", None)
@@ -219,8 +241,10 @@ def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) ->
     for line, cells, problems in rows:
         gid = cells.get(id_col)
         if gid is None:
-            mine[line] = [*problems, RowError("the interaction id is empty", line=line,
-                                              column=id_col, field="id")]
+            mine[line] = [
+                *problems,
+                RowError("the interaction id is empty", line=line, column=id_col, field="id"),
+            ]
             yield line, _BAD
             continue
         gid = str(gid)
@@ -228,10 +252,15 @@ def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) ->
             yield from close()
             group = []
         if not group and gid in seen:
-            mine[line] = [RowError(
-                f"interaction {gid!r} started on line {seen[gid]} and its rows ended there; "
-                "keep each interaction's rows together (sort the file by id)",
-                line=line, column=id_col, field="id")]
+            mine[line] = [
+                RowError(
+                    f"interaction {gid!r} started on line {seen[gid]} and its rows ended there; "
+                    "keep each interaction's rows together (sort the file by id)",
+                    line=line,
+                    column=id_col,
+                    field="id",
+                )
+            ]
             yield line, _BAD
             continue
         if not group:
@@ -277,7 +306,7 @@ def load(
     what = f"import of {source}"
     try:
         bulk(items())
-    except Unreadable as exc:
+    except UnreadableError as exc:
         errors = [e for errs in mine.values() for e in errs]
         raise BulkValidationError(what, [*errors, exc.error]) from None
     except BulkValidationError as exc:

@@ -15,7 +15,7 @@ from rbp.errors import BulkValidationError, RowError, ValidationError
 from rbp.io._export import FORMAT, PLAN_TABLES
 from rbp.io._fields import ImportKind, Parse
 from rbp.io._load import Plan, load
-from rbp.io._source import FileRows, Unreadable
+from rbp.io._source import FileRows, UnreadableError
 
 if TYPE_CHECKING:
     from rbp.store import Store
@@ -80,11 +80,11 @@ def _plan_rows(folder: Path, table: sa.Table) -> Iterator[dict[str, Any]]:
     rows = FileRows(folder / "plans" / f"{table.name}.csv", encoding="utf-8", own=True)
     for line, cells, problems in rows:
         if problems:
-            raise Unreadable(problems[0])
+            raise UnreadableError(problems[0])
         try:
             yield {c.name: _json_cell(c, cells.get(c.name)) for c in table.columns}
         except ValueError as exc:
-            raise Unreadable(RowError(f"not rbp's format: {exc}", line=line)) from None
+            raise UnreadableError(RowError(f"not rbp's format: {exc}", line=line)) from None
 
 
 def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
@@ -150,12 +150,12 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
                             batch = []
                     if batch:
                         conn.execute(sa.insert(table), batch)
-                except Unreadable as exc:
+                except UnreadableError as exc:
                     raise BulkValidationError(f"import of {name}", [exc.error]) from None
                 except sa.exc.SQLAlchemyError as exc:
                     raise ValidationError(
                         f"import of {name}: the rows do not fit the store "
-                        f"({type(exc.orig or exc).__name__})",
+                        f"({type(exc).__name__})",
                         field="directory",
                     ) from None
                 added[name] = n

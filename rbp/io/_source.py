@@ -2,7 +2,7 @@
 
 A file is read lazily, one row at a time, through :mod:`csv` (so a quoted newline
 counts as a line, as a spreadsheet shows it). What makes a whole file unreadable
-(a wrong encoding, a NUL byte, a cell over the size limit) raises :class:`Unreadable`
+(a wrong encoding, a NUL byte, a cell over the size limit) raises :class:`UnreadableError`
 naming the line; what makes one row bad (too many or too few cells, a formula)
 comes with the row as a :class:`~rbp.errors.RowError`.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from rbp.errors import RowError, ValidationError
 
-__all__ = ["FileRows", "FrameRows", "Row", "Unreadable", "escape", "unescape"]
+__all__ = ["FileRows", "FrameRows", "Row", "UnreadableError", "escape", "unescape"]
 
 Row = tuple[int, dict[str, Any], list[RowError]]
 """(line, cells by header with None for an empty cell, what is wrong with the row)."""
@@ -40,7 +40,7 @@ def unescape(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
-class Unreadable(Exception):
+class UnreadableError(Exception):
     """The file cannot be read past ``line``; carries the RowError that says why."""
 
     def __init__(self, error: RowError) -> None:
@@ -73,11 +73,13 @@ class FileRows:
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115
         except OSError as exc:
-            raise ValidationError(f"cannot read {self.path}: {exc.strerror}", field="path") from None
+            raise ValidationError(
+                f"cannot read {self.path}: {exc.strerror}", field="path"
+            ) from None
         self._reader = csv.reader(self._lines(), strict=True)
         try:
             header = self._next()
-        except Unreadable as exc:
+        except UnreadableError as exc:
             self.close()
             raise ValidationError(str(exc.error), field="path") from None
         if header is None:
@@ -97,7 +99,7 @@ class FileRows:
             try:
                 yield decode(raw)[0]
             except UnicodeDecodeError as exc:
-                raise Unreadable(
+                raise UnreadableError(
                     RowError(
                         f"the line is not {self.encoding} text ({exc.reason} at byte "
                         f"{exc.start}); pass the file's encoding=",
@@ -111,7 +113,7 @@ class FileRows:
         except StopIteration:
             return None
         except csv.Error as exc:
-            raise Unreadable(
+            raise UnreadableError(
                 RowError(f"the file cannot be read as CSV: {exc}", line=self._physical)
             ) from None
 
@@ -205,5 +207,3 @@ def _check_header(header: tuple[str, ...], where: str) -> None:
         if name in seen:
             raise ValidationError(f"{where} has two columns named {name!r}", field="path")
         seen.add(name)
-
-
