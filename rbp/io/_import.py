@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,7 @@ def import_csv(
     separator: str = ";",
     encoding: str = "utf-8",
     dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Load a CSV file of one kind of record into the store: all of it, or nothing.
 
@@ -87,6 +88,9 @@ def import_csv(
         The file's text encoding.
     dry_run : bool
         Check everything (unknown keys too) and write nothing.
+    progress : callable, optional
+        Called with the number of rows read so far, every 10,000 rows and at the end
+        (the ``rbp import`` command draws its progress bar with it).
 
     Returns
     -------
@@ -156,7 +160,9 @@ def import_csv(
     except BaseException:
         rows.close()
         raise
-    return load(crm, plan, rows, dry_run=dry, source=Path(path).name)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable, got {type(progress).__name__}")
+    return load(crm, plan, rows, dry_run=dry, source=Path(path).name, progress=progress)
 
 
 def import_frame(

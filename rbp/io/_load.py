@@ -271,7 +271,13 @@ def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) ->
 
 
 def load(
-    crm: Store, plan: Plan, rows: Iterable[Row], *, dry_run: bool, source: str
+    crm: Store,
+    plan: Plan,
+    rows: Iterable[Row],
+    *,
+    dry_run: bool,
+    source: str,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Feed the rows to the bulk call of ``plan.kind``; all or nothing."""
     mine: dict[int, list[RowError]] = {}
@@ -281,7 +287,11 @@ def load(
     def counted() -> Iterator[Row]:
         for row in rows:
             count["rows"] += 1
+            if progress is not None and count["rows"] % 10_000 == 0:
+                progress(count["rows"])
             yield row
+        if progress is not None:
+            progress(count["rows"])
 
     made = _groups(plan, counted(), mine) if plan.long else _records(plan, counted(), mine)
 

@@ -154,8 +154,7 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
                     raise BulkValidationError(f"import of {name}", [exc.error]) from None
                 except sa.exc.SQLAlchemyError as exc:
                     raise ValidationError(
-                        f"import of {name}: the rows do not fit the store "
-                        f"({type(exc).__name__})",
+                        f"import of {name}: the rows do not fit the store ({type(exc).__name__})",
                         field="directory",
                     ) from None
                 added[name] = n
