@@ -21,7 +21,8 @@ a SQLAlchemy URL. ``import`` loads one CSV file (:func:`rbp.io.import_csv`; ``--
 the zone of the file's naive times, and of a store it creates); ``export`` writes the
 store as CSV files in the folder ``--out`` or the graph as GraphML or GEXF. Every
 command but ``upgrade`` and ``import`` opens it read-only
-(``rbp.open(DB, readonly=True)``): it never creates, fills or migrates a file, refuses an empty file or another application's database,
+(``rbp.open(DB, readonly=True)``): it never creates, fills or migrates a file,
+refuses an empty file or another application's database,
 and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
 be left out: a store answers in the zone it recorded.
 
