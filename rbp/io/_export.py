@@ -67,7 +67,7 @@ def _iso(micros: int | None) -> str | None:
 def _write(path: Path, columns: list[str], rows: Iterable[Iterable[Any]]) -> int:
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\n")
+        out = csv.writer(fh, lineterminator="\r\n")
         out.writerow(columns)
         for row in rows:
             out.writerow([_cell(v) for v in row])
