@@ -119,8 +119,8 @@ class Parse:
             try:
                 if self.date_format is not None:
                     value = dt.datetime.strptime(text, self.date_format)
-                else:
-                    value = dt.datetime.fromisoformat(text)
+                else:  # a pendulum DateTime at once (its zone a fixed offset)
+                    value = pendulum.DateTime.fromisoformat(text)
             except ValueError:
                 how = (
                     f"the format {self.date_format!r}"
@@ -129,7 +129,18 @@ class Parse:
                 )
                 raise ValidationError(f"{_shown(text)} is not a time in {how}") from None
         if value.tzinfo is None or value.utcoffset() is None:
-            return pendulum.instance(value.replace(tzinfo=None), tz=self.tz)
+            return pendulum.datetime(
+                value.year,
+                value.month,
+                value.day,
+                value.hour,
+                value.minute,
+                value.second,
+                value.microsecond,
+                tz=self.tz,
+            )
+        if isinstance(value, pendulum.DateTime):
+            return value
         return pendulum.instance(value)
 
     def date(self, cell: Any) -> pendulum.Date:
@@ -194,10 +205,34 @@ class Parse:
         return tuple(convert(v) for v in self.items(cell))
 
     def parser(self, kind: str) -> Callable[[Any], Any]:
-        """The parser named in :data:`FIELDS`."""
+        """The parser named in :data:`FIELDS`; text cells of the kinds that repeat
+        (enums, lists, numbers) are remembered, a few thousand at a time."""
         if kind.startswith("enum:"):
-            return self.choice(_ENUMS[kind[5:]])
-        return getattr(self, kind)  # type: ignore[no-any-return]
+            return _remembered(self.choice(_ENUMS[kind[5:]]))
+        found: Callable[[Any], Any] = getattr(self, kind)
+        if kind in ("keys", "whole", "flag", "sectors", "seconds"):
+            return _remembered(found)
+        return found
+
+
+def _remembered(parse: Callable[[Any], Any], size: int = 4096) -> Callable[[Any], Any]:
+    """``parse`` with the answers for text cells kept (errors are not kept)."""
+    seen: dict[str, Any] = {}
+
+    def remembered(cell: Any) -> Any:
+        if type(cell) is not str:
+            return parse(cell)
+        try:
+            return seen[cell]
+        except KeyError:
+            pass
+        value = parse(cell)
+        if len(seen) >= size:
+            seen.clear()
+        seen[cell] = value
+        return value
+
+    return remembered
 
 
 def _norm(text: str) -> str:

@@ -27,6 +27,7 @@ Row = tuple[int, dict[str, Any], list[RowError]]
 # A cell a spreadsheet would run: =, @, or +/- before a function name or a reference.
 _FORMULA = re.compile(r"^[\t\r]*(?:[=@]|[+-]\s*[A-Za-z_(])")
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
+_STARTS = frozenset("=+-@\t\r")
 
 
 def escape(cell: str) -> str:
@@ -138,7 +139,7 @@ class FileRows:
                 for name, cell in zip(self.header, cells, strict=False):
                     if self.own:
                         cell = unescape(cell)
-                    elif _FORMULA.match(cell):
+                    elif cell[:1] in _STARTS and _FORMULA.match(cell):
                         problems.append(
                             RowError(
                                 "the cell holds a spreadsheet formula; give the value itself",
