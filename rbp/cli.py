@@ -11,10 +11,18 @@
     rbp departure DB OFFICER [--as-of DATE]
     rbp diagram DB {network,ego,matrix,keyperson,plan} [KEY] [--area A] [--as-of DATE] -o FILE
     rbp report DB -o report.html [--as-of DATE] [--area A]
+    rbp import DB FILE --kind K [--map field=Header ...] [--default field=value ...]
+               [--tz ZONE] [--separator ;] [--date-format FMT] [--encoding E] [--dry-run]
+    rbp export DB --format {csv,graphml,gexf} --out PATH [--as-of DATE] [--pseudonymise]
+               [--personal]
 
-``DB`` is a SQLite file (it must exist) or a SQLAlchemy URL. Every command but
-``upgrade`` opens it read-only (``rbp.open(DB, readonly=True)``): it never creates,
-fills or migrates a file, refuses an empty file or another application's database,
+``DB`` is a SQLite file (it must exist, except for ``import``, which creates it) or
+a SQLAlchemy URL. ``import`` loads one CSV file (:func:`rbp.io.import_csv`; ``--tz`` is
+the zone of the file's naive times, and of a store it creates); ``export`` writes the
+store as CSV files in the folder ``--out`` or the graph as GraphML or GEXF. Every
+command but ``upgrade`` and ``import`` opens it read-only
+(``rbp.open(DB, readonly=True)``): it never creates, fills or migrates a file,
+refuses an empty file or another application's database,
 and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
 be left out: a store answers in the zone it recorded.
 
@@ -151,7 +159,127 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--area")
         if name in ("diagram", "report"):
             p.add_argument("-o", "--output", required=True, help="file to write")
+    imp = sub.add_parser("import", help="load a CSV file of one kind of record")
+    imp.add_argument("db", help="SQLite file (created if missing) or SQLAlchemy URL")
+    imp.add_argument("file", help="the CSV file")
+    imp.add_argument(
+        "--kind",
+        required=True,
+        help="areas, officers, members, agencies, relationships or interactions",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="rbp's field from the file's column (repeat)",
+    )
+    imp.add_argument(
+        "--default",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for a field the file lacks (repeat)",
+    )
+    imp.add_argument("--tz", help="zone of naive times in the file (default: the store's)")
+    imp.add_argument("--separator", default=";", help="splits list cells (default ;)")
+    imp.add_argument("--date-format", dest="date_format", help="strptime format of times")
+    imp.add_argument("--encoding", default="utf-8")
+    imp.add_argument(
+        "--dry-run", dest="dry_run", action="store_true", help="check everything, write nothing"
+    )
+    exp = sub.add_parser("export", help="write the store as CSV, GraphML or GEXF")
+    exp.add_argument("db", help="SQLite file or SQLAlchemy URL")
+    exp.add_argument("--format", required=True, choices=("csv", "graphml", "gexf"))
+    exp.add_argument("--out", required=True, help="folder (csv) or file (graphml, gexf)")
+    exp.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (graph formats)")
+    exp.add_argument("--pseudonymise", action="store_true", help="aliases for keys (graphs)")
+    exp.add_argument("--personal", action="store_true", help="names, contacts, notes (csv)")
+    exp.add_argument("--tz", help="agency time zone; default: the zone the store recorded")
     return parser
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for text in values:
+        field, sep, value = text.partition("=")
+        if not sep or not field.strip():
+            raise _UsageError(f"{option} {text!r}: write it as field=value")
+        out[field.strip()] = value
+    return out
+
+
+def _bar(what: str) -> Any:
+    """A tqdm progress bar on stderr when it is a terminal (and tqdm is installed)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(desc=what, unit=" rows", file=sys.stderr, leave=False)
+
+
+def _import(args: argparse.Namespace) -> None:
+    import rbp.io
+
+    columns = _pairs(args.map, "--map")
+    defaults = _pairs(args.default, "--default")
+    if "://" not in args.db and not Path(args.db).exists():
+        crm = rbp.open(args.db, tz=args.tz or "UTC")
+    else:
+        crm = rbp.open(args.db)
+    bar = _bar("import")
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(n - bar.n)
+
+    try:
+        with crm:
+            report = rbp.io.import_csv(
+                crm,
+                args.file,
+                args.kind,
+                columns=columns,
+                defaults=defaults,
+                tz=args.tz,
+                date_format=args.date_format,
+                separator=args.separator,
+                encoding=args.encoding,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+    verb = "would add" if report.dry_run else "added"
+    n = report.records if report.dry_run else report.added
+    print(f"{report.source}: {report.rows} rows of {report.kind}; {verb} {n}")
+
+
+def _export(args: argparse.Namespace) -> None:
+    import rbp.io
+
+    _check_db(args.db)
+    with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
+        if args.format == "csv":
+            out = rbp.io.export_csv(crm, args.out, personal=args.personal)
+        else:
+            as_of = _as_of(args.as_of, crm.tz)
+            write = rbp.io.write_graphml if args.format == "graphml" else rbp.io.write_gexf
+            out = write(crm, args.out, as_of=as_of, pseudonymise=args.pseudonymise)
+    print(out)
+
+
+def _one_line(exc: RbpError) -> str:
+    from rbp.errors import BulkValidationError
+
+    first = str(exc).splitlines()[0]
+    if isinstance(exc, BulkValidationError) and exc.errors:
+        first = first.split(";")[0]
+        return f"{first}; first: {str(exc.errors[0]).splitlines()[0]}"
+    return first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
             from rbp.demo import main as run_demo
 
             return run_demo(["--out", args.out, "--size", args.size])
+        if args.command == "import":
+            _import(args)
+            return 0
+        if args.command == "export":
+            _export(args)
+            return 0
         _check_db(args.db)
         if args.command == "upgrade":
             _upgrade(args.db, args.tz)
@@ -185,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
             _answer(crm, args)
     except RbpError as exc:
-        print(f"rbp: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"rbp: {_one_line(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"rbp: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

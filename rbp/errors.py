@@ -10,7 +10,8 @@ message that says what to do.
     RbpError
     ├── ValidationError (ValueError)          a value is not acceptable
     │   ├── NaiveDatetimeError                a datetime without a time zone
-    │   └── BulkValidationError               one or more items of a bulk call; .errors lists them
+    │   ├── BulkValidationError               one or more items of a bulk call; .errors lists them
+    │   └── RowError                          a bad row of an imported file (.line, .column)
     ├── UnknownKeyError (KeyError)            no stakeholder, area, plan, ... with that key
     ├── DuplicateKeyError (ValueError)        the key is taken already
     ├── IntegrityError (ValueError)           a cycle, a dangling link
@@ -28,6 +29,7 @@ __all__ = [
     "IntegrityError",
     "NaiveDatetimeError",
     "RbpError",
+    "RowError",
     "StoreError",
     "TransitionError",
     "UnknownKeyError",
@@ -130,3 +132,25 @@ class BulkValidationError(ValidationError):
             field=first.field if first else None,
             row=first.row if first else None,
         )
+
+
+class RowError(ValidationError):
+    """A bad row of an imported file: ``line`` (the header is line 1) and ``column``
+    (the file's header, or None when the whole row is bad) say where.
+
+    ``row`` holds the line too, so code that reads ``row`` of any bulk error works.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int,
+        column: str | None = None,
+        key: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        where = f"line {line}" + ("" if column is None else f", column {column!r}")
+        super().__init__(f"{where}: {message}", key=key, field=field, row=line)
+        self.line = line
+        self.column = column

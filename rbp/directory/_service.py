@@ -383,6 +383,78 @@ class Directory(DirectoryReads):
             self._uow.record(conn, "relate", "relationship", [rel.a], detail)
         return rel
 
+    def relate_many(self, relationships: Iterable[Relationship]) -> int:
+        """Declare many relationships in one transaction: all of them, or none.
+
+        Every bad item (not a :class:`~rbp.Relationship`, or naming a stakeholder
+        that does not exist) is reported with its zero-based position.
+
+        Returns
+        -------
+        int
+            How many relationships were written.
+
+        Raises
+        ------
+        BulkValidationError
+            Some items were bad; nothing was written.
+
+        Examples
+        --------
+        >>> import rbp
+        >>> crm = rbp.open()
+        >>> crm.directory.add_many([rbp.CommunityMember("m-17"), rbp.PartnerAgency("org-dmh")])
+        2
+        >>> crm.directory.relate_many([rbp.Relationship("m-17", "org-dmh", "member_of")])
+        1
+        """
+        if isinstance(relationships, Relationship | str):
+            raise TypeError("relationships must be an iterable of Relationship records")
+        if not isinstance(relationships, Iterable):
+            raise TypeError(
+                f"relationships must be an iterable of Relationship records, "
+                f"got {type(relationships).__name__}"
+            )
+        errors: list[RbpError] = []
+        with self._uow.write() as conn:
+            known = set(conn.execute(sa.select(t.stakeholders.c.key)).scalars())
+            rows: list[dict[str, Any]] = []
+            count = 0
+            for row, rel in enumerate(relationships):
+                count = row + 1
+                if not isinstance(rel, Relationship):
+                    errors.append(
+                        ValidationError(
+                            f"item {row}: expected a Relationship, got {type(rel).__name__}",
+                            row=row,
+                        )
+                    )
+                    continue
+                for field, key in (("a", rel.a), ("b", rel.b)):
+                    if key not in known:
+                        errors.append(
+                            UnknownKeyError(
+                                f"item {row}: {key!r} is not a stakeholder; add it first",
+                                key=key,
+                                field=field,
+                                row=row,
+                            )
+                        )
+                        break
+                else:
+                    if not errors:
+                        rows.append(t.relationship_row(rel))
+                if len(rows) >= _CHUNK:
+                    conn.execute(sa.insert(t.relationships), rows)
+                    rows = []
+            if errors:
+                raise BulkValidationError("relate_many", errors)
+            if rows:
+                conn.execute(sa.insert(t.relationships), rows)
+            if count:
+                self._uow.record(conn, "relate", "relationship", [None], {"count": count})
+        return count
+
     def end_relationship(
         self, relationship: int, *, at: pendulum.DateTime | None = None
     ) -> Relationship:

@@ -184,6 +184,9 @@ PLAUSIBLE: dict[tuple[str, str, str], Callable[[dict[str, Any]], Any]] = {
     ("directory", "update", "key"): lambda w: "b-1",
     ("directory", "erase", "member"): lambda w: "m-1",
     ("directory", "end_relationship", "relationship"): lambda w: w["relationship"],
+    ("directory", "relate_many", "relationships"): lambda w: [
+        rbp.Relationship("P1", "org-1", "knows")
+    ],
     ("interactions", "find", "kind"): lambda w: "meeting",
     ("interactions", "explain", "stakeholder"): lambda w: "m-1",
     ("graph", "coverage", "kind"): lambda w: "member",

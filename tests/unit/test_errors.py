@@ -11,6 +11,7 @@ BUILTIN_OF = {
     rbp.ValidationError: ValueError,
     rbp.NaiveDatetimeError: ValueError,
     rbp.BulkValidationError: ValueError,
+    rbp.RowError: ValueError,
     rbp.UnknownKeyError: KeyError,
     rbp.DuplicateKeyError: ValueError,
     rbp.IntegrityError: ValueError,
@@ -41,6 +42,10 @@ def test_error_carries_key_field_row(cls: type[rbp.RbpError]) -> None:
     if cls is rbp.BulkValidationError:
         exc = cls("add_many", [rbp.ValidationError("bad", key="k", field="f", row=3)])
         assert exc.errors[0].row == 3
+    elif cls is rbp.RowError:
+        exc = cls("what went wrong", line=3, column="Beat", key="k", field="f")
+        assert str(exc) == "line 3, column 'Beat': what went wrong"
+        assert (exc.line, exc.column) == (3, "Beat")
     else:
         exc = cls("what went wrong", key="k", field="f", row=3)
         assert str(exc) == "what went wrong"

@@ -1,0 +1,169 @@
+"""Load an :func:`~rbp.io.export_csv` folder into an empty store: :func:`import_dir`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from rbp import _schema as t
+from rbp.errors import BulkValidationError, RowError, ValidationError
+from rbp.io._export import FORMAT, PLAN_TABLES
+from rbp.io._fields import ImportKind, Parse
+from rbp.io._load import Plan, load
+from rbp.io._source import FileRows, UnreadableError
+
+if TYPE_CHECKING:
+    from rbp.store import Store
+
+__all__ = ["import_dir"]
+
+_ORDER = (
+    ("areas.csv", ImportKind.AREAS),
+    ("officers.csv", ImportKind.OFFICERS),
+    ("members.csv", ImportKind.MEMBERS),
+    ("agencies.csv", ImportKind.AGENCIES),
+    ("relationships.csv", ImportKind.RELATIONSHIPS),
+)
+_DATA = ("areas", "stakeholders", "relationships", "interactions", "plans")
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ValidationError(
+            f"{path} is missing or unreadable; import_dir reads folders that "
+            "rbp.io.export_csv wrote",
+            field="directory",
+        ) from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        raise ValidationError(f"{path} is not an rbp export ({FORMAT})", field="directory")
+    return info
+
+
+def _empty(crm: Store) -> None:
+    with crm.engine.connect() as conn:
+        for name in _DATA:
+            table = t.metadata.tables[name]
+            if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
+                raise ValidationError(
+                    f"the store already holds {name}; import_dir loads into an empty store",
+                    field="crm",
+                )
+
+
+def _wipe(crm: Store) -> None:
+    """Empty every data table again (the store was empty before the import)."""
+    keep = {"audit_log", "rbp_meta"}
+    with crm.engine.begin() as conn:
+        for table in reversed(t.metadata.sorted_tables):
+            if table.name not in keep:
+                conn.execute(sa.delete(table))
+
+
+def _json_cell(column: sa.Column[Any], cell: str | None) -> Any:
+    if cell is None:
+        return None
+    value = json.loads(cell)
+    if value is not None and isinstance(column.type, sa.Date):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _plan_rows(folder: Path, table: sa.Table) -> Iterator[dict[str, Any]]:
+    rows = FileRows(folder / "plans" / f"{table.name}.csv", encoding="utf-8", own=True)
+    for line, cells, problems in rows:
+        if problems:
+            raise UnreadableError(problems[0])
+        try:
+            yield {c.name: _json_cell(c, cells.get(c.name)) for c in table.columns}
+        except ValueError as exc:
+            raise UnreadableError(RowError(f"not rbp's format: {exc}", line=line)) from None
+
+
+def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
+    """Load a folder written by :func:`export_csv` into an empty store.
+
+    Files load in order (areas, officers, members, agencies, relationships, plans,
+    interactions), each through the same checks as :func:`import_csv`. All or
+    nothing: when a file fails, the store is emptied again (it was empty before; the
+    audit trail keeps a record of the attempt) and the error names the file and lines.
+
+    Parameters
+    ----------
+    crm : Store
+        An empty store (no areas, stakeholders, relationships, interactions, plans).
+    directory : str or Path
+        The folder with ``manifest.json``.
+
+    Returns
+    -------
+    dict
+        Records added, by file name.
+
+    Raises
+    ------
+    ValidationError
+        The store is not empty, or the folder is not an rbp export.
+    BulkValidationError
+        A file has bad rows; nothing stays.
+
+    Examples
+    --------
+    >>> import tempfile, rbp, rbp.io
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = rbp.io.export_csv(crm, folder)
+    >>> copy = rbp.open(tz=crm.tz)
+    >>> added = rbp.io.import_dir(copy, folder)
+    >>> copy.graph.coverage(as_of=T).ratio == crm.graph.coverage(as_of=T).ratio
+    True
+    """
+    if not isinstance(directory, str | Path):
+        raise TypeError(f"directory must be a str or Path, got {type(directory).__name__}")
+    folder = Path(directory)
+    _manifest(folder)
+    _empty(crm)
+    parse = Parse(tz="UTC", date_format=None, separator=";", lists_json=True)
+    added: dict[str, int] = {}
+    try:
+        for name, kind in _ORDER:
+            rows = FileRows(folder / name, encoding="utf-8", own=True)
+            plan = Plan(kind, rows.header, None, None, parse)
+            added[name] = load(crm, plan, rows, dry_run=False, source=name).added
+        with crm.engine.begin() as conn:
+            for table in PLAN_TABLES:
+                name = f"plans/{table.name}.csv"
+                n = 0
+                batch: list[dict[str, Any]] = []
+                try:
+                    for row in _plan_rows(folder, table):
+                        batch.append(row)
+                        n += 1
+                        if len(batch) >= 5_000:
+                            conn.execute(sa.insert(table), batch)
+                            batch = []
+                    if batch:
+                        conn.execute(sa.insert(table), batch)
+                except UnreadableError as exc:
+                    raise BulkValidationError(f"import of {name}", [exc.error]) from None
+                except sa.exc.SQLAlchemyError as exc:
+                    raise ValidationError(
+                        f"import of {name}: the rows do not fit the store ({type(exc).__name__})",
+                        field="directory",
+                    ) from None
+                added[name] = n
+        rows = FileRows(folder / "interactions.csv", encoding="utf-8", own=True)
+        plan = Plan(ImportKind.INTERACTIONS, rows.header, None, None, parse)
+        added["interactions.csv"] = load(
+            crm, plan, rows, dry_run=False, source="interactions.csv"
+        ).added
+    except BaseException:
+        _wipe(crm)
+        raise
+    return added

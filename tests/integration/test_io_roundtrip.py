@@ -1,0 +1,163 @@
+"""export_csv then import_dir: the copy gives the same directory, ties, coverage and plans,
+on SQLite and PostgreSQL; an export is all or nothing on the way back; formula cells are
+neutralised in the files and restored."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import Phase as Phase_
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rbp
+import rbp.io
+from rbp.errors import BulkValidationError, ValidationError
+from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
+from tests.databases import DB_KINDS
+from tests.interaction_logs import AREAS, Log, logs
+
+T0 = pendulum.datetime(2025, 3, 2, 9, tz="America/Chicago")
+
+
+def answers(crm: rbp.Store, as_of: list[Any]) -> dict[str, Any]:
+    """What the round trip must keep, read through the public API."""
+    out: dict[str, Any] = {
+        "people": crm.directory.find(),
+        "areas": sorted(
+            (
+                crm.directory.get_area(a if isinstance(a, str) else a.key)
+                for a in crm.directory.areas()
+            ),
+            key=lambda a: a.key,
+        ),
+        "relationships": [attrs.evolve(r, id=None) for r in crm.directory.relationships()],
+        "interactions": crm.interactions.find().to_frame().drop(columns=["id"]).to_dict("records"),
+        "plans": [crm.plans.get(p.key) for p in crm.plans.find()],
+        "plans_then": [crm.plans.get(p.key, as_of=T0.add(days=1)) for p in crm.plans.find()],
+    }
+    for t in as_of:
+        out[f"ties {t}"] = sorted(
+            (x.officer, x.stakeholder, x.count, x.first, x.last, round(x.strength, 9), x.status)
+            for x in crm.interactions.ties(as_of=t)
+        )
+        out[f"coverage {t}"] = crm.graph.coverage(as_of=t).to_frame().to_dict("records")
+    return out
+
+
+def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> None:
+    crm.directory.add_many(log.directory)
+    keys = [p.key for p in log.people]
+    rels = [
+        rbp.Relationship(keys[a % len(keys)], keys[b % len(keys)], "knows")
+        for a, b in pairs
+        if keys[a % len(keys)] != keys[b % len(keys)]
+    ]
+    crm.directory.relate_many(rels)
+    crm.plans.create(
+        ActionPlan("plan-1", title="Plan 1", problem="linked by some items"),
+        at=T0.subtract(years=5),
+    )
+    if plan:
+        crm.plans.create(
+            ActionPlan(
+                "p-1",
+                title="Camp",
+                problem="Tents",
+                areas=(AREAS[0].key,),
+                needed_sectors=("housing",),
+            ),
+            at=T0,
+        )
+        crm.plans.add_partner("p-1", keys[0], PartnerRole.PARTNER, at=T0)
+        crm.plans.add_task("p-1", Task("t-1", title="Count", owner=keys[0]), at=T0)
+        crm.plans.set_task_status("p-1", "t-1", TaskStatus.DONE, at=T0.add(days=3))
+        crm.plans.advance("p-1", Phase.ANALYSIS, at=T0.add(days=7))
+    crm.interactions.log_many(log.items)
+
+
+@pytest.mark.parametrize("kind", DB_KINDS)
+@settings(
+    derandomize=True,
+    max_examples=8,
+    deadline=None,
+    phases=[Phase_.explicit, Phase_.reuse, Phase_.generate],
+)
+@given(
+    log=logs(),
+    pairs=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4, unique=True),
+    plan=st.booleans(),
+)
+def test_round_trip_keeps_every_answer(
+    fresh_store: Any, kind: str, log: Log, pairs: list[tuple[int, int]], plan: bool
+) -> None:
+    folder = Path(tempfile.mkdtemp())
+    with fresh_store(kind) as (crm, _sql):
+        fill(crm, log, pairs, plan)
+        before = answers(crm, log.as_of)
+        rbp.io.export_csv(crm, folder, personal=True)
+    with fresh_store(kind) as (copy, _sql):
+        rbp.io.import_dir(copy, folder)
+        assert answers(copy, log.as_of) == before
+
+
+def test_without_personal_data_no_name_is_written(crm: rbp.Store, tmp_path: Path) -> None:
+    crm.directory.add_many(
+        [
+            rbp.Area("b-1"),
+            rbp.CommunityMember("m-1", name="Jane Roe", contact=rbp.Contact(email="j@x")),
+        ]
+    )
+    rbp.io.export_csv(crm, tmp_path)
+    text = "".join(p.read_text() for p in tmp_path.rglob("*.csv"))
+    assert "Jane Roe" not in text
+    assert "j@x" not in text
+
+
+def test_formula_cells_are_neutralised_and_restored(
+    crm: rbp.Store, sql: Any, tmp_path: Path
+) -> None:
+    crm.directory.add_many(
+        [
+            rbp.Area("=cmd", name="+SUM(A1)"),
+            rbp.Area("'q", name="@x"),
+            rbp.Officer("-P1", name="=HYPERLINK()", unit="\tTab", tags=("=t",)),
+        ]
+    )
+    rbp.io.export_csv(crm, tmp_path / "out", personal=True)
+    with open(tmp_path / "out" / "areas.csv", newline="", encoding="utf-8") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert not any(c.startswith(("=", "+", "-", "@", "\t")) for c in cells)
+    copy = rbp.open(tz=crm.tz)
+    rbp.io.import_dir(copy, tmp_path / "out")
+    assert copy.directory.get_area("=cmd").name == "+SUM(A1)"
+    assert copy.directory.get_area("'q").name == "@x"
+    p1 = copy.directory.get("-P1")
+    assert (p1.name, p1.unit, p1.tags) == ("=HYPERLINK()", "\tTab", ("=t",))
+
+
+def test_import_dir_refuses_a_store_with_data_and_keeps_nothing_on_failure(
+    crm: rbp.Store, sql: Any, tmp_path: Path
+) -> None:
+    crm.directory.add_many([rbp.Area("b-1"), rbp.Officer("P1"), rbp.CommunityMember("m-1")])
+    crm.interactions.log(
+        rbp.interactions.Interaction(at=T0, kind="meeting", participants=("P1", "m-1"))
+    )
+    rbp.io.export_csv(crm, tmp_path)
+    with pytest.raises(ValidationError, match="empty store"):
+        rbp.io.import_dir(crm, tmp_path)
+    path = tmp_path / "interactions.csv"
+    path.write_text(path.read_text().replace("P1", "P404"))
+    copy = rbp.open(tz=crm.tz)
+    with pytest.raises(BulkValidationError) as caught:
+        rbp.io.import_dir(copy, tmp_path)
+    assert caught.value.errors[0].line == 2
+    for table in ("areas", "stakeholders", "interactions", "relationships", "plans"):
+        with copy.engine.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
