@@ -21,6 +21,7 @@ from rbp.directory._reads import DirectoryReads
 from rbp.errors import (
     BulkValidationError,
     RbpError,
+    UnknownKeyError,
     ValidationError,
 )
 from rbp.model import (
@@ -389,6 +390,11 @@ class Directory(DirectoryReads):
         Every bad item (not a :class:`~rbp.Relationship`, or naming a stakeholder
         that does not exist) is reported with its zero-based position.
 
+        Parameters
+        ----------
+        relationships
+            Any iterable of :class:`~rbp.Relationship` records.
+
         Returns
         -------
         int
@@ -398,6 +404,8 @@ class Directory(DirectoryReads):
         ------
         BulkValidationError
             Some items were bad; nothing was written.
+        TypeError
+            ``relationships`` is not an iterable of records.
 
         Examples
         --------

@@ -190,10 +190,10 @@ def export_csv(crm: Store, directory: str | Path, *, personal: bool = False) -> 
 
     Parameters
     ----------
-    crm : Store
-    directory : str or Path
+    crm
+    directory
         Made if missing; files of the same names are replaced.
-    personal : bool
+    personal
         Whether names, contact details and interaction notes are written (default
         False: an export to share leaves out personal data; metrics do not need it).
 

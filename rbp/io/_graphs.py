@@ -96,13 +96,13 @@ def write_graphml(
 
     Parameters
     ----------
-    crm : Store
-    path : str or Path
+    crm
+    path
         The file to write (parent folders are made).
-    as_of : DateTime, optional
+    as_of
         T (default: now). Only stakeholders in the picture at T; only interactions
         at or before T; only relationships active at T.
-    pseudonymise : bool
+    pseudonymise
         Node ids become aliases (``officer-1``, ``member-7``, ...), stable within
         the file; no stakeholder key or name is written.
 
@@ -144,10 +144,10 @@ def write_gexf(
 
     Parameters
     ----------
-    crm : Store
-    path : str or Path
-    as_of : DateTime, optional
-    pseudonymise : bool
+    crm
+    path
+    as_of
+    pseudonymise
         As for :func:`write_graphml`.
 
     Returns

@@ -66,29 +66,29 @@ def import_csv(
 
     Parameters
     ----------
-    crm : Store
-    path : str or Path
+    crm
+    path
         The file; its first line names the columns. A UTF-8 byte-order mark is dropped.
-    kind : ImportKind or str
+    kind
         ``"areas"``, ``"officers"``, ``"members"``, ``"agencies"``, ``"relationships"``
         or ``"interactions"`` (any case).
-    columns : mapping, optional
+    columns
         rbp's field name -> the file's header (one header may feed two fields). A
         field whose name is a header needs no entry.
-    defaults : mapping, optional
+    defaults
         Values for fields the file lacks (or leaves empty).
-    tz : str, optional
+    tz
         The zone of naive times in the file (default: the store's); times with an
         offset keep it.
-    date_format : str, optional
+    date_format
         A :func:`~datetime.datetime.strptime` format for times (default: ISO 8601).
-    separator : str
+    separator
         Splits list cells (participants, areas, tags, topics, trainings).
-    encoding : str
+    encoding
         The file's text encoding.
-    dry_run : bool
+    dry_run
         Check everything (unknown keys too) and write nothing.
-    progress : callable, optional
+    progress
         Called with the number of rows read so far, every 10,000 rows and at the end
         (the ``rbp import`` command draws its progress bar with it).
 
@@ -186,9 +186,23 @@ def import_frame(
 
     Parameters
     ----------
-    crm : Store
-    df : pandas.DataFrame
-    kind, columns, defaults, tz, date_format, separator, dry_run
+    crm
+        The store to load into.
+    df
+        The frame (a pandas.DataFrame), one record per row.
+    kind
+        As for :func:`import_csv`.
+    columns
+        As for :func:`import_csv`.
+    defaults
+        As for :func:`import_csv`.
+    tz
+        As for :func:`import_csv`.
+    date_format
+        As for :func:`import_csv`.
+    separator
+        As for :func:`import_csv`.
+    dry_run
         As for :func:`import_csv`.
 
     Returns

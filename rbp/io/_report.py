@@ -30,6 +30,17 @@ class ImportReport(Renderable):
         Whether the import only validated.
     source : str
         The file's name, or ``"frame"``.
+
+    Examples
+    --------
+    >>> import pandas as pd, rbp, rbp.io
+    >>> crm = rbp.open()
+    >>> df = pd.DataFrame({"ID": ["b-1", "b-2"], "Name": ["Beat 1", "Beat 2"]})
+    >>> report = rbp.io.import_frame(crm, df, "areas", columns={"key": "ID", "name": "Name"})
+    >>> report
+    ImportReport(kind='areas', rows=2, added=2, dry_run=False)
+    >>> report.added == len(crm.directory.areas())
+    True
     """
 
     kind: str

@@ -97,9 +97,9 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
 
     Parameters
     ----------
-    crm : Store
+    crm
         An empty store (no areas, stakeholders, relationships, interactions, plans).
-    directory : str or Path
+    directory
         The folder with ``manifest.json``.
 
     Returns

@@ -54,10 +54,12 @@ class FileRows:
 
     Parameters
     ----------
-    path : path
-    encoding : str
-        A UTF-8 byte-order mark is dropped whatever the encoding's spelling.
-    own : bool
+    path
+        The CSV file.
+    encoding
+        The file's text encoding. A UTF-8 byte-order mark is dropped whatever the
+        encoding's spelling.
+    own
         The file is one rbp wrote: cells escaped by :func:`escape` are restored;
         otherwise a formula cell is a bad row.
     """

@@ -28,6 +28,7 @@ PACKAGES = [
     "rbp.settings",
     "rbp.synth",
     "rbp.report",
+    "rbp.io",
 ]
 
 
