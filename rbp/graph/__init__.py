@@ -7,19 +7,12 @@ drawn by :mod:`rbp.graph.diagrams`.
 
 from __future__ import annotations
 
-from rbp.graph._measures import (
-    Broker,
-    Community,
-    ReachReport,
-    betweenness,
-    communities,
-    cut_off_counts,
-    reach,
-)
+from rbp.graph._measures import Broker, Community, ReachReport, cut_off_counts, reach
 from rbp.graph._network import PartnerTie
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
 from rbp.graph._risk_reports import DepartureImpact, KeyPersonReport, Successor
 from rbp.graph._service import Graph
+from rbp.graph._structure import betweenness, communities
 from rbp.graph._trend import Every, TrendMetric
 
 __all__ = [

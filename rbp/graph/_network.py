@@ -17,15 +17,8 @@ from rbp._render import RecordList
 from rbp._time import from_micros
 from rbp.graph._base import GraphBase, whole
 from rbp.graph._build import community_rows
-from rbp.graph._measures import (
-    Broker,
-    ReachReport,
-    betweenness,
-    communities,
-    constraint,
-    cut_off_counts,
-    reach,
-)
+from rbp.graph._measures import Broker, ReachReport, cut_off_counts, reach
+from rbp.graph._structure import betweenness, communities, constraint
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["NetworkReads", "PartnerTie"]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rbp.graph import betweenness, communities, cut_off_counts, reach
-from rbp.graph._measures import constraint
+from rbp.graph._structure import constraint
 
 KINDS = ("officer", "member", "agency")
 
