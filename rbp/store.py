@@ -25,8 +25,8 @@ from rbp import _args
 from rbp import _meta as meta
 from rbp._identify import Found, Verdict, from_engine, from_file, sqlite_path
 from rbp._migrate import head, upgrade_to_head
+from rbp._render import RecordList
 from rbp._unit import Clock, UnitOfWork, make_engine
-from rbp.audit import AuditEntry
 from rbp.directory import Directory
 from rbp.errors import StoreError, ValidationError
 from rbp.interactions import Interactions
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from rbp.graph import Graph
 
 __all__ = ["Store", "open"]
+
+# What the audit list shows: who did what to which record, and when (detail stays out).
+_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "key")
 
 
 def open(
@@ -296,7 +299,7 @@ class Store:
         key: str | None = None,
         entity: str | None = None,
         limit: int | None = None,
-    ) -> tuple[AuditEntry, ...]:
+    ) -> RecordList:
         """The audit trail, oldest first: who changed what, and when.
 
         Parameters
@@ -312,8 +315,8 @@ class Store:
 
         Returns
         -------
-        tuple of AuditEntry
-            Oldest first.
+        RecordList of AuditEntry
+            Oldest first; the list shows when, who, what and which record (never the detail).
 
         Raises
         ------
@@ -328,12 +331,13 @@ class Store:
         >>> [(e.actor, e.action, e.key) for e in crm.audit()]
         [('sgt.ortiz', 'add', 'd-01')]
         """
-        return self._uow.audit(
+        entries = self._uow.audit(
             _args.optional_time(since, "since"),
             key=_args.optional_key(key, "key"),
             entity=_args.optional_key(entity, "entity"),
             limit=_args.limit(limit, "limit"),
         )
+        return RecordList(entries, columns=_AUDIT_COLUMNS, title="Audit trail")
 
     # ------------------------------------------------------------------ lifetime
 
