@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pendulum
@@ -14,47 +13,9 @@ import pytest
 
 import rbp
 from rbp.report import write_report
+from tests.html_tables import Tables
 
 T = pendulum.datetime(2025, 12, 31, 23, 59, tz="UTC")
-
-
-class Tables(HTMLParser):
-    """Each table of a page: its header cells and its body rows (cell texts)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[list[str], list[list[str]]]] = []
-        self.tags: list[str] = []
-        self._part = ""
-        self._cell: list[str] | None = None
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag == "table":
-            self.tables.append(([], []))
-        elif tag in ("thead", "tbody"):
-            self._part = tag
-        elif tag == "tr" and self._part == "tbody":
-            self.tables[-1][1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "th" and self._cell is not None:
-            self.tables[-1][0].append("".join(self._cell))
-        elif tag == "td" and self._cell is not None:
-            self.tables[-1][1][-1].append("".join(self._cell))
-        if tag in ("td", "th"):
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def rows(self, *header: str) -> list[list[str]]:
-        """Body rows of every table with exactly this header."""
-        return [r for head, rows in self.tables if tuple(head) == header for r in rows]
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from rbp.graph import (
 )
 from rbp.model import Priority, Sector
 from rbp.model._plans import Phase, TaskStatus
+from tests.html_tables import Tables
 
 T = pendulum.datetime(2026, 6, 30, 12, tz="UTC")
 HOSTILE = "<script>alert(\"x\")</script> & 'q'"
@@ -80,45 +81,6 @@ class Parsed(HTMLParser):
             self._heading.append(data)
         if self._in_title:
             self.title += data
-
-
-class Tables(HTMLParser):
-    """Each table of a document: its header cells and its body rows."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[list[str], list[list[str]]]] = []
-        self._part = ""
-        self._cell: list[str] | None = None
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append(([], []))
-        elif tag in ("thead", "tbody"):
-            self._part = tag
-        elif tag == "tr" and self._part == "tbody":
-            self.tables[-1][1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "th" and self._cell is not None:
-            self.tables[-1][0].append("".join(self._cell))
-        elif tag == "td" and self._cell is not None:
-            self.tables[-1][1][-1].append("".join(self._cell))
-        if tag in ("td", "th"):
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def table(self, *header: str) -> list[list[str]]:
-        """The body rows of the one table with exactly this header."""
-        found = [rows for head, rows in self.tables if tuple(head) == header]
-        assert len(found) == 1, (header, [h for h, _ in self.tables])
-        return found[0]
 
 
 def tags_of(text: str) -> list[str]:
