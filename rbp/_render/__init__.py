@@ -15,15 +15,31 @@ from rbp._render._cells import frame, plain
 from rbp._render._records import RecordList, Rows
 from rbp._render._report import Diagrams, Renderable, Report, Table
 from rbp._render._svg import diagram_svg
+from rbp._render._words import (
+    COVERAGE_SCALE,
+    PALETTE,
+    STATUS_COLOURS,
+    count,
+    coverage_colours,
+    number,
+    percent,
+)
 
 __all__ = [
+    "COVERAGE_SCALE",
+    "PALETTE",
+    "STATUS_COLOURS",
     "Diagrams",
     "RecordList",
     "Renderable",
     "Report",
     "Rows",
     "Table",
+    "count",
+    "coverage_colours",
     "diagram_svg",
     "frame",
+    "number",
+    "percent",
     "plain",
 ]
