@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from rbp.errors import ValidationError
+from rbp.errors import UnknownKeyError, ValidationError
 from rbp.model import _fields as f
 from rbp.model._kinds import Sector
 from rbp.model._plan_states import (
@@ -303,11 +303,41 @@ class ActionPlan:
         return self.phase is Phase.CLOSED
 
     def task(self, key: str) -> Task:
-        """The task with this key (``KeyError`` if none)."""
+        """The task with this key.
+
+        Parameters
+        ----------
+        key
+            The task's key.
+
+        Returns
+        -------
+        Task
+            The task.
+
+        Raises
+        ------
+        UnknownKeyError
+            The plan has no task with this key (it is also a ``KeyError``).
+
+        Examples
+        --------
+        >>> from rbp.plans import ActionPlan, Task
+        >>> plan = ActionPlan("p-1", title="Park", problem="Dark path", areas=("b-1",),
+        ...                   tasks=(Task("t-1", title="Lights"),))
+        >>> plan.task("t-1").title
+        'Lights'
+        >>> plan.task("t-9")
+        Traceback (most recent call last):
+        rbp.errors.UnknownKeyError: plan p-1 has no task 't-9'; its tasks: t-1
+        """
         for task in self.tasks:
             if task.key == key:
                 return task
-        raise KeyError(key)
+        known = ", ".join(t.key for t in self.tasks) or "none"
+        raise UnknownKeyError(
+            f"plan {self.key} has no task {key!r}; its tasks: {known}", key=str(key), field="task"
+        )
 
 
 # Users import these from ``rbp.plans``: reprs and docs show that path.

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rbp.errors import NaiveDatetimeError, RbpError, TransitionError, ValidationError
+from rbp.errors import (
+    NaiveDatetimeError,
+    RbpError,
+    TransitionError,
+    UnknownKeyError,
+    ValidationError,
+)
 from rbp.model._plans import (
     PHASE_TRANSITIONS,
     TASK_TRANSITIONS,
@@ -91,3 +97,17 @@ def test_attainment_is_within_zero_and_one(baseline: float, target: float, value
     assert 0.0 <= share <= 1.0
     assert goal.attainment(target) == 1.0
     assert goal.attainment(baseline) == 0.0
+
+
+def test_unknown_task_is_an_rbp_error_naming_the_plan_and_its_tasks() -> None:
+    plan = ActionPlan(
+        "p-7", title="Lights", problem="Dark path", areas=("b-1",), tasks=(Task("t-1", title="A"),)
+    )
+    with pytest.raises(UnknownKeyError) as caught:
+        plan.task("t-2")
+    assert isinstance(caught.value, RbpError)
+    assert isinstance(caught.value, KeyError)
+    assert caught.value.key == "t-2"
+    assert caught.value.field == "task"
+    assert "p-7" in str(caught.value)
+    assert "t-1" in str(caught.value)
