@@ -13,6 +13,8 @@ from rbp import _args
 from rbp._queries.ties import tie_rows
 from rbp._time import Window
 from rbp.graph import _metrics as metrics
+from rbp.errors import ValidationError
+from rbp.graph._area_map import MapLevel, area_map
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph.diagrams import ego_diagram, network_diagram
 
@@ -34,8 +36,9 @@ class DiagramReads(GraphBase):
         labels: Mapping[str, str] | None = None,
         max_nodes: int = 150,
         pseudonymise: bool = False,
+        level: MapLevel | str | None = None,
     ) -> graphviz.Graph:
-        """A network map of an area (or the whole department) as of T.
+        """A map of the department or of an area as of T: its areas, or its people.
 
         Officers, members and agencies as styled nodes, ties with a shared interaction
         in ``window`` (default 365 days) styled by status and strength, stakeholders
@@ -107,18 +110,36 @@ class DiagramReads(GraphBase):
         shown = labels_arg(labels)
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        chosen_level = _args.optional_choice(MapLevel, level, "level")
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, Window(None))
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)
-            # Grouped for sure: the grouped view counts officer ties and declared
-            # relationships between areas, so the costly community pairs are not read.
-            community = len(chosen) <= most
+            if chosen_level is None:
+                big = scope is None or len(chosen) > most
+                chosen_level = MapLevel.AREAS if big else MapLevel.PEOPLE
+            if chosen_level is MapLevel.AREAS:
+                name = "Department" if scope is None else snap.tree[scope].name or scope
+                return area_map(
+                    conn,
+                    snap,
+                    cov,
+                    chosen,
+                    scope=scope,
+                    title=f"{name} as of {when.at:%Y-%m-%d}",
+                    cadence=self._uow.settings.cadence,
+                )
+            if len(chosen) > most:
+                raise ValidationError(
+                    f"{len(chosen)} stakeholders are more than max_nodes={most} to draw one "
+                    "by one: raise max_nodes, or draw the areas (level='areas')",
+                    field="max_nodes",
+                )
             if scope is None:
-                g = self._graph(conn, when, win, community=community)
+                g = self._graph(conn, when, win)
             else:
                 keys = {m.key for m in chosen}
-                g = self._graph(conn, when, win, keys=keys, community=community)
+                g = self._graph(conn, when, win, keys=keys)
                 keep = keys & set(g)
                 keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
                 g = g.subgraph(keep)
@@ -129,9 +150,6 @@ class DiagramReads(GraphBase):
             uncovered=frozenset(cov.uncovered),
             labels=shown,
             pseudonymise=alias,
-            max_nodes=most,
-            # One beat (an area with no areas below it) is grouped by sector.
-            group_by="sector" if scope is not None and not snap.tree.children(scope) else "area",
         )
 
     def ego_diagram(

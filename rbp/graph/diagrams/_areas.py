@@ -1,0 +1,337 @@
+"""The area map: a department, or an area too big to draw person by person, drawn as
+its areas.
+
+Districts are frames (clusters) around their beats. Each area is a box filled by its
+coverage ratio on the one coverage scale (:data:`rbp._render._words.COVERAGE_SCALE`),
+sized by its stakeholders, and labelled with its name and ratio ("Beat 111",
+"49 % of 120"). A line joins two districts (or two areas, on a map without frames)
+whose stakeholders share officers, with the number of officers on it. The legend, a
+cluster of its own beside the map, explains colours, sizes, frames and lines; what the
+map leaves out is said under its title.
+
+Drawing is pure: :func:`area_diagram` takes plain records (:class:`MapArea`) and
+counts, which ``crm.graph.diagram`` reads from the store. Area keys are never drawn
+(a key shows only for an area without a name); DOT ids are opaque.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import attrs
+import graphviz
+
+from rbp._render._words import COVERAGE_SCALE, coverage_colours, percent
+from rbp.graph.diagrams._style import Nodes, TextIn, text
+
+__all__ = ["FONT", "MapArea", "area_diagram"]
+
+FONT = 12
+"""Point size of the area labels; frames, lines and the legend use sizes near it, the
+title more. All at least 10 pt, and the layout is never scaled down."""
+
+_FONT_NAME = "Helvetica"
+_FRAME = "#777777"
+_LINE = "#555555"
+_NO_ONE = coverage_colours(None)
+# Box sizes in inches: the least and the most stakeholders of the map get these.
+_SMALL = (1.15, 0.55)
+_LARGE = (2.0, 0.95)
+_GAP = 0.3  # inches between boxes in a frame
+
+
+@attrs.frozen(kw_only=True)
+class MapArea:
+    """An area (or a group of stakeholders) as an area map draws it.
+
+    Parameters
+    ----------
+    key
+        Identifies it in ``within`` and in the shared-officer counts; never drawn.
+    name
+        What the map shows for it (the area's name).
+    covered
+        Stakeholders covered.
+    total
+        Stakeholders.
+    within
+        The key of the frame (district) it is drawn in; None for none.
+    note
+        One more line of label (a district's spread of beat ratios, say).
+    """
+
+    key: str
+    name: str
+    covered: int
+    total: int
+    within: str | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """Covered / total; None when nobody is there."""
+        return self.covered / self.total if self.total else None
+
+
+def _label(*lines: str) -> str:
+    """A plain label of several centred lines, each escaped."""
+    return str(graphviz.nohtml("\\n".join(str(text(line)) for line in lines if line)))
+
+
+def _ratio_line(area: MapArea) -> str:
+    if not area.total:
+        return "no stakeholders"
+    return f"{percent(area.ratio)} of {area.total:,}"
+
+
+def _size(total: int, least: int, most: int) -> tuple[str, str]:
+    """Width and height (inches) of a box for ``total`` stakeholders: the box's area
+    grows with the count, from the map's least to its most."""
+    span = math.sqrt(most) - math.sqrt(least)
+    share = (math.sqrt(total) - math.sqrt(least)) / span if span > 0 else 0.5
+    w = _SMALL[0] + share * (_LARGE[0] - _SMALL[0])
+    h = _SMALL[1] + share * (_LARGE[1] - _SMALL[1])
+    return f"{w:.2f}", f"{h:.2f}"
+
+
+def _box(area: MapArea, size: tuple[str, str]) -> dict[str, str]:
+    """The DOT attributes of an area's box: label, coverage colours and size."""
+    fill, font = coverage_colours(area.ratio)
+    w, h = size
+    return {
+        "label": _label(area.name or area.key, _ratio_line(area), area.note),
+        "shape": "box",
+        "style": "filled,rounded",
+        "fillcolor": fill,
+        "fontcolor": font,
+        "color": "#444444",
+        "width": w,
+        "height": h,
+        "margin": "0.08,0.04",
+    }
+
+
+def _grid(boxes: Sequence[MapArea], sizes: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Pinned positions (inches) of a frame's boxes: rows in their order, as square
+    as the boxes allow, each cell as big as the frame's biggest box."""
+    if not boxes:
+        return {}
+    w = max(float(sizes[b.key][0]) for b in boxes) + _GAP
+    h = max(float(sizes[b.key][1]) for b in boxes) + _GAP
+    cols = max(1, round(math.sqrt(len(boxes) * h / w * 1.6)))
+    return {b.key: f"{(i % cols) * w:.2f},{-(i // cols) * h:.2f}!" for i, b in enumerate(boxes)}
+
+
+def area_diagram(
+    areas: Sequence[MapArea],
+    *,
+    title: str,
+    frames: Sequence[MapArea] = (),
+    shared: Mapping[tuple[str, str], int] | None = None,
+    between: str = "districts",
+    notes: Sequence[str] = (),
+) -> graphviz.Graph:
+    """An area map: each area a box coloured by coverage and sized by stakeholders,
+    districts as frames, lines for officers shared, a legend beside it.
+
+    Parameters
+    ----------
+    areas
+        The boxes, in drawing order; an area whose ``within`` names a frame is drawn
+        inside it, on a grid in this order.
+    title
+        The map's title.
+    frames
+        The frames (districts), with their own counts for the frame's label.
+    shared
+        Officers shared by two keys (of frames, or of areas on a map without
+        frames): a line with the number on it. Keys not on the map are skipped.
+    between
+        What the lines join, plural ("districts"), for the legend.
+    notes
+        Sentences under the title: what the map grouped or left out.
+
+    Returns
+    -------
+    graphviz.Graph
+        The map, laid out by ``fdp`` (which draws frames and lines between them).
+
+    Examples
+    --------
+    >>> d = area_diagram(
+    ...     [MapArea(key="b-1", name="Beat 1", covered=49, total=100, within="d-1"),
+    ...      MapArea(key="b-2", name="", covered=0, total=0, within="d-1")],
+    ...     frames=[MapArea(key="d-1", name="District <1>", covered=49, total=100)],
+    ...     title="Department")
+    >>> "Beat 1\\n49 % of 100" in d.source, "b-2\\nno stakeholders" in d.source
+    (True, True)
+    >>> "cluster_legend" in d.source and "District &lt;1&gt;" not in d.source
+    True
+    """
+    ids = Nodes()
+    d = graphviz.Graph(name="rbp", engine="fdp")
+    head = f"<b>{text(title, into=TextIn.HTML)}</b>"
+    below = "".join(f"<br/>{text(n, into=TextIn.HTML)}" for n in notes)
+    if below:
+        head += f'<font point-size="{FONT + 1}">{below}</font>'
+    d.attr(
+        label=f"<{head}>",
+        labelloc="t",
+        fontsize=str(FONT + 8),
+        fontname=_FONT_NAME,
+        overlap="false",
+        # fdp routes no splines to a frame: lines between frames are straight
+        splines="line" if frames else "true",
+        sep="+12",
+        esep="+8",
+        outputorder="edgesfirst",
+    )
+    d.node_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
+    d.edge_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
+    totals = [a.total for a in areas if a.total] or [1]
+    least, most = min(totals), max(totals)
+    sizes = {a.key: _size(a.total, least, most) for a in areas}
+    known = {f.key for f in frames}
+    inside: dict[str | None, list[MapArea]] = {}
+    for a in areas:
+        inside.setdefault(a.within if a.within in known else None, []).append(a)
+    for a in inside.get(None, []):
+        d.node(ids(a.key), **_box(a, sizes[a.key]))
+    for f in frames:
+        with d.subgraph(name=f"cluster_{ids(f.key)}") as c:
+            c.attr(
+                label=_label(f"{f.name or f.key} · {_ratio_line(f)}"),
+                style="rounded",
+                color=_FRAME,
+                penwidth="1.4",
+                fontsize=str(FONT + 2),
+                margin="14",
+            )
+            boxes = inside.get(f.key, [])
+            pins = _grid(boxes, sizes)
+            for a in boxes:
+                c.node(ids(a.key), pos=pins[a.key], **_box(a, sizes[a.key]))
+    if frames:
+        ends = {f.key: f"cluster_{ids(f.key)}" for f in frames}
+    else:
+        ends = {a.key: ids(a.key) for a in areas}
+    lines = [
+        (x, y, n)
+        for (x, y), n in sorted((shared or {}).items())
+        if x in ends and y in ends and x != y and n > 0
+    ]
+    heaviest = max((n for *_, n in lines), default=1)
+    for x, y, n in lines:
+        d.edge(
+            ends[x],
+            ends[y],
+            label=str(n),
+            penwidth=f"{1.0 + 3.0 * n / heaviest:.2f}",
+            color=_LINE,
+            fontcolor=_LINE,
+        )
+    with d.subgraph(name="cluster_legend") as leg:
+        leg.attr(label="Legend", fontsize=str(FONT + 2), style="rounded", color="#bbbbbb")
+        leg.node(
+            "legend",
+            label=_legend_table(
+                least, most, between=between, frames=bool(frames), lines=bool(lines)
+            ),
+            shape="plain",
+            fontsize=str(FONT - 1),
+        )
+    return d
+
+
+def _cell(body: str, **attrs: str) -> str:
+    spec = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    return f"<td{spec}>{body}</td>"
+
+
+def _legend_table(least: int, most: int, *, between: str, frames: bool, lines: bool) -> str:
+    """The legend, one HTML-like table of rows: the coverage scale, what size means,
+    what a box, a frame and a line say."""
+
+    def html(value: str) -> str:
+        return str(text(value, into=TextIn.HTML))
+
+    steps = [step[0] for step in COVERAGE_SCALE]
+    swatches = []
+    for i, (low, fill, font) in enumerate(COVERAGE_SCALE):
+        if i == 0:
+            span = f"under {percent(steps[1])}"
+        elif i == len(steps) - 1:
+            span = f"{percent(low)} or more"
+        else:
+            span = f"{round(low * 100)}–{round(steps[i + 1] * 100) - 1} %"
+        swatches.append(
+            _cell(f'<font color="{font}">{html(span)}</font>', bgcolor=fill, border="1")
+        )
+    swatches.append(
+        _cell(f'<font color="{_NO_ONE[1]}">nobody</font>', bgcolor=_NO_ONE[0], border="1")
+    )
+    (lo_w, lo_h), (hi_w, hi_h) = (
+        (round(float(w) * 72), round(float(h) * 72))
+        for w, h in (_size(least, least, most), _size(most, least, most))
+    )
+    rows = [
+        [
+            _cell(
+                "<b>Colour: share of stakeholders covered</b> (an officer contact within "
+                "their cadence)",
+                align="left",
+            )
+        ],
+        swatches,
+        [
+            _cell(
+                f"{least:,}",
+                width=str(lo_w),
+                height=str(lo_h),
+                fixedsize="true",
+                border="1",
+                style="rounded",
+            ),
+            _cell(
+                f"{most:,}",
+                width=str(hi_w),
+                height=str(hi_h),
+                fixedsize="true",
+                border="1",
+                style="rounded",
+            ),
+            _cell(html("Size: stakeholders (the fewest and the most here)"), align="left"),
+        ],
+        [
+            _cell(html("Area name") + "<br/>" + html("49 % of 120"), border="1", style="rounded"),
+            _cell(html("its name; 49 % of its 120 stakeholders covered"), align="left"),
+        ],
+    ]
+    if frames:
+        rows.append(
+            [
+                _cell(html("District · 49 % of 900"), border="1", color=_FRAME),
+                _cell(html("a frame: a district around its areas"), align="left"),
+            ]
+        )
+    if lines:
+        rows.append(
+            [
+                _cell(
+                    f'<font color="{_LINE}">12</font>',
+                    sides="b",
+                    border="3",
+                    color=_LINE,
+                    width="80",
+                ),
+                _cell(
+                    html(f"a line: 12 officers hold active ties in both {between}"), align="left"
+                ),
+            ]
+        )
+    inner = '<table border="0" cellborder="0" cellspacing="4" cellpadding="3">'
+    body = "".join(
+        f'<tr><td align="left">{inner}<tr>{"".join(r)}</tr></table></td></tr>' for r in rows
+    )
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{body}</table>>'
