@@ -61,23 +61,18 @@ def _tops(snap: Snapshot, scope: str | None) -> list[str]:
 def _shared_rows(
     conn: Connection, snap: Snapshot, cadence: dict[Priority, int]
 ) -> list[tuple[str, str, str]]:
-    """(officer, area, sector) of every officer with an active tie (a contact within
-    the stakeholder's cadence, or the map's window) to a stakeholder of that area and
-    sector, both part of the picture at T."""
+    """(officer, area, sector) of every officer with an active tie (a last contact
+    no older than the stakeholder's cadence) to a stakeholder of that area and sector,
+    both part of the picture at T."""
     e, s, sa_c = t.tie_events.c, t.stakeholders.c, t.stakeholder_areas.c
     at = snap.at
-    span = (
-        cadence_case(s.priority, cadence)
-        if snap.window.micros is None
-        else sa.literal(snap.window.micros)
-    )
     q = (
         sa.select(e.officer, sa_c.area, s.sector)
         .join_from(t.tie_events, t.stakeholders, s.key == e.stakeholder)
         .join(t.stakeholder_areas, sa_c.stakeholder == e.stakeholder)
         .where(
             e.at <= at,
-            e.at > sa.literal(at) - span,
+            e.at >= sa.literal(at) - cadence_case(s.priority, cadence),
             s.kind != StakeholderKind.OFFICER.value,
             present_sql(s.since, s.until, at),
             e.officer.not_in(absent_keys(at)),

@@ -12,8 +12,8 @@ import pendulum
 from rbp import _args
 from rbp._queries.ties import tie_rows
 from rbp._time import Window
-from rbp.graph import _metrics as metrics
 from rbp.errors import ValidationError
+from rbp.graph import _metrics as metrics
 from rbp.graph._area_map import MapLevel, area_map
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph.diagrams import ego_diagram, network_diagram
@@ -25,7 +25,7 @@ MAX_NODES = 100_000
 
 
 class DiagramReads(GraphBase):
-    """Graphviz network maps of the store as of T: the department, an area, an officer."""
+    """Graphviz maps of the store as of T: the department, an area, an officer."""
 
     def diagram(
         self,
@@ -40,44 +40,65 @@ class DiagramReads(GraphBase):
     ) -> graphviz.Graph:
         """A map of the department or of an area as of T: its areas, or its people.
 
-        Officers, members and agencies as styled nodes, ties with a shared interaction
-        in ``window`` (default 365 days) styled by status and strength, stakeholders
-        uncovered by their cadence dashed, and a legend. Labels are keys unless
-        ``labels`` maps keys to other text, or ``pseudonymise=True`` shows stable
-        aliases ("S-001") instead of keys. Past ``max_nodes`` the map groups
-        stakeholders (one beat by sector, anything larger by area) and says so on the
-        diagram. An area's map reads only the ties of that area's stakeholders. Render
-        with ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
+        **Areas** (the department, and any area with more stakeholders than
+        ``max_nodes``): each area a box labelled with its name and coverage ("Beat
+        111", "49 % of 120"), filled by its coverage ratio on one colour-blind-safe
+        scale, sized by its stakeholders; districts framing their beats; a line between
+        two districts (two areas, on a map without frames) whose stakeholders share
+        officers, with how many hold active ties on both sides. Coverage counts by
+        each stakeholder's cadence, as :meth:`coverage` does. Past 150 areas each
+        district stands for its beats (with the range of their coverage); at most 24
+        lines are drawn, the strongest; the map says what it left out. A beat (an
+        area with fewer than two areas below it) is drawn as its sectors.
+
+        **People** (an area that fits): officers, members and agencies as styled
+        nodes, ties with a shared interaction in ``window`` (default 365 days) styled
+        by status and strength, stakeholders uncovered by their cadence dashed. Labels
+        are keys unless ``labels`` maps keys to other text, or ``pseudonymise=True``
+        shows stable aliases ("S-001"). An area's map reads only the ties of that
+        area's stakeholders.
+
+        Every map has a legend beside it. Render with ``.render("file",
+        format="svg")`` (needs Graphviz).
 
         Parameters
         ----------
         as_of
             T; default now by the store's clock.
         window
-            Ties count with a shared interaction in ``(T - window, T]``; default 365
-            days. Uncovered stakeholders are marked by their cadence.
+            A map of people: ties count with a shared interaction in
+            ``(T - window, T]``; default 365 days. Uncovered stakeholders are marked by
+            their cadence, and a map of areas counts coverage by cadence too.
         area
             Only this area and the areas below it; None for the whole department.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            A map of people: text to show instead of keys, by key (names, say); None
+            shows keys.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000); past it the map
-            groups them.
+            draws areas.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            A map of people: show stable aliases ("S-001") instead of keys.
+        level
+            ``"areas"`` or ``"people"`` (a :class:`~rbp.graph.MapLevel`) to choose
+            the map; None chooses areas for the department and for an area with more
+            stakeholders than ``max_nodes``, people otherwise.
 
         Returns
         -------
         graphviz.Graph
-            The map, laid out by ``neato``, or ``sfdp`` when it is large.
+            A map of areas, laid out by ``fdp``; a map of people, laid out by
+            ``neato``, or ``sfdp`` when it is large.
 
         Raises
         ------
         UnknownKeyError
             ``area`` is no area of the store.
         ValidationError
-            ``area`` is not a valid key, ``max_nodes`` is out of range, or ``window`` is
-            not longer than zero (at most a century).
+            ``area`` is not a valid key, ``max_nodes`` is out of range, ``level`` is
+            neither "areas" nor "people", ``level="people"`` for more stakeholders
+            than ``max_nodes``, or ``window`` is not longer than zero (at most a
+            century).
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -94,15 +115,20 @@ class DiagramReads(GraphBase):
         >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
         >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
         ('neato', True)
-        >>> "grouped by area" in crm.graph.diagram(as_of=T, max_nodes=20).source
-        True
+        >>> department = crm.graph.diagram(as_of=T)
+        >>> department.engine, "Department as of 2025-12-31" in department.source
+        ('fdp', True)
+        >>> crm.graph.diagram(as_of=T, level="people", max_nodes=500).engine
+        'sfdp'
 
         >>> import pendulum, rbp
         >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
+        >>> crm.directory.add_many([rbp.Area("b-1", name="Beat 1"),
+        ...     rbp.CommunityMember("m-1", area="b-1")])
         2
-        >>> "cluster_legend" in crm.graph.diagram(as_of=pendulum.datetime(2026, 1, 1)).source
-        True
+        >>> src = crm.graph.diagram(as_of=pendulum.datetime(2026, 1, 1)).source
+        >>> "Beat 1\\\\n0 % of 1" in src, "cluster_legend" in src, "m-1" in src
+        (True, True, False)
         """
         when = self._uow.when(as_of)
         win = self._network_window(window)

@@ -164,7 +164,7 @@ def area_diagram(
     ...      MapArea(key="b-2", name="", covered=0, total=0, within="d-1")],
     ...     frames=[MapArea(key="d-1", name="District <1>", covered=49, total=100)],
     ...     title="Department")
-    >>> "Beat 1\\n49 % of 100" in d.source, "b-2\\nno stakeholders" in d.source
+    >>> "Beat 1\\\\n49 % of 100" in d.source, "b-2\\\\nno stakeholders" in d.source
     (True, True)
     >>> "cluster_legend" in d.source and "District &lt;1&gt;" not in d.source
     True
