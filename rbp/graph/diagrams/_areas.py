@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 import graphviz
 
-from rbp._render._words import COVERAGE_SCALE, coverage_colours, percent
+from rbp._render._words import COVERAGE_SCALE, count, coverage_colours, percent
 from rbp.graph.diagrams._style import Nodes, TextIn, text
 
 __all__ = ["FONT", "MapArea", "area_diagram"]
@@ -101,6 +101,11 @@ def _box(area: MapArea, size: tuple[str, str]) -> dict[str, str]:
     w, h = size
     return {
         "label": _label(area.name or area.key, _ratio_line(area), area.note),
+        "tooltip": text(
+            f"{area.name or area.key}: {area.covered:,} of "
+            f"{count(area.total, 'stakeholder')} covered",
+            into=TextIn.TOOLTIP,
+        ),
         "shape": "box",
         "style": "filled,rounded",
         "fillcolor": fill,
