@@ -22,7 +22,7 @@ from rbp._queries.rules import absent_keys, present_sql
 from rbp._render._words import count, percent
 from rbp.graph._reports import CoverageReport
 from rbp.graph._snapshot import Member, Snapshot, cadence_case
-from rbp.graph.diagrams._areas import MapArea, area_diagram
+from rbp.graph.diagrams._areas import MapArea, area_diagram, packed
 from rbp.model import Priority, Sector, StakeholderKind
 
 __all__ = ["MAX_AREAS", "MAX_LINES", "MapLevel", "area_map"]
@@ -162,6 +162,14 @@ def area_map(
     up = {k: u for u in units for k in (u, *snap.tree.descendants(u))}
     pairs = _pairs(rows, lambda a, _sec: up.get(a))
     shared, more = _strongest(pairs, noun, min(MAX_LINES, len(units)))
+    if packed(len(frames), len(areas)):
+        shared, more = (
+            {},
+            [
+                "Officers shared between districts are not drawn on a map of this many "
+                "areas; a district's own map draws them between its areas."
+            ],
+        )
     if not tops:
         notes.append("No areas yet: add areas to the directory to see them here.")
     return area_diagram(

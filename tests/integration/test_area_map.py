@@ -129,6 +129,27 @@ def test_the_area_tree_department_map_is_readable(
     assert any("too many to label one by one" in t for t in texts)
 
 
+def test_a_department_of_nearly_150_beats_packs_its_districts_readably() -> None:
+    """Up to 150 beats are labelled one by one; past 6 districts the districts are
+    packed in rows (``osage``) and the lines between them are left out, which the map
+    says."""
+    with rbp.open(tz="America/Chicago") as crm:
+        info = synth.blueprint(
+            areas=166, officers=150, members=1500, agencies=100, interactions=8000, seed=5
+        ).write(crm)
+        assert 100 < len(info.beats) <= 150
+        d = crm.graph.diagram(as_of=info.end)
+        areas = _areas(crm)
+    assert d.engine == "osage"
+    svg = svg_of(d)
+    assert problems(svg) == []
+    texts = _texts(svg)
+    for key in (*info.districts, *info.beats):
+        assert any(t.startswith(areas[key][0]) for t in texts), key
+    assert not LINE.findall(d.source)
+    assert any("Officers shared between districts are not drawn" in t for t in texts)
+
+
 def test_a_district_past_max_nodes_is_a_readable_map_of_its_beats(
     tree_city: tuple[rbp.Store, synth.CityInfo],
 ) -> None:

@@ -25,7 +25,7 @@ import graphviz
 from rbp._render._words import COVERAGE_SCALE, count, coverage_colours, percent
 from rbp.graph.diagrams._style import Nodes, TextIn, text
 
-__all__ = ["FONT", "MapArea", "area_diagram"]
+__all__ = ["FONT", "LINES_MAX_BOXES", "LINES_MAX_FRAMES", "MapArea", "area_diagram", "packed"]
 
 FONT = 12
 """Point size of the area labels; frames, lines and the legend use sizes near it, the
@@ -39,6 +39,10 @@ _NO_ONE = coverage_colours(None)
 _SMALL = (1.15, 0.55)
 _LARGE = (2.0, 0.95)
 _GAP = 0.3  # inches between boxes in a frame
+LINES_MAX_FRAMES = 6
+"""The most frames a map draws lines between (see :func:`packed`)."""
+LINES_MAX_BOXES = 60
+"""The most boxes in frames a map draws lines beside (see :func:`packed`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -160,7 +164,9 @@ def area_diagram(
     Returns
     -------
     graphviz.Graph
-        The map, laid out by ``fdp`` (which draws frames and lines between them).
+        The map, laid out by ``fdp`` (which draws frames and lines between them),
+        or, for many frames (:func:`packed`), by ``osage``, which packs the frames
+        in rows in their order and draws no lines.
 
     Examples
     --------
@@ -175,7 +181,8 @@ def area_diagram(
     True
     """
     ids = Nodes()
-    d = graphviz.Graph(name="rbp", engine="fdp")
+    tight = packed(len(frames), len(areas))
+    d = graphviz.Graph(name="rbp", engine="osage" if tight else "fdp")
     head = f"<b>{text(title, into=TextIn.HTML)}</b>"
     below = "".join(f"<br/>{text(n, into=TextIn.HTML)}" for n in notes)
     if below:
@@ -185,13 +192,12 @@ def area_diagram(
         labelloc="t",
         fontsize=str(FONT + 8),
         fontname=_FONT_NAME,
-        overlap="false",
-        # fdp routes no splines to a frame: lines between frames are straight
-        splines="line" if frames else "true",
-        sep="+12",
-        esep="+8",
         outputorder="edgesfirst",
     )
+    if tight:  # frames packed in rows, in their order; no lines
+        d.attr(pack="24", packmode=f"array_u{_columns(frames, areas)}")
+    else:  # fdp routes no splines to a frame: lines between frames are straight
+        d.attr(overlap="false", splines="line" if frames else "true", sep="+16", esep="+8")
     d.node_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
     d.edge_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
     totals = [a.total for a in areas if a.total] or [1]
@@ -201,9 +207,9 @@ def area_diagram(
     inside: dict[str | None, list[MapArea]] = {}
     for a in areas:
         inside.setdefault(a.within if a.within in known else None, []).append(a)
-    for a in inside.get(None, []):
-        d.node(ids(a.key), **_box(a, sizes[a.key]))
+    order = iter(range(1, len(areas) + len(frames) + 2))
     for f in frames:
+        boxes = inside.get(f.key, [])
         with d.subgraph(name=f"cluster_{ids(f.key)}") as c:
             c.attr(
                 label=_label(f"{f.name or f.key} · {_ratio_line(f)}"),
@@ -213,10 +219,15 @@ def area_diagram(
                 fontsize=str(FONT + 2),
                 margin="14",
             )
-            boxes = inside.get(f.key, [])
+            if tight:
+                c.attr(packmode=f"array_u{_inner(len(boxes))}", sortv=str(next(order)))
             pins = _grid(boxes, sizes)
             for a in boxes:
-                c.node(ids(a.key), pos=pins[a.key], **_box(a, sizes[a.key]))
+                place = {"sortv": str(next(order))} if tight else {"pos": pins[a.key]}
+                c.node(ids(a.key), **place, **_box(a, sizes[a.key]))
+    for a in inside.get(None, []):
+        place = {"sortv": str(next(order))} if tight else {}
+        d.node(ids(a.key), **place, **_box(a, sizes[a.key]))
     if frames:
         ends = {f.key: f"cluster_{ids(f.key)}" for f in frames}
     else:
@@ -224,7 +235,7 @@ def area_diagram(
     lines = [
         (x, y, n)
         for (x, y), n in sorted((shared or {}).items())
-        if x in ends and y in ends and x != y and n > 0
+        if x in ends and y in ends and x != y and n > 0 and not tight
     ]
     heaviest = max((n for *_, n in lines), default=1)
     for x, y, n in lines:
@@ -238,10 +249,17 @@ def area_diagram(
         )
     with d.subgraph(name="cluster_legend") as leg:
         leg.attr(label="Legend", fontsize=str(FONT + 2), style="rounded", color="#bbbbbb")
+        if tight:
+            leg.attr(sortv=str(next(order)))
         leg.node(
             "legend",
             label=_legend_table(
-                least, most, between=between, frames=bool(frames), lines=bool(lines)
+                least,
+                most,
+                between=between,
+                frames=bool(frames),
+                lines=bool(lines),
+                spread=any(a.note for a in areas),
             ),
             shape="plain",
             fontsize=str(FONT - 1),
@@ -249,12 +267,35 @@ def area_diagram(
     return d
 
 
+def packed(frames: int, boxes: int) -> bool:
+    """Whether a map of ``frames`` frames and ``boxes`` boxes packs its frames in rows
+    (``osage``) and so draws no lines: past :data:`LINES_MAX_FRAMES` frames or
+    :data:`LINES_MAX_BOXES` boxes, where a force layout spreads the frames too far."""
+    return frames > 0 and (frames > LINES_MAX_FRAMES or boxes > LINES_MAX_BOXES)
+
+
+def _inner(n: int) -> int:
+    """Columns of boxes in a frame of ``n`` boxes: about twice as many rows as columns
+    in count, so the frame, of boxes twice as wide as tall, comes out near square."""
+    return max(1, math.ceil(math.sqrt(n / 2)))
+
+
+def _columns(frames: Sequence[MapArea], areas: Sequence[MapArea]) -> int:
+    """Frames per row, so the packed map comes out about 4 wide to 3 high."""
+    counts = [sum(a.within == f.key for a in areas) for f in frames]
+    wide = sum(_inner(n) * _LARGE[0] for n in counts) / len(counts)
+    high = sum(math.ceil(n / _inner(n)) * _LARGE[1] + 0.5 for n in counts) / len(counts)
+    return max(1, round(math.sqrt(len(frames) * high / wide * 4 / 3)))
+
+
 def _cell(body: str, **attrs: str) -> str:
     spec = "".join(f' {k}="{v}"' for k, v in attrs.items())
     return f"<td{spec}>{body}</td>"
 
 
-def _legend_table(least: int, most: int, *, between: str, frames: bool, lines: bool) -> str:
+def _legend_table(
+    least: int, most: int, *, between: str, frames: bool, lines: bool, spread: bool
+) -> str:
     """The legend, one HTML-like table of rows: the coverage scale, what size means,
     what a box, a frame and a line say."""
 
@@ -313,6 +354,13 @@ def _legend_table(least: int, most: int, *, between: str, frames: bool, lines: b
             _cell(html("its name; 49 % of its 120 stakeholders covered"), align="left"),
         ],
     ]
+    if spread:
+        rows.append(
+            [
+                _cell(html("areas 12–80 %"), border="1", style="rounded"),
+                _cell(html("the least and the most covered of its areas"), align="left"),
+            ]
+        )
     if frames:
         rows.append(
             [
