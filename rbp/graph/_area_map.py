@@ -101,16 +101,24 @@ def _pairs(
 def _strongest(
     pairs: Counter[tuple[str, str]], noun: str, most: int
 ) -> tuple[dict[tuple[str, str], int], list[str]]:
-    """The ``most`` pairs sharing the most officers, and a note on the rest."""
-    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-    kept = dict(ranked[:most])
-    rest = ranked[most:]
-    if not rest:
+    """The pairs sharing at least k officers, for the least k that keeps ``most``
+    pairs or fewer, and a note on the pairs left out."""
+    counts = sorted(set(pairs.values()), reverse=True)
+    least = next(
+        (k for k in reversed(counts) if sum(n >= k for n in pairs.values()) <= most),
+        None,
+    )
+    kept = {p: n for p, n in pairs.items() if least is not None and n >= least}
+    left = len(pairs) - len(kept)
+    if not left:
         return kept, []
-    least = min(kept.values(), default=0)
+    if least is None:
+        return kept, [
+            f"Lines: {count(len(pairs), 'pair')} of {noun} share officers, too many to draw."
+        ]
     return kept, [
-        f"Lines: the {len(kept)} pairs of {noun} sharing the most officers "
-        f"({least} or more); {count(len(rest), 'pair')} sharing fewer are not drawn."
+        f"Lines: the pairs of {noun} sharing {least} or more officers "
+        f"({count(left, 'pair')} sharing fewer not drawn)."
     ]
 
 

@@ -104,3 +104,24 @@ def test_a_level_that_is_none_of_them_is_refused(crm: rbp.Store) -> None:
     with pytest.raises(rbp.ValidationError) as err:
         crm.graph.diagram(as_of=T, level="streets")
     assert err.value.field == "level"
+
+
+def test_lines_keep_whole_counts_and_say_what_they_left_out() -> None:
+    from collections import Counter
+
+    from rbp.graph._area_map import _strongest
+
+    pairs = Counter({("a", "b"): 5, ("a", "c"): 3, ("b", "c"): 3, ("c", "d"): 1})
+    kept, notes = _strongest(pairs, "districts", 3)
+    assert kept == {("a", "b"): 5, ("a", "c"): 3, ("b", "c"): 3}
+    assert notes == [
+        "Lines: the pairs of districts sharing 3 or more officers (1 pair sharing fewer not drawn)."
+    ]
+    kept, notes = _strongest(pairs, "districts", 2)  # the two 3s go together, or not at all
+    assert kept == {("a", "b"): 5}
+    assert "2 or more" not in notes[0] and "3 pairs sharing fewer" in notes[0]
+    assert _strongest(Counter({("a", "b"): 1, ("a", "c"): 1}), "areas", 1) == (
+        {},
+        ["Lines: 2 pairs of areas share officers, too many to draw."],
+    )
+    assert _strongest(pairs, "districts", 10) == (dict(pairs), [])
