@@ -36,7 +36,14 @@ MAX_LINES = 24
 
 
 class MapLevel(enum.Enum):
-    """What :meth:`~rbp.graph.Graph.diagram` draws: areas or people."""
+    """What :meth:`~rbp.graph.Graph.diagram` draws: areas or people.
+
+    Examples
+    --------
+    >>> from rbp.graph import MapLevel
+    >>> MapLevel("areas"), MapLevel.PEOPLE.value
+    (<MapLevel.AREAS: 'areas'>, 'people')
+    """
 
     AREAS = "areas"
     PEOPLE = "people"
