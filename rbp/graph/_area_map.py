@@ -149,7 +149,6 @@ def area_map(
 ) -> graphviz.Graph:
     """The area map of ``scope`` (None: the department) from its coverage report and
     the stakeholders in scope."""
-    rows = _shared_rows(conn, snap, cadence)
     tops = _tops(snap, scope)
     whole = f"{title}: {percent(cov.ratio)} of {count(cov.total, 'stakeholder')} covered"
     if scope is not None and len(tops) < 2:  # a beat (or one with a single site): sectors
@@ -158,6 +157,7 @@ def area_map(
             MapArea(key=s.value, name=_sector_name(s), covered=c.covered, total=c.total)
             for s, c in cells
         ]
+        rows = _shared_rows(conn, snap, cadence)
         pairs = _pairs(rows, lambda a, sec: sec if a == scope else None)
         shared, more = _strongest(pairs, "sectors", min(MAX_LINES, len(areas)))
         return area_diagram(
@@ -173,18 +173,17 @@ def area_map(
         subject = "the department" if scope is None else snap.tree[scope].name or scope
         areas.append(MapArea(key="", name=f"Rest of {subject}", covered=covered, total=total))
         notes.append(f"Rest of {subject}: stakeholders in none of the areas drawn.")
-    units = [f.key for f in frames] if frames else [a.key for a in areas if a.key]
-    up = {k: u for u in units for k in (u, *snap.tree.descendants(u))}
-    pairs = _pairs(rows, lambda a, _sec: up.get(a))
-    shared, more = _strongest(pairs, noun, min(MAX_LINES, len(units)))
     if packed(len(frames), len(areas)):
-        shared, more = (
-            {},
-            [
-                "Officers shared between districts are not drawn on a map of this many "
-                "areas; a district's own map draws them between its areas."
-            ],
-        )
+        shared = {}
+        more = [
+            f"Officers shared between {noun} are not drawn on a map of this many areas"
+            + ("; a district's own map draws them between its areas." if frames else ".")
+        ]
+    else:
+        units = [f.key for f in frames] if frames else [a.key for a in areas if a.key]
+        up = {k: u for u in units for k in (u, *snap.tree.descendants(u))}
+        pairs = _pairs(_shared_rows(conn, snap, cadence), lambda a, _sec: up.get(a))
+        shared, more = _strongest(pairs, noun, min(MAX_LINES, len(units)))
     if not tops:
         notes.append("No areas yet: add areas to the directory to see them here.")
     return area_diagram(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -27,6 +28,7 @@ import sqlalchemy as sa
 import rbp
 from rbp import Priority, Sector, synth
 from rbp._render._words import COVERAGE_SCALE
+from rbp.interactions import Interaction
 from tests.area_tree_city import area_tree_city
 from tests.databases import TZ
 from tests.integration import graph_oracle as oracle
@@ -40,7 +42,7 @@ from tests.integration.conftest_graph import (
     load,
     random_city,
 )
-from tests.svg_geometry import SVG, problems, svg_of
+from tests.svg_geometry import SVG, problems, read, svg_of
 
 pytestmark = [
     pytest.mark.dot,
@@ -148,6 +150,36 @@ def test_a_department_of_nearly_150_beats_packs_its_districts_readably() -> None
         assert any(t.startswith(areas[key][0]) for t in texts), key
     assert not LINE.findall(d.source)
     assert any("Officers shared between districts are not drawn" in t for t in texts)
+
+
+def test_a_department_of_150_beats_without_districts_is_a_grid_with_the_legend_below() -> None:
+    rng = random.Random(1)
+    with rbp.open(tz="UTC") as crm:
+        crm.directory.add_many(
+            [
+                *(rbp.Area(f"b{i:03d}", name=f"Beat {i:03d}") for i in range(150)),
+                *(rbp.Officer(f"P{i}", areas=(f"b{i:03d}",)) for i in range(40)),
+                *(rbp.CommunityMember(f"m{i}", area=f"b{i % 150:03d}") for i in range(600)),
+            ]
+        )
+        crm.interactions.log_many(
+            Interaction(
+                at=dt_of(T - rng.randrange(1, 120) * oracle.DAY),
+                kind="meeting",
+                participants=(f"P{rng.randrange(40)}", f"m{rng.randrange(600)}"),
+            )
+            for _ in range(1200)
+        )
+        d = crm.graph.diagram(as_of=dt_of(T))
+    assert d.engine == "osage"
+    svg = svg_of(d)
+    assert problems(svg) == []
+    drawing = read(svg)
+    assert drawing.legend is not None
+    assert drawing.legend.y0 > max(b.y1 for b in drawing.data_nodes().values())
+    texts = _texts(svg)
+    assert all(any(t == f"Beat {i:03d}" for t in texts) for i in range(150))
+    assert any("Officers shared between areas are not drawn" in t for t in texts)
 
 
 def test_a_district_past_max_nodes_is_a_readable_map_of_its_beats(

@@ -16,6 +16,7 @@ counts, which ``crm.graph.diagram`` reads from the store. Area keys are never dr
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 
@@ -25,7 +26,15 @@ import graphviz
 from rbp._render._words import COVERAGE_SCALE, count, coverage_colours, percent
 from rbp.graph.diagrams._style import Nodes, TextIn, text
 
-__all__ = ["FONT", "LINES_MAX_BOXES", "LINES_MAX_FRAMES", "MapArea", "area_diagram", "packed"]
+__all__ = [
+    "FONT",
+    "LINES_MAX_BOXES",
+    "LINES_MAX_FRAMES",
+    "LINES_MAX_LOOSE",
+    "MapArea",
+    "area_diagram",
+    "packed",
+]
 
 FONT = 12
 """Point size of the area labels; frames, lines and the legend use sizes near it, the
@@ -43,6 +52,8 @@ LINES_MAX_FRAMES = 6
 """The most frames a map draws lines between (see :func:`packed`)."""
 LINES_MAX_BOXES = 60
 """The most boxes in frames a map draws lines beside (see :func:`packed`)."""
+LINES_MAX_LOOSE = 30
+"""The most boxes without frames a map draws lines between (see :func:`packed`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -194,8 +205,8 @@ def area_diagram(
         fontname=_FONT_NAME,
         outputorder="edgesfirst",
     )
-    if tight:  # frames packed in rows, in their order; no lines
-        d.attr(pack="24", packmode=f"array_u{_columns(frames, areas)}")
+    if tight:  # the map (frames or boxes packed in rows, in order), the legend below it
+        d.attr(pack="24", packmode="array_u1")
     else:  # fdp routes no splines to a frame: lines between frames are straight
         d.attr(overlap="false", splines="line" if frames else "true", sep="+16", esep="+8")
     d.node_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
@@ -207,27 +218,36 @@ def area_diagram(
     inside: dict[str | None, list[MapArea]] = {}
     for a in areas:
         inside.setdefault(a.within if a.within in known else None, []).append(a)
-    order = iter(range(1, len(areas) + len(frames) + 2))
-    for f in frames:
-        boxes = inside.get(f.key, [])
-        with d.subgraph(name=f"cluster_{ids(f.key)}") as c:
-            c.attr(
-                label=_label(f"{f.name or f.key} · {_ratio_line(f)}"),
-                style="rounded",
-                color=_FRAME,
-                penwidth="1.4",
-                fontsize=str(FONT + 2),
-                margin="14",
+    order = iter(range(1, len(areas) + len(frames) + 3))
+    with d.subgraph(name="cluster_map") if tight else contextlib.nullcontext(d) as body:
+        if tight:
+            body.attr(
+                label="",
+                style="invis",
+                margin="0",
+                packmode=f"array_u{_columns(frames, areas)}",
+                sortv=str(next(order)),
             )
-            if tight:
-                c.attr(packmode=f"array_u{_inner(len(boxes))}", sortv=str(next(order)))
-            pins = _grid(boxes, sizes)
-            for a in boxes:
-                place = {"sortv": str(next(order))} if tight else {"pos": pins[a.key]}
-                c.node(ids(a.key), **place, **_box(a, sizes[a.key]))
-    for a in inside.get(None, []):
-        place = {"sortv": str(next(order))} if tight else {}
-        d.node(ids(a.key), **place, **_box(a, sizes[a.key]))
+        for f in frames:
+            boxes = inside.get(f.key, [])
+            with body.subgraph(name=f"cluster_{ids(f.key)}") as c:
+                c.attr(
+                    label=_label(f"{f.name or f.key} · {_ratio_line(f)}"),
+                    style="rounded",
+                    color=_FRAME,
+                    penwidth="1.4",
+                    fontsize=str(FONT + 2),
+                    margin="14",
+                )
+                if tight:
+                    c.attr(packmode=f"array_u{_inner(len(boxes))}", sortv=str(next(order)))
+                pins = _grid(boxes, sizes)
+                for a in boxes:
+                    place = {"sortv": str(next(order))} if tight else {"pos": pins[a.key]}
+                    c.node(ids(a.key), **place, **_box(a, sizes[a.key]))
+        for a in inside.get(None, []):
+            place = {"sortv": str(next(order))} if tight else {}
+            body.node(ids(a.key), **place, **_box(a, sizes[a.key]))
     if frames:
         ends = {f.key: f"cluster_{ids(f.key)}" for f in frames}
     else:
@@ -268,10 +288,14 @@ def area_diagram(
 
 
 def packed(frames: int, boxes: int) -> bool:
-    """Whether a map of ``frames`` frames and ``boxes`` boxes packs its frames in rows
-    (``osage``) and so draws no lines: past :data:`LINES_MAX_FRAMES` frames or
-    :data:`LINES_MAX_BOXES` boxes, where a force layout spreads the frames too far."""
-    return frames > 0 and (frames > LINES_MAX_FRAMES or boxes > LINES_MAX_BOXES)
+    """Whether a map of ``frames`` frames and ``boxes`` boxes packs its frames (or its
+    boxes) in rows in their order (``osage``) and so draws no lines: past
+    :data:`LINES_MAX_FRAMES` frames or :data:`LINES_MAX_BOXES` boxes in frames, or
+    :data:`LINES_MAX_LOOSE` boxes without frames, where a force layout spreads the
+    map too far and scatters the boxes a reader looks up by name."""
+    if frames:
+        return frames > LINES_MAX_FRAMES or boxes > LINES_MAX_BOXES
+    return boxes > LINES_MAX_LOOSE
 
 
 def _inner(n: int) -> int:
@@ -281,7 +305,9 @@ def _inner(n: int) -> int:
 
 
 def _columns(frames: Sequence[MapArea], areas: Sequence[MapArea]) -> int:
-    """Frames per row, so the packed map comes out about 4 wide to 3 high."""
+    """Frames (or boxes) per row, so the packed map comes out about 4 wide to 3 high."""
+    if not frames:
+        return max(1, round(math.sqrt(len(areas) * (_LARGE[1] + _GAP) / (_LARGE[0] + _GAP))))
     counts = [sum(a.within == f.key for a in areas) for f in frames]
     wide = sum(_inner(n) * _LARGE[0] for n in counts) / len(counts)
     high = sum(math.ceil(n / _inner(n)) * _LARGE[1] + 0.5 for n in counts) / len(counts)
