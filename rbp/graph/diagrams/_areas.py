@@ -5,9 +5,10 @@ Districts are frames (clusters) around their beats. Each area is a box filled by
 coverage ratio on the one coverage scale (:data:`rbp._render._words.COVERAGE_SCALE`),
 sized by its stakeholders, and labelled with its name and ratio ("Beat 111",
 "49 % of 120"). A line joins two districts (or two areas, on a map without frames)
-whose stakeholders share officers, with the number of officers on it. The legend, a
-cluster of its own beside the map, explains colours, sizes, frames and lines; what the
-map leaves out is said under its title.
+whose stakeholders share officers, with the number of officers on it. The legend
+(:mod:`rbp.graph.diagrams._area_legend`), a cluster of its own beside or below the
+map, explains colours, sizes, frames and lines; what the map leaves out is said under
+its title.
 
 Drawing is pure: :func:`area_diagram` takes plain records (:class:`MapArea`) and
 counts, which ``crm.graph.diagram`` reads from the store. Area keys are never drawn
@@ -23,32 +24,29 @@ from collections.abc import Mapping, Sequence
 import attrs
 import graphviz
 
-from rbp._render._words import COVERAGE_SCALE, count, coverage_colours, percent
+from rbp._render._words import count, coverage_colours, percent
+from rbp.graph.diagrams._area_legend import (
+    FONT,
+    FONT_NAME,
+    FRAME,
+    LARGE,
+    LINE,
+    box_size,
+    legend_table,
+)
 from rbp.graph.diagrams._style import Nodes, TextIn, text
 
 __all__ = [
-    "FONT",
     "LINES_MAX_BOXES",
-    "LINES_MAX_FRAMES",
+    "LINES_MAXFRAMES",
     "LINES_MAX_LOOSE",
     "MapArea",
     "area_diagram",
     "packed",
 ]
 
-FONT = 12
-"""Point size of the area labels; frames, lines and the legend use sizes near it, the
-title more. All at least 10 pt, and the layout is never scaled down."""
-
-_FONT_NAME = "Helvetica"
-_FRAME = "#777777"
-_LINE = "#555555"
-_NO_ONE = coverage_colours(None)
-# Box sizes in inches: the least and the most stakeholders of the map get these.
-_SMALL = (1.15, 0.55)
-_LARGE = (2.0, 0.95)
 _GAP = 0.3  # inches between boxes in a frame
-LINES_MAX_FRAMES = 6
+LINES_MAXFRAMES = 6
 """The most frames a map draws lines between (see :func:`packed`)."""
 LINES_MAX_BOXES = 60
 """The most boxes in frames a map draws lines beside (see :func:`packed`)."""
@@ -98,16 +96,6 @@ def _ratio_line(area: MapArea) -> str:
     if not area.total:
         return "no stakeholders"
     return f"{percent(area.ratio)} of {area.total:,}"
-
-
-def _size(total: int, least: int, most: int) -> tuple[str, str]:
-    """Width and height (inches) of a box for ``total`` stakeholders: the box's area
-    grows with the count, from the map's least to its most."""
-    span = math.sqrt(most) - math.sqrt(least)
-    share = (math.sqrt(total) - math.sqrt(least)) / span if span > 0 else 0.5
-    w = _SMALL[0] + share * (_LARGE[0] - _SMALL[0])
-    h = _SMALL[1] + share * (_LARGE[1] - _SMALL[1])
-    return f"{w:.2f}", f"{h:.2f}"
 
 
 def _box(area: MapArea, size: tuple[str, str]) -> dict[str, str]:
@@ -202,18 +190,18 @@ def area_diagram(
         label=f"<{head}>",
         labelloc="t",
         fontsize=str(FONT + 8),
-        fontname=_FONT_NAME,
+        fontname=FONT_NAME,
         outputorder="edgesfirst",
     )
     if tight:  # the map (frames or boxes packed in rows, in order), the legend below it
         d.attr(pack="24", packmode="array_u1")
     else:  # fdp routes no splines to a frame: lines between frames are straight
         d.attr(overlap="false", splines="line" if frames else "true", sep="+16", esep="+8")
-    d.node_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
-    d.edge_attr.update(fontname=_FONT_NAME, fontsize=str(FONT))
+    d.node_attr.update(fontname=FONT_NAME, fontsize=str(FONT))
+    d.edge_attr.update(fontname=FONT_NAME, fontsize=str(FONT))
     totals = [a.total for a in areas if a.total] or [1]
     least, most = min(totals), max(totals)
-    sizes = {a.key: _size(a.total, least, most) for a in areas}
+    sizes = {a.key: box_size(a.total, least, most) for a in areas}
     known = {f.key for f in frames}
     inside: dict[str | None, list[MapArea]] = {}
     for a in areas:
@@ -234,7 +222,7 @@ def area_diagram(
                 c.attr(
                     label=_label(f"{f.name or f.key} · {_ratio_line(f)}"),
                     style="rounded",
-                    color=_FRAME,
+                    color=FRAME,
                     penwidth="1.4",
                     fontsize=str(FONT + 2),
                     margin="14",
@@ -264,8 +252,8 @@ def area_diagram(
             ends[y],
             label=str(n),
             penwidth=f"{1.0 + 3.0 * n / heaviest:.2f}",
-            color=_LINE,
-            fontcolor=_LINE,
+            color=LINE,
+            fontcolor=LINE,
         )
     with d.subgraph(name="cluster_legend") as leg:
         leg.attr(label="Legend", fontsize=str(FONT + 2), style="rounded", color="#bbbbbb")
@@ -273,7 +261,7 @@ def area_diagram(
             leg.attr(sortv=str(next(order)))
         leg.node(
             "legend",
-            label=_legend_table(
+            label=legend_table(
                 least,
                 most,
                 between=between,
@@ -290,11 +278,11 @@ def area_diagram(
 def packed(frames: int, boxes: int) -> bool:
     """Whether a map of ``frames`` frames and ``boxes`` boxes packs its frames (or its
     boxes) in rows in their order (``osage``) and so draws no lines: past
-    :data:`LINES_MAX_FRAMES` frames or :data:`LINES_MAX_BOXES` boxes in frames, or
+    :data:`LINES_MAXFRAMES` frames or :data:`LINES_MAX_BOXES` boxes in frames, or
     :data:`LINES_MAX_LOOSE` boxes without frames, where a force layout spreads the
     map too far and scatters the boxes a reader looks up by name."""
     if frames:
-        return frames > LINES_MAX_FRAMES or boxes > LINES_MAX_BOXES
+        return frames > LINES_MAXFRAMES or boxes > LINES_MAX_BOXES
     return boxes > LINES_MAX_LOOSE
 
 
@@ -307,110 +295,8 @@ def _inner(n: int) -> int:
 def _columns(frames: Sequence[MapArea], areas: Sequence[MapArea]) -> int:
     """Frames (or boxes) per row, so the packed map comes out about 4 wide to 3 high."""
     if not frames:
-        return max(1, round(math.sqrt(len(areas) * (_LARGE[1] + _GAP) / (_LARGE[0] + _GAP))))
+        return max(1, round(math.sqrt(len(areas) * (LARGE[1] + _GAP) / (LARGE[0] + _GAP))))
     counts = [sum(a.within == f.key for a in areas) for f in frames]
-    wide = sum(_inner(n) * _LARGE[0] for n in counts) / len(counts)
-    high = sum(math.ceil(n / _inner(n)) * _LARGE[1] + 0.5 for n in counts) / len(counts)
+    wide = sum(_inner(n) * LARGE[0] for n in counts) / len(counts)
+    high = sum(math.ceil(n / _inner(n)) * LARGE[1] + 0.5 for n in counts) / len(counts)
     return max(1, round(math.sqrt(len(frames) * high / wide * 4 / 3)))
-
-
-def _cell(body: str, **attrs: str) -> str:
-    spec = "".join(f' {k}="{v}"' for k, v in attrs.items())
-    return f"<td{spec}>{body}</td>"
-
-
-def _legend_table(
-    least: int, most: int, *, between: str, frames: bool, lines: bool, spread: bool
-) -> str:
-    """The legend, one HTML-like table of rows: the coverage scale, what size means,
-    what a box, a frame and a line say."""
-
-    def html(value: str) -> str:
-        return str(text(value, into=TextIn.HTML))
-
-    steps = [step[0] for step in COVERAGE_SCALE]
-    swatches = []
-    for i, (low, fill, font) in enumerate(COVERAGE_SCALE):
-        if i == 0:
-            span = f"under {percent(steps[1])}"
-        elif i == len(steps) - 1:
-            span = f"{percent(low)} or more"
-        else:
-            span = f"{round(low * 100)}–{round(steps[i + 1] * 100) - 1} %"
-        swatches.append(
-            _cell(f'<font color="{font}">{html(span)}</font>', bgcolor=fill, border="1")
-        )
-    swatches.append(
-        _cell(f'<font color="{_NO_ONE[1]}">nobody</font>', bgcolor=_NO_ONE[0], border="1")
-    )
-    (lo_w, lo_h), (hi_w, hi_h) = (
-        (round(float(w) * 72), round(float(h) * 72))
-        for w, h in (_size(least, least, most), _size(most, least, most))
-    )
-    rows = [
-        [
-            _cell(
-                "<b>Colour: share of stakeholders covered</b> (an officer contact within "
-                "their cadence)",
-                align="left",
-            )
-        ],
-        swatches,
-        [
-            _cell(
-                f"{least:,}",
-                width=str(lo_w),
-                height=str(lo_h),
-                fixedsize="true",
-                border="1",
-                style="rounded",
-            ),
-            _cell(
-                f"{most:,}",
-                width=str(hi_w),
-                height=str(hi_h),
-                fixedsize="true",
-                border="1",
-                style="rounded",
-            ),
-            _cell(html("Size: stakeholders (the fewest and the most here)"), align="left"),
-        ],
-        [
-            _cell(html("Area name") + "<br/>" + html("49 % of 120"), border="1", style="rounded"),
-            _cell(html("its name; 49 % of its 120 stakeholders covered"), align="left"),
-        ],
-    ]
-    if spread:
-        rows.append(
-            [
-                _cell(html("areas 12–80 %"), border="1", style="rounded"),
-                _cell(html("the least and the most covered of its areas"), align="left"),
-            ]
-        )
-    if frames:
-        rows.append(
-            [
-                _cell(html("District · 49 % of 900"), border="1", color=_FRAME),
-                _cell(html("a frame: a district around its areas"), align="left"),
-            ]
-        )
-    if lines:
-        rows.append(
-            [
-                _cell(
-                    f'<font color="{_LINE}">12</font>',
-                    sides="b",
-                    border="3",
-                    color=_LINE,
-                    width="80",
-                ),
-                _cell(
-                    html(f"a line: 12 officers hold active ties in both {between}"), align="left"
-                ),
-            ]
-        )
-    inner = '<table border="0" cellborder="0" cellspacing="4" cellpadding="3">'
-    body = "".join(
-        f'<tr><td align="left">{inner}<tr>{"".join(r)}</tr></table></td></tr>' for r in rows
-    )
-    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{body}</table>>'
