@@ -3,9 +3,9 @@
 As of the city's last day, times ``crm.graph.<kind>(...)`` plus
 ``diagram.pipe(format="svg")`` (Graphviz's real ``dot``/``sfdp``) for
 
-- the network map of the busiest beat (as drawn by default, and drawn node by node);
-- the network map of the busiest district (grouped by area);
-- the whole department (grouped by area);
+- the map of the busiest beat (as drawn by default, and drawn person by person);
+- the map of the busiest district (its people, or its beats past ``max_nodes``);
+- the whole department (its areas, coloured by coverage);
 - the ego map of the busiest officer;
 - the coverage matrix of the department;
 - the key-person map (top 10 officers);
@@ -68,13 +68,13 @@ def main() -> None:
         )
         g = crm.graph
         cases: list[tuple[str, Callable[[], Any]]] = [
-            (f"network of beat {beat}", lambda: g.diagram(end, area=beat)),
+            (f"map of beat {beat}", lambda: g.diagram(as_of=end, area=beat)),
             (
-                f"network of beat {beat}, ungrouped",
-                lambda: g.diagram(end, area=beat, max_nodes=10_000),
+                f"map of beat {beat}, person by person",
+                lambda: g.diagram(as_of=end, area=beat, max_nodes=10_000, level="people"),
             ),
-            (f"network of district {district}", lambda: g.diagram(end, area=district)),
-            ("network of the department", lambda: g.diagram(end)),
+            (f"map of district {district}", lambda: g.diagram(as_of=end, area=district)),
+            ("map of the department (areas)", lambda: g.diagram(as_of=end)),
             (f"ego map of {officer}", lambda: g.ego_diagram(officer, as_of=end)),
             ("coverage matrix", lambda: g.matrix_diagram(as_of=end)),
             ("key-person map (top 10)", lambda: g.keyperson_diagram(as_of=end, top=10)),

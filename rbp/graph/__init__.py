@@ -7,6 +7,7 @@ drawn by :mod:`rbp.graph.diagrams`.
 
 from __future__ import annotations
 
+from rbp.graph._area_map import MapLevel
 from rbp.graph._measures import Broker, Community, ReachReport, cut_off_counts, reach
 from rbp.graph._network import PartnerTie
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
@@ -26,6 +27,7 @@ __all__ = [
     "GapReport",
     "Graph",
     "KeyPersonReport",
+    "MapLevel",
     "PartnerTie",
     "ReachReport",
     "Successor",
@@ -48,6 +50,7 @@ for _cls in (
     GapReport,
     Graph,
     KeyPersonReport,
+    MapLevel,
     PartnerTie,
     ReachReport,
     Successor,

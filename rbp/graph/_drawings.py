@@ -12,7 +12,9 @@ import pendulum
 from rbp import _args
 from rbp._queries.ties import tie_rows
 from rbp._time import Window
+from rbp.errors import ValidationError
 from rbp.graph import _metrics as metrics
+from rbp.graph._area_map import MapLevel, area_map
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph.diagrams import ego_diagram, network_diagram
 
@@ -23,7 +25,7 @@ MAX_NODES = 100_000
 
 
 class DiagramReads(GraphBase):
-    """Graphviz network maps of the store as of T: the department, an area, an officer."""
+    """Graphviz maps of the store as of T: the department, an area, an officer."""
 
     def diagram(
         self,
@@ -34,47 +36,69 @@ class DiagramReads(GraphBase):
         labels: Mapping[str, str] | None = None,
         max_nodes: int = 150,
         pseudonymise: bool = False,
+        level: MapLevel | str | None = None,
     ) -> graphviz.Graph:
-        """A network map of an area (or the whole department) as of T.
+        """A map of the department or of an area as of T: its areas, or its people.
 
-        Officers, members and agencies as styled nodes, ties with a shared interaction
-        in ``window`` (default 365 days) styled by status and strength, stakeholders
-        uncovered by their cadence dashed, and a legend. Labels are keys unless
-        ``labels`` maps keys to other text, or ``pseudonymise=True`` shows stable
-        aliases ("S-001") instead of keys. Past ``max_nodes`` the map groups
-        stakeholders (one beat by sector, anything larger by area) and says so on the
-        diagram. An area's map reads only the ties of that area's stakeholders. Render
-        with ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
+        **Areas** (the department, and any area with more stakeholders than
+        ``max_nodes``): each area a box labelled with its name and coverage ("Beat
+        111", "49 % of 120"), filled by its coverage ratio on one colour-blind-safe
+        scale, sized by its stakeholders; districts framing their beats; a line between
+        two districts (two areas, on a map without frames) whose stakeholders share
+        officers, with how many hold active ties on both sides. Coverage counts by
+        each stakeholder's cadence, as :meth:`coverage` does. Past 150 areas each
+        district stands for its beats (with the range of their coverage); at most 24
+        lines are drawn, the strongest; the map says what it left out. A beat (an
+        area with fewer than two areas below it) is drawn as its sectors.
+
+        **People** (an area that fits): officers, members and agencies as styled
+        nodes, ties with a shared interaction in ``window`` (default 365 days) styled
+        by status and strength, stakeholders uncovered by their cadence dashed. Labels
+        are keys unless ``labels`` maps keys to other text, or ``pseudonymise=True``
+        shows stable aliases ("S-001"). An area's map reads only the ties of that
+        area's stakeholders.
+
+        Every map has a legend beside it. Render with ``.render("file",
+        format="svg")`` (needs Graphviz).
 
         Parameters
         ----------
         as_of
             T; default now by the store's clock.
         window
-            Ties count with a shared interaction in ``(T - window, T]``; default 365
-            days. Uncovered stakeholders are marked by their cadence.
+            A map of people: ties count with a shared interaction in
+            ``(T - window, T]``; default 365 days. Uncovered stakeholders are marked by
+            their cadence, and a map of areas counts coverage by cadence too.
         area
             Only this area and the areas below it; None for the whole department.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            A map of people: text to show instead of keys, by key (names, say); None
+            shows keys.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000); past it the map
-            groups them.
+            draws areas.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            A map of people: show stable aliases ("S-001") instead of keys.
+        level
+            ``"areas"`` or ``"people"`` (a :class:`~rbp.graph.MapLevel`) to choose
+            the map; None chooses areas for the department and for an area with more
+            stakeholders than ``max_nodes``, people otherwise.
 
         Returns
         -------
         graphviz.Graph
-            The map, laid out by ``neato``, or ``sfdp`` when it is large.
+            A map of areas, laid out by ``fdp``; a map of people, laid out by
+            ``neato``, or ``sfdp`` when it is large.
 
         Raises
         ------
         UnknownKeyError
             ``area`` is no area of the store.
         ValidationError
-            ``area`` is not a valid key, ``max_nodes`` is out of range, or ``window`` is
-            not longer than zero (at most a century).
+            ``area`` is not a valid key, ``max_nodes`` is out of range, ``level`` is
+            neither "areas" nor "people", ``level="people"`` for more stakeholders
+            than ``max_nodes``, or ``window`` is not longer than zero (at most a
+            century).
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -91,15 +115,20 @@ class DiagramReads(GraphBase):
         >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
         >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
         ('neato', True)
-        >>> "grouped by area" in crm.graph.diagram(as_of=T, max_nodes=20).source
-        True
+        >>> department = crm.graph.diagram(as_of=T)
+        >>> department.engine, "Department as of 2025-12-31" in department.source
+        ('fdp', True)
+        >>> crm.graph.diagram(as_of=T, level="people", max_nodes=500).engine
+        'sfdp'
 
         >>> import pendulum, rbp
         >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Area("b-1"), rbp.CommunityMember("m-1", area="b-1")])
+        >>> crm.directory.add_many([rbp.Area("b-1", name="Beat 1"),
+        ...     rbp.CommunityMember("m-1", area="b-1")])
         2
-        >>> "cluster_legend" in crm.graph.diagram(as_of=pendulum.datetime(2026, 1, 1)).source
-        True
+        >>> src = crm.graph.diagram(as_of=pendulum.datetime(2026, 1, 1)).source
+        >>> "Beat 1\\\\n0 % of 1" in src, "cluster_legend" in src, "m-1" in src
+        (True, True, False)
         """
         when = self._uow.when(as_of)
         win = self._network_window(window)
@@ -107,18 +136,36 @@ class DiagramReads(GraphBase):
         shown = labels_arg(labels)
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        chosen_level = _args.optional_choice(MapLevel, level, "level")
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, Window(None))
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)
-            # Grouped for sure: the grouped view counts officer ties and declared
-            # relationships between areas, so the costly community pairs are not read.
-            community = len(chosen) <= most
+            if chosen_level is None:
+                big = scope is None or len(chosen) > most
+                chosen_level = MapLevel.AREAS if big else MapLevel.PEOPLE
+            if chosen_level is MapLevel.AREAS:
+                name = "Department" if scope is None else snap.tree[scope].name or scope
+                return area_map(
+                    conn,
+                    snap,
+                    cov,
+                    chosen,
+                    scope=scope,
+                    title=f"{name} as of {when.at:%Y-%m-%d}",
+                    cadence=self._uow.settings.cadence,
+                )
+            if len(chosen) > most:
+                raise ValidationError(
+                    f"{len(chosen)} stakeholders are more than max_nodes={most} to draw one "
+                    "by one: raise max_nodes, or draw the areas (level='areas')",
+                    field="max_nodes",
+                )
             if scope is None:
-                g = self._graph(conn, when, win, community=community)
+                g = self._graph(conn, when, win)
             else:
                 keys = {m.key for m in chosen}
-                g = self._graph(conn, when, win, keys=keys, community=community)
+                g = self._graph(conn, when, win, keys=keys)
                 keep = keys & set(g)
                 keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
                 g = g.subgraph(keep)
@@ -129,9 +176,6 @@ class DiagramReads(GraphBase):
             uncovered=frozenset(cov.uncovered),
             labels=shown,
             pseudonymise=alias,
-            max_nodes=most,
-            # One beat (an area with no areas below it) is grouped by sector.
-            group_by="sector" if scope is not None and not snap.tree.children(scope) else "area",
         )
 
     def ego_diagram(

@@ -30,7 +30,7 @@ from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
 
-__all__ = ["Member", "Snapshot", "load_snapshot", "pair_lasts"]
+__all__ = ["Member", "Snapshot", "cadence_case", "load_snapshot", "pair_lasts"]
 
 PRIORITY_RANK = {Priority.KEY: 0, Priority.REGULAR: 1, Priority.LOW: 2}
 
@@ -82,7 +82,8 @@ class Snapshot:
         return {a.key: (a.key, *self.tree.ancestors(a.key)) for a in self.tree}
 
 
-def _cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
+def cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
+    """SQL: a stakeholder's cadence in microseconds, by its ``priority`` column."""
     return sa.case(
         {p.value: cadence[p] * MICROS_PER_DAY for p in Priority},
         value=priority,
@@ -132,7 +133,7 @@ def load_snapshot(
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
     pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
-    c = _cadence_case(t.stakeholders.c.priority, cadence)
+    c = cadence_case(t.stakeholders.c.priority, cadence)
     ties = conn.execute(
         sa.select(
             pairs.c.stakeholder,

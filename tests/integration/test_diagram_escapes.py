@@ -90,11 +90,11 @@ def _drawn(d: graphviz.Graph) -> tuple[list[str], list[str]]:
 
 
 KINDS: dict[str, tuple[Callable[[rbp.Store], graphviz.Graph], tuple[str, ...]]] = {
-    "network": (lambda c: c.graph.diagram(as_of=T), (OFFICER, AGENCY, *MEMBERS)),
-    "network grouped": (
-        lambda c: c.graph.diagram(as_of=T, max_nodes=3),
-        tuple(f"{a}: 1 stakeholders, 0 uncovered" for a in AREAS[1:]),
+    "network": (
+        lambda c: c.graph.diagram(as_of=T, level="people"),
+        (OFFICER, AGENCY, *MEMBERS),
     ),
+    "area map": (lambda c: c.graph.diagram(as_of=T), AREAS),
     "ego": (lambda c: c.graph.ego_diagram(OFFICER, as_of=T), (OFFICER, AGENCY, *MEMBERS)),
     "matrix": (lambda c: c.graph.matrix_diagram(as_of=T), AREAS),
     "key-person": (
@@ -131,6 +131,6 @@ def test_tooltips_show_keys_literally(crm: rbp.Store, kind: str) -> None:
 
 def test_labels_mapping_with_escapes_shows_literally(crm: rbp.Store) -> None:
     names = {m: f"Name \\N{i} \\l" for i, m in enumerate(MEMBERS)}
-    texts, _ = _drawn(crm.graph.diagram(as_of=T, labels=names))
+    texts, _ = _drawn(crm.graph.diagram(as_of=T, labels=names, level="people"))
     for name in names.values():
         assert name in texts

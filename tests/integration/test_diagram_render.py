@@ -52,7 +52,7 @@ def crm() -> rbp.Store:
 
 
 def test_network_renders_every_node_edge_and_literal_label(crm: rbp.Store) -> None:
-    d = crm.graph.diagram(as_of=T)
+    d = crm.graph.diagram(as_of=T, level="people")
     assert d.engine == "neato"
     root = _svg(d)
     texts = _texts(root)
@@ -66,7 +66,7 @@ def test_network_renders_every_node_edge_and_literal_label(crm: rbp.Store) -> No
 
 
 def test_labels_mapping_renders_literally(crm: rbp.Store) -> None:
-    d = crm.graph.diagram(as_of=T, labels={Q: 'Pastor "J"\n<b>x</b>\\N'})
+    d = crm.graph.diagram(as_of=T, labels={Q: 'Pastor "J"\n<b>x</b>\\N'}, level="people")
     assert 'Pastor "J" <b>x</b>\\N' in _texts(_svg(d))
 
 
@@ -78,10 +78,13 @@ def test_big_network_uses_sfdp() -> None:
     assert {"P3", "m-000", "m-069"} <= set(texts)
 
 
-def test_grouped_network_renders(crm: rbp.Store) -> None:
-    texts = _texts(_svg(crm.graph.diagram(as_of=T, max_nodes=3)))
-    assert any(t.startswith(AREA + ":") for t in texts)
-    assert any("grouped by area" in t for t in texts)
+def test_area_map_renders(crm: rbp.Store) -> None:
+    d = crm.graph.diagram(as_of=T)
+    assert d.engine == "fdp"
+    texts = _texts(_svg(d))
+    assert AREA in texts
+    assert "b-2" in texts
+    assert "Legend" in texts
 
 
 def test_ego_map_renders(crm: rbp.Store) -> None:
@@ -108,7 +111,7 @@ def test_keyperson_map_renders(crm: rbp.Store) -> None:
 
 
 def test_pseudonymised_svg_holds_no_key(crm: rbp.Store) -> None:
-    root = _svg(crm.graph.diagram(as_of=T, pseudonymise=True))
+    root = _svg(crm.graph.diagram(as_of=T, pseudonymise=True, level="people"))
     drawn = " ".join([*_texts(root), *(_title(g) for g in root.iter(f"{SVG}g"))])
     drawn += " ".join(a.get("{http://www.w3.org/1999/xlink}title", "") for a in root.iter())
     for key in (Q, ANGLE, COLON, BACK, AMP, "m-far", "P1"):

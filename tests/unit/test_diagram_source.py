@@ -37,7 +37,7 @@ def _edge_lines(src: str) -> list[str]:
 
 
 def test_network_nodes_edges_styles_and_legend(crm: rbp.Store) -> None:
-    src = crm.graph.diagram(as_of=T).source
+    src = crm.graph.diagram(as_of=T, level="people").source
     assert len(_node_lines(src)) == 9  # 3 officers, 6 stakeholders
     assert len(_edge_lines(src)) == 7  # 6 officer ties + the Q-ANGLE community tie
     cooling = [line for line in _edge_lines(src) if 'color="#d68910"' in line]
@@ -52,7 +52,7 @@ def test_network_nodes_edges_styles_and_legend(crm: rbp.Store) -> None:
 
 
 def test_keys_are_escaped_and_never_node_ids(crm: rbp.Store) -> None:
-    src = crm.graph.diagram(as_of=T).source
+    src = crm.graph.diagram(as_of=T, level="people").source
     assert 'label="m \\"q\\""' in src
     assert 'label="m<b>"' in src  # quoted, so not an HTML label
     assert 'label="m\\\\N"' in src  # \N would print the node id
@@ -68,7 +68,7 @@ def test_labels_mapping_with_control_characters_is_flattened_and_escaped(
     crm: rbp.Store,
 ) -> None:
     labels = {Q: 'Pastor "J"\nline <2>\\l\r\tend', ANGLE: "<<b>bold</b>>"}
-    src = crm.graph.diagram(as_of=T, labels=labels).source
+    src = crm.graph.diagram(as_of=T, labels=labels, level="people").source
     assert 'label="Pastor \\"J\\" line <2>\\\\l end"' in src
     assert 'label="<<b>bold</b>>"' in src  # a quoted string, not HTML
     assert "\r" not in src
@@ -85,7 +85,7 @@ def test_text_escapes_everything_that_matters() -> None:
 
 def test_pseudonymised_labels_hold_no_key(crm: rbp.Store) -> None:
     for d in (
-        crm.graph.diagram(as_of=T, pseudonymise=True),
+        crm.graph.diagram(as_of=T, pseudonymise=True, level="people"),
         crm.graph.ego_diagram("P1", as_of=T, pseudonymise=True),
         crm.graph.keyperson_diagram(as_of=T, pseudonymise=True),
     ):
@@ -98,8 +98,8 @@ def test_pseudonymised_labels_hold_no_key(crm: rbp.Store) -> None:
 
 
 def test_pseudonyms_are_stable(crm: rbp.Store) -> None:
-    a = crm.graph.diagram(as_of=T, pseudonymise=True).source
-    b = crm.graph.diagram(as_of=T, pseudonymise=True).source
+    a = crm.graph.diagram(as_of=T, pseudonymise=True, level="people").source
+    b = crm.graph.diagram(as_of=T, pseudonymise=True, level="people").source
     assert a == b
 
 
@@ -164,11 +164,15 @@ def test_keyperson_map_dashed_single_threaded(crm: rbp.Store) -> None:
     assert "P2" not in one
 
 
-def test_grouped_past_max_nodes_says_so() -> None:
+def test_past_max_nodes_a_district_is_drawn_as_its_areas() -> None:
     crm = small_city(extra_members=20)
-    src = crm.graph.diagram(as_of=T, max_nodes=10).source
-    assert "grouped by area" in src
-    assert "20 stakeholders" in src or "21 stakeholders" in src
+    src = crm.graph.diagram(as_of=T, area="d-1", max_nodes=10).source
+    assert "stakeholders covered" in src
+    assert "cluster_legend" in src
+    # m-far (nobody's) and the 20 extra members (met by P3 9 days before T): 20 covered
+    assert 'label="b-2\\n95 % of 21"' in src
+    assert "m-000" not in src
+    assert "P3" not in src
 
 
 def test_build_with_keys_is_the_full_graph_around_them() -> None:

@@ -1,13 +1,12 @@
 """The network map: who is tied to whom, with gaps drawn visibly.
 
-Past ``max_nodes`` the map groups stakeholders (by area, or by sector for one beat)
-and says so; every map has a legend. Styles and escaping come from
-:mod:`rbp.graph.diagrams._style`.
+Every map has a legend. A map too big to draw person by person is an area map
+(:mod:`rbp.graph.diagrams._areas`), chosen by ``crm.graph.diagram``. Styles and
+escaping come from :mod:`rbp.graph.diagrams._style`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import graphviz
@@ -25,14 +24,8 @@ def network_diagram(
     uncovered: frozenset[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
     pseudonymise: bool = False,
-    max_nodes: int = 150,
-    group_by: str = "area",
 ) -> graphviz.Graph:
     """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
-
-    Past ``max_nodes`` nodes the stakeholders are grouped, by home area or (for one
-    beat's map, ``group_by="sector"``) by sector with the officers as one group, and
-    the title says so.
 
     Parameters
     ----------
@@ -46,10 +39,6 @@ def network_diagram(
         Text to show instead of keys, by key; None shows keys (escaped either way).
     pseudonymise
         Show stable aliases ("S-001") instead of keys.
-    max_nodes
-        The most stakeholders drawn one by one; past it they are grouped.
-    group_by
-        "area" or "sector": how a grouped map groups.
 
     Returns
     -------
@@ -69,17 +58,8 @@ def network_diagram(
     >>> 'm \\\\"1' in network_diagram(g, title="Beat 1", pseudonymise=True).source
     False
     """
-    big = g.number_of_nodes() > max_nodes
-    by = group_by
-    d = new_graph(
-        title + (f" (grouped by {by}: too many stakeholders to draw one by one)" if big else ""),
-        nodes=max_nodes + 1 if big else g.number_of_nodes(),
-    )
+    d = new_graph(title, nodes=g.number_of_nodes())
     ids = Nodes()
-    if big:
-        _grouped(d, g, uncovered, ids, by=by)
-        legend(d, ("area",), ())
-        return d
     show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
     for node, data in sorted(g.nodes(data=True)):
         kind = data.get("kind", "member")
@@ -104,48 +84,3 @@ def network_diagram(
         ("active", "cooling", "dormant", "community_tie", "declared"),
     )
     return d
-
-
-def _grouped(
-    d: graphviz.Graph, g: nx.Graph, uncovered: frozenset[str], ids: Nodes, *, by: str = "area"
-) -> None:
-    """Groups as nodes (sized by stakeholders), ties counted between them.
-
-    ``by="area"`` groups everyone by home area; ``by="sector"`` (one area's map) groups
-    stakeholders by sector and the officers together. Every edge of ``g`` between
-    different groups counts; the graph service leaves community ties out of a graph it
-    knows will be grouped, so there the counts are officer ties and declared relationships.
-    """
-    home: dict[str, str] = {}
-    counts: Counter[str] = Counter()
-    gaps: Counter[str] = Counter()
-    for node, data in g.nodes(data=True):
-        officer = data.get("kind") == "officer"
-        if by == "sector":
-            group = "officers" if officer else str(data.get("sector") or "other")
-        else:
-            group = (data.get("areas") or ("(no area)",))[0]
-        home[node] = group
-        if officer and by == "area":
-            continue  # officers link their area to others but are not counted in it
-        counts[group] += 1
-        gaps[group] += node in uncovered
-    for group in sorted(counts):
-        if by == "sector" and group == "officers":
-            label = f"officers: {counts[group]}"
-        else:
-            label = f"{group}: {counts[group]} stakeholders, {gaps[group]} uncovered"
-        d.node(
-            ids("area:" + group),
-            label=text(label),
-            tooltip=text(f"{by} {group}", into=TextIn.TOOLTIP),
-            **STYLE["area"],
-        )
-    links: Counter[tuple[str, str]] = Counter()
-    for a, b in g.edges:
-        x, y = sorted((home[a], home[b]))
-        if x != y:
-            links[x, y] += 1
-    for (x, y), n in sorted(links.items()):
-        if x in counts and y in counts:
-            d.edge(ids("area:" + x), ids("area:" + y), label=text(str(n)), penwidth=width(n / 10))
