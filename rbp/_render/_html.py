@@ -17,6 +17,7 @@ import jinja2
 import markupsafe
 
 from rbp._render._cells import cell_text, is_number, plain, rows_text, window_text
+from rbp._render._front import Figure, Front, HeatMap, Listing, ScaleStep, coverage_scale
 from rbp._render._svg import diagram_svg
 
 if TYPE_CHECKING:
@@ -73,6 +74,38 @@ class TableView:
 
 
 @attrs.frozen
+class ListingView:
+    """A listing of a brief's front as a template shows it (its table, if any, cut)."""
+
+    listing: Listing
+    table: TableView | None
+
+
+@attrs.frozen
+class FrontView:
+    """A brief's front as a template shows it, with the coverage scale's key."""
+
+    figures: tuple[Figure, ...]
+    heatmap: HeatMap | None
+    scale: tuple[ScaleStep, ...]
+    listings: tuple[ListingView, ...]
+    compared: str
+    scope: str
+
+
+def _front(front: Front | None, limit: int | None, width: int | None) -> FrontView | None:
+    if front is None:
+        return None
+    listings = tuple(
+        ListingView(item, None if item.table is None else _table(item.table, limit, width))
+        for item in front.listings
+    )
+    return FrontView(
+        front.figures, front.heatmap, coverage_scale(), listings, front.compared, front.scope
+    )
+
+
+@attrs.frozen
 class ReportView:
     """A report as a template shows it (parts nested, diagrams as SVG or None)."""
 
@@ -84,6 +117,7 @@ class ReportView:
     tables: tuple[TableView, ...]
     parts: tuple[ReportView, ...]
     diagrams: tuple[tuple[str, markupsafe.Markup | None], ...]
+    front: FrontView | None = None
 
 
 def _table(table: Table, limit: int | None, width: int | None) -> TableView:
@@ -111,6 +145,7 @@ def _view(report: Shown, *, limit: int | None, width: int | None, svg: bool) -> 
         tables=tuple(_table(t, limit, width) for t in report.tables),
         parts=parts,
         diagrams=diagrams,
+        front=_front(report.front, limit, width),
     )
 
 
@@ -167,4 +202,5 @@ def page(report: Shown) -> str:
     True
     """
     view = _view(report, limit=None, width=None, svg=True)
-    return _env().get_template("page.html.j2").render(report=view)
+    template = "page.html.j2" if view.front is None else "brief.html.j2"
+    return _env().get_template(template).render(report=view)

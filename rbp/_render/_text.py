@@ -99,6 +99,10 @@ def text(report: Shown, *, kind: str | None = None) -> str:
     lines = [head + (f" — {when}" if when else "")]
     if report.summary:
         lines += textwrap.wrap(report.summary, width=88)
+    if report.front is not None:
+        for f in report.front.figures:
+            change = f"; {f.change}" if f.change else ""
+            lines.append(f"  {f.label}: {f.value} ({f.word}){change}")
     if report.tables:
         lines += _table_lines(report.tables[0])
     others = [f"{t.name} ({rows_text(len(t.rows))})" for t in report.tables[1:]]
