@@ -10,7 +10,7 @@
     rbp gaps DB [--as-of DATE] [--area A]
     rbp departure DB OFFICER [--as-of DATE]
     rbp diagram DB {network,ego,matrix,keyperson,plan} [KEY] [--area A] [--as-of DATE] -o FILE
-    rbp report DB -o report.html [--as-of DATE] [--area A]
+    rbp report DB [-o brief.html] [--full] [--as-of DATE] [--area A]
     rbp import DB FILE --kind K [--map field=Header ...] [--default field=value ...]
                [--tz ZONE] [--separator ;] [--date-format FMT] [--encoding E] [--dry-run]
     rbp export DB --format {csv,graphml,gexf} --out PATH [--as-of DATE] [--pseudonymise]
@@ -26,13 +26,19 @@ refuses an empty file or another application's database,
 and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
 be left out: a store answers in the zone it recorded.
 
-Every answer starts with the time it answers for (``as of 2025-12-31 23:59 UTC``);
-when the newest interaction is older than the longest contact window, the next line
-says so, with the date of the newest data and the ``--as-of`` that asks for it
-(``report`` and ``diagram`` write both lines to stderr, as their stdout is the file
-written). A diagram's format comes from the suffix of ``-o`` (``.svg``, ``.png`` or
-``.pdf``). Errors are one clear line on stderr and exit code 2; long work prints
-progress lines to stderr.
+``report`` writes the one-page brief (:func:`rbp.report.brief`; ``-o`` defaults to
+``brief.html``); ``--full`` writes the full report (:func:`rbp.report.write_report`;
+``-o`` defaults to ``report.html``).
+
+Every answer starts with the time it answers for: the first line of ``coverage``,
+``gaps`` and ``departure`` is the report's title with its time (``Coverage — as of
+2025-12-31 23:59 UTC``), the others start with ``as of 2025-12-31 23:59 UTC``. When the
+newest interaction is older than the longest contact window, the next line says so,
+with the date of the newest data and the ``--as-of`` that asks for it (``report`` and
+``diagram`` write both lines to stderr, as their stdout is the file written). A
+diagram's format comes from the suffix of ``-o`` (``.svg``, ``.png`` or ``.pdf``).
+Errors are one clear line on stderr and exit code 2; long work prints progress lines
+to stderr.
 """
 
 from __future__ import annotations
@@ -141,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
         ("gaps", "gap report"),
         ("departure", "impact of an officer leaving"),
         ("diagram", "render a diagram to SVG, PNG or PDF"),
-        ("report", "write the combined HTML report"),
+        ("report", "write the one-page brief (or, with --full, the full report) as HTML"),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("db", help="SQLite file or SQLAlchemy URL")
@@ -157,8 +163,17 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (end of that day)")
         if name in ("coverage", "gaps", "diagram", "report"):
             p.add_argument("--area")
-        if name in ("diagram", "report"):
+        if name == "diagram":
             p.add_argument("-o", "--output", required=True, help="file to write")
+        if name == "report":
+            p.add_argument(
+                "-o", "--output", help="file to write (default brief.html, or report.html)"
+            )
+            p.add_argument(
+                "--full",
+                action="store_true",
+                help="the full report (every table, a departure, a network map) instead",
+            )
     imp = sub.add_parser("import", help="load a CSV file of one kind of record")
     imp.add_argument("db", help="SQLite file (created if missing) or SQLAlchemy URL")
     imp.add_argument("file", help="the CSV file")
@@ -335,31 +350,53 @@ def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
     if area is not None and area not in crm.directory.areas():
         raise _UsageError(f"--area {area!r}: no such area in {args.db}")
     header = _header(crm, at)
-    if args.command not in ("diagram", "report"):
-        print("\n".join(header))
     if args.command == "summary":
+        print("\n".join(header))
         print(crm.directory.summary())
         print(f"{'interactions':<28}{crm.interactions.count():>8}")
         period = _period(crm)
         if period is not None:
             print(f"{'interactions from':<28}{period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d}")
     elif args.command == "coverage":
-        print(crm.graph.coverage(as_of=at, area=args.area))
+        _print_titled(crm.graph.coverage(as_of=at, area=args.area), header)
     elif args.command == "gaps":
-        print(crm.graph.gaps(as_of=at, area=args.area))
+        _print_titled(crm.graph.gaps(as_of=at, area=args.area), header)
     elif args.command == "departure":
-        print(crm.graph.simulate_departure(args.officer, as_of=at))
+        _print_titled(crm.graph.simulate_departure(args.officer, as_of=at), header)
     elif args.command == "diagram":
         _diagram(crm, args, at, header)
     else:
-        for line in header:
-            _progress(line)
-        from rbp.report import write_report
+        _report(crm, args, at, header)
 
-        started = time.perf_counter()
-        out = write_report(crm, args.output, as_of=at, area=args.area, progress=_progress)
-        _progress(f"done in {time.perf_counter() - started:.1f} s")
-        print(out)
+
+def _print_titled(answer: object, header: list[str]) -> None:
+    """An answer whose first line (its title) says the time it is for, then the note on
+    old data, if any, then the rest: the time is said once."""
+    title, _, rest = str(answer).partition("\n")
+    print("\n".join([title, *header[1:], rest]) if rest else "\n".join([title, *header[1:]]))
+
+
+def _report(
+    crm: rbp.Store, args: argparse.Namespace, at: pendulum.DateTime, header: list[str]
+) -> None:
+    """Write the brief, or the full report with ``--full``, and print its path."""
+    from rbp.report import brief, write_report
+
+    for line in header:
+        _progress(line)
+    started = time.perf_counter()
+    if args.full:
+        out = write_report(
+            crm, args.output or "report.html", as_of=at, area=args.area, progress=_progress
+        )
+    else:
+        _progress("the brief: figures now and a quarter before, gaps, departures, plans")
+        page = brief(crm, as_of=at, area=args.area)
+        out = Path(args.output or "brief.html")
+        _progress(f"writing {out}")
+        out = page.to_html(out)
+    _progress(f"done in {time.perf_counter() - started:.1f} s")
+    print(out)
 
 
 def _upgrade(db: str, tz: str | None) -> None:
