@@ -61,6 +61,8 @@ def heatmap(cov: CoverageReport, tree: AreaTree, scope: str | None) -> HeatMap |
         )
     ]
     for a in areas:
+        if a == scope:
+            continue  # a scope with no areas below it: its one row says it all
         cell = cov.by_area[a]
         rows.append(
             HeatRow(
