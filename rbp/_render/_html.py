@@ -31,6 +31,10 @@ NOTEBOOK_ROWS = 10
 NOTEBOOK_CELL = 160
 """Characters of a cell a notebook shows."""
 
+BRIEF_ROWS = 12
+"""Rows of each table in a brief's details (the full report has them all), so that the
+brief prints in a few pages."""
+
 
 @functools.cache
 def _env() -> jinja2.Environment:
@@ -183,7 +187,9 @@ def notebook(report: Shown) -> str:
 
 def page(report: Shown) -> str:
     """A standalone HTML page of ``report``: inline CSS, every row, diagrams inlined as
-    SVG (or a note saying how to install Graphviz).
+    SVG (or a note saying how to install Graphviz). A report with a front (a brief)
+    shows it first and its tables and parts below as details, each table cut to
+    :data:`BRIEF_ROWS` rows.
 
     Parameters
     ----------
@@ -201,6 +207,8 @@ def page(report: Shown) -> str:
     >>> page(Report("Gaps <east>")).startswith("<!DOCTYPE html>")
     True
     """
-    view = _view(report, limit=None, width=None, svg=True)
-    template = "page.html.j2" if view.front is None else "brief.html.j2"
-    return _env().get_template(template).render(report=view)
+    if report.front is None:
+        view = _view(report, limit=None, width=None, svg=True)
+        return _env().get_template("page.html.j2").render(report=view)
+    view = _view(report, limit=BRIEF_ROWS, width=None, svg=True)
+    return _env().get_template("brief.html.j2").render(report=view)
