@@ -41,7 +41,15 @@ cannot crowd out the others."""
 
 @attrs.frozen
 class Urgent:
-    """One urgent gap: its kind, the area or officer it is about, its score, its sentence."""
+    """One urgent gap: its kind (a key of :data:`URGENCY`), the area or officer it is
+    about, its score, and the sentence the brief prints.
+
+    Examples
+    --------
+    >>> top = rbp.report.brief(crm, as_of=T).urgent[0]
+    >>> top.kind, top.about, top.score
+    ('quiet_area', 'b-0108', 56)
+    """
 
     kind: str
     about: str
