@@ -202,4 +202,3 @@ class Front:
     heatmap: HeatMap | None = None
     listings: tuple[Listing, ...] = attrs.field(default=(), converter=_listings)
     compared: str = ""
-    scope: str = ""

@@ -94,7 +94,6 @@ class FrontView:
     scale: tuple[ScaleStep, ...]
     listings: tuple[ListingView, ...]
     compared: str
-    scope: str
 
 
 def _front(front: Front | None, limit: int | None, width: int | None) -> FrontView | None:
@@ -104,9 +103,7 @@ def _front(front: Front | None, limit: int | None, width: int | None) -> FrontVi
         ListingView(item, None if item.table is None else _table(item.table, limit, width))
         for item in front.listings
     )
-    return FrontView(
-        front.figures, front.heatmap, coverage_scale(), listings, front.compared, front.scope
-    )
+    return FrontView(front.figures, front.heatmap, coverage_scale(), listings, front.compared)
 
 
 @attrs.frozen

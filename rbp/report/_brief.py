@@ -182,7 +182,6 @@ class Brief(Renderable):
             figures=figures,
             heatmap=self.heat,
             compared=self.compared.format("D MMM YYYY"),
-            scope=self.scope,
             listings=[
                 Listing(
                     title="Most urgent gaps",
