@@ -7,6 +7,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from rbp._render._cells import cell_text, is_number, plain, rows_text, window_text
+from rbp._render._words import count
 
 if TYPE_CHECKING:
     from rbp._render._data import Shown, Table
@@ -111,5 +112,5 @@ def text(report: Shown, *, kind: str | None = None) -> str:
         also = "Also: " + "; ".join(others) + " (to_frames() or to_html() show them all)."
         lines += textwrap.wrap(also, width=88, subsequent_indent="  ")
     if report.diagrams:
-        lines.append(f"{len(report.diagrams)} diagrams, drawn by to_html().")
+        lines.append(f"{count(len(report.diagrams), 'diagram')}, drawn by to_html().")
     return "\n".join(lines)

@@ -14,10 +14,21 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from rbp._render import Figure, Front, HeatMap, Listing, Renderable, Report, Table, count
+from rbp._render import (
+    Figure,
+    Front,
+    HeatMap,
+    Listing,
+    Renderable,
+    Report,
+    Table,
+    count,
+    percent,
+)
 from rbp.interactions import TieStatus
 from rbp.model import Priority, StakeholderKind
 from rbp.plans import Phase
+from rbp.report._full import busiest_beat
 from rbp.report._heat import area_name, heatmap
 from rbp.report._judge import Headline
 from rbp.report._urgent import Urgent, urgent_gaps
@@ -132,8 +143,9 @@ class Brief(Renderable):
     ``headlines`` are the five headline figures (now and a quarter before, judged by
     :data:`~rbp.report.THRESHOLDS`); ``urgent`` the most urgent gaps as sentences;
     ``departures`` the officers whose transfer would leave the most stakeholders with
-    no officer, with their successors; ``plans`` the open plans needing attention; the
-    coverage, gap and key-person reports are the details. ``to_html(path)`` writes the
+    no officer, with their successors; ``plans`` the open plans needing attention;
+    ``busiest`` the busiest beat (key and name), whose network map is in ``diagrams``;
+    the coverage, gap and key-person reports are the details. ``to_html(path)`` writes the
     page; ``to_frame()`` gives the headline figures.
 
     Examples
@@ -159,6 +171,8 @@ class Brief(Renderable):
     coverage: CoverageReport
     gaps: GapReport
     risk: KeyPersonReport
+    busiest: tuple[str, str] | None = None  # the busiest beat's key and name
+    diagrams: tuple[tuple[str, Any], ...] = ()
 
     def _report(self) -> Report:
         """The front (figures, heat-map, lists) and, below it, the reports it comes from."""
@@ -223,9 +237,22 @@ class Brief(Renderable):
         return Report(
             f"Relationship brief for {self.scope}",
             as_of=self.as_of,
+            summary=self._busiest_line(),
+            diagrams=dict(self.diagrams),
             tables=(Table("Headline figures", columns, rows), lose_table),
             parts=(self.coverage, self.gaps, self.risk, *self.departures, self.statuses),
             front=front,
+        )
+
+    def _busiest_line(self) -> str:
+        if self.busiest is None:
+            return ""
+        key, name = self.busiest
+        cell = self.coverage.by_area[key]
+        return (
+            f"Busiest beat: {name}, {count(cell.total, 'stakeholder')}, "
+            f"{percent(cell.ratio)} with recent officer contact; its network map is under "
+            "Details."
         )
 
 
@@ -279,9 +306,11 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
     heat-map (the areas one level below the scope by sector), the ten most urgent gaps
     in plain sentences (scored by :data:`~rbp.report.URGENCY`), who we would lose (the
     officers who hold the most stakeholders alone, with the successors
-    ``simulate_departure`` ranks), and the plans that need attention; the coverage,
-    gap, key-person and departure reports follow as details. Areas are shown by name,
-    officers by key, and no person's name, contact or note is on the page.
+    ``simulate_departure`` ranks), and the plans that need attention; the busiest beat
+    (:func:`~rbp.report.busiest_beat`) is named, and the coverage, gap, key-person,
+    departure and plan reports and the busiest beat's network map follow as details.
+    Areas are shown by name, officers by key, and no person's name, contact or note is
+    on the page.
 
     Parameters
     ----------
@@ -336,6 +365,15 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
     leaves = [a.key for a in tree if not tree.children(a.key) and a.key in now.coverage.by_area]
     settings = crm.settings
     scope = "the department" if area is None else area_name(tree, area)
+    beat = busiest_beat(crm, now.coverage)
+    busiest = None if beat is None else (beat, area_name(tree, beat))
+    diagrams = (
+        ()
+        if busiest is None
+        else (
+            (f"Network of the busiest beat, {busiest[1]}", crm.graph.diagram(as_of=at, area=beat)),
+        )
+    )
     return Brief(
         as_of=at,
         compared=compared,
@@ -357,6 +395,8 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
         ),
         plans=tuple(sorted(now.plans, key=lambda p: (-len(p.overdue), p.plan))),
         statuses=now.statuses,
+        busiest=busiest,
+        diagrams=diagrams,
         coverage=now.coverage,
         gaps=now.gaps,
         risk=now.risk,

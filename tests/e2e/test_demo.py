@@ -57,6 +57,12 @@ def test_one_busiest_beat_everywhere(demo: tuple[Path, str]) -> None:
     assert len(list(out.glob("network-b-*.gv"))) == 1
     report = (out / "report.html").read_text(encoding="utf-8")
     assert f"busiest beat: {beat}" in report
+    with sqlite3.connect(f"file:{out / 'city.db'}?mode=ro", uri=True) as conn:
+        (name,) = conn.execute("SELECT name FROM areas WHERE key = ?", (beat,)).fetchone()
+    conn.close()
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    assert f"Busiest beat: {name}, " in page
+    assert f"<summary>Network of the busiest beat, {name}</summary>" in page
 
 
 def test_the_gaps_see_the_plan(demo: tuple[Path, str]) -> None:

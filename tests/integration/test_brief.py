@@ -236,6 +236,8 @@ def test_notebooks_show_the_front(toy: tuple[rbp.Store, Path, Brief]) -> None:
     assert "Coverage by area and sector" in html
     assert "Most urgent gaps" in html
     assert "<html" not in html
-    assert repr(b).splitlines()[1].startswith("  Coverage: ")
+    assert (
+        "  Coverage: 45 % (watch); down 4 points since 30 Sep 2025 (worse)" in repr(b).splitlines()
+    )
     frame = b.to_frame()
     assert frame["figure"].tolist()[0] == "Coverage"
