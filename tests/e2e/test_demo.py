@@ -99,3 +99,16 @@ def test_the_readme_pictures(demo: tuple[Path, str]) -> None:
         assert "brief.png (1280 px wide)" in stdout
     else:
         assert "brief.png skipped: Chromium is not installed" in stdout
+
+
+def test_without_chromium_the_screenshot_is_skipped_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from rbp import demo as the_demo
+
+    page = tmp_path / "brief.html"
+    page.write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    monkeypatch.setattr(the_demo, "CHROMIUM", (str(tmp_path / "no-such-chromium"),))
+    line = the_demo._screenshot(page, tmp_path / "brief.png")
+    assert line == "brief.png skipped: Chromium is not installed (apt-get install chromium)"
+    assert not (tmp_path / "brief.png").exists()
