@@ -97,7 +97,7 @@ def _measure(crm: Store, at: pendulum.DateTime | None, area: str | None) -> _Mea
         in_scope=frozenset(in_scope),
         live_ties=live,
         open_plans=len(still_open),
-        plans=gaps.plans,
+        plans=tuple(p for p in still_open if p.overdue or p.unengaged or p.missing_sectors),
         statuses=statuses,
     )
 

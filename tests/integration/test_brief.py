@@ -241,3 +241,27 @@ def test_notebooks_show_the_front(toy: tuple[rbp.Store, Path, Brief]) -> None:
     )
     frame = b.to_frame()
     assert frame["figure"].tolist()[0] == "Coverage"
+
+
+def test_plans_needing_attention_are_the_open_ones_with_work_late() -> None:
+    from rbp.plans import ActionPlan, Phase, Task
+
+    crm = rbp.open(tz="UTC")
+    crm.directory.add_many([rbp.Area("b-1", name="Beat One"), rbp.Officer("P1", areas=("b-1",))])
+    t0 = pendulum.datetime(2026, 3, 2, tz="UTC")
+    for key, title in (("p-late", "Late plan"), ("p-fine", "Fine plan"), ("p-shut", "Shut plan")):
+        crm.plans.create(ActionPlan(key, title=title, problem="Noise", areas=("b-1",)), at=t0)
+        due = t0.add(days=7) if key != "p-fine" else t0.add(days=300)
+        crm.plans.add_task(key, Task("t-1", title="Count", owner="P1", due=due), at=t0)
+    crm.plans.advance("p-shut", Phase.CLOSED, at=t0.add(days=1))
+    at = t0.add(days=30)
+    b = brief(crm, as_of=at)
+    plans = next(h for h in b.headlines if h.name == "plans")
+    # the second path: the plans' own statuses, read one by one
+    late = [k for k in ("p-late", "p-fine") if crm.plans.status(k, as_of=at).overdue]
+    assert late == ["p-late"]
+    assert (plans.value, plans.of, plans.status) == (1, 2, "act")  # 50 % is above 34 %
+    assert [p.plan for p in b.plans] == ["p-late"]
+    front = b.to_html().split("<h2>Details</h2>")[0]
+    assert "Late plan (p-late; scanning, 30 days in phase): 1 task overdue." in front
+    assert "Shut plan" not in front
