@@ -4,7 +4,9 @@
 #   make test      venv + Graphviz + PostgreSQL binaries + Chromium, then the tests and doctests
 #   make lint      ruff check, ruff format --check, mypy (strict), lint-imports (the floors),
 #                  pydoclint (numpydoc sections), vulture (dead code; vulture_whitelist.py)
-#   make demo      run the demo (python -m rbp.demo)
+#   make demo      venv + Graphviz + Chromium, then the demo (python -m rbp.demo): demo-out/
+#                  and the README's pictures in docs/ (brief.png, network-district.png,
+#                  coverage-matrix.png)
 #   make bench     run every bench/*.py script (python -m bench.NAME) and print its figures
 #   make clean     remove caches and build output; `make distclean` also removes .venv
 
@@ -61,14 +63,15 @@ graphviz:
 	  echo "Install it with: sudo apt-get install graphviz"; \
 	fi
 
-# tests/e2e/test_report_browser.py opens the HTML report in a real headless Chromium.
+# tests/e2e/test_report_browser.py opens the HTML report and the brief in a real headless
+# Chromium; make demo photographs the brief with it (docs/brief.png).
 chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "installing Chromium (headless browser for the HTML report test) with apt-get"; \
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	else \
-	  echo "/usr/bin/chromium is missing; the browser test of the HTML report will be SKIPPED."; \
+	  echo "/usr/bin/chromium is missing; the browser tests will be SKIPPED and make demo skips docs/brief.png."; \
 	  echo "Install it with: sudo apt-get install chromium"; \
 	fi
 
@@ -97,8 +100,8 @@ lint: venv
 	$(VENV)/bin/pydoclint rbp
 	$(VENV)/bin/vulture rbp tests examples bench vulture_whitelist.py --min-confidence 80
 
-demo: venv graphviz
-	$(PY) -m rbp.demo
+demo: venv graphviz chromium
+	$(PY) -m rbp.demo --docs docs
 
 bench: venv
 	@for script in bench/[!_]*.py; do \

@@ -1,5 +1,6 @@
-"""The monthly pack for a program lead: the combined report and one page per report,
-as standalone HTML files (diagrams inlined as SVG when Graphviz is installed).
+"""The monthly pack for a program lead: the one-page brief to read first, the full
+report, and one page per report, as standalone HTML files (diagrams inlined as SVG
+when Graphviz is installed).
 
 Run it: ``python examples/program_lead_pack.py [FOLDER]`` (default: a new temporary
 folder). The pages hold keys and counts only, never names or contact details.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import rbp
 from rbp import synth
-from rbp.report import busiest_beat, write_report
+from rbp.report import brief, busiest_beat, write_report
 
 
 def main(argv: list[str]) -> None:
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> None:
         beat = busiest_beat(crm, cov)
         network = [crm.graph.diagram(as_of=as_of, area=beat)] if beat else None
         written = [
+            brief(crm, as_of=as_of).to_html(out / f"brief-{month}.html"),
             write_report(crm, out / f"report-{month}.html", as_of=as_of),
             cov.to_html(out / f"coverage-{month}.html", diagrams=network),
             crm.graph.gaps(as_of=as_of).to_html(out / f"gaps-{month}.html"),

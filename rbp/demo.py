@@ -1,25 +1,36 @@
 """The demo: a synthetic city, its ties, coverage, gaps and key-person risk.
 
-Run ``python -m rbp.demo [--out DIR] [--size small] [--seed 7]``. It builds a
-deterministic synthetic department into ``DIR/city.db`` (SQLite), then prints what
-a program lead reads first and writes the reports and a diagram source into ``DIR``.
+Run ``python -m rbp.demo [--out DIR] [--size small] [--seed 7] [--docs DIR]``. It
+builds a deterministic synthetic department into ``DIR/city.db`` (SQLite) with one
+action plan, then prints what a program lead reads first and writes into ``DIR``
+the brief (``brief.html``, and the brief of the busiest beat), the full report, each
+report and each diagram on its own titled page, the DOT sources and SVGs. One
+busiest beat (:func:`rbp.report.busiest_beat`) is used everywhere. ``--docs`` also
+writes the pictures the README shows.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pendulum
 
 import rbp
-from rbp import synth
-from rbp.interactions import FollowUpReason, Interaction, InteractionKind
+from rbp import Report, synth
+from rbp._render import Renderable, count, number, percent
+from rbp.interactions import FollowUpReason, Interaction, InteractionKind, TieSet
 from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
-from rbp.report import write_report
+from rbp.report import brief, busiest_beat, write_report
+
+CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
+"""Where the demo looks for a headless browser to photograph the brief."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="demo-out", help="folder for the database and reports")
     parser.add_argument("--size", default="small", choices=sorted(synth.SIZES))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--docs",
+        help="also write the README's pictures into this folder: brief.png (a 1280 px "
+        "screenshot, needs Chromium), network-district.png and coverage-matrix.png",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -39,50 +55,35 @@ def main(argv: list[str] | None = None) -> int:
     with rbp.open(db, tz="America/Chicago", actor="demo") as crm:
         info = synth.city(crm, size=args.size, seed=args.seed)
         as_of = info.end
+        # The plan first, so that every answer below (gaps, the brief) sees it.
+        _plan(crm, info, as_of)
         took = time.perf_counter() - started
         _section(
             f"Synthetic city (seed {args.seed}, size {args.size}) built in {took:.1f} s into {db}"
         )
         print(crm.directory.summary())
         print(f"{'interactions':<28}{crm.interactions.count():>8}")
-
         ties = crm.interactions.ties(as_of=as_of)
-        _section(f"Busiest ties as of {as_of:%Y-%m-%d} ({len(ties)} officer ties in all)")
-        for tie in ties.top(8):
-            print(
-                f"  {tie.officer:<10} ~ {tie.stakeholder:<12} {tie.count:>4} contacts, "
-                f"last {tie.last:%Y-%m-%d}, strength {tie.strength:6.2f}, {tie.status.value}"
-            )
-
-        follow = crm.interactions.follow_ups(as_of=as_of)
-        busiest = max(
-            {f.officer for f in follow},
-            key=lambda o: (sum(1 for f in follow if f.officer == o), o),
-            default=None,
-        )
-        if busiest is not None:
-            mine = [f for f in follow if f.officer == busiest]
-            _section(f"Follow-up list of {busiest} ({len(mine)} items)")
-            for f in mine[:10]:
-                why = {
-                    FollowUpReason.OVERDUE: "promised follow-up passed",
-                    FollowUpReason.COOLING: "tie cooling",
-                    FollowUpReason.DORMANT: "tie dormant",
-                }[f.reason]
-                print(
-                    f"  {f.stakeholder:<12} {why:<26} last {f.last:%Y-%m-%d}  "
-                    f"contact by {f.suggested:%Y-%m-%d}"
-                )
+        _ties_and_follow_ups(crm, ties, as_of)
 
         cov = crm.graph.coverage(as_of=as_of)
+        tree = crm.directory.areas()
+        beat = busiest_beat(crm, cov)
         _section("Coverage")
         print(cov)
-        tree = crm.directory.areas()
         for root in tree.roots:
             for district in tree.children(root):
                 c = cov.by_area[district]
-                ratio = "—" if c.ratio is None else f"{100 * c.ratio:5.1f}%"
-                print(f"  {district:<12} {ratio:>7} ({c.covered}/{c.total})")
+                print(
+                    f"  {tree[district].name or district:<20} {percent(c.ratio):>6} "
+                    f"({c.covered}/{c.total})"
+                )
+        if beat is not None:
+            cell = cov.by_area[beat]
+            print(
+                f"  busiest beat: {tree[beat].name or beat} ({beat}), "
+                f"{count(cell.total, 'stakeholder')}, {percent(cell.ratio)} covered"
+            )
 
         gaps = crm.graph.gaps(as_of=as_of)
         _section("Top gaps")
@@ -90,26 +91,22 @@ def main(argv: list[str] | None = None) -> int:
 
         risk = crm.graph.key_person_risk(as_of=as_of)
         _section("Key-person risk")
-        share = "—" if risk.ratio is None else f"{100 * risk.ratio:.1f}%"
         print(
-            f"  {len(risk.single_threaded)} of {risk.covered} covered stakeholders ({share}) "
-            "are held by a single officer"
+            f"  {count(len(risk.single_threaded), 'stakeholder')} of the {risk.covered} covered "
+            f"({percent(risk.ratio)}) are held by a single officer"
         )
         if risk.sole_held:
             officer = next(iter(risk.sole_held))
             impact = crm.graph.simulate_departure(officer, as_of=as_of)
-            _section(
-                f"If {officer} transfers (holds {len(risk.sole_held[officer])} relationships alone)"
-            )
+            alone = count(len(risk.sole_held[officer]), "relationship")
+            _section(f"If {officer} transfers (holds {alone} alone)")
             print(impact)
 
-        _plan(crm, info, as_of)
         _section("Action plans")
         for status in crm.plans.statuses(as_of=as_of):
-            progress = "—" if status.progress is None else f"{100 * status.progress:.0f}%"
             print(
                 f"  {status.plan} ({status.phase.value}, {status.days_in_phase:.0f} days in "
-                f"phase): {progress} of tasks done"
+                f"phase): {percent(status.progress)} of tasks done"
             )
             for task in status.overdue:
                 print(f"    overdue: {task.task} (owner {task.owner}, due {task.due:%Y-%m-%d})")
@@ -117,30 +114,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    partner not engaged in 90 days: {partner}")
             for sector in status.missing_sectors:
                 print(f"    needed sector with no partner: {sector.value}")
-        print(crm.plans.portfolio(as_of=as_of).to_string(index=False))
 
-        for name, report in (("coverage", cov), ("gaps", gaps), ("key-person", risk)):
-            report.to_html(out / f"{name}.html")
-        cov.to_frame().to_csv(out / "coverage.csv", index=False)
-        written = ["city.db", "coverage.html", "gaps.html", "key-person.html", "coverage.csv"]
-        beat = max(info.beats, key=lambda b: (cov.by_area[b].total, b))
-        busiest_officer = max(ties.officers, key=lambda o: (ties.officers.count(o), o))
-        diagrams = {
-            f"network-{beat}": crm.graph.diagram(as_of=as_of, area=beat),
-            "network-department": crm.graph.diagram(as_of=as_of),
-            f"ego-{busiest_officer}": crm.graph.ego_diagram(busiest_officer, as_of=as_of),
-            "coverage-matrix": crm.graph.matrix_diagram(as_of=as_of),
-            "key-person": crm.graph.keyperson_diagram(as_of=as_of),
-            "plan-outreach": crm.graph.plan_diagram("plan-outreach", as_of=as_of),
-        }
-        for name, diagram in diagrams.items():
-            (out / f"{name}.gv").write_text(diagram.source, encoding="utf-8")
-            written.append(f"{name}.gv")
-            if shutil.which("dot"):
-                diagram.render(out / name, format="svg", cleanup=True)
-                written.append(f"{name}.svg")
-        write_report(crm, out / "report.html", as_of=as_of)
-        written.append("report.html")
+        written = ["city.db"]
+        written += _pages(crm, out, as_of, beat=beat, reports=(cov, gaps, risk))
+        written += _diagrams(crm, out, as_of, beat=beat, ties=ties)
         _section("Written")
         print(f"  into {out.resolve()}:")
         print("  " + ", ".join(written))
@@ -149,9 +126,169 @@ def main(argv: list[str] | None = None) -> int:
                 "  (Graphviz is not installed, so the diagrams are DOT sources only: "
                 "apt-get install graphviz, or run make demo as root)"
             )
+        if args.docs:
+            _section(f"Pictures for the README, in {args.docs}")
+            for line in _docs(crm, Path(args.docs), out / "brief.html", as_of, beat=beat):
+                print(f"  {line}")
         _section("The synthetic city")
         print(info)
     return 0
+
+
+def _ties_and_follow_ups(crm: rbp.Store, ties: TieSet, as_of: pendulum.DateTime) -> None:
+    """The busiest ties, and the follow-up list of the officer with the most to do."""
+    _section(f"Busiest ties as of {as_of:%Y-%m-%d} ({len(ties)} officer ties in all)")
+    for tie in ties.top(8):
+        print(
+            f"  {tie.officer:<10} ~ {tie.stakeholder:<12} {tie.count:>4} contacts, "
+            f"last {tie.last:%Y-%m-%d}, strength {number(tie.strength)}, {tie.status.value}"
+        )
+    follow = crm.interactions.follow_ups(as_of=as_of)
+    busiest = max(
+        {f.officer for f in follow},
+        key=lambda o: (sum(1 for f in follow if f.officer == o), o),
+        default=None,
+    )
+    if busiest is None:
+        return
+    mine = [f for f in follow if f.officer == busiest]
+    _section(f"Follow-up list of {busiest} ({count(len(mine), 'item')})")
+    for f in mine[:10]:
+        why = {
+            FollowUpReason.OVERDUE: "promised follow-up passed",
+            FollowUpReason.COOLING: "tie cooling",
+            FollowUpReason.DORMANT: "tie dormant",
+        }[f.reason]
+        print(
+            f"  {f.stakeholder:<12} {why:<26} last {f.last:%Y-%m-%d}  "
+            f"contact by {f.suggested:%Y-%m-%d}"
+        )
+
+
+def _pages(
+    crm: rbp.Store,
+    out: Path,
+    as_of: pendulum.DateTime,
+    *,
+    beat: str | None,
+    reports: tuple[Renderable, ...],
+) -> list[str]:
+    """The brief (of the department and of the busiest beat), the full report, and each
+    report on its own page; returns the names written."""
+    written = []
+    brief(crm, as_of=as_of).to_html(out / "brief.html")
+    written.append("brief.html")
+    if beat is not None:
+        brief(crm, as_of=as_of, area=beat).to_html(out / f"brief-{beat}.html")
+        written.append(f"brief-{beat}.html")
+    write_report(crm, out / "report.html", as_of=as_of)
+    written.append("report.html")
+    for name, report in zip(("coverage", "gaps", "key-person"), reports, strict=True):
+        report.to_html(out / f"{name}.html")
+        written.append(f"{name}.html")
+    crm.graph.coverage(as_of=as_of).to_frame().to_csv(out / "coverage.csv", index=False)
+    written.append("coverage.csv")
+    return written
+
+
+def _diagrams(
+    crm: rbp.Store, out: Path, as_of: pendulum.DateTime, *, beat: str | None, ties: TieSet
+) -> list[str]:
+    """Every kind of diagram as DOT source, and (with Graphviz) as SVG and as a titled
+    page; returns the names written."""
+    tree = crm.directory.areas()
+    officer = max(ties.officers, key=lambda o: (ties.officers.count(o), o))
+    diagrams: dict[str, tuple[str, Any]] = {
+        "network-department": ("Network of the department", crm.graph.diagram(as_of=as_of)),
+        f"ego-{officer}": (
+            f"Officer {officer} and the people they know",
+            crm.graph.ego_diagram(officer, as_of=as_of),
+        ),
+        "coverage-matrix": ("Coverage by area and sector", crm.graph.matrix_diagram(as_of=as_of)),
+        "key-person": (
+            "Relationships held by one officer",
+            crm.graph.keyperson_diagram(as_of=as_of),
+        ),
+        "plan-outreach": (
+            "Plan: creek-side encampment outreach",
+            crm.graph.plan_diagram("plan-outreach", as_of=as_of),
+        ),
+    }
+    if beat is not None:
+        name = tree[beat].name or beat
+        diagrams[f"network-{beat}"] = (
+            f"Network of the busiest beat, {name}",
+            crm.graph.diagram(as_of=as_of, area=beat),
+        )
+    written = []
+    for file, (title, diagram) in diagrams.items():
+        (out / f"{file}.gv").write_text(diagram.source, encoding="utf-8")
+        written.append(f"{file}.gv")
+        if shutil.which("dot"):
+            diagram.render(out / file, format="svg", cleanup=True)
+            Report(title, as_of=as_of, diagrams={title: diagram}).to_html(out / f"{file}.html")
+            written += [f"{file}.svg", f"{file}.html"]
+    return written
+
+
+def _docs(
+    crm: rbp.Store, docs: Path, page: Path, as_of: pendulum.DateTime, *, beat: str | None
+) -> list[str]:
+    """The README's pictures: the brief as a browser shows it at 1280 px, the network map
+    of the busiest beat's district, and the coverage matrix; returns what was done."""
+    docs.mkdir(parents=True, exist_ok=True)
+    lines = []
+    tree = crm.directory.areas()
+    district = tree[beat].parent if beat is not None else None
+    drawings = {
+        "network-district.png": crm.graph.diagram(as_of=as_of, area=district),
+        "coverage-matrix.png": crm.graph.matrix_diagram(as_of=as_of),
+    }
+    for file, diagram in drawings.items():
+        if shutil.which("dot") is None:
+            lines.append(
+                f"{file} skipped: Graphviz's dot is not installed (apt-get install graphviz)"
+            )
+            continue
+        (docs / file).write_bytes(diagram.pipe(format="png"))
+        lines.append(f"{docs / file}")
+    lines.append(_screenshot(page, docs / "brief.png"))
+    return lines
+
+
+def _screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 1000) -> str:
+    """Photograph ``page`` in headless Chromium, ``width`` px wide; a line saying what
+    was written, or why nothing was (Chromium missing or failing)."""
+    browser = next((b for b in CHROMIUM if Path(b).exists() or shutil.which(b)), None)
+    if browser is None:
+        return f"{png.name} skipped: Chromium is not installed (apt-get install chromium)"
+    with tempfile.TemporaryDirectory() as profile:
+        # The browser's path and our own file names only: no outside input.
+        proc = subprocess.run(  # noqa: S603
+            [
+                shutil.which(browser) or browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--screenshot={png.resolve()}",
+                f"--window-size={width},{height}",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    if proc.returncode != 0 or not png.exists():
+        return f"{png.name} skipped: Chromium failed ({proc.stderr.strip()[-200:]})"
+    return f"{png} ({width} px wide)"
 
 
 def _plan(crm: rbp.Store, info: synth.CityInfo, as_of: pendulum.DateTime) -> None:

@@ -12,6 +12,7 @@ autoescaping on.
 from __future__ import annotations
 
 from rbp._render._cells import frame, plain
+from rbp._render._front import Figure, Front, HeatMap, HeatRow, Listing
 from rbp._render._records import RecordList, Rows
 from rbp._render._report import Diagrams, Renderable, Report, Table
 from rbp._render._svg import diagram_svg
@@ -30,6 +31,11 @@ __all__ = [
     "PALETTE",
     "STATUS_COLOURS",
     "Diagrams",
+    "Figure",
+    "Front",
+    "HeatMap",
+    "HeatRow",
+    "Listing",
     "RecordList",
     "Renderable",
     "Report",

@@ -17,7 +17,9 @@ import jinja2
 import markupsafe
 
 from rbp._render._cells import cell_text, is_number, plain, rows_text, window_text
+from rbp._render._front import Figure, Front, HeatMap, Listing, ScaleStep, coverage_scale
 from rbp._render._svg import diagram_svg
+from rbp._render._words import percent
 
 if TYPE_CHECKING:
     from rbp._render._data import Shown, Table
@@ -29,6 +31,13 @@ NOTEBOOK_ROWS = 10
 
 NOTEBOOK_CELL = 160
 """Characters of a cell a notebook shows."""
+
+SHARE_COLUMNS = frozenset({"ratio", "progress"})
+"""Columns of shares (0 to 1) that a brief's details show as percentages ("49 %")."""
+
+BRIEF_ROWS = 12
+"""Rows of each table in a brief's details (the full report has them all), so that the
+brief prints in a few pages."""
 
 
 @functools.cache
@@ -73,6 +82,35 @@ class TableView:
 
 
 @attrs.frozen
+class ListingView:
+    """A listing of a brief's front as a template shows it (its table, if any, cut)."""
+
+    listing: Listing
+    table: TableView | None
+
+
+@attrs.frozen
+class FrontView:
+    """A brief's front as a template shows it, with the coverage scale's key."""
+
+    figures: tuple[Figure, ...]
+    heatmap: HeatMap | None
+    scale: tuple[ScaleStep, ...]
+    listings: tuple[ListingView, ...]
+    compared: str
+
+
+def _front(front: Front | None, limit: int | None, width: int | None) -> FrontView | None:
+    if front is None:
+        return None
+    listings = tuple(
+        ListingView(item, None if item.table is None else _table(item.table, limit, width))
+        for item in front.listings
+    )
+    return FrontView(front.figures, front.heatmap, coverage_scale(), listings, front.compared)
+
+
+@attrs.frozen
 class ReportView:
     """A report as a template shows it (parts nested, diagrams as SVG or None)."""
 
@@ -84,23 +122,31 @@ class ReportView:
     tables: tuple[TableView, ...]
     parts: tuple[ReportView, ...]
     diagrams: tuple[tuple[str, markupsafe.Markup | None], ...]
+    front: FrontView | None = None
 
 
-def _table(table: Table, limit: int | None, width: int | None) -> TableView:
+def _cell(value: Any, column: str, width: int | None, shares: bool) -> Cell:
+    value = plain(value)
+    if shares and column in SHARE_COLUMNS and (value is None or is_number(value)):
+        return Cell(percent(value), True)
+    return Cell(cell_text(value, width=width), is_number(value))
+
+
+def _table(
+    table: Table, limit: int | None, width: int | None, *, shares: bool = False
+) -> TableView:
     rows: Sequence[Any] = table.rows if limit is None else table.rows[:limit]
-    shown = tuple(
-        tuple(
-            Cell(cell_text(r.get(c), width=width), is_number(plain(r.get(c))))
-            for c in table.columns
-        )
-        for r in rows
-    )
+    shown = tuple(tuple(_cell(r.get(c), c, width, shares) for c in table.columns) for r in rows)
     total = len(table.rows)
     return TableView(table.name, tuple(table.columns), shown, total, total - len(shown))
 
 
-def _view(report: Shown, *, limit: int | None, width: int | None, svg: bool) -> ReportView:
-    parts = tuple(_view(p._report(), limit=limit, width=width, svg=svg) for p in report.parts)
+def _view(
+    report: Shown, *, limit: int | None, width: int | None, svg: bool, shares: bool = False
+) -> ReportView:
+    parts = tuple(
+        _view(p._report(), limit=limit, width=width, svg=svg, shares=shares) for p in report.parts
+    )
     diagrams = tuple((caption, _svg(d) if svg else None) for caption, d in report.diagrams)
     return ReportView(
         title=report.title,
@@ -108,9 +154,10 @@ def _view(report: Shown, *, limit: int | None, width: int | None, svg: bool) -> 
         window=window_text(report.window),
         summary=report.summary,
         notes=report.notes,
-        tables=tuple(_table(t, limit, width) for t in report.tables),
+        tables=tuple(_table(t, limit, width, shares=shares) for t in report.tables),
         parts=parts,
         diagrams=diagrams,
+        front=_front(report.front, limit, width),
     )
 
 
@@ -148,7 +195,9 @@ def notebook(report: Shown) -> str:
 
 def page(report: Shown) -> str:
     """A standalone HTML page of ``report``: inline CSS, every row, diagrams inlined as
-    SVG (or a note saying how to install Graphviz).
+    SVG (or a note saying how to install Graphviz). A report with a front (a brief)
+    shows it first and its tables and parts below as details, each table cut to
+    :data:`BRIEF_ROWS` rows, shares (:data:`SHARE_COLUMNS`) as percentages.
 
     Parameters
     ----------
@@ -166,5 +215,8 @@ def page(report: Shown) -> str:
     >>> page(Report("Gaps <east>")).startswith("<!DOCTYPE html>")
     True
     """
-    view = _view(report, limit=None, width=None, svg=True)
-    return _env().get_template("page.html.j2").render(report=view)
+    if report.front is None:
+        view = _view(report, limit=None, width=None, svg=True)
+        return _env().get_template("page.html.j2").render(report=view)
+    view = _view(report, limit=BRIEF_ROWS, width=None, svg=True, shares=True)
+    return _env().get_template("brief.html.j2").render(report=view)

@@ -19,6 +19,7 @@ import pendulum
 from rbp._render import _html, _text
 from rbp._render._cells import frame
 from rbp._render._data import Diagrams, Table, diagram_items, strs
+from rbp._render._front import Front
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -169,6 +170,9 @@ class Report(Renderable):
         Inlined as SVG on the page.
     frame
         The name of the table ``to_frame()`` gives (default: the first).
+    front
+        A brief's front (headline figures, a heat-map, short lists): the page shows it
+        first and folds the tables and parts below it.
 
     Examples
     --------
@@ -196,6 +200,7 @@ class Report(Renderable):
         default=(), kw_only=True, converter=diagram_items
     )
     frame: str | None = attrs.field(default=None, kw_only=True)
+    front: Front | None = attrs.field(default=None, kw_only=True)
 
     def _report(self) -> Report:
         return self

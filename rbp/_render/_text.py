@@ -7,6 +7,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from rbp._render._cells import cell_text, is_number, plain, rows_text, window_text
+from rbp._render._words import count
 
 if TYPE_CHECKING:
     from rbp._render._data import Shown, Table
@@ -99,6 +100,10 @@ def text(report: Shown, *, kind: str | None = None) -> str:
     lines = [head + (f" — {when}" if when else "")]
     if report.summary:
         lines += textwrap.wrap(report.summary, width=88)
+    if report.front is not None:
+        for f in report.front.figures:
+            change = f"; {f.change}" if f.change else ""
+            lines.append(f"  {f.label}: {f.value} ({f.word}){change}")
     if report.tables:
         lines += _table_lines(report.tables[0])
     others = [f"{t.name} ({rows_text(len(t.rows))})" for t in report.tables[1:]]
@@ -107,5 +112,5 @@ def text(report: Shown, *, kind: str | None = None) -> str:
         also = "Also: " + "; ".join(others) + " (to_frames() or to_html() show them all)."
         lines += textwrap.wrap(also, width=88, subsequent_indent="  ")
     if report.diagrams:
-        lines.append(f"{len(report.diagrams)} diagrams, drawn by to_html().")
+        lines.append(f"{count(len(report.diagrams), 'diagram')}, drawn by to_html().")
     return "\n".join(lines)

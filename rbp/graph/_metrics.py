@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import present_sql, within_sql
+from rbp._render import count
 from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport
@@ -153,7 +154,7 @@ def successors(
                 known[officer] += 1
     for o, n in known.items():
         score[o] += 3 * n
-        reasons[o].append(f"has met {n} of the {len(keys)} orphaned stakeholders")
+        reasons[o].append(f"has met {n} of the {count(len(keys), 'orphaned stakeholder')}")
     # Organisations and people the orphans are related to, and who holds those.
     r = t.relationships.c
     related: dict[str, set[str]] = defaultdict(set)
@@ -173,7 +174,9 @@ def successors(
             via[o] += 1
     for o, n in via.items():
         score[o] += 2 * n
-        reasons[o].append(f"active ties with organisations or people related to {n} orphans")
+        reasons[o].append(
+            f"active ties with organisations or people related to {count(n, 'orphan')}"
+        )
     # Officers assigned to the orphans' areas (or an area above or below them).
     sa_c, s = t.stakeholder_areas.c, t.stakeholders.c
     assigned: dict[str, set[str]] = defaultdict(set)
@@ -193,7 +196,7 @@ def successors(
                 near[o] += 1
     for o, n in near.items():
         score[o] += n
-        reasons[o].append(f"assigned to the areas of {n} orphans")
+        reasons[o].append(f"assigned to the areas of {count(n, 'orphan')}")
     ranked = sorted(score, key=lambda o: (-score[o], o))[:limit]
     return tuple(
         Successor(

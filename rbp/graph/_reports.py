@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from rbp._render import Renderable, Report, Table
+from rbp._render import Renderable, Report, Table, count
 from rbp.model import Priority, Sector
 from rbp.model._interactions import FollowUp
 
@@ -133,7 +133,7 @@ class CoverageReport(Renderable):
         ...     by_area={"b-1": Cell(1, 2)}, by_sector={}, matrix={}, uncovered=("m-2",))
         >>> report
         CoverageReport: Coverage — as of 2026-06-30 00:00 UTC
-        50.0% covered: 1 of 2 stakeholders have a working relationship with an officer.
+        50.0% covered: 1 of 2 stakeholders has a working relationship with an officer.
         By sector (0 rows)
         Also: By area (1 row); Area × sector (0 rows); Uncovered stakeholders (1 row)
           (to_frames() or to_html() show them all).
@@ -148,8 +148,8 @@ class CoverageReport(Renderable):
             as_of=self.as_of,
             window=self.window,
             summary=(
-                f"{pct(self.ratio)} covered: {self.covered} of {self.total} stakeholders "
-                "have a working relationship with an officer."
+                f"{pct(self.ratio)} covered: {self.covered} of {count(self.total, 'stakeholder')} "
+                f"{'has' if self.covered == 1 else 'have'} a working relationship with an officer."
             ),
             tables=(
                 Table(
@@ -301,9 +301,11 @@ class GapReport(Renderable):
             "Gaps",
             as_of=self.as_of,
             summary=(
-                f"{n_uncovered} stakeholders uncovered, {len(self.cooling)} ties going cold, "
-                f"{len(self.quiet_areas)} quiet areas, {len(self.single_threaded)} "
-                f"single-threaded stakeholders, {len(self.plans)} plans needing attention."
+                f"{count(n_uncovered, 'stakeholder')} uncovered, "
+                f"{count(len(self.cooling), 'tie')} going cold, "
+                f"{count(len(self.quiet_areas), 'quiet area')}, "
+                f"{count(len(self.single_threaded), 'single-threaded stakeholder')}, "
+                f"{count(len(self.plans), 'plan')} needing attention."
             ),
             tables=(
                 Table("By kind of gap", ("gap", "count", "examples"), self._rows()),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from rbp._render import Renderable, Report, Table
+from rbp._render import Renderable, Report, Table, count
 from rbp.graph._reports import CoverageReport, key_rows, pct, ratio_of
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ class KeyPersonReport(Renderable):
             "Key-person risk",
             as_of=self.as_of,
             summary=(
-                f"{len(self.single_threaded)} of {self.covered} covered stakeholders "
-                f"({pct(self.ratio)}) are held by one officer."
+                f"{len(self.single_threaded)} of {count(self.covered, 'covered stakeholder')} "
+                f"({pct(self.ratio)}) {'is' if len(self.single_threaded) == 1 else 'are'} held "
+                "by one officer."
             ),
             tables=(
                 Table(
@@ -152,8 +153,9 @@ class DepartureImpact(Renderable):
             window=self.window,
             summary=(
                 f"If {self.officer} leaves: coverage {pct(self.before.ratio)} → "
-                f"{pct(self.after.ratio)}; {len(self.orphaned)} stakeholders orphaned; "
-                f"{len(self.areas_dropped)} areas lose coverage."
+                f"{pct(self.after.ratio)}; {count(len(self.orphaned), 'stakeholder')} orphaned; "
+                f"{count(len(self.areas_dropped), 'area')} "
+                f"{'loses' if len(self.areas_dropped) == 1 else 'lose'} coverage."
             ),
             tables=(
                 Table(

@@ -1,5 +1,8 @@
 """Fixtures for the end-to-end tests: a small synthetic city in a SQLite file, the
-venv's ``rbp`` console script, and a combined HTML report."""
+venv's ``rbp`` console script, and Debian's Chromium for the browser tests.
+
+The browser tests skip (loudly) when /usr/bin/chromium is missing, unless
+RBP_REQUIRE_BROWSER=1; ``make test`` installs Debian's ``chromium`` when run as root."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import rbp
 from rbp import synth
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
 AS_OF = "2025-12-31"
 
 
@@ -51,3 +55,17 @@ def run(
         cwd=cwd,
         env=env,
     )
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium, or a loud skip (a failure with RBP_REQUIRE_BROWSER=1)."""
+    if not CHROMIUM.exists():
+        message = (
+            "NO BROWSER: /usr/bin/chromium is missing, so the HTML pages were NOT opened in a "
+            "browser (install Debian's chromium, or run `make test` as root)"
+        )
+        if os.environ.get("RBP_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM

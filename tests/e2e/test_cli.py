@@ -31,8 +31,10 @@ def test_summary(rbp_command: Path, city_db: Path) -> None:
 def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     cov = run(rbp_command, "coverage", city_db, "--as-of", AS_OF)
     assert cov.returncode == 0, cov.stderr
-    # the first line is the time the answer is for (the data is recent then: no note)
-    assert cov.stdout.startswith(f"as of {AS_OF} 23:59 UTC\nCoverage — as of {AS_OF} 23:59 UTC\n")
+    # the first line is the report's title with the time the answer is for, said once
+    # (the data is recent then: no note)
+    assert cov.stdout.startswith(f"Coverage — as of {AS_OF} 23:59 UTC\n")
+    assert cov.stdout.count(f"as of {AS_OF}") == 1
     area = run(rbp_command, "coverage", city_db, "--as-of", AS_OF, "--area", "b-0108")
     assert area.returncode == 0, area.stderr
     gaps = run(rbp_command, "gaps", city_db, "--as-of", AS_OF)
@@ -43,7 +45,8 @@ def test_coverage_gaps_departure(rbp_command: Path, city_db: Path) -> None:
     officer = max(risk.sole_held, key=lambda o: (len(risk.sole_held[o]), o))
     dep = run(rbp_command, "departure", city_db, officer, "--as-of", AS_OF)
     assert dep.returncode == 0, dep.stderr
-    assert dep.stdout.startswith(f"as of {AS_OF} 23:59 UTC\nDeparture of {officer} — as of {AS_OF}")
+    assert dep.stdout.startswith(f"Departure of {officer} — as of {AS_OF} 23:59 UTC\n")
+    assert dep.stdout.count(f"as of {AS_OF}") == 1
     assert f"If {officer} leaves: coverage" in dep.stdout
 
 
@@ -117,9 +120,26 @@ def test_other_diagrams_render_or_say_not_available(
         assert b"<svg" in out.read_bytes()
 
 
-def test_report(rbp_command: Path, city_db: Path, tmp_path: Path) -> None:
+def test_report_writes_the_brief_by_default(
+    rbp_command: Path, city_db: Path, tmp_path: Path
+) -> None:
+    proc = run(rbp_command, "report", city_db, "--as-of", AS_OF, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "brief.html"
+    assert proc.stdout.strip() == "brief.html"
+    progress = proc.stderr.splitlines()
+    assert progress[0] == f"rbp: as of {AS_OF} 23:59 UTC"
+    assert any(line.startswith("rbp: done in") for line in progress)
+    text = out.read_text(encoding="utf-8")
+    assert f"As of {AS_OF} 23:59 UTC" in text
+    for heading in ("Coverage by area and sector", "Most urgent gaps", "Who we would lose"):
+        assert f"<h2>{heading}</h2>" in text
+    assert text.count("<details>") >= 3
+
+
+def test_report_full(rbp_command: Path, city_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    proc = run(rbp_command, "report", city_db, "-o", out, "--as-of", AS_OF)
+    proc = run(rbp_command, "report", city_db, "--full", "-o", out, "--as-of", AS_OF)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(out)
     progress = proc.stderr.splitlines()

@@ -49,6 +49,7 @@ def test_program_lead_pack_writes_pages(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     pages = sorted(p.name for p in tmp_path.glob("*.html"))
     assert "report-2025-12.html" in pages
+    assert "brief-2025-12.html" in pages
     assert "coverage-2025-12.html" in pages
     for page in tmp_path.glob("*.html"):
         text = page.read_text(encoding="utf-8")

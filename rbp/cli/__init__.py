@@ -10,7 +10,7 @@
     rbp gaps DB [--as-of DATE] [--area A]
     rbp departure DB OFFICER [--as-of DATE]
     rbp diagram DB {network,ego,matrix,keyperson,plan} [KEY] [--area A] [--as-of DATE] -o FILE
-    rbp report DB -o report.html [--as-of DATE] [--area A]
+    rbp report DB [-o brief.html] [--full] [--as-of DATE] [--area A]
     rbp import DB FILE --kind K [--map field=Header ...] [--default field=value ...]
                [--tz ZONE] [--separator ;] [--date-format FMT] [--encoding E] [--dry-run]
     rbp export DB --format {csv,graphml,gexf} --out PATH [--as-of DATE] [--pseudonymise]
@@ -26,60 +26,42 @@ refuses an empty file or another application's database,
 and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
 be left out: a store answers in the zone it recorded.
 
-Every answer starts with the time it answers for (``as of 2025-12-31 23:59 UTC``);
-when the newest interaction is older than the longest contact window, the next line
-says so, with the date of the newest data and the ``--as-of`` that asks for it
-(``report`` and ``diagram`` write both lines to stderr, as their stdout is the file
-written). A diagram's format comes from the suffix of ``-o`` (``.svg``, ``.png`` or
-``.pdf``). Errors are one clear line on stderr and exit code 2; long work prints
-progress lines to stderr.
+``report`` writes the one-page brief (:func:`rbp.report.brief`; ``-o`` defaults to
+``brief.html``); ``--full`` writes the full report (:func:`rbp.report.write_report`;
+``-o`` defaults to ``report.html``).
+
+Every answer starts with the time it answers for: the first line of ``coverage``,
+``gaps`` and ``departure`` is the report's title with its time (``Coverage — as of
+2025-12-31 23:59 UTC``), the others start with ``as of 2025-12-31 23:59 UTC``. When the
+newest interaction is older than the longest contact window, the next line says so,
+with the date of the newest data and the ``--as-of`` that asks for it (``report`` and
+``diagram`` write both lines to stderr, as their stdout is the file written). A
+diagram's format comes from the suffix of ``-o`` (``.svg``, ``.png`` or ``.pdf``).
+Errors are one clear line on stderr and exit code 2; long work prints progress lines
+to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import inspect
 import sys
-import time
 from pathlib import Path
 from typing import Any
-
-import pendulum
 
 import rbp
 from rbp._identify import Verdict, from_engine, from_file, sqlite_path
 from rbp._migrate import head
 from rbp._unit import make_engine
+from rbp.cli._answers import (
+    DIAGRAMS,
+    UsageError,
+    answer,
+    as_of_arg,
+)
 from rbp.errors import RbpError
 
-DIAGRAMS = {
-    "network": "diagram",
-    "ego": "ego_diagram",
-    "matrix": "matrix_diagram",
-    "keyperson": "keyperson_diagram",
-    "plan": "plan_diagram",
-}
-FORMATS = ("svg", "png", "pdf")
 DISTRIBUTION = "rbp-crm"  # the name on the package index; the import name is rbp
-
-
-class _UsageError(RbpError):
-    """A command-line mistake, reported like any other error."""
-
-
-def _as_of(text: str | None, tz: str) -> pendulum.DateTime | None:
-    if text is None:
-        return None
-    try:
-        parsed = pendulum.parse(text, tz=tz)
-    except Exception:
-        raise _UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
-    if not isinstance(parsed, pendulum.DateTime):
-        if not isinstance(parsed, pendulum.Date):
-            raise _UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD")
-        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=tz)
-    return parsed.end_of("day") if len(text) == 10 else parsed
 
 
 def _version() -> str:
@@ -89,38 +71,9 @@ def _version() -> str:
         return f"rbp {rbp.__version__} (source tree; {DISTRIBUTION} is not installed)"
 
 
-def _period(crm: rbp.Store) -> tuple[pendulum.DateTime, pendulum.DateTime] | None:
-    """The times of the oldest and the newest interaction (None when there are none)."""
-    first = crm.interactions.find(limit=1)
-    if not first:
-        return None
-    last = crm.interactions.find(newest_first=True, limit=1)
-    return first[0].at, last[0].at
-
-
-def _header(crm: rbp.Store, at: pendulum.DateTime) -> list[str]:
-    """The time an answer is for, and a note when the data ends long before it."""
-    lines = [f"as of {at:%Y-%m-%d %H:%M} {crm.tz}"]
-    period = _period(crm)
-    longest = max(crm.settings.cadence.values())
-    if period is not None and (at - period[1]).in_days() > longest:
-        newest = period[1]
-        lines.append(
-            f"note: the newest interaction is from {newest:%Y-%m-%d}, "
-            f"{(at - newest).in_days()} days before {at:%Y-%m-%d} and longer ago than the "
-            f"longest contact window ({longest} days); to answer for the data's own time, "
-            f"add --as-of {newest:%Y-%m-%d}"
-        )
-    return lines
-
-
-def _progress(line: str) -> None:
-    print(f"rbp: {line}", file=sys.stderr, flush=True)
-
-
 def _check_db(db: str) -> None:
     if "://" not in db and not Path(db).is_file():
-        raise _UsageError(f"no database file {db!r}; give an existing SQLite file or a URL")
+        raise UsageError(f"no database file {db!r}; give an existing SQLite file or a URL")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         ("gaps", "gap report"),
         ("departure", "impact of an officer leaving"),
         ("diagram", "render a diagram to SVG, PNG or PDF"),
-        ("report", "write the combined HTML report"),
+        ("report", "write the one-page brief (or, with --full, the full report) as HTML"),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("db", help="SQLite file or SQLAlchemy URL")
@@ -157,8 +110,17 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (end of that day)")
         if name in ("coverage", "gaps", "diagram", "report"):
             p.add_argument("--area")
-        if name in ("diagram", "report"):
+        if name == "diagram":
             p.add_argument("-o", "--output", required=True, help="file to write")
+        if name == "report":
+            p.add_argument(
+                "-o", "--output", help="file to write (default brief.html, or report.html)"
+            )
+            p.add_argument(
+                "--full",
+                action="store_true",
+                help="the full report (every table, a departure, a network map) instead",
+            )
     imp = sub.add_parser("import", help="load a CSV file of one kind of record")
     imp.add_argument("db", help="SQLite file (created if missing) or SQLAlchemy URL")
     imp.add_argument("file", help="the CSV file")
@@ -204,7 +166,7 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     for text in values:
         field, sep, value = text.partition("=")
         if not sep or not field.strip():
-            raise _UsageError(f"{option} {text!r}: write it as field=value")
+            raise UsageError(f"{option} {text!r}: write it as field=value")
         out[field.strip()] = value
     return out
 
@@ -266,7 +228,7 @@ def _export(args: argparse.Namespace) -> None:
         if args.format == "csv":
             out = rbp.io.export_csv(crm, args.out, personal=args.personal)
         else:
-            as_of = _as_of(args.as_of, crm.tz)
+            as_of = as_of_arg(args.as_of, crm.tz)
             write = rbp.io.write_graphml if args.format == "graphml" else rbp.io.write_gexf
             out = write(crm, args.out, as_of=as_of, pseudonymise=args.pseudonymise)
     print(out)
@@ -317,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             _upgrade(args.db, args.tz)
             return 0
         with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
-            _answer(crm, args)
+            answer(crm, args)
     except RbpError as exc:
         print(f"rbp: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -325,41 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rbp: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     return 0
-
-
-def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
-    """Run one read-only command on an open store."""
-    as_of = _as_of(getattr(args, "as_of", None), crm.tz)
-    at = crm.now() if as_of is None else as_of
-    area = getattr(args, "area", None)
-    if area is not None and area not in crm.directory.areas():
-        raise _UsageError(f"--area {area!r}: no such area in {args.db}")
-    header = _header(crm, at)
-    if args.command not in ("diagram", "report"):
-        print("\n".join(header))
-    if args.command == "summary":
-        print(crm.directory.summary())
-        print(f"{'interactions':<28}{crm.interactions.count():>8}")
-        period = _period(crm)
-        if period is not None:
-            print(f"{'interactions from':<28}{period[0]:%Y-%m-%d} to {period[1]:%Y-%m-%d}")
-    elif args.command == "coverage":
-        print(crm.graph.coverage(as_of=at, area=args.area))
-    elif args.command == "gaps":
-        print(crm.graph.gaps(as_of=at, area=args.area))
-    elif args.command == "departure":
-        print(crm.graph.simulate_departure(args.officer, as_of=at))
-    elif args.command == "diagram":
-        _diagram(crm, args, at, header)
-    else:
-        for line in header:
-            _progress(line)
-        from rbp.report import write_report
-
-        started = time.perf_counter()
-        out = write_report(crm, args.output, as_of=at, area=args.area, progress=_progress)
-        _progress(f"done in {time.perf_counter() - started:.1f} s")
-        print(out)
 
 
 def _upgrade(db: str, tz: str | None) -> None:
@@ -374,11 +301,11 @@ def _upgrade(db: str, tz: str | None) -> None:
         finally:
             engine.dispose()
     if found.verdict in (Verdict.MISSING, Verdict.EMPTY):
-        raise _UsageError(
+        raise UsageError(
             f"{db} is empty, not an rbp store; rbp upgrade only upgrades existing stores"
         )
     if found.verdict is not Verdict.RBP:
-        raise _UsageError(found.refusal())
+        raise UsageError(found.refusal())
     if found.revision == head() and found.zone is not None:
         print(f"{db}: up to date (schema revision {head()}, time zone {found.zone})")
         return
@@ -389,52 +316,6 @@ def _upgrade(db: str, tz: str | None) -> None:
         f"{db}: upgraded from schema revision {found.revision} to {head()}; "
         f"time zone {zone}{recorded}"
     )
-
-
-def _diagram(
-    crm: rbp.Store, args: argparse.Namespace, as_of: pendulum.DateTime, header: list[str]
-) -> None:
-    import graphviz
-
-    out = Path(args.output)
-    fmt = out.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise _UsageError(f"-o {args.output!r}: the file name must end in .svg, .png or .pdf")
-    call: list[Any] = []
-    if args.kind in ("ego", "plan"):
-        if args.key is None:
-            what = "an officer" if args.kind == "ego" else "a plan"
-            raise _UsageError(
-                f"the {args.kind} diagram needs {what} key: rbp diagram DB {args.kind} KEY"
-            )
-        call.append(args.key)
-    elif args.key is not None:
-        raise _UsageError(f"the {args.kind} diagram takes no KEY (got {args.key!r})")
-    method = getattr(crm.graph, DIAGRAMS[args.kind], None)
-    if method is None:
-        raise _UsageError(f"the {args.kind} diagram is not available in this version of rbp")
-    params = inspect.signature(method).parameters
-    options: dict[str, Any] = {}
-    if "as_of" in params:
-        options["as_of"] = as_of
-    if args.area is not None:
-        if "area" not in params:
-            raise _UsageError(f"the {args.kind} diagram does not take --area")
-        options["area"] = args.area
-    for line in header:
-        _progress(line)
-    _progress(f"building the {args.kind} diagram")
-    diagram = method(*call, **options)
-    _progress(f"rendering {out} with Graphviz")
-    try:
-        data = diagram.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise _UsageError(
-            "Graphviz's dot is not installed; install it with: apt-get install graphviz"
-        ) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(out)
 
 
 if __name__ == "__main__":

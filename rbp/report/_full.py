@@ -1,4 +1,5 @@
-"""The combined report a program lead reads: one standalone HTML page.
+"""The full report: one standalone HTML page of every report, for the analyst behind
+the brief.
 
 :func:`write_report` puts coverage, gaps, key-person risk, the departure of the
 officer who holds the most relationships alone, and the network diagram of the
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from rbp import Report
+from rbp._render import Report
 
 if TYPE_CHECKING:
     from rbp.graph import CoverageReport, KeyPersonReport
