@@ -14,6 +14,7 @@ from rbp._queries.ties import tie_rows
 from rbp._time import Window
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase, labels_arg
+from rbp.graph._names import names_arg, read_names
 from rbp.graph.diagrams import ego_diagram, network_diagram
 
 __all__ = ["MAX_NODES", "DiagramReads"]
@@ -34,14 +35,19 @@ class DiagramReads(GraphBase):
         labels: Mapping[str, str] | None = None,
         max_nodes: int = 150,
         pseudonymise: bool = False,
+        names: bool = False,
     ) -> graphviz.Graph:
         """A network map of an area (or the whole department) as of T.
 
         Officers, members and agencies as styled nodes, ties with a shared interaction
-        in ``window`` (default 365 days) styled by status and strength, stakeholders
-        uncovered by their cadence dashed, and a legend. Labels are keys unless
-        ``labels`` maps keys to other text, or ``pseudonymise=True`` shows stable
-        aliases ("S-001") instead of keys. Past ``max_nodes`` the map groups
+        in ``window`` (default 365 days) styled by status (solid, dashed, dotted) and
+        strength (width), stakeholders uncovered by their cadence with a dashed border,
+        and a legend beside or below the drawing. Agencies show their names, officers
+        their badges (keys), community members a pseudonym of sector and area ("Faith ·
+        Beat 111 #3", the same in every diagram); ``names=True`` shows officers' and
+        members' stored names instead, ``labels`` maps keys to your own text, and
+        ``pseudonymise=True`` shows stable aliases ("S-001") for every stakeholder.
+        Past ``max_nodes`` the map groups
         stakeholders (one beat by sector, anything larger by area) and says so on the
         diagram. An area's map reads only the ties of that area's stakeholders. Render
         with ``.render("file", format="svg")`` (needs Graphviz's ``dot``/``sfdp``).
@@ -56,25 +62,30 @@ class DiagramReads(GraphBase):
         area
             Only this area and the areas below it; None for the whole department.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            Your text for some stakeholders, by key; it wins over names and aliases.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000); past it the map
             groups them.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            Show stable aliases ("S-001") instead of names, badges and pseudonyms.
+        names
+            Show officers' and community members' stored names (personal data: only
+            for a reader who may see them).
 
         Returns
         -------
         graphviz.Graph
-            The map, laid out by ``neato``, or ``sfdp`` when it is large.
+            The map, laid out by ``neato`` (``sfdp`` when it is large) and pinned
+            there, so it renders with ``neato`` whatever the size.
 
         Raises
         ------
         UnknownKeyError
             ``area`` is no area of the store.
         ValidationError
-            ``area`` is not a valid key, ``max_nodes`` is out of range, or ``window`` is
-            not longer than zero (at most a century).
+            ``area`` is not a valid key, ``max_nodes`` is out of range, ``window`` is
+            not longer than zero (at most a century), or both ``names`` and
+            ``pseudonymise`` are True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -82,15 +93,18 @@ class DiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the map out when it is installed (and
+        returns the unpinned map when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
         >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
-        >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
+        >>> dot.engine, "Beat 0101 as of 2025-12-31" in dot.source
         ('neato', True)
+        >>> "cluster_legend" in dot.source, "SECRET" in dot.source
+        (True, False)
         >>> "grouped by area" in crm.graph.diagram(as_of=T, max_nodes=20).source
         True
 
@@ -107,6 +121,7 @@ class DiagramReads(GraphBase):
         shown = labels_arg(labels)
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        named = names_arg(names, alias)
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, Window(None))
             chosen = metrics.select(snap, area=scope)
@@ -122,12 +137,14 @@ class DiagramReads(GraphBase):
                 keep = keys & set(g)
                 keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
                 g = g.subgraph(keep)
-        title = f"{'Department' if scope is None else 'Area ' + scope} as of {when.at:%Y-%m-%d}"
+            naming = read_names(conn, g if len(g) <= most else (), names=named, here=scope)
+        title = f"{naming.place(scope)} as of {when.at:%Y-%m-%d}"
         return network_diagram(
             g,
             title=title,
             uncovered=frozenset(cov.uncovered),
             labels=shown,
+            names=naming.people,
             pseudonymise=alias,
             max_nodes=most,
             # One beat (an area with no areas below it) is grouped by sector.
@@ -143,13 +160,15 @@ class DiagramReads(GraphBase):
         labels: Mapping[str, str] | None = None,
         pseudonymise: bool = False,
         max_nodes: int = 150,
+        names: bool = False,
     ) -> graphviz.Graph:
         """An officer's ego map as of T: the officer, their ties styled by status
         and strength, and the other officers of the same stakeholders, greyed.
 
         Ties count when they have a shared interaction in the window (default 365
-        days). Reads only this officer's ties and their stakeholders' ties. Labels,
-        ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
+        days). Reads only this officer's ties and their stakeholders' ties. Labels
+        (agencies by name, officers by badge, members by sector and area), ``names``,
+        ``labels``, ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
 
         Parameters
         ----------
@@ -161,24 +180,28 @@ class DiagramReads(GraphBase):
             Ties count with a shared interaction in ``(T - window, T]``; default 365
             days.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            Your text for some stakeholders, by key; it wins over names and aliases.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            Show stable aliases ("S-001") instead of names, badges and pseudonyms.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000).
+        names
+            Show officers' and community members' stored names (personal data: only
+            for a reader who may see them).
 
         Returns
         -------
         graphviz.Graph
-            The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
+            The ego map, laid out and pinned, drawn by ``neato``.
 
         Raises
         ------
         UnknownKeyError
             ``officer`` is not an officer in the picture at T.
         ValidationError
-            ``officer`` is not a valid key, ``max_nodes`` is out of range, or ``window``
-            is not longer than zero (at most a century).
+            ``officer`` is not a valid key, ``max_nodes`` is out of range, ``window``
+            is not longer than zero (at most a century), or both ``names`` and
+            ``pseudonymise`` are True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -186,9 +209,10 @@ class DiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the map out when it is installed (and
+        returns the unpinned map when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
@@ -214,6 +238,7 @@ class DiagramReads(GraphBase):
         win = self._network_window(window)
         shown = labels_arg(labels)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        named = names_arg(names, alias)
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         assert win.micros is not None  # a network window is never the cadence
         with self._uow.read() as conn:
@@ -228,11 +253,15 @@ class DiagramReads(GraphBase):
             )
             mine = {r[1] for r in rows}
             g = self._graph(conn, when, win, keys={key, *mine}, community=False, declared=False)
+            near = {key, *mine} | {o for n in mine if n in g for o in g[n]}
+            naming = read_names(conn, near, names=named)
         return ego_diagram(
             g,
             key,
             title=f"officer's ties as of {when.at:%Y-%m-%d}",
             labels=shown,
+            names=naming.people,
+            areas=naming.areas,
             pseudonymise=alias,
             max_nodes=most,
         )
