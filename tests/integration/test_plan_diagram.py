@@ -14,6 +14,7 @@ import pendulum
 import pytest
 
 import rbp
+from rbp.graph.diagrams import STYLE
 from rbp.plans import ActionPlan, PartnerRole, Task, TaskStatus
 
 T0 = pendulum.datetime(2026, 1, 5, 9, tz="UTC")
@@ -68,15 +69,22 @@ def test_plan_diagram_source(crm: rbp.Store) -> None:
     assert src.startswith("digraph")
     assert "tents" not in src  # the problem statement is never drawn
     assert 'Creek \\"camp\\" <north>' in src  # escaped, and not read as an HTML label
-    for label in ("org-h", "m-faith", "P1", "org-mh", "label=lead", '"community leader"'):
+    # agencies without a name and officers by key; the member by sector and area
+    for label in ("org-h", '"Faith · b-1 #1"', "P1", "org-mh", "label=lead"):
         assert label in src
+    assert '"community leader"' in src
+    assert "m-faith" not in src
     assert "no social services partner" in src  # ghost node for the missing sector
     assert "no housing partner" not in src  # org-h is the housing partner
-    assert src.count("label=needs") == 1
-    assert src.count("label=owner") == 2
-    overdue = [line for line in src.splitlines() if "beds: Beds" in line]
+    # owners and dependencies are told apart by line style (the legend says which),
+    # not by words on the lines
+    assert "label=needs" not in src and "label=owner" not in src
+    lines = src.splitlines()
+    assert sum(1 for e in lines if " -> " in e and "style=bold" in e and "legend" not in e) == 1
+    assert sum(1 for e in lines if " -> " in e and "style=dotted" in e and "legend" not in e) == 2
+    overdue = [line for line in lines if "beds: Beds" in line]
     assert overdue
-    assert "#f5b7b1" in overdue[0]
+    assert STYLE["task_overdue"]["fillcolor"] in overdue[0]
     idle = [line for line in src.splitlines() if "community leader" in line]
     assert idle
     assert "style=dashed" in idle[0]

@@ -281,9 +281,15 @@ class Sketch:
             return d
         # The layout left at least ``sep`` between nodes; edges keep a smaller margin,
         # so neato can route them around nodes instead of falling back to lines.
-        d = self._graph(title=True, overlap="true", splines=splines, sep="+4", esep="+2")
+        d = self._graph(
+            title=True,
+            overlap="true",
+            splines=splines,
+            sep="+4",
+            esep="+2",
+            comment=f"laid out by {self.engine}, pinned for neato",
+        )
         d.engine = "neato"
-        d.comment = f"laid out by {self.engine}, pinned for neato"
         self._data(d, placed.pos)
         _legend_cluster(d, entries, _legend_positions(placed, entries))
         return d

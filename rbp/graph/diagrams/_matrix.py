@@ -91,8 +91,9 @@ def matrix_diagram(
     areas
         Area names by key (rows show the name; the key when there is none).
     depth
-        Each area's depth in the tree (rows are indented by it, and the deepest
-        levels are left out of a matrix too tall to read); None draws every row.
+        Each area's depth in the tree (rows of areas with areas below them are bold,
+        and the deepest levels are left out of a matrix too tall to read); None
+        draws every row.
 
     Returns
     -------
@@ -124,6 +125,7 @@ def matrix_diagram(
         or any(s in expected.get(a, ()) for a in report.by_area)
     ]
     drawn, left_out = _rows(list(report.by_area), depth)
+    deepest = max((depth or {}).get(a, 0) for a in drawn) if drawn else 0
     head = "".join(
         f"<td><b>{text(s.value.replace('_', ' '), into=TextIn.HTML)}</b></td>" for s in sectors
     )
@@ -145,9 +147,10 @@ def matrix_diagram(
         style = _cell_style(whole.total, whole.covered, False)
         share = "" if not whole.total else f" · {percent(whole.covered / whole.total)}"
         cells.append(_td(f"{number(whole.covered)}/{number(whole.total)}{share}", style))
-        indent = "&#160;" * 3 * (depth or {}).get(a, 0)
         name = text(names.get(a, a), into=TextIn.HTML)
-        rows.append(f'<tr><td align="left">{indent}{name}</td>{"".join(cells)}</tr>')
+        if (depth or {}).get(a, 0) < deepest:
+            name = f"<b>{name}</b>"  # an area with areas below it
+        rows.append(f'<tr><td align="left">{name}</td>{"".join(cells)}</tr>')
     note = ""
     if left_out:
         note = f" ({count(left_out, 'deeper area')} left out: draw one area's matrix for them)"

@@ -140,7 +140,7 @@ def plan_diagram(
         sk.node(
             ghost,
             "ghost",
-            label=lines(f"no {sector.value.replace('_', ' ')} partner"),
+            label=lines(f"no {sector.value.replace('_', ' ')} partner", wrap=_WIDE),
             tooltip=text(f"needed sector {sector.value}", into=TextIn.TOOLTIP),
         )
         sk.edge(root, ghost, "ghost_edge")
