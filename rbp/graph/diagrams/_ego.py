@@ -103,6 +103,7 @@ def ego_diagram(
         engine=engine_for(len(shown), pinned=True),
         sep="+8",
         overlap="prism",
+        overlap_scaling="-1",  # start as tight as the labels; prism then spreads
     )
     ids = Nodes()
     sk.node(

@@ -27,7 +27,7 @@ from rbp.graph.diagrams._style import FONT, LEGEND_TEXT, STYLE, TextIn, text
 
 __all__ = ["Sketch"]
 
-ROW = 0.34
+ROW = 0.3
 """Height of one legend row, in inches."""
 SAMPLE = 1.0
 """Width of a legend sample (a node, or a line of 0.9 inch: 65 pt), in inches."""
@@ -75,7 +75,7 @@ def _union(a: Bounds | None, b: Bounds | None) -> Bounds | None:
 
 def _text_width(value: str) -> float:
     """A generous estimate of the width of ``value`` in the legend font, in inches."""
-    return (0.62 * LEGEND_FONT * len(value) + 8) / 72
+    return (0.56 * LEGEND_FONT * len(value) + 8) / 72
 
 
 class Sketch:
@@ -346,10 +346,17 @@ def _legend_positions(
     per_row = max(1, math.floor(width / entry))
     rows = math.ceil(n / per_row)
     below = max(width, min(per_row, n) * entry) * (height + GAP + rows * ROW)
+    # The smaller picture, unless its legend would take over a fifth of it.
+    share = {
+        True: cols * entry * per_col * ROW / beside,
+        False: min(per_row, n) * entry * rows * ROW / below,
+    }
+    fits = [(area, side) for area, side in ((beside, True), (below, False)) if share[side] <= 0.2]
+    put_beside = min(fits)[1] if fits else share[True] <= share[False]
     out: dict[str, tuple[float, float]] = {}
     names = ["legend_title", *(k for k, _ in entries)]
     for i, name in enumerate(names):  # down the columns, so kinds read in order
-        if beside <= below:
+        if put_beside:
             col, row = divmod(i, per_col)
             x, top = placed.x1 + GAP + col * entry, placed.y1
         else:

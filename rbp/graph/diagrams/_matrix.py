@@ -156,7 +156,7 @@ def matrix_diagram(
         note = f" ({count(left_out, 'deeper area')} left out: draw one area's matrix for them)"
     table = '<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
     d = new_graph(title + note, nodes=1, engine="dot", directed=True)
-    d.attr(fontname=FONT, rankdir="LR", nodesep="0.5")
+    d.attr(fontname=FONT, nodesep="0.5")
     d.attr("node", fontname=FONT, fontsize="12")
     d.node("matrix", label=f"<{table}{''.join(rows)}</table>>", shape="plain")
     steps = [least for least, _, _ in COVERAGE_SCALE]

@@ -108,6 +108,7 @@ def network_diagram(
         engine=engine_for(g.number_of_nodes(), pinned=True),
         sep="+8",
         overlap="prism",
+        overlap_scaling="-1",  # start as tight as the labels; prism then spreads
         pack="true",
     )
     show = Labels(g.nodes, labels=labels, names=names, pseudonymise=pseudonymise)
