@@ -11,10 +11,10 @@ import graphviz
 import pendulum
 
 from rbp import _args
-from rbp._render import _words as words
 from rbp._queries.plan_read import must_load
 from rbp._queries.plan_status import plan_status
 from rbp._queries.scope import stakeholder_kinds
+from rbp._render import _words as words
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph._names import names_arg, read_names

@@ -78,7 +78,8 @@ def test_plan_diagram_source(crm: rbp.Store) -> None:
     assert "no housing partner" not in src  # org-h is the housing partner
     # owners and dependencies are told apart by line style (the legend says which),
     # not by words on the lines
-    assert "label=needs" not in src and "label=owner" not in src
+    assert "label=needs" not in src
+    assert "label=owner" not in src
     lines = src.splitlines()
     assert sum(1 for e in lines if " -> " in e and "style=bold" in e and "legend" not in e) == 1
     assert sum(1 for e in lines if " -> " in e and "style=dotted" in e and "legend" not in e) == 2

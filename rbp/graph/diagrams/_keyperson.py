@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import graphviz
 
-from rbp.graph._risk_reports import KeyPersonReport
 from rbp._render._words import count
+from rbp.graph._risk_reports import KeyPersonReport
 from rbp.graph.diagrams._layout import Sketch
 from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, lines, text
 
@@ -68,7 +68,6 @@ def keyperson_diagram(
     """
     chosen = list(report.sole_held.items())[:top]
     keys = [o for o, _ in chosen] + [k for _, held in chosen for k in held[:per_officer]]
-    more = sum(1 for _, held in chosen if len(held) > per_officer)
     # Each officer a card: the officer on the left, their stakeholders in a column on
     # the right (dot, left to right), the cards in rows, most held first.
     sk = Sketch(title, engine="dot", cards=True, rankdir="LR", nodesep="0.08", ranksep="0.35")

@@ -98,7 +98,7 @@ class Sketch:
     cards
         Set the connected parts side by side in rows, in the order their first node
         was added (reading order), each as its engine laid it out.
-    attrs
+    **attrs
         More graph attributes for the layout (``rankdir``, ``ranksep``, ...).
 
     Examples

@@ -51,9 +51,7 @@ _CELL_TEXT = {
 }
 
 
-def _rows(
-    areas: list[str], depth: Mapping[str, int] | None
-) -> tuple[list[str], int]:
+def _rows(areas: list[str], depth: Mapping[str, int] | None) -> tuple[list[str], int]:
     """The areas drawn (at most :data:`MAX_ROWS`, the shallowest levels first) and
     how many are left out."""
     if depth is None or len(areas) <= MAX_ROWS:
@@ -61,7 +59,7 @@ def _rows(
     deepest = max(depth.get(a, 0) for a in areas)
     while deepest > 0 and sum(1 for a in areas if depth.get(a, 0) <= deepest) > MAX_ROWS:
         deepest -= 1
-    kept = [a for a in areas if depth.get(a, 0) <= deepest][: MAX_ROWS]
+    kept = [a for a in areas if depth.get(a, 0) <= deepest][:MAX_ROWS]
     return kept, len(areas) - len(kept)
 
 

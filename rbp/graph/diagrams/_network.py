@@ -114,7 +114,8 @@ def network_diagram(
     show = Labels(g.nodes, labels=labels, names=names, pseudonymise=pseudonymise)
     for node, data in sorted(g.nodes(data=True)):
         kind = data.get("kind", "member")
-        kinds = (kind if kind in STYLE else "member",) + (("uncovered",) if node in uncovered else ())
+        gap = ("uncovered",) if node in uncovered else ()
+        kinds = (kind if kind in STYLE else "member", *gap)
         label = show(node)
         sk.node(
             ids(node),
