@@ -102,6 +102,7 @@ class ReportDiagramReads(GraphBase):
             expected=expected,
             areas=naming.areas,
             depth={a: snap.tree.depth(a) for a in cov.by_area},
+            parents={a for a in cov.by_area if snap.tree.children(a)},
         )
 
     def keyperson_diagram(

@@ -7,7 +7,7 @@ and graphviz escapes such as ``\\N`` show literally.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import graphviz
 
@@ -70,6 +70,7 @@ def matrix_diagram(
     expected: Mapping[str, Sequence[Sector]] | None = None,
     areas: Mapping[str, str] | None = None,
     depth: Mapping[str, int] | None = None,
+    parents: Collection[str] = (),
 ) -> graphviz.Digraph:
     """The area × sector coverage matrix as one HTML-like table, cells coloured by
     covered / total on the coverage scale of every page; a cell with stakeholders
@@ -89,9 +90,10 @@ def matrix_diagram(
     areas
         Area names by key (rows show the name; the key when there is none).
     depth
-        Each area's depth in the tree (rows of areas with areas below them are bold,
-        and the deepest levels are left out of a matrix too tall to read); None
-        draws every row.
+        Each area's depth in the tree (the deepest levels are left out of a matrix
+        too tall to read); None draws every row.
+    parents
+        The areas with areas below them, whose rows are bold.
 
     Returns
     -------
@@ -123,7 +125,6 @@ def matrix_diagram(
         or any(s in expected.get(a, ()) for a in report.by_area)
     ]
     drawn, left_out = _rows(list(report.by_area), depth)
-    deepest = max((depth or {}).get(a, 0) for a in drawn) if drawn else 0
     head = "".join(
         f"<td><b>{text(s.value.replace('_', ' '), into=TextIn.HTML)}</b></td>" for s in sectors
     )
@@ -146,8 +147,8 @@ def matrix_diagram(
         share = "" if not whole.total else f" · {percent(whole.covered / whole.total)}"
         cells.append(_td(f"{number(whole.covered)}/{number(whole.total)}{share}", style))
         name = text(names.get(a, a), into=TextIn.HTML)
-        if (depth or {}).get(a, 0) < deepest:
-            name = f"<b>{name}</b>"  # an area with areas below it
+        if a in parents:
+            name = f"<b>{name}</b>"
         rows.append(f'<tr><td align="left">{name}</td>{"".join(cells)}</tr>')
     note = ""
     if left_out:

@@ -35,9 +35,9 @@ def plan_diagram(
 ) -> graphviz.Digraph:
     """The coalition of ``plan`` as it stood at ``status.as_of``.
 
-    Partner edges are labelled by role (dashed when the partner was not engaged
-    recently), task owners and dependencies are told apart by line style (the legend
-    says which), overdue tasks are drawn in the overdue style, and needed sectors
+    Partners show their role under their name (the edge is dashed when the partner
+    was not engaged recently), task owners and dependencies are told apart by line
+    style (the legend says which; no words on lines), overdue tasks are drawn in the overdue style, and needed sectors
     without a partner as ghost nodes. Laid out top-down by ``dot``, then pinned with
     the legend beside or below.
 
@@ -96,20 +96,20 @@ def plan_diagram(
     )
     idle = set(status.unengaged)
 
-    def person(key: str) -> None:
+    def person(key: str, role: str = "") -> None:
         kind = kinds.get(key, "member")
         sk.node(
             ids(key),
             kind if kind in STYLE else "member",
-            label=lines(show(key)),
+            label=lines(show(key)) + ("" if not role else "\\n" + text(f"({role})")),
             tooltip=text(f"{kind} {show(key)}", into=TextIn.TOOLTIP),
         )
 
+    # A partner's role is written under its name (words on lines would cross nodes).
     for partner in sorted(plan.partners, key=lambda p: (p.role.value, p.stakeholder)):
         key = partner.stakeholder
-        person(key)
-        edge = "unengaged" if key in idle else "role"
-        sk.edge(root, ids(key), edge, label=text(partner.role.value.replace("_", " ")))
+        person(key, partner.role.value.replace("_", " "))
+        sk.edge(root, ids(key), "unengaged" if key in idle else "role")
     late = {o.task for o in status.overdue}
     partners = {p.stakeholder for p in plan.partners}
     for task in plan.tasks:

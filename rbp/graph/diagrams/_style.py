@@ -128,7 +128,7 @@ LEGEND_TEXT = {
     "declared": "declared relationship",
     "other_tie": "another officer's tie",
     "single_threaded": "held by this officer only",
-    "role": "partner, labelled by role",
+    "role": "partner (role under its name)",
     "unengaged": "partner not met in 90 days",
     "owner": "task owner",
     "depends": "task needs another first",
