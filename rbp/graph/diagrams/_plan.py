@@ -37,9 +37,9 @@ def plan_diagram(
 
     Partners show their role under their name (the edge is dashed when the partner
     was not engaged recently), task owners and dependencies are told apart by line
-    style (the legend says which; no words on lines), overdue tasks are drawn in the overdue style, and needed sectors
-    without a partner as ghost nodes. Laid out top-down by ``dot``, then pinned with
-    the legend beside or below.
+    style (the legend says which; no words on lines), overdue tasks are drawn in the
+    overdue style, and needed sectors without a partner as ghost nodes. Laid out
+    top-down by ``dot``, then pinned with the legend beside or below.
 
     Parameters
     ----------
