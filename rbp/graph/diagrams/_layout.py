@@ -18,26 +18,19 @@ from __future__ import annotations
 
 import math
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import graphviz
 
-from rbp.graph.diagrams._style import FONT, LEGEND_TEXT, STYLE, TextIn, text
+from rbp.graph.diagrams._legend import legend_cluster, legend_place, text_width
+from rbp.graph.diagrams._style import FONT, LEGEND_TEXT, STYLE, text
 
 __all__ = ["Sketch"]
 
-ROW = 0.3
-"""Height of one legend row, in inches."""
-SAMPLE = 1.0
-"""Width of a legend sample (a node, or a line of 0.9 inch: 65 pt), in inches."""
-GAP = 0.45
-"""Space between the drawing and its legend, in inches."""
 ROUTED = 40
 """Up to this many nodes edges are routed around nodes (about a second at 40 nodes,
 six at 100: the routing grows with the square of the nodes)."""
-LEGEND_FONT = 11.0
-"""Font size of the legend's text, in points."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +42,11 @@ class _Placed:
     y0: float
     x1: float
     y1: float
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1), in inches."""
+        return (self.x0, self.y0, self.x1, self.y1)
 
 
 Bounds = tuple[float, float, float, float]
@@ -71,11 +69,6 @@ def _union(a: Bounds | None, b: Bounds | None) -> Bounds | None:
     if a is None or b is None:
         return a or b
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-
-
-def _text_width(value: str) -> float:
-    """A generous estimate of the width of ``value`` in the legend font, in inches."""
-    return (0.56 * LEGEND_FONT * len(value) + 8) / 72
 
 
 class Sketch:
@@ -211,7 +204,7 @@ class Sketch:
             top = 0.0 if box is None else box[1] - 0.3
             grid: dict[str, tuple[float, float, float, float]] = {}
             if self.alone:
-                wide = _text_width(self.alone)
+                wide = text_width(self.alone)
                 self.nodes["alone"] = {
                     "label": text(self.alone) + "\\l",
                     "shape": "plaintext",
@@ -277,7 +270,7 @@ class Sketch:
         if placed is None:
             d = self._graph(title=True, overlap="false", splines=splines)
             self._data(d, {})
-            _legend_cluster(d, entries, {})
+            legend_cluster(d, entries, {})
             return d
         # The layout left at least ``sep`` between nodes; edges keep a smaller margin,
         # so neato can route them around nodes instead of falling back to lines.
@@ -291,7 +284,7 @@ class Sketch:
         )
         d.engine = "neato"
         self._data(d, placed.pos)
-        _legend_cluster(d, entries, _legend_positions(placed, entries))
+        legend_cluster(d, entries, legend_place(placed.box, entries))
         return d
 
 
@@ -315,113 +308,3 @@ def _cards(size: dict[str, tuple[float, float, float, float]], parts: list[list[
                 size[n] = (x - x0 + left, y - y1 + top, w, h)
             left += x1 - x0 + 0.3
         top -= max(b[3] - b[1] for _, b in row) + 0.3
-
-
-def _is_edge(kind: str) -> bool:
-    return "shape" not in STYLE[kind] and kind != "uncovered"
-
-
-def _sample(kind: str) -> dict[str, str]:
-    """How a node kind looks in the legend (an uncovered member for "uncovered")."""
-    if kind == "uncovered":
-        return {**STYLE["member"], **STYLE["uncovered"]}
-    return STYLE[kind]
-
-
-def _legend_positions(
-    placed: _Placed, entries: list[tuple[str, str]]
-) -> dict[str, tuple[float, float]]:
-    """Where each legend row starts (its sample's left end, its centre line), in inches:
-    in columns beside the drawing or in rows below it, whichever picture is smaller."""
-    width = placed.x1 - placed.x0
-    height = placed.y1 - placed.y0
-    entry = SAMPLE + 0.15 + max((_text_width(t) for _, t in entries), default=1.0)
-    n = len(entries) + 1  # the heading
-    # Beside: as many columns as it takes to stay about as tall as the drawing.
-    per_col = max(4, math.floor(height / ROW))
-    cols = math.ceil(n / per_col)
-    per_col = math.ceil(n / cols)
-    beside = (width + GAP + cols * entry) * max(height, per_col * ROW)
-    # Below: as many per row as fit the drawing's width.
-    per_row = max(1, math.floor(width / entry))
-    rows = math.ceil(n / per_row)
-    below = max(width, min(per_row, n) * entry) * (height + GAP + rows * ROW)
-    # The smaller picture, unless its legend would take over a fifth of it.
-    share = {
-        True: cols * entry * per_col * ROW / beside,
-        False: min(per_row, n) * entry * rows * ROW / below,
-    }
-    fits = [(area, side) for area, side in ((beside, True), (below, False)) if share[side] <= 0.2]
-    put_beside = min(fits)[1] if fits else share[True] <= share[False]
-    out: dict[str, tuple[float, float]] = {}
-    names = ["legend_title", *(k for k, _ in entries)]
-    for i, name in enumerate(names):  # down the columns, so kinds read in order
-        if put_beside:
-            col, row = divmod(i, per_col)
-            x, top = placed.x1 + GAP + col * entry, placed.y1
-        else:
-            col, row = divmod(i, rows)
-            x, top = placed.x0 + col * entry, placed.y0 - GAP
-        out[name] = (x, top - ROW / 2 - row * ROW)
-    return out
-
-
-def _legend_cluster(
-    d: graphviz.Graph,
-    entries: Iterable[tuple[str, str]],
-    at: Mapping[str, tuple[float, float]],
-) -> None:
-    """The legend: a heading, then per kind a sample (a node, or a line 0.9 inch long)
-    and its words, pinned at ``at`` when given."""
-
-    def pin(x: float, y: float) -> dict[str, str]:
-        return {"pos": f"{x:.3f},{y:.3f}!"} if at else {}
-
-    with d.subgraph(name="cluster_legend") as leg:
-        leg.attr(label="", style="rounded", color="#999999", margin="8")
-        x, y = at.get("legend_title", (0.0, 0.0))
-        leg.node(
-            "legend_title",
-            label=text("Legend") + "\\l",
-            shape="plaintext",
-            fontsize=f"{LEGEND_FONT + 1:g}",
-            fontname=f"{FONT} Bold",
-            width=f"{SAMPLE:.2f}",
-            height=f"{ROW * 0.8:.2f}",
-            **pin(x + SAMPLE / 2, y),
-        )
-        for kind, words in entries:
-            x, y = at.get(kind, (0.0, 0.0))
-            if _is_edge(kind):
-                style = {k: v for k, v in STYLE[kind].items() if k != "penwidth"}
-                for end, dx in (("a", 0.05), ("b", SAMPLE - 0.05)):
-                    leg.node(
-                        f"legend_{kind}_{end}",
-                        label="",
-                        shape="point",
-                        style="invis",
-                        width="0.01",
-                        **pin(x + dx, y),
-                    )
-                leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", penwidth="1.8", **style)
-            else:
-                leg.node(
-                    f"legend_{kind}",
-                    label="",
-                    **_sample(kind),
-                    width="0.5",
-                    height="0.24",
-                    fixedsize="true",
-                    **pin(x + SAMPLE / 2, y),
-                )
-            wide = _text_width(words)
-            leg.node(
-                f"legend_{kind}_text",
-                label=text(words, into=TextIn.LABEL) + "\\l",
-                shape="plaintext",
-                fontsize=f"{LEGEND_FONT:g}",
-                width=f"{wide:.2f}",
-                height=f"{ROW * 0.8:.2f}",
-                margin="0.02,0",
-                **pin(x + SAMPLE + 0.1 + wide / 2, y),
-            )
