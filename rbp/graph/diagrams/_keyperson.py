@@ -101,4 +101,4 @@ def keyperson_diagram(
                 tooltip=text(f"{rest} more held only by {show(o)}", into=TextIn.TOOLTIP),
             )
             sk.edge(ids(o), ids("more:" + o), "single_threaded")
-    return sk.finish(texts={"officer": "officer (badge, and how many only they hold)"})
+    return sk.finish(texts={"officer": "officer (how many only they hold)"})

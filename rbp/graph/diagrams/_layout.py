@@ -17,6 +17,7 @@ its legend a plain cluster, and only rendering needs Graphviz.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -170,8 +171,9 @@ class Sketch:
     def _layout(self) -> _Placed | None:
         """The data laid out by the engine alone; None when Graphviz cannot run.
 
-        Nodes without edges are then set in a grid below the rest (an engine strews
-        them around the network, which makes the picture twice as large)."""
+        Nodes without edges are then set in a grid below the rest, in the order of
+        their labels (an engine strews them around the network, which makes the
+        picture twice as large)."""
         if not self.nodes:
             return None
         d = self._graph(title=False)
@@ -192,7 +194,7 @@ class Sketch:
         tied = {e for tail, head, _ in self.edges for e in (tail, head)}
         alone = [n for n in self.nodes if n not in tied and n in size]
         linked = [n for n in size if n in tied] if len(alone) > 1 else list(size)
-        alone = [n for n in alone if n not in linked]
+        alone = sorted((n for n in alone if n not in linked), key=self._reading_order)
         pos = {n: size[n][:2] for n in linked}
         box = _bounds({n: size[n] for n in linked})
         if alone:
@@ -222,6 +224,11 @@ class Sketch:
             box = _union(box, _bounds(grid))
         assert box is not None
         return _Placed(pos, *box)
+
+    def _reading_order(self, name: str) -> list[tuple[int, str]]:
+        """A node's label as a reader sorts it: numbers by value ("#2" before "#10")."""
+        label = self.nodes[name].get("label", name)
+        return [(int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", label)]
 
     def _parts(self) -> list[list[str]]:
         """The connected parts, each in the order its nodes were added."""

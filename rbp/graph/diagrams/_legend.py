@@ -27,7 +27,7 @@ LEGEND_FONT = 11.0
 
 def text_width(value: str) -> float:
     """A generous estimate of the width of ``value`` in the legend font, in inches."""
-    return (0.56 * LEGEND_FONT * len(value) + 8) / 72
+    return (0.6 * LEGEND_FONT * len(value) + 10) / 72
 
 
 def _is_edge(kind: str) -> bool:
@@ -49,7 +49,7 @@ def legend_place(
     x0, y0, x1, y1 = box
     width = x1 - x0
     height = y1 - y0
-    entry = SAMPLE + 0.15 + max((text_width(t) for _, t in entries), default=1.0)
+    entry = SAMPLE + 0.4 + max((text_width(t) for _, t in entries), default=1.0)
     n = len(entries) + 1  # the heading
     # Beside: as many columns as it takes to stay about as tall as the drawing.
     per_col = max(4, math.floor(height / ROW))

@@ -109,9 +109,9 @@ STYLE: dict[str, dict[str, str]] = {
 
 LEGEND_TEXT = {
     "plan": "action plan",
-    "officer": "officer (badge)",
+    "officer": "officer",
     "other_officer": "another officer of the same stakeholders",
-    "member": "community member (pseudonym)",
+    "member": "community member",
     "agency": "partner agency",
     "uncovered": "uncovered: no recent officer contact",
     "area": "an area (grouped)",
