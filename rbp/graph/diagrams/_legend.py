@@ -107,7 +107,8 @@ def legend_cluster(
         for kind, words in entries:
             x, y = at.get(kind, (0.0, 0.0))
             if _is_edge(kind):
-                style = {k: v for k, v in STYLE[kind].items() if k != "penwidth"}
+                # a line of middle strength, unless the kind has a width of its own
+                style = {"penwidth": "1.8", **STYLE[kind]}
                 for end, dx in (("a", 0.05), ("b", SAMPLE - 0.05)):
                     leg.node(
                         f"legend_{kind}_{end}",
@@ -117,7 +118,7 @@ def legend_cluster(
                         width="0.01",
                         **pin(x + dx, y),
                     )
-                leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", penwidth="1.8", **style)
+                leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **style)
             else:
                 leg.node(
                     f"legend_{kind}",
