@@ -16,6 +16,7 @@ from rbp.errors import ValidationError
 from rbp.graph import _metrics as metrics
 from rbp.graph._area_map import MapLevel, area_map
 from rbp.graph._base import GraphBase, labels_arg
+from rbp.graph._names import names_arg, read_names
 from rbp.graph.diagrams import ego_diagram, network_diagram
 
 __all__ = ["MAX_NODES", "DiagramReads"]
@@ -37,6 +38,7 @@ class DiagramReads(GraphBase):
         max_nodes: int = 150,
         pseudonymise: bool = False,
         level: MapLevel | str | None = None,
+        names: bool = False,
     ) -> graphviz.Graph:
         """A map of the department or of an area as of T: its areas, or its people.
 
@@ -53,12 +55,15 @@ class DiagramReads(GraphBase):
 
         **People** (an area that fits): officers, members and agencies as styled
         nodes, ties with a shared interaction in ``window`` (default 365 days) styled
-        by status and strength, stakeholders uncovered by their cadence dashed. Labels
-        are keys unless ``labels`` maps keys to other text, or ``pseudonymise=True``
-        shows stable aliases ("S-001"). An area's map reads only the ties of that
-        area's stakeholders.
+        by status (solid, dashed, dotted) and strength (width), stakeholders uncovered
+        by their cadence with a dashed border. Agencies show their names, officers
+        their badges (keys), community members a pseudonym of sector and area ("Faith ·
+        Beat 111 #3", the same in every diagram); ``names=True`` shows officers' and
+        members' stored names instead, ``labels`` maps keys to your own text, and
+        ``pseudonymise=True`` shows stable aliases ("S-001") for every stakeholder. An
+        area's map reads only the ties of that area's stakeholders.
 
-        Every map has a legend beside it. Render with ``.render("file",
+        Every map has a legend beside or below it. Render with ``.render("file",
         format="svg")`` (needs Graphviz).
 
         Parameters
@@ -72,23 +77,28 @@ class DiagramReads(GraphBase):
         area
             Only this area and the areas below it; None for the whole department.
         labels
-            A map of people: text to show instead of keys, by key (names, say); None
-            shows keys.
+            A map of people: your text for some stakeholders, by key; it wins over
+            names and aliases.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000); past it the map
             draws areas.
         pseudonymise
-            A map of people: show stable aliases ("S-001") instead of keys.
+            A map of people: show stable aliases ("S-001") instead of names, badges
+            and pseudonyms.
         level
             ``"areas"`` or ``"people"`` (a :class:`~rbp.graph.MapLevel`) to choose
             the map; None chooses areas for the department and for an area with more
             stakeholders than ``max_nodes``, people otherwise.
+        names
+            A map of people: show officers' and community members' stored names
+            (personal data: only for a reader who may see them).
 
         Returns
         -------
         graphviz.Graph
-            A map of areas, laid out by ``fdp``; a map of people, laid out by
-            ``neato``, or ``sfdp`` when it is large.
+            A map of areas, laid out by ``fdp`` (``osage`` when it is large); a map
+            of people, laid out by ``neato`` (``sfdp`` when it is large) and pinned
+            there with its legend, so it renders with ``neato`` whatever the size.
 
         Raises
         ------
@@ -97,8 +107,8 @@ class DiagramReads(GraphBase):
         ValidationError
             ``area`` is not a valid key, ``max_nodes`` is out of range, ``level`` is
             neither "areas" nor "people", ``level="people"`` for more stakeholders
-            than ``max_nodes``, or ``window`` is not longer than zero (at most a
-            century).
+            than ``max_nodes``, ``window`` is not longer than zero (at most a
+            century), or both ``names`` and ``pseudonymise`` are True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -106,20 +116,23 @@ class DiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the map out when it is installed (and
+        returns the unpinned map when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
         >>> dot = crm.graph.diagram(as_of=T, area="b-0101")
-        >>> dot.engine, "Area b-0101 as of 2025-12-31" in dot.source
+        >>> dot.engine, "Beat 0101 as of 2025-12-31" in dot.source
         ('neato', True)
+        >>> "cluster_legend" in dot.source, "SECRET" in dot.source
+        (True, False)
         >>> department = crm.graph.diagram(as_of=T)
         >>> department.engine, "Department as of 2025-12-31" in department.source
         ('fdp', True)
         >>> crm.graph.diagram(as_of=T, level="people", max_nodes=500).engine
-        'sfdp'
+        'neato'
 
         >>> import pendulum, rbp
         >>> crm = rbp.open()
@@ -137,6 +150,7 @@ class DiagramReads(GraphBase):
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         alias = _args.flag(pseudonymise, "pseudonymise")
         chosen_level = _args.optional_choice(MapLevel, level, "level")
+        named = names_arg(names, alias)
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, Window(None))
             chosen = metrics.select(snap, area=scope)
@@ -169,12 +183,14 @@ class DiagramReads(GraphBase):
                 keep = keys & set(g)
                 keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}
                 g = g.subgraph(keep)
-        title = f"{'Department' if scope is None else 'Area ' + scope} as of {when.at:%Y-%m-%d}"
+            naming = read_names(conn, g, names=named, here=scope)
+        title = f"{naming.place(scope)} as of {when.at:%Y-%m-%d}"
         return network_diagram(
             g,
             title=title,
             uncovered=frozenset(cov.uncovered),
             labels=shown,
+            names=naming.people,
             pseudonymise=alias,
         )
 
@@ -187,13 +203,15 @@ class DiagramReads(GraphBase):
         labels: Mapping[str, str] | None = None,
         pseudonymise: bool = False,
         max_nodes: int = 150,
+        names: bool = False,
     ) -> graphviz.Graph:
         """An officer's ego map as of T: the officer, their ties styled by status
         and strength, and the other officers of the same stakeholders, greyed.
 
         Ties count when they have a shared interaction in the window (default 365
-        days). Reads only this officer's ties and their stakeholders' ties. Labels,
-        ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
+        days). Reads only this officer's ties and their stakeholders' ties. Labels
+        (agencies by name, officers by badge, members by sector and area), ``names``,
+        ``labels``, ``pseudonymise`` and ``max_nodes`` work as in :meth:`diagram`.
 
         Parameters
         ----------
@@ -205,24 +223,28 @@ class DiagramReads(GraphBase):
             Ties count with a shared interaction in ``(T - window, T]``; default 365
             days.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            Your text for some stakeholders, by key; it wins over names and aliases.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            Show stable aliases ("S-001") instead of names, badges and pseudonyms.
         max_nodes
             The most stakeholders drawn one by one (1 to 100,000).
+        names
+            Show officers' and community members' stored names (personal data: only
+            for a reader who may see them).
 
         Returns
         -------
         graphviz.Graph
-            The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
+            The ego map, laid out and pinned, drawn by ``neato``.
 
         Raises
         ------
         UnknownKeyError
             ``officer`` is not an officer in the picture at T.
         ValidationError
-            ``officer`` is not a valid key, ``max_nodes`` is out of range, or ``window``
-            is not longer than zero (at most a century).
+            ``officer`` is not a valid key, ``max_nodes`` is out of range, ``window``
+            is not longer than zero (at most a century), or both ``names`` and
+            ``pseudonymise`` are True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -230,9 +252,10 @@ class DiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the map out when it is installed (and
+        returns the unpinned map when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
@@ -258,6 +281,7 @@ class DiagramReads(GraphBase):
         win = self._network_window(window)
         shown = labels_arg(labels)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        named = names_arg(names, alias)
         most = _args.positive(max_nodes, "max_nodes", maximum=MAX_NODES)
         assert win.micros is not None  # a network window is never the cadence
         with self._uow.read() as conn:
@@ -272,11 +296,15 @@ class DiagramReads(GraphBase):
             )
             mine = {r[1] for r in rows}
             g = self._graph(conn, when, win, keys={key, *mine}, community=False, declared=False)
+            near = {key, *mine} | {o for n in mine if n in g for o in g[n]}
+            naming = read_names(conn, near, names=named)
         return ego_diagram(
             g,
             key,
             title=f"officer's ties as of {when.at:%Y-%m-%d}",
             labels=shown,
+            names=naming.people,
+            areas=naming.areas,
             pseudonymise=alias,
             max_nodes=most,
         )

@@ -14,8 +14,10 @@ from rbp import _args
 from rbp._queries.plan_read import must_load
 from rbp._queries.plan_status import plan_status
 from rbp._queries.scope import stakeholder_kinds
+from rbp._render import _words as words
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase, labels_arg
+from rbp.graph._names import names_arg, read_names
 from rbp.graph.diagrams import keyperson_diagram, matrix_diagram, plan_diagram
 
 __all__ = ["ReportDiagramReads"]
@@ -90,14 +92,17 @@ class ReportDiagramReads(GraphBase):
         scope = _args.optional_key(area, "area")
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, win)
+            naming = read_names(conn, ())
         cov = metrics.coverage(snap, metrics.select(snap, area=scope), area=scope)
         default = self._uow.settings.expected_sectors
         expected = {a: snap.tree[a].expected_sectors or default for a in cov.by_area}
-        where = "Department" if scope is None else f"Area {scope}"
         return matrix_diagram(
             cov,
-            title=f"{where}: coverage by area and sector as of {cov.as_of:%Y-%m-%d}",
+            title=f"{naming.place(scope)}: coverage by area and sector as of {cov.as_of:%Y-%m-%d}",
             expected=expected,
+            areas=naming.areas,
+            depth={a: snap.tree.depth(a) for a in cov.by_area},
+            parents={a for a in cov.by_area if snap.tree.children(a)},
         )
 
     def keyperson_diagram(
@@ -110,11 +115,14 @@ class ReportDiagramReads(GraphBase):
         per_officer: int = 12,
         labels: Mapping[str, str] | None = None,
         pseudonymise: bool = False,
+        names: bool = False,
     ) -> graphviz.Graph:
         """The key-person map as of T: the ``top`` officers by stakeholders only they
         hold (see :meth:`key_person_risk`, with the same ``window``), each tied to those
         stakeholders by a dashed (single-threaded) line; past ``per_officer`` the rest
-        are one counted node.
+        are one counted node. Agencies show their names, officers their badges,
+        community members a pseudonym of sector and area; ``names``, ``labels`` and
+        ``pseudonymise`` work as in :meth:`diagram`.
 
         Parameters
         ----------
@@ -129,9 +137,12 @@ class ReportDiagramReads(GraphBase):
         per_officer
             How many stakeholders to draw per officer (at least 1).
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            Your text for some stakeholders, by key; it wins over names and aliases.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            Show stable aliases ("S-001") instead of names, badges and pseudonyms.
+        names
+            Show officers' and community members' stored names (personal data: only
+            for a reader who may see them).
 
         Returns
         -------
@@ -144,7 +155,8 @@ class ReportDiagramReads(GraphBase):
             ``area`` is no area of the store.
         ValidationError
             ``area`` is not a valid key, ``top`` or ``per_officer`` is not a whole
-            number from 1, or ``window`` is not longer than zero (at most a century).
+            number from 1, ``window`` is not longer than zero (at most a century), or
+            both ``names`` and ``pseudonymise`` are True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -152,9 +164,10 @@ class ReportDiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the diagram out when it is installed (and
+        returns it unpinned when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
@@ -181,22 +194,28 @@ class ReportDiagramReads(GraphBase):
         scope = _args.optional_key(area, "area")
         shown = labels_arg(labels)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        named = names_arg(names, alias)
         with self._uow.read() as conn:
             snap = self._snapshot(conn, when, win)
-        report = metrics.key_person(snap, metrics.select(snap, area=scope))
+            report = metrics.key_person(snap, metrics.select(snap, area=scope))
+            chosen = list(report.sole_held.items())[:count]
+            drawn = {o for o, _ in chosen} | {k for _, held in chosen for k in held[:per]}
+            naming = read_names(conn, drawn, names=named)
         kinds = {m.key: m.kind.value for m in snap.members}
-        where = "" if scope is None else f" in {scope}"
+        where = "" if scope is None else f" in {naming.area(scope)}"
+        shown_officers = words.count(min(count, len(report.sole_held)), "officer")
         return keyperson_diagram(
             report,
             kinds,
             title=(
                 f"Key-person risk{where} as of {snap.as_of:%Y-%m-%d}: {len(report.single_threaded)}"
-                f" of {report.covered} covered stakeholders held by one officer;"
-                f" top {min(count, len(report.sole_held))} officers"
+                f" of {words.count(report.covered, 'covered stakeholder')} held by one"
+                f" officer; top {shown_officers}"
             ),
             top=count,
             per_officer=per,
             labels=shown,
+            names=naming.people,
             pseudonymise=alias,
         )
 
@@ -207,10 +226,14 @@ class ReportDiagramReads(GraphBase):
         as_of: pendulum.DateTime | None = None,
         labels: Mapping[str, str] | None = None,
         pseudonymise: bool = False,
+        names: bool = False,
     ) -> graphviz.Digraph:
         """The coalition of an action plan as of T: partners by role, tasks by owner and
         dependency, overdue tasks marked, idle partners dashed, and the sectors it needs
-        but has no partner for as ghost nodes. Laid out top-down by ``dot``.
+        but has no partner for as ghost nodes. Laid out top-down by ``dot``. Agencies
+        show their names, officers their badges, community members a pseudonym of
+        sector and area; ``names``, ``labels`` and ``pseudonymise`` work as in
+        :meth:`diagram`.
 
         Parameters
         ----------
@@ -219,9 +242,12 @@ class ReportDiagramReads(GraphBase):
         as_of
             T; default now by the store's clock.
         labels
-            Text to show instead of keys, by key (names, say); None shows keys.
+            Your text for some stakeholders, by key; it wins over names and aliases.
         pseudonymise
-            Show stable aliases ("S-001") instead of keys.
+            Show stable aliases ("S-001") instead of names, badges and pseudonyms.
+        names
+            Show officers' and community members' stored names (personal data: only
+            for a reader who may see them).
 
         Returns
         -------
@@ -233,7 +259,8 @@ class ReportDiagramReads(GraphBase):
         UnknownKeyError
             No plan ``plan`` at T.
         ValidationError
-            ``plan`` is not a valid key.
+            ``plan`` is not a valid key, or both ``names`` and ``pseudonymise`` are
+            True.
         NaiveDatetimeError
             ``as_of`` has no time zone.
         TypeError
@@ -241,9 +268,10 @@ class ReportDiagramReads(GraphBase):
 
         Notes
         -----
-        Drawing needs nothing; rendering (``.render(...)``, ``.pipe(...)``, Jupyter's
-        display) runs Graphviz and raises ``graphviz.ExecutableNotFound`` when its
-        ``dot`` binary is not installed.
+        Drawing runs Graphviz once to lay the diagram out when it is installed (and
+        returns it unpinned when it is not); rendering (``.render(...)``,
+        ``.pipe(...)``, Jupyter's display) runs Graphviz and raises
+        ``graphviz.ExecutableNotFound`` when its ``dot`` binary is not installed.
 
         Examples
         --------
@@ -264,10 +292,14 @@ class ReportDiagramReads(GraphBase):
         when = self._uow.when(as_of)
         shown = labels_arg(labels)
         alias = _args.flag(pseudonymise, "pseudonymise")
+        named = names_arg(names, alias)
         with self._uow.read() as conn:
             found = must_load(conn, key, when.micros, self._uow.tz)
             status = plan_status(conn, found, when.at, PLAN_ENGAGED)
             people = {p.stakeholder for p in found.partners}
             people |= {t.owner for t in found.tasks if t.owner}
             kinds = stakeholder_kinds(conn, sorted(people))
-        return plan_diagram(found, status, kinds, labels=shown, pseudonymise=alias)
+            naming = read_names(conn, people, names=named)
+        return plan_diagram(
+            found, status, kinds, labels=shown, names=naming.people, pseudonymise=alias
+        )

@@ -43,4 +43,4 @@ def test_notebook_runs_and_shows_tables_and_a_diagram() -> None:
         )
     assert len(svgs) == 1
     assert "<svg" in svgs[0]
-    assert "Area b&#45;0108" in svgs[0]  # the busiest beat, drawn (dot escapes "-")
+    assert "Beat 0108 as of" in svgs[0]  # the busiest beat, drawn and titled by its name

@@ -42,6 +42,8 @@ AGENCY = "org\\G1"
 PLAN = "p\\T1"
 PLAN_TITLE = "Camp \\L at \\H"
 TASK = ("t\\E1", "Beds \\l and \\r")
+# Members show as sector, home area (here its key, full of escapes) and number.
+PSEUDONYMS = tuple(f"{'Faith' if i % 2 else 'Youth'} · {a} #1" for i, a in enumerate(AREAS))
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +94,18 @@ def _drawn(d: graphviz.Graph) -> tuple[list[str], list[str]]:
 KINDS: dict[str, tuple[Callable[[rbp.Store], graphviz.Graph], tuple[str, ...]]] = {
     "network": (
         lambda c: c.graph.diagram(as_of=T, level="people"),
-        (OFFICER, AGENCY, *MEMBERS),
+        (OFFICER, AGENCY, *PSEUDONYMS),
+    ),
+    "network by key": (
+        lambda c: c.graph.diagram(as_of=T, level="people", labels={m: m for m in MEMBERS}),
+        MEMBERS,
     ),
     "area map": (lambda c: c.graph.diagram(as_of=T), AREAS),
-    "ego": (lambda c: c.graph.ego_diagram(OFFICER, as_of=T), (OFFICER, AGENCY, *MEMBERS)),
+    "ego": (lambda c: c.graph.ego_diagram(OFFICER, as_of=T), (OFFICER, AGENCY, *PSEUDONYMS)),
     "matrix": (lambda c: c.graph.matrix_diagram(as_of=T), AREAS),
     "key-person": (
         lambda c: c.graph.keyperson_diagram(as_of=T, per_officer=50),
-        (f"{OFFICER} (8)", *(m for i, m in enumerate(MEMBERS) if i % 3)),
+        (f"{OFFICER} (8)", *(m for i, m in enumerate(PSEUDONYMS) if i % 3)),
     ),
     "plan": (
         lambda c: c.graph.plan_diagram(PLAN, as_of=T),

@@ -160,6 +160,7 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "newest_first": lambda w: False,
     "personal": lambda w: False,
     "pseudonymise": lambda w: False,
+    "names": lambda w: False,
     "labels": lambda w: {"P1": "Officer One"},
     "note": lambda w: "met the residents",
     "decisions": lambda w: ("keep going",),

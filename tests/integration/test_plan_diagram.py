@@ -14,6 +14,7 @@ import pendulum
 import pytest
 
 import rbp
+from rbp.graph.diagrams import STYLE
 from rbp.plans import ActionPlan, PartnerRole, Task, TaskStatus
 
 T0 = pendulum.datetime(2026, 1, 5, 9, tz="UTC")
@@ -68,17 +69,26 @@ def test_plan_diagram_source(crm: rbp.Store) -> None:
     assert src.startswith("digraph")
     assert "tents" not in src  # the problem statement is never drawn
     assert 'Creek \\"camp\\" <north>' in src  # escaped, and not read as an HTML label
-    for label in ("org-h", "m-faith", "P1", "org-mh", "label=lead", '"community leader"'):
+    # agencies without a name and officers by key; the member by sector and area
+    for label in ('"org-h\\n(lead)"', '"Faith · b-1 #1\\n(community leader)"', "P1", "org-mh"):
         assert label in src
+    assert "m-faith" not in src
     assert "no social services partner" in src  # ghost node for the missing sector
     assert "no housing partner" not in src  # org-h is the housing partner
-    assert src.count("label=needs") == 1
-    assert src.count("label=owner") == 2
-    overdue = [line for line in src.splitlines() if "beds: Beds" in line]
+    # owners and dependencies are told apart by line style (the legend says which),
+    # not by words on the lines
+    assert "label=needs" not in src
+    assert "label=owner" not in src
+    lines = src.splitlines()
+    assert sum(1 for e in lines if " -> " in e and "style=bold" in e and "legend" not in e) == 1
+    assert sum(1 for e in lines if " -> " in e and "style=dotted" in e and "legend" not in e) == 2
+    overdue = [line for line in lines if "beds: Beds" in line]
     assert overdue
-    assert "#f5b7b1" in overdue[0]
-    idle = [line for line in src.splitlines() if "community leader" in line]
-    assert idle
+    assert STYLE["task_overdue"]["fillcolor"] in overdue[0]
+    # the idle partner (the member) hangs on a dashed line
+    member = next(line for line in lines if "community leader" in line).split()[0]
+    idle = [line for line in lines if line.split()[:3] == ["n0", "->", member]]
+    assert len(idle) == 1
     assert "style=dashed" in idle[0]
     assert "cluster_legend" in src
 

@@ -61,8 +61,8 @@ def test_the_department_is_drawn_as_its_areas(crm: rbp.Store) -> None:
 
 
 def test_a_beat_that_fits_is_drawn_as_its_people(crm: rbp.Store) -> None:
-    src = crm.graph.diagram(as_of=T, area="b-1").source
-    assert "m-faith" in src
+    src = crm.graph.diagram(as_of=T, area="b-1", labels={"m-faith": "m-faith"}).source
+    assert "m-faith" in src  # people, one by one (members by pseudonym unless labelled)
     assert "P1" in src
     assert "Beat 11\\n" not in src
 
@@ -88,7 +88,7 @@ def test_a_beat_past_max_nodes_is_drawn_as_its_sectors(crm: rbp.Store) -> None:
 
 
 def test_level_forces_the_map(crm: rbp.Store) -> None:
-    people = crm.graph.diagram(as_of=T, level="people").source
+    people = crm.graph.diagram(as_of=T, level="people", labels={"m-far": "m-far"}).source
     assert "m-far" in people
     areas = crm.graph.diagram(as_of=T, area="b-1", level=MapLevel.AREAS).source
     assert "Resident\\n17 % of 6" in _labels(areas)

@@ -2,9 +2,12 @@
 and plan coalition.
 
 Each kind is its own module; what they share (the one style map :data:`STYLE`, the one
-label-escaping helper :func:`text`, labels and aliases, opaque node ids, the legend)
-is in :mod:`rbp.graph.diagrams._style`. ``crm.graph`` draws them from a store; the
-functions here draw them from a graph or a report.
+label-escaping helper :func:`text` and its wrapping twin, labels and aliases, opaque
+node ids) is in :mod:`rbp.graph.diagrams._style`; laying a diagram out with its legend
+pinned beside or below the drawing is :mod:`rbp.graph.diagrams._layout` and
+:mod:`rbp.graph.diagrams._legend`. ``crm.graph`` draws them from a store, with the
+names it reads (:mod:`rbp.graph._names`); the functions here draw them from a graph
+or a report, showing keys unless given ``names`` or ``labels``.
 """
 
 from __future__ import annotations

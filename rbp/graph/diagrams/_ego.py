@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 import graphviz
 import networkx as nx
 
-from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text, width
+from rbp._render._words import count
+from rbp.graph.diagrams._layout import Sketch
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, engine_for, lines, text, width
 
 __all__ = ["ego_diagram"]
 
@@ -22,6 +24,8 @@ def ego_diagram(
     *,
     title: str,
     labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    areas: Mapping[str, str] | None = None,
     pseudonymise: bool = False,
     max_nodes: int = 150,
 ) -> graphviz.Graph:
@@ -42,16 +46,22 @@ def ego_diagram(
     title
         The diagram's title, after the officer's label.
     labels
-        Text to show instead of keys, by key; None shows keys (escaped either way).
+        Text to show instead of keys, by key; it wins over ``names`` and aliases.
+    names
+        What the store calls some stakeholders (see
+        :func:`~rbp.graph.diagrams.network_diagram`); other keys show as themselves.
+    areas
+        Area names by key, for a map grouped by area; other areas show their keys.
     pseudonymise
-        Show stable aliases ("S-001") instead of keys.
+        Show stable aliases ("S-001") instead of names and keys.
     max_nodes
         The most nodes drawn one by one.
 
     Returns
     -------
     graphviz.Graph
-        The ego map, laid out by ``neato``, or ``sfdp`` when it is large.
+        The ego map, laid out by ``neato`` (``sfdp`` when it is large), pinned, with
+        its legend beside or below it.
 
     Examples
     --------
@@ -85,58 +95,61 @@ def ego_diagram(
     if group:
         note = " (stakeholders grouped by area: too many to draw one by one)"
     elif not draw_others:
-        note = f" ({len(others)} other officers counted, not drawn: too many)"
+        note = f" ({count(len(others), 'other officer')} counted, not drawn: too many)"
     shown = [officer, *mine, *(sorted(others) if draw_others else ())]
-    show = Labels(shown, labels=labels, pseudonymise=pseudonymise)
-    d = new_graph(f"{show(officer)}: {title}{note}", nodes=len(shown))
+    show = Labels(shown, labels=labels, names=names, pseudonymise=pseudonymise)
+    sk = Sketch(
+        f"{show(officer)}: {title}{note}",
+        engine=engine_for(len(shown), pinned=True),
+        sep="+8",
+        overlap="prism",
+        overlap_scaling="-1",  # start as tight as the labels; prism then spreads
+    )
     ids = Nodes()
-    d.node(
+    sk.node(
         ids(officer),
-        label=text(show(officer)),
+        "officer",
+        label=lines(show(officer)),
         tooltip=text(f"officer {show(officer)}", into=TextIn.TOOLTIP),
-        **STYLE["officer"],
+        penwidth="3",
     )
     if group:
-        _ego_grouped(d, g, officer, mine, ids)
-        legend(d, ("officer", "area"), _STATUS_ORDER)
-        return d
+        _ego_grouped(sk, g, officer, mine, ids, areas or {})
+        return sk.finish()
     held_by = Counter(n for ns in others.values() for n in ns)
     for n in mine:
         kind = g.nodes[n].get("kind", "member")
-        extra = "" if draw_others else f", {held_by[n]} other officers"
-        d.node(
+        extra = "" if draw_others else f", {count(held_by[n], 'other officer')}"
+        sk.node(
             ids(n),
-            label=text(show(n)),
+            kind if kind in STYLE else "member",
+            label=lines(show(n)),
             tooltip=text(f"{kind} {show(n)}{extra}", into=TextIn.TOOLTIP),
-            **STYLE.get(kind, STYLE["member"]),
         )
         tie = g.edges[officer, n]
-        d.edge(
-            ids(officer),
-            ids(n),
-            penwidth=width(float(tie.get("strength") or 0.0)),
-            **STYLE[tie.get("status") or "active"],
-        )
+        status = str(tie.get("status") or "active")
+        strength = width(float(tie.get("strength") or 0.0))
+        sk.edge(ids(officer), ids(n), status, penwidth=STYLE[status].get("penwidth", strength))
     if draw_others:
         for o in sorted(others):
-            d.node(
+            sk.node(
                 ids(o),
-                label=text(show(o)),
+                "other_officer",
+                label=lines(show(o)),
                 tooltip=text(f"other officer {show(o)}", into=TextIn.TOOLTIP),
-                **STYLE["other_officer"],
             )
             for n in others[o]:
-                d.edge(ids(o), ids(n), **STYLE["other_tie"])
-    legend(
-        d,
-        ("officer", "member", "agency") + (("other_officer",) if draw_others else ()),
-        _STATUS_ORDER + (("other_tie",) if draw_others else ()),
-    )
-    return d
+                sk.edge(ids(o), ids(n), "other_tie")
+    return sk.finish()
 
 
 def _ego_grouped(
-    d: graphviz.Graph, g: nx.Graph, officer: str, mine: Sequence[str], ids: Nodes
+    sk: Sketch,
+    g: nx.Graph,
+    officer: str,
+    mine: Sequence[str],
+    ids: Nodes,
+    areas: Mapping[str, str],
 ) -> None:
     """The officer's stakeholders as one node per home area, tie statuses counted."""
     per: dict[str, Counter[str]] = defaultdict(Counter)
@@ -148,11 +161,12 @@ def _ego_grouped(
         strength[area] += float(tie.get("strength") or 0.0)
     for area in sorted(per):
         counts = ", ".join(f"{per[area][s]} {s}" for s in _STATUS_ORDER if per[area][s])
-        d.node(
+        name = areas.get(area, area)
+        sk.node(
             ids("area:" + area),
-            label=text(f"{area}: {counts}"),
-            tooltip=text(f"area {area}", into=TextIn.TOOLTIP),
-            **STYLE["area"],
+            "area",
+            label=lines(f"{name}: {counts}"),
+            tooltip=text(f"area {name}", into=TextIn.TOOLTIP),
         )
         best = next(s for s in _STATUS_ORDER if per[area][s])
-        d.edge(ids(officer), ids("area:" + area), penwidth=width(strength[area]), **STYLE[best])
+        sk.edge(ids(officer), ids("area:" + area), best, penwidth=width(strength[area]))

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 
 import graphviz
 
+from rbp._render._words import count
 from rbp.graph._risk_reports import KeyPersonReport
-from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text
+from rbp.graph.diagrams._layout import Sketch
+from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, lines, text
 
 __all__ = ["keyperson_diagram"]
 
@@ -21,6 +23,7 @@ def keyperson_diagram(
     top: int = 10,
     per_officer: int = 12,
     labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
     pseudonymise: bool = False,
 ) -> graphviz.Graph:
     """The ``top`` officers by stakeholders only they hold, each with those
@@ -40,14 +43,18 @@ def keyperson_diagram(
     per_officer
         How many stakeholders to draw per officer.
     labels
-        Text to show instead of keys, by key; None shows keys (escaped either way).
+        Text to show instead of keys, by key; it wins over ``names`` and aliases.
+    names
+        What the store calls some stakeholders (see
+        :func:`~rbp.graph.diagrams.network_diagram`); other keys show as themselves.
     pseudonymise
-        Show stable aliases ("S-001") instead of keys.
+        Show stable aliases ("S-001") instead of names and keys.
 
     Returns
     -------
     graphviz.Graph
-        The key-person map.
+        The key-person map: each officer labelled with how many stakeholders only
+        they hold, pinned, with its legend beside or below it.
 
     Examples
     --------
@@ -61,40 +68,37 @@ def keyperson_diagram(
     """
     chosen = list(report.sole_held.items())[:top]
     keys = [o for o, _ in chosen] + [k for _, held in chosen for k in held[:per_officer]]
-    more = sum(1 for _, held in chosen if len(held) > per_officer)
-    d = new_graph(title, nodes=len(keys) + more)
+    # Each officer a card: the officer on the left, their stakeholders in a column on
+    # the right (dot, left to right), the cards in rows, most held first.
+    sk = Sketch(title, engine="dot", cards=True, rankdir="LR", nodesep="0.08", ranksep="0.35")
     ids = Nodes()
-    show = Labels(keys, labels=labels, pseudonymise=pseudonymise)
+    show = Labels(keys, labels=labels, names=names, pseudonymise=pseudonymise)
     for o, held in chosen:
-        d.node(
+        sk.node(
             ids(o),
-            label=text(f"{show(o)} ({len(held)})"),
+            "officer",
+            label=lines(f"{show(o)} ({len(held)})"),
             tooltip=text(
-                f"officer {show(o)}: {len(held)} held by nobody else", into=TextIn.TOOLTIP
+                f"officer {show(o)}: {count(len(held), 'stakeholder')} held by nobody else",
+                into=TextIn.TOOLTIP,
             ),
-            **STYLE["officer"],
         )
         for k in held[:per_officer]:
             kind = kinds.get(k, "member")
-            d.node(
+            sk.node(
                 ids(k),
-                label=text(show(k)),
+                kind if kind in STYLE else "member",
+                label=lines(show(k)),
                 tooltip=text(f"{kind} {show(k)}", into=TextIn.TOOLTIP),
-                **STYLE.get(kind, STYLE["member"]),
             )
-            d.edge(ids(o), ids(k), **STYLE["single_threaded"])
+            sk.edge(ids(o), ids(k), "single_threaded")
         if len(held) > per_officer:
             rest = len(held) - per_officer
-            d.node(
+            sk.node(
                 ids("more:" + o),
+                "more",
                 label=text(f"+{rest} more"),
                 tooltip=text(f"{rest} more held only by {show(o)}", into=TextIn.TOOLTIP),
-                **STYLE["more"],
             )
-            d.edge(ids(o), ids("more:" + o), **STYLE["single_threaded"])
-    legend(
-        d,
-        ("officer", "member", "agency") + (("more",) if more else ()),
-        ("single_threaded",),
-    )
-    return d
+            sk.edge(ids(o), ids("more:" + o), "single_threaded")
+    return sk.finish(texts={"officer": "officer (how many only they hold)"})

@@ -12,7 +12,18 @@ from collections.abc import Mapping
 import graphviz
 import networkx as nx
 
-from rbp.graph.diagrams._style import STYLE, Labels, Nodes, TextIn, legend, new_graph, text, width
+from rbp._render._words import count
+from rbp.graph.diagrams._layout import Sketch
+from rbp.graph.diagrams._style import (
+    STYLE,
+    Labels,
+    Nodes,
+    TextIn,
+    engine_for,
+    lines,
+    text,
+    width,
+)
 
 __all__ = ["network_diagram"]
 
@@ -23,6 +34,7 @@ def network_diagram(
     title: str,
     uncovered: frozenset[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
     pseudonymise: bool = False,
 ) -> graphviz.Graph:
     """A graphviz diagram of ``g`` (as built by ``crm.graph.build``).
@@ -36,14 +48,19 @@ def network_diagram(
     uncovered
         Keys drawn dashed (uncovered stakeholders).
     labels
-        Text to show instead of keys, by key; None shows keys (escaped either way).
+        Text to show instead of keys, by key; it wins over ``names`` and aliases.
+    names
+        What the store calls some keys (``crm.graph`` passes agencies' names,
+        officers' badges and members' pseudonyms); other keys show as themselves.
+        Long labels wrap; every label is escaped.
     pseudonymise
-        Show stable aliases ("S-001") instead of keys.
+        Show stable aliases ("S-001") instead of names and keys.
 
     Returns
     -------
     graphviz.Graph
-        The map, laid out by ``neato``, or ``sfdp`` when it is large.
+        The map, laid out by ``neato`` (``sfdp`` when it is large) and pinned there
+        with its legend beside or below it (see :class:`~rbp.graph.diagrams._layout.Sketch`).
 
     Examples
     --------
@@ -58,29 +75,37 @@ def network_diagram(
     >>> 'm \\\\"1' in network_diagram(g, title="Beat 1", pseudonymise=True).source
     False
     """
-    d = new_graph(title, nodes=g.number_of_nodes())
     ids = Nodes()
-    show = Labels(g.nodes, labels=labels, pseudonymise=pseudonymise)
+    alone = sum(1 for n in g if not g.degree(n))
+    window = g.graph.get("window")
+    days = f" in the last {count(window.days, 'day')}" if window is not None else ""
+    sk = Sketch(
+        title,
+        alone=f"{count(alone, 'stakeholder')} with no tie{days}" if alone else "",
+        engine=engine_for(g.number_of_nodes(), pinned=True),
+        sep="+8",
+        overlap="prism",
+        overlap_scaling="-1",  # start as tight as the labels; prism then spreads
+        pack="true",
+    )
+    show = Labels(g.nodes, labels=labels, names=names, pseudonymise=pseudonymise)
     for node, data in sorted(g.nodes(data=True)):
         kind = data.get("kind", "member")
-        style = STYLE["uncovered"] if node in uncovered else STYLE.get(kind, STYLE["member"])
+        gap = ("uncovered",) if node in uncovered else ()
+        kinds = (kind if kind in STYLE else "member", *gap)
         label = show(node)
-        d.node(
+        sk.node(
             ids(node),
-            label=text(label),
+            *kinds,
+            label=lines(label),
             tooltip=text(f"{kind} {label}", into=TextIn.TOOLTIP),
-            **style,
         )
     for a, b, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
         kind = data.get("kind")
         if kind == "officer_tie":
-            style = STYLE[data.get("status") or "active"]
+            style = str(data.get("status") or "active")
         else:
-            style = STYLE.get(str(kind), STYLE["community_tie"])
-        d.edge(ids(a), ids(b), penwidth=width(float(data.get("strength") or 0.0)), **style)
-    legend(
-        d,
-        ("officer", "member", "agency", "uncovered"),
-        ("active", "cooling", "dormant", "community_tie", "declared"),
-    )
-    return d
+            style = str(kind) if str(kind) in STYLE else "community_tie"
+        strength = width(float(data.get("strength") or 0.0))
+        sk.edge(ids(a), ids(b), style, penwidth=STYLE[style].get("penwidth", strength))
+    return sk.finish()

@@ -14,104 +14,139 @@ from __future__ import annotations
 
 import enum
 import html
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import cast
 
 import graphviz
 
+from rbp._render._words import COVERAGE_SCALE, PALETTE
+
 __all__ = [
+    "FONT",
+    "LEGEND_TEXT",
     "STYLE",
     "Labels",
     "Nodes",
     "TextIn",
     "engine_for",
-    "legend",
+    "lines",
     "new_graph",
     "text",
     "width",
 ]
 
+FONT = "Helvetica"
+"""The font of every diagram (text is at least 10 pt: node text 12, legend 11)."""
+
+_INK = "#333333"
+_FAINT = "#b0b0b0"
+
 STYLE: dict[str, dict[str, str]] = {
-    "officer": {"shape": "box", "style": "filled", "fillcolor": "#1f4e79", "fontcolor": "white"},
-    "member": {"shape": "ellipse", "style": "filled", "fillcolor": "#f2c14e"},
-    "agency": {"shape": "hexagon", "style": "filled", "fillcolor": "#7bb274"},
-    "uncovered": {"shape": "ellipse", "style": "dashed", "color": "#b03a2e"},
-    "active": {"style": "solid", "color": "#333333"},
-    "cooling": {"style": "dashed", "color": "#d68910"},
-    "dormant": {"style": "dotted", "color": "#b03a2e"},
-    "lapsed": {"style": "dotted", "color": "#bbbbbb"},
-    "community_tie": {"style": "solid", "color": "#aaaaaa"},
-    "declared": {"style": "dashed", "color": "#5d6d7e", "arrowhead": "none"},
+    # People and areas. Colours are the Okabe-Ito palette (rbp._render._words), and
+    # every kind also has its own shape, so colour is never the only sign.
+    "officer": {
+        "shape": "box",
+        "style": "filled",
+        "fillcolor": PALETTE["blue"],
+        "fontcolor": "white",
+        "color": PALETTE["blue"],
+    },
+    "member": {"shape": "ellipse", "style": "filled", "fillcolor": PALETTE["orange"]},
+    "agency": {"shape": "hexagon", "style": "filled", "fillcolor": PALETTE["bluish_green"]},
+    # added to a stakeholder's own style: a thick dashed border
+    "uncovered": {"style": "filled,dashed", "color": PALETTE["vermillion"], "penwidth": "2.5"},
+    # Officer ties by status: solid, dashed, dotted, and faint dotted for lapsed.
+    "active": {"style": "solid", "color": _INK},
+    "cooling": {"style": "dashed", "color": PALETTE["orange"]},
+    "dormant": {"style": "dotted", "color": PALETTE["vermillion"]},
+    "lapsed": {"style": "dotted", "color": _FAINT, "penwidth": "1"},
+    "community_tie": {"style": "solid", "color": _FAINT, "penwidth": "1"},
+    # A declared relationship: a double line, unlike any tie.
+    "declared": {"style": "solid", "color": f"{_FAINT}:invis:{_FAINT}", "penwidth": "1"},
     # ego map: the stakeholders' other officers, and their ties, greyed
     "other_officer": {
         "shape": "box",
         "style": "filled",
         "fillcolor": "#e5e5e5",
-        "fontcolor": "#777777",
-        "color": "#bbbbbb",
+        "fontcolor": "#555555",
+        "color": _FAINT,
     },
-    "other_tie": {"style": "solid", "color": "#d0d0d0"},
+    "other_tie": {"style": "solid", "color": "#d0d0d0", "penwidth": "1"},
     # key-person map: a stakeholder only this officer holds
-    "single_threaded": {"style": "dashed", "color": "#b03a2e", "penwidth": "1.6"},
+    "single_threaded": {"style": "dashed", "color": PALETTE["vermillion"], "penwidth": "1.6"},
     "more": {"shape": "note", "style": "solid", "color": "#777777", "fontcolor": "#555555"},
-    "area": {"shape": "box", "style": "rounded"},
     # plan coalition
-    "plan": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#d6eaf8"},
+    "plan": {"shape": "doubleoctagon", "style": "filled", "fillcolor": PALETTE["sky_blue"]},
     "task": {"shape": "note", "style": "solid"},
-    "task_overdue": {"shape": "note", "style": "filled", "fillcolor": "#f5b7b1"},
-    "task_done": {"shape": "note", "style": "filled", "fillcolor": "#d5f5e3"},
-    "ghost": {"shape": "ellipse", "style": "dashed", "color": "#999999", "fontcolor": "#777777"},
-    "role": {"style": "solid", "color": "#333333"},
-    "unengaged": {"style": "dashed", "color": "#b03a2e"},
-    "owner": {"style": "dotted", "color": "#555555"},
-    "depends": {"style": "solid", "color": "#7d3c98"},
-    "plan_task": {"style": "solid", "color": "#aaaaaa", "arrowhead": "none"},
+    "task_overdue": {
+        "shape": "note",
+        "style": "filled,bold",
+        "fillcolor": "#f6c8a8",
+        "color": PALETTE["vermillion"],
+    },
+    "task_done": {"shape": "note", "style": "filled", "fillcolor": "#cce8df"},
+    "ghost": {"shape": "ellipse", "style": "dashed", "color": "#999999", "fontcolor": "#555555"},
+    "role": {"style": "solid", "color": _INK},
+    "unengaged": {"style": "dashed", "color": PALETTE["vermillion"]},
+    "owner": {"style": "dotted", "color": _INK},
+    "depends": {"style": "bold", "color": PALETTE["reddish_purple"], "arrowhead": "empty"},
+    "plan_task": {"style": "solid", "color": _FAINT, "arrowhead": "none"},
     "ghost_edge": {"style": "dashed", "color": "#999999"},
-    # coverage matrix cells (HTML table bgcolor), by covered / total
-    "cell_good": {"bgcolor": "#a9dfbf", "min": "0.8"},
-    "cell_fair": {"bgcolor": "#f9e79f", "min": "0.5"},
-    "cell_poor": {"bgcolor": "#f5b7b1", "min": "0.0"},
-    "cell_gap": {"bgcolor": "#c0392b", "fontcolor": "white"},
-    "cell_missing": {"bgcolor": "#fad7a0", "fontcolor": "#784212"},
-    "cell_empty": {"bgcolor": "#f4f4f4", "fontcolor": "#999999"},
+    # coverage matrix cells (HTML table bgcolor): the coverage scale of every page,
+    # lowest step first; "GAP" where none is covered, and the two empty cases
+    **{
+        f"cell_{i}": {"bgcolor": fill, "fontcolor": font, "min": f"{least:g}"}
+        for i, (least, fill, font) in enumerate(COVERAGE_SCALE)
+    },
+    "cell_good": {"bgcolor": COVERAGE_SCALE[-1][1], "fontcolor": COVERAGE_SCALE[-1][2]},
+    "cell_gap": {"bgcolor": COVERAGE_SCALE[0][1], "fontcolor": COVERAGE_SCALE[0][2]},
+    "cell_missing": {"bgcolor": "#ffffff", "fontcolor": PALETTE["vermillion"]},
+    "cell_empty": {"bgcolor": "#f4f4f4", "fontcolor": "#777777"},
 }
 
 LEGEND_TEXT = {
+    "plan": "action plan",
     "officer": "officer",
+    "other_officer": "another officer of the same stakeholders",
     "member": "community member",
     "agency": "partner agency",
-    "uncovered": "uncovered (no recent officer contact)",
-    "other_officer": "another officer of the same stakeholders",
+    "uncovered": "uncovered: no recent officer contact",
     "more": "more stakeholders, counted",
-    "area": "an area (grouped)",
-    "plan": "action plan",
     "task": "task",
     "task_overdue": "task overdue",
     "task_done": "task done or cancelled",
     "ghost": "needed sector, no partner",
-    "role": "partner (role)",
-    "unengaged": "partner not engaged lately",
-    "owner": "task owner",
-    "depends": "task needs another",
     "active": "tie active",
     "cooling": "tie cooling",
     "dormant": "tie dormant",
-    "lapsed": "tie lapsed",
-    "community_tie": "community tie",
+    "lapsed": "tie lapsed (faint)",
+    "community_tie": "community members met together",
     "declared": "declared relationship",
     "other_tie": "another officer's tie",
     "single_threaded": "held by this officer only",
+    "role": "partner (role under its name)",
+    "unengaged": "partner not met in 90 days",
+    "owner": "task owner",
+    "depends": "task needs another first",
 }
+"""The legend's words for each kind, in the order a legend lists them."""
 
 SMALL = 60
-"""Up to this many nodes a network is laid out by ``neato`` with curved edges routed
-around nodes; past it by ``sfdp`` with straight edges (routing splines around nodes
-takes ``sfdp`` about a minute at 400 nodes, straight lines under a second)."""
+"""Up to this many nodes an unpinned network (the grouped map) is laid out by
+``neato`` with curved edges routed around nodes; past it by ``sfdp`` with straight
+edges (routing splines around nodes takes ``sfdp`` about a minute at 400 nodes,
+straight lines under a second)."""
+
+PINNED = 300
+"""Up to this many nodes a map drawn one by one is laid out by ``neato`` (compact and
+quick at this size), past it by ``sfdp``; either way it is then pinned and drawn by
+``neato`` (see :class:`~rbp.graph.diagrams._layout.Sketch`)."""
 
 
-def engine_for(nodes: int) -> str:
+def engine_for(nodes: int, *, pinned: bool = False) -> str:
     """The layout engine for a network of ``nodes`` nodes (``dot`` is for hierarchies)."""
-    return "neato" if nodes <= SMALL else "sfdp"
+    return "neato" if nodes <= (PINNED if pinned else SMALL) else "sfdp"
 
 
 class Nodes:
@@ -128,28 +163,34 @@ class Nodes:
 
 
 class Labels:
-    """What a diagram shows for a key: the caller's label, an alias, or the key.
+    """What a diagram shows for a stakeholder key: the caller's label, an alias, the
+    name the store gives it, or the key.
 
-    With ``pseudonymise``, keys without a caller's label are shown as "S-001",
-    "S-002", ... numbered in key order over ``keys``, so the same picture gives the
-    same aliases every time.
+    The caller's ``labels`` win. With ``pseudonymise``, every other key shows as
+    "S-001", "S-002", ... numbered in key order over ``keys``, so the same picture
+    gives the same aliases every time. Otherwise ``names`` (what ``crm.graph`` reads:
+    agencies by name, officers by badge, community members by sector and area) and
+    last the key.
 
     Parameters
     ----------
     keys
         Every key the diagram may show (the aliases are numbered over them).
     labels
-        The caller's text for some keys; it wins over aliases.
+        The caller's text for some keys; it wins over everything.
+    names
+        The text the store gives some keys; used when not pseudonymised.
     pseudonymise
-        Show aliases instead of keys.
+        Show aliases instead of names and keys.
 
     Examples
     --------
     >>> lab = Labels(["m-2", "P1", "m-1"], pseudonymise=True)
     >>> lab("P1"), lab("m-1"), lab("m-2")
     ('S-001', 'S-002', 'S-003')
-    >>> Labels(["m-1"], labels={"m-1": "Pastor"})("m-1")
-    'Pastor'
+    >>> lab = Labels(["m-1", "P1"], labels={"m-1": "Pastor"}, names={"P1": "P 1"})
+    >>> lab("m-1"), lab("P1"), lab("P2")
+    ('Pastor', 'P 1', 'P2')
     """
 
     def __init__(
@@ -157,9 +198,11 @@ class Labels:
         keys: Iterable[str],
         *,
         labels: Mapping[str, str] | None = None,
+        names: Mapping[str, str] | None = None,
         pseudonymise: bool = False,
     ) -> None:
         self._labels = dict(labels or {})
+        self._names = {} if pseudonymise else dict(names or {})
         self._alias: dict[str, str] = {}
         if pseudonymise:
             ordered = sorted(set(keys))
@@ -172,7 +215,7 @@ class Labels:
             return str(self._labels[key])
         if self.pseudonymise:
             return self._alias.get(key, "S-?")
-        return key
+        return self._names.get(key, key)
 
 
 def width(strength: float) -> str:
@@ -198,18 +241,6 @@ def new_graph(
         outputorder="edgesfirst",
     )
     return d
-
-
-def legend(d: graphviz.Graph, nodes: Iterable[str], edges: Iterable[str]) -> None:
-    """A legend cluster: a sample node per node style, a sample line per line style."""
-    with d.subgraph(name="cluster_legend") as leg:
-        leg.attr(label="Legend", fontsize="12", style="dashed")
-        for kind in nodes:
-            leg.node(f"legend_{kind}", label=text(LEGEND_TEXT[kind]), **STYLE[kind])
-        for kind in edges:
-            leg.node(f"legend_{kind}_a", label="", shape="point", width="0.05")
-            leg.node(f"legend_{kind}_b", label=text(LEGEND_TEXT[kind]), shape="plaintext")
-            leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **STYLE[kind])
 
 
 class TextIn(enum.Enum):
@@ -263,3 +294,39 @@ def text(value: str, *, into: TextIn = TextIn.LABEL) -> str:
     if into is TextIn.HTML:
         return html.escape(flat)
     return cast("str", graphviz.nohtml(flat.replace("&", "&amp;")))
+
+
+WRAP = 24
+"""About how many characters a label line holds before it wraps."""
+
+
+def lines(value: str, *, wrap: int = WRAP) -> str:
+    r"""``value`` escaped as :func:`text` does, wrapped at spaces onto lines of about
+    ``wrap`` characters (a word longer than that keeps its own line).
+
+    Each line is escaped on its own and the lines are joined by graphviz's centred
+    line break, so a user's ``\n`` still shows literally.
+
+    Parameters
+    ----------
+    value
+        The text to show.
+    wrap
+        About how many characters a line holds.
+
+    Returns
+    -------
+    str
+        The escaped label.
+
+    Examples
+    --------
+    >>> lines("Mental health · Near West Side #12")
+    'Mental health · Near\\nWest Side #12'
+    >>> lines("a\\n b", wrap=2)
+    'a\\\\n\\nb'
+    """
+    parts = textwrap.wrap(
+        " ".join(str(value).split()), width=wrap, break_long_words=False, break_on_hyphens=False
+    )
+    return cast("str", graphviz.nohtml("\\n".join(text(p) for p in parts or [""])))
