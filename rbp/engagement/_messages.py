@@ -1,0 +1,137 @@
+"""Making messages: consent and opt-outs checked once, a refused message kept as suppressed.
+
+Every automatic message (survey, concern update, kudos) is made here, inside the
+caller's write transaction, so the message and what caused it commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp._queries.batch import chunks
+from rbp._time import from_micros
+from rbp.engagement._records import Message
+from rbp.model._engagement import Channel, MessageKind, MessageStatus
+from rbp.model._messages import choose_channel, fit_sms
+
+__all__ = ["Draft", "make", "message_from_row", "opted_out"]
+
+
+@attrs.frozen
+class Draft:
+    """A message to make: to whom, what kind, the text, from when, about what."""
+
+    recipient: str
+    kind: MessageKind
+    text: str
+    not_before: int
+    ref: str | None = None
+
+
+def opted_out(conn: Connection, addresses: Sequence[tuple[Channel, str]]) -> set[tuple[str, str]]:
+    """The (channel value, address) pairs among ``addresses`` that said STOP."""
+    o = t.opt_outs.c
+    found: set[tuple[str, str]] = set()
+    wanted = sorted({(c.value, a) for c, a in addresses})
+    for piece in chunks(wanted, size=2_000):
+        rows = conn.execute(
+            sa.select(o.channel, o.address).where(sa.tuple_(o.channel, o.address).in_(list(piece)))
+        )
+        found.update((str(c), str(a)) for c, a in rows)
+    return found
+
+
+def _people(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
+    s = t.stakeholders.c
+    out: dict[str, Any] = {}
+    for piece in chunks(sorted(set(keys))):
+        rows = conn.execute(
+            sa.select(s.key, s.kind, s.may_contact, s.may_text, s.email, s.phone, s.erased).where(
+                s.key.in_(piece)
+            )
+        ).mappings()
+        out.update((str(r["key"]), r) for r in rows)
+    return out
+
+
+def make(conn: Connection, drafts: Sequence[Draft], *, made: int) -> list[int]:
+    """Store ``drafts`` as messages, queued or suppressed with the reason; their ids."""
+    if not drafts:
+        return []
+    people = _people(conn, [d.recipient for d in drafts])
+    pairs: list[tuple[Channel, str]] = []
+    for p in people.values():
+        if p["email"]:
+            pairs.append((Channel.EMAIL, str(p["email"])))
+        if p["phone"]:
+            pairs.append((Channel.SMS, str(p["phone"])))
+    stopped = opted_out(conn, pairs)
+    rows = []
+    for d in drafts:
+        p = people[d.recipient]
+        out = frozenset(
+            c
+            for c, address in ((Channel.EMAIL, p["email"]), (Channel.SMS, p["phone"]))
+            if address and (c.value, str(address)) in stopped
+        )
+        channel: Channel | None
+        reason: str | None
+        if p["erased"]:
+            channel, reason = None, "erased"
+        else:
+            channel, reason = choose_channel(
+                officer=p["kind"] == "officer",
+                may_contact=bool(p["may_contact"]),
+                may_text=bool(p["may_text"]),
+                email=p["email"],
+                phone=p["phone"],
+                opted_out=out,
+            )
+        text = fit_sms(d.text) if channel is Channel.SMS else d.text
+        rows.append(
+            {
+                "recipient": d.recipient,
+                "address": None,
+                "channel": None if channel is None else channel.value,
+                "kind": d.kind.value,
+                "ref": d.ref,
+                "text": text,
+                "made": made,
+                "not_before": d.not_before,
+                "status": (MessageStatus.QUEUED if channel else MessageStatus.SUPPRESSED).value,
+                "reason": reason,
+                "attempts": 0,
+                "next_try": d.not_before,
+            }
+        )
+    ids: list[int] = []
+    for piece in chunks(rows, size=2_000):
+        result = conn.execute(
+            sa.insert(t.messages).returning(t.messages.c.id, sort_by_parameter_order=True),
+            list(piece),
+        )
+        ids.extend(int(r[0]) for r in result)
+    return ids
+
+
+def message_from_row(row: Any, tz: str) -> Message:
+    """A :class:`Message` from a row of ``messages``."""
+    return Message(
+        id=int(row["id"]),
+        to=row["recipient"],
+        channel=None if row["channel"] is None else Channel(row["channel"]),
+        kind=MessageKind(row["kind"]),
+        text=row["text"],
+        not_before=from_micros(row["not_before"], tz),
+        status=MessageStatus(row["status"]),
+        reason=row["reason"],
+        attempts=int(row["attempts"]),
+        ref=row["ref"],
+        sent=None if row["sent"] is None else from_micros(row["sent"], tz),
+    )
