@@ -193,7 +193,7 @@ class Concerns(ConcernReads, TipDesk):
             current = self._current(conn, key, when)
             if current.status is ConcernStatus.CLOSED:
                 raise TransitionError(
-                    f"concern {key!r} is closed; reopen nothing, report a new one",
+                    f"concern {key!r} is closed, which is final; report a new concern instead",
                     key=key,
                     field="status",
                 )
