@@ -8,6 +8,7 @@ code, and the outbox every automatic message goes through with consent checked.
 from __future__ import annotations
 
 from rbp.engagement._concerns import Concerns
+from rbp.engagement._delivery import DeliveryReport, Sender
 from rbp.engagement._feedback import Feedback
 from rbp.engagement._outbox import Outbox
 from rbp.engagement._records import (
@@ -23,6 +24,7 @@ from rbp.engagement._records import (
     TipStatus,
     TrendPoint,
 )
+from rbp.engagement._senders import SmtpSender, WebhookSender
 from rbp.model._engagement import (
     CONCERN_TRANSITIONS,
     Channel,
@@ -35,6 +37,7 @@ from rbp.model._engagement import (
     ServiceLevel,
     Tip,
 )
+from rbp.model._messages import Keyword
 
 __all__ = [
     "CONCERN_TRANSITIONS",
@@ -44,7 +47,9 @@ __all__ = [
     "ConcernRecord",
     "ConcernStatus",
     "Concerns",
+    "DeliveryReport",
     "Feedback",
+    "Keyword",
     "Kudos",
     "Message",
     "MessageKind",
@@ -56,13 +61,16 @@ __all__ = [
     "Satisfaction",
     "Score",
     "ScoreBy",
+    "Sender",
     "ServiceLevel",
+    "SmtpSender",
     "Tip",
     "TipNote",
     "TipStatus",
     "TrendPoint",
+    "WebhookSender",
 ]
 
 # Users import these from ``rbp.engagement``: reprs and docs show that path.
-for _cls in (Concerns, Feedback, Outbox):
+for _cls in (Concerns, DeliveryReport, Feedback, Outbox, Sender, SmtpSender, WebhookSender):
     _cls.__module__ = __name__

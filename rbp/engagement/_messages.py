@@ -18,9 +18,17 @@ from rbp._queries.batch import chunks
 from rbp._time import from_micros
 from rbp.engagement._records import Message
 from rbp.model._engagement import Channel, MessageKind, MessageStatus
-from rbp.model._messages import choose_channel, fit_sms
+from rbp.model._messages import choose_channel, fit_sms, normal_address
 
-__all__ = ["Draft", "make", "message_from_row", "opted_out"]
+__all__ = [
+    "Draft",
+    "addresses",
+    "consent",
+    "make",
+    "message_from_row",
+    "opted_out",
+    "people",
+]
 
 
 @attrs.frozen
@@ -47,7 +55,7 @@ def opted_out(conn: Connection, addresses: Sequence[tuple[Channel, str]]) -> set
     return found
 
 
-def _people(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
+def people(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
     s = t.stakeholders.c
     out: dict[str, Any] = {}
     for piece in chunks(sorted(set(keys))):
@@ -60,39 +68,39 @@ def _people(conn: Connection, keys: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def addresses(person: Any) -> list[tuple[Channel, str]]:
+    """A stakeholder row's addresses, as opt-outs keep them."""
+    out = []
+    for channel, column in ((Channel.EMAIL, "email"), (Channel.SMS, "phone")):
+        if person[column]:
+            out.append((channel, normal_address(channel, str(person[column]))))
+    return out
+
+
+def consent(person: Any, stopped: set[tuple[str, str]]) -> tuple[Channel | None, str | None]:
+    """The channel a message to ``person`` (a stakeholder row) goes by, or why none."""
+    if person["erased"]:
+        return None, "erased"
+    out = frozenset(c for c, a in addresses(person) if (c.value, a) in stopped)
+    return choose_channel(
+        officer=person["kind"] == "officer",
+        may_contact=bool(person["may_contact"]),
+        may_text=bool(person["may_text"]),
+        email=person["email"],
+        phone=person["phone"],
+        opted_out=out,
+    )
+
+
 def make(conn: Connection, drafts: Sequence[Draft], *, made: int) -> list[int]:
     """Store ``drafts`` as messages, queued or suppressed with the reason; their ids."""
     if not drafts:
         return []
-    people = _people(conn, [d.recipient for d in drafts])
-    pairs: list[tuple[Channel, str]] = []
-    for p in people.values():
-        if p["email"]:
-            pairs.append((Channel.EMAIL, str(p["email"])))
-        if p["phone"]:
-            pairs.append((Channel.SMS, str(p["phone"])))
-    stopped = opted_out(conn, pairs)
+    found = people(conn, [d.recipient for d in drafts])
+    stopped = opted_out(conn, [a for p in found.values() for a in addresses(p)])
     rows = []
     for d in drafts:
-        p = people[d.recipient]
-        out = frozenset(
-            c
-            for c, address in ((Channel.EMAIL, p["email"]), (Channel.SMS, p["phone"]))
-            if address and (c.value, str(address)) in stopped
-        )
-        channel: Channel | None
-        reason: str | None
-        if p["erased"]:
-            channel, reason = None, "erased"
-        else:
-            channel, reason = choose_channel(
-                officer=p["kind"] == "officer",
-                may_contact=bool(p["may_contact"]),
-                may_text=bool(p["may_text"]),
-                email=p["email"],
-                phone=p["phone"],
-                opted_out=out,
-            )
+        channel, reason = consent(found[d.recipient], stopped)
         text = fit_sms(d.text) if channel is Channel.SMS else d.text
         rows.append(
             {

@@ -10,9 +10,19 @@ Examples
 
 from __future__ import annotations
 
+import enum
+
 from rbp.model._engagement import Channel
 
-__all__ = ["SMS_LIMIT", "choose_channel", "fit_sms", "gsm7_length"]
+__all__ = [
+    "SMS_LIMIT",
+    "Keyword",
+    "choose_channel",
+    "fit_sms",
+    "gsm7_length",
+    "keyword",
+    "normal_address",
+]
 
 
 def choose_channel(
@@ -147,3 +157,77 @@ def fit_sms(text: str) -> str:
     while (gsm7_length(out + "...") or 0) > SMS_LIMIT:
         out = out[:-1]
     return out + "..."
+
+
+def normal_address(channel: Channel, address: str) -> str:
+    """An address as opt-outs keep it: a phone number's digits (and a leading +), an
+    e-mail address in lower case.
+
+    Parameters
+    ----------
+    channel
+        The channel the address belongs to.
+    address
+        The address as written.
+
+    Returns
+    -------
+    str
+        The address in the one form that opt-outs compare.
+
+    Examples
+    --------
+    >>> normal_address(Channel.SMS, "+1 (555) 010-0"), normal_address(Channel.EMAIL, " Jo@X.org")
+    ('+15550100', 'jo@x.org')
+    """
+    text = address.strip()
+    if channel is Channel.EMAIL:
+        return text.lower()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return ("+" if text.startswith("+") else "") + digits
+
+
+class Keyword(enum.Enum):
+    """What an inbound text asks for: to stop messages, to start them again, or help."""
+
+    STOP = "stop"
+    START = "start"
+    HELP = "help"
+
+
+_KEYWORDS = {
+    **dict.fromkeys(
+        ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke"),
+        Keyword.STOP,
+    ),
+    **dict.fromkeys(("start", "unstop", "yes", "subscribe"), Keyword.START),
+    **dict.fromkeys(("help", "info"), Keyword.HELP),
+}
+
+
+def keyword(text: str) -> Keyword | None:
+    """The keyword an inbound text is (its first word, any case), or None.
+
+    Parameters
+    ----------
+    text
+        The inbound text.
+
+    Returns
+    -------
+    Keyword or None
+        STOP and its usual synonyms (STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT), START
+        (UNSTOP, YES), HELP (INFO); None for anything else.
+
+    Examples
+    --------
+    >>> keyword(" Stop please"), keyword("unsubscribe"), keyword("thanks")
+    (<Keyword.STOP: 'stop'>, <Keyword.STOP: 'stop'>, None)
+    """
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return None
+    return _KEYWORDS.get(words[0].strip(".!").lower())
+
+
+Keyword.__module__ = "rbp.engagement"

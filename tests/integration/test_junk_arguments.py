@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rbp
-from rbp.engagement import Concern, Response, Tip
+from rbp.engagement import Channel, Concern, Response, Tip
 from rbp.interactions import Interaction
 from rbp.plans import ActionPlan, Goal, Task
 from tests.databases import TZ
@@ -131,6 +131,18 @@ def seed(crm: rbp.Store) -> dict[str, Any]:
     }
 
 
+class _Collector:
+    """A sender that keeps what it is given (the outbox's plausible sender)."""
+
+    channel = Channel.SMS
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def send(self, message: Any) -> None:
+        self.sent.append(message.id)
+
+
 def _new_interaction() -> Interaction:
     return Interaction(at=T0.add(days=1), kind="call", participants=("P1", "org-1"))
 
@@ -203,6 +215,9 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "code": lambda w: w["code"],
     "text": lambda w: "more information",
     "to": lambda w: "m-1",
+    "sender": lambda w: _Collector(),
+    "channel": lambda w: "sms",
+    "address": lambda w: "+15550100",
     "tip": lambda w: Tip(at=T0.add(days=1), area="b-1", category="drugs", text="again"),
 }
 
