@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -61,7 +62,21 @@ def load(
                 public=bool(r["public"]),
             )
         )
-    return [_record(r, tuple(history[str(r["key"])]), tz) for r in rows]
+    i = t.interactions.c
+    linked: dict[str, list[int]] = defaultdict(list)
+    for concern, iid in conn.execute(
+        sa.select(i.concern, i.id)
+        .where(i.at <= upto, i.concern.in_(sa.select(q.subquery().c.key)))
+        .order_by(i.at, i.id)
+    ):
+        linked[str(concern)].append(int(iid))
+    return [
+        attrs.evolve(
+            _record(r, tuple(history[str(r["key"])]), tz),
+            interactions=tuple(linked[str(r["key"])]),
+        )
+        for r in rows
+    ]
 
 
 def _record(row: Any, history: tuple[ConcernEvent, ...], tz: str) -> ConcernRecord:

@@ -194,7 +194,7 @@ class Feedback(FeedbackReads):
             writer.check([response], first=0)
             if writer.errors:
                 raise writer.errors[0]
-            ids = writer.insert([response])
+            ids = writer.insert([response], ids=True)
             self._uow.record(conn, "record", "response", [str(ids[0])])
         return ids[0]
 

@@ -209,6 +209,9 @@ class ConcernEvent:
 class ConcernRecord:
     """A concern (or a tip) as it stood at a time, with its history up to then.
 
+    ``interactions`` are the ids of the interactions logged with ``concern=`` its key
+    up to then (the work done on it).
+
     Examples
     --------
     >>> import rbp
@@ -234,6 +237,7 @@ class ConcernRecord:
     history: tuple[ConcernEvent, ...] = attrs.field(repr=False)
     acknowledged: pendulum.DateTime | None = None
     resolved: pendulum.DateTime | None = None
+    interactions: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

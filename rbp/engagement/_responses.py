@@ -65,7 +65,8 @@ class ResponseWriter:
             out.append(r)
         return out
 
-    def insert(self, items: list[Response]) -> list[int]:
+    def insert(self, items: list[Response], *, ids: bool = False) -> list[int]:
+        """Write checked responses (and their kudos); their ids when ``ids`` is asked."""
         rows = [
             {
                 "interaction_id": r.interaction,
@@ -76,17 +77,21 @@ class ResponseWriter:
             }
             for r in items
         ]
-        result = self.conn.execute(
-            sa.insert(t.survey_responses).returning(
-                t.survey_responses.c.id, sort_by_parameter_order=True
-            ),
-            rows,
-        )
-        ids = [int(x) for (x,) in result]
+        out: list[int] = []
+        if ids:  # one row at a time on SQLite: only for record()
+            result = self.conn.execute(
+                sa.insert(t.survey_responses).returning(
+                    t.survey_responses.c.id, sort_by_parameter_order=True
+                ),
+                rows,
+            )
+            out = [int(x) for (x,) in result]
+        elif rows:
+            self.conn.execute(sa.insert(t.survey_responses), rows)  # executemany
         praise = [r for r in items if r.praise]
         if praise:
             self._kudos(praise)
-        return ids
+        return out
 
     def _kudos(self, praise: list[Response]) -> None:
         wanted = sorted({r.interaction for r in praise} - set(self._officers))

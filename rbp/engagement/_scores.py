@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.batch import chunks
 from rbp.areas import AreaTree
 from rbp.engagement._records import Score
 from rbp.model._engagement import ScoreBy
@@ -49,7 +51,7 @@ def score_of(key: str | None, tally: Tally, min_n: int) -> Score:
     return Score(key, n=tally.n, score=score, pj_n=tally.pj_n, pj=pj)
 
 
-def tally_query(lo: int | None, hi: int) -> sa.Select[tuple[int, int, int, int, float]]:
+def tally_query(lo: int | None, hi: int) -> sa.Select[Any]:
     """Per interaction: responses with overall, positive ones, PJ answers and their sum,
     over responses with ``lo < at <= hi``."""
     r = t.survey_responses.c
@@ -71,45 +73,48 @@ def tally_query(lo: int | None, hi: int) -> sa.Select[tuple[int, int, int, int, 
     return q.group_by(r.interaction_id)
 
 
-def _tally(row: Iterable[object]) -> tuple[int, Tally]:
-    iid, n, pos, pj_n, pj_sum = row
-    return int(iid), Tally(int(n), int(pos), int(pj_n), float(pj_sum))  # type: ignore[call-overload, arg-type]
+def _tally(row: Iterable[Any]) -> tuple[Any, Tally]:
+    key, n, pos, pj_n, pj_sum = row
+    return key, Tally(int(n), int(pos), int(pj_n), float(pj_sum))
 
 
 def by_group(
     conn: Connection, lo: int | None, hi: int, by: ScoreBy | None
 ) -> tuple[Tally, dict[str, Tally]]:
     """The overall tally and the tally of each officer or area with a response."""
-    sub = tally_query(lo, hi).subquery()
-    per = dict(_tally(row) for row in conn.execute(sa.select(sub)))
+    per = {int(k): v for k, v in map(_tally, conn.execute(tally_query(lo, hi)))}
     overall = Tally()
     for tally in per.values():
         overall.add(tally)
     groups: dict[str, Tally] = defaultdict(Tally)
     if by is ScoreBy.OFFICER:
+        # Every participation of an officer in an interaction up to T, joined here to the
+        # interactions with responses: one pass over the officers' part of the index.
         p, s = t.participants.c, t.stakeholders.c
+        officers = sa.select(s.key).where(s.kind == "officer")
         rows = conn.execute(
-            sa.select(p.stakeholder, p.interaction_id)
-            .join(t.stakeholders, s.key == p.stakeholder)
-            .where(s.kind == "officer", p.interaction_id.in_(sa.select(sub.c.interaction_id)))
+            sa.select(p.interaction_id, p.stakeholder).where(
+                p.stakeholder.in_(officers), p.at <= hi
+            )
         )
-        for officer, iid in rows:
-            groups[str(officer)].add(per[int(iid)])
+        for iid, officer in rows:
+            found = per.get(int(iid))
+            if found is not None:
+                groups[str(officer)].add(found)
     elif by is ScoreBy.AREA:
         tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
         a = t.interaction_areas.c
         places: dict[int, set[str]] = defaultdict(set)
-        rows = conn.execute(
-            sa.select(a.interaction_id, a.area).where(
-                a.interaction_id.in_(sa.select(sub.c.interaction_id))
-            )
-        )
         up: dict[str, tuple[str, ...]] = {}
-        for iid, area in rows:
-            key = str(area)
-            if key not in up:
-                up[key] = (key, *tree.ancestors(key))
-            places[int(iid)].update(up[key])
+        for piece in chunks(sorted(per)):
+            rows = conn.execute(
+                sa.select(a.interaction_id, a.area).where(a.interaction_id.in_(piece))
+            )
+            for iid, area in rows:
+                key = str(area)
+                if key not in up:
+                    up[key] = (key, *tree.ancestors(key))
+                places[int(iid)].update(up[key])
         for iid, keys in places.items():
             for key in keys:
                 groups[key].add(per[iid])

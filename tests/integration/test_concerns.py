@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 
 import rbp
 from rbp.engagement import Concern, ConcernStatus, ServiceLevel
+from rbp.interactions import Interaction
 from rbp.settings import Settings
 from tests.databases import DB_KINDS, TZ, PlainSQL
 from tests.integration.conftest import ReusedDatabase
@@ -137,6 +138,11 @@ def test_assign_takes_an_officer_or_an_agency(crm: rbp.Store) -> None:
     with pytest.raises(rbp.TransitionError):
         crm.concerns.assign(key, "P1", at=T0.add(hours=3))
     assert [c.key for c in crm.concerns.find(area="d-1", status="closed")] == [key]
+    visit = crm.interactions.log(
+        Interaction(at=T0.add(days=2), kind="follow_up", participants=("P1", "m-ok"), concern=key)
+    )
+    assert crm.concerns.get(key, as_of=T0.add(days=2)).interactions == (visit,)
+    assert crm.concerns.get(key, as_of=T0.add(days=1)).interactions == ()
     assert crm.concerns.find(area="b-2") == ()
     with pytest.raises(rbp.UnknownKeyError):
         crm.concerns.get(key, as_of=T0.subtract(seconds=1))

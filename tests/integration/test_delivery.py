@@ -7,8 +7,14 @@ plain SQL; what was sent, from the servers.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -21,6 +27,7 @@ from rbp.settings import Settings
 from tests.databases import TZ, PlainSQL, fixed_clock
 from tests.local_servers import SmtpServer, WebhookServer
 
+ONCE = Path(__file__).with_name("deliver_once.py")
 T0 = pendulum.datetime(2026, 3, 2, 10, tz=TZ)
 DUE = T0.add(hours=24)  # 10:00 the next day: outside the quiet hours
 
@@ -246,3 +253,39 @@ def test_two_deliverers_at_once_send_each_message_once(db_url: str | None) -> No
         finally:
             first.close()
             second.close()
+
+
+@pytest.mark.parametrize(
+    "db_url",
+    [
+        pytest.param("sqlite-file", id="sqlite-file"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ],
+    indirect=True,
+)
+def test_two_deliverer_processes_send_each_message_once(db_url: str | None) -> None:
+    assert db_url is not None
+    with rbp.open(db_url, tz=TZ, actor="test", clock=fixed_clock) as crm:
+        _members(crm, n=60)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("PYTHONWARNINGS", None)
+    with WebhookServer(pause=0.002) as hook:
+        start = time.time() + 3  # both processes are up and have opened the store by then
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(ONCE), db_url, hook.url, DUE.isoformat(), str(start)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outs = [p.communicate(timeout=180) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+        sent = [set(json.loads(o)) for o, _ in outs]
+        got = [b["id"] for b in hook.received]
+    assert len(got) == len(set(got)) == 60
+    assert sent[0].isdisjoint(sent[1])
+    assert sent[0] | sent[1] == set(got)
