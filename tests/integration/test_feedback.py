@@ -187,3 +187,30 @@ def test_kudos_reach_every_officer_and_never_name_the_respondent(
     assert comment not in repr(listed)
     assert comment not in listed.to_html()
     assert crm.feedback.kudos("P2", as_of=T0) == ()  # not yet given
+
+
+def test_erasing_a_member_clears_their_comments_and_concern_texts(
+    crm: rbp.Store, sql: PlainSQL
+) -> None:
+    iid = _world(crm)
+    crm.feedback.record(
+        Response(at=T0, interaction=iid, overall=5, comment="lovely", respondent="m-text")
+    )
+    crm.feedback.record(Response(at=T0, interaction=iid, overall=2, comment="slow"))
+    crm.concerns.report(
+        rbp.engagement.Concern(
+            at=T0, area="b-1", category="noise", text="my neighbour", reporter="m-text"
+        )
+    )
+    crm.directory.erase("m-text")
+    assert sql.rows("SELECT overall, comment FROM survey_responses ORDER BY overall") == [
+        (2, "slow"),
+        (5, None),
+    ]
+    assert sql.rows("SELECT text, reporter FROM concerns") == [("", "m-text")]
+    assert crm.feedback.cpss(as_of=T0, min_n=1).n == 2
+    # An erased member gets no more messages.
+    crm.feedback.invite(iid, at=T0)
+    assert sql.rows(
+        "SELECT status, reason FROM messages WHERE recipient = 'm-text' AND kind = 'survey'"
+    ) == [("suppressed", "erased")]
