@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 
 import pendulum
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._queries.scope import area_scope
 from rbp._render import RecordList
 from rbp._time import duration_micros, from_micros, to_micros
 from rbp.engagement._records import Kudos, Satisfaction, TrendPoint
-from rbp.engagement._scores import by_group, score_of
-from rbp.errors import ValidationError
+from rbp.engagement._scores import Tally, by_group, score_of
+from rbp.errors import UnknownKeyError, ValidationError
 from rbp.model._engagement import ScoreBy
 
 if TYPE_CHECKING:
@@ -113,8 +115,12 @@ class FeedbackReads:
         start: pendulum.DateTime,
         end: pendulum.DateTime | None = None,
         min_n: int | None = None,
+        area: str | None = None,
+        officer: str | None = None,
     ) -> RecordList:
         """CPSS and the PJ index month by month (calendar months in the agency's zone).
+
+        Of every response, or of one area's (with the areas below it) or one officer's.
 
         Parameters
         ----------
@@ -125,6 +131,10 @@ class FeedbackReads:
         min_n
             The fewest responses a shown score comes from; default
             ``settings.min_responses``.
+        area
+            Only the responses to interactions in this area or the areas below it.
+        officer
+            Only the responses to this officer's interactions.
 
         Returns
         -------
@@ -134,7 +144,10 @@ class FeedbackReads:
         Raises
         ------
         ValidationError
-            Naive times, ``end`` before ``start``, more than 1,200 months, a bad ``min_n``.
+            Naive times, ``end`` before ``start``, more than 1,200 months, a bad ``min_n``,
+            or both ``area`` and ``officer``.
+        UnknownKeyError
+            ``area`` is not an area, or ``officer`` not an officer.
         TypeError
             An argument of the wrong type.
 
@@ -143,8 +156,9 @@ class FeedbackReads:
         >>> from rbp.engagement import Response
         >>> from rbp.interactions import Interaction
         >>> crm = rbp.open()
-        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.CommunityMember("m-1")])
-        2
+        >>> crm.directory.add_many([rbp.Officer("P1"), rbp.Officer("P2"),
+        ...                         rbp.CommunityMember("m-1")])
+        3
         >>> t0 = pendulum.datetime(2026, 3, 2)
         >>> iid = crm.interactions.log(Interaction(at=t0, kind="call", participants=("P1", "m-1")))
         >>> crm.feedback.record_many(Response(at=t0.add(days=d), interaction=iid, overall=5)
@@ -152,8 +166,16 @@ class FeedbackReads:
         3
         >>> [(p.month, p.n) for p in crm.feedback.trend(start=t0, end=t0.add(days=40), min_n=1)]
         [('2026-03', 2), ('2026-04', 1)]
+        >>> [p.n for p in crm.feedback.trend(start=t0, end=t0.add(days=40), officer="P2")]
+        [0, 0]
         """
         tz = self._uow.tz
+        where = _args.optional_key(area, "area")
+        who = _args.optional_key(officer, "officer")
+        if where is not None and who is not None:
+            raise ValidationError("give area or officer, not both", field="officer")
+        by = ScoreBy.AREA if where is not None else ScoreBy.OFFICER if who is not None else None
+        group = where or who
         first = _args.time(start, "start").in_timezone(tz).start_of("month")
         last = (self._uow.now() if end is None else _args.time(end, "end")).in_timezone(tz)
         least = self._min_n(min_n)
@@ -164,11 +186,14 @@ class FeedbackReads:
             raise ValidationError(f"at most {_MAX_MONTHS} months fit a trend", field="end")
         points = []
         with self._uow.read() as conn:
+            _known(conn, where, who)
             for i in range(months):
                 lo = first.add(months=i)
                 hi = lo.add(months=1)
-                tally, _ = by_group(conn, to_micros(lo) - 1, to_micros(hi) - 1, None)
-                s = score_of(None, tally, least)
+                tally, groups = by_group(conn, to_micros(lo) - 1, to_micros(hi) - 1, by)
+                if group is not None:
+                    tally = groups.get(group, Tally())
+                s = score_of(group, tally, least)
                 points.append(
                     TrendPoint(
                         month=lo.format("YYYY-MM"),
@@ -274,3 +299,14 @@ class FeedbackReads:
         if value is None:
             return self._uow.settings.min_responses
         return _args.positive(value, "min_n", maximum=1_000_000)
+
+
+def _known(conn: Connection, area: str | None, officer: str | None) -> None:
+    """Refuse an unknown area, or a key that is not an officer's."""
+    if area is not None:
+        area_scope(conn, area)
+    if officer is not None:
+        s = t.stakeholders.c
+        kind = conn.execute(sa.select(s.kind).where(s.key == officer)).scalar()
+        if kind != "officer":
+            raise UnknownKeyError(f"no officer {officer!r}", key=officer, field="officer")

@@ -185,3 +185,32 @@ def test_a_monthly_trend_counts_each_month_in_the_agency_zone(reused_db: ReusedD
         ("2026-02", 1, 0.0, 0, None),
         ("2026-03", 0, None, 1, 50.0),
     ]
+
+
+def test_a_trend_of_one_area_or_one_officer(reused_db: ReusedDatabase) -> None:
+    crm = reused_db.store()
+    _world(crm)
+    north = crm.interactions.log(
+        Interaction(at=T0, kind="call", participants=("P1", "m-1"), areas=("b-11",))
+    )
+    south = crm.interactions.log(
+        Interaction(at=T0, kind="call", participants=("P2", "m-2"), areas=("b-21",))
+    )
+    crm.feedback.record_many(
+        [Response(at=T0.add(days=d), interaction=north, overall=5) for d in (1, 2, 40)]
+        + [Response(at=T0.add(days=3), interaction=south, overall=1)]
+    )
+    end = T0.add(days=40)
+    by_area = crm.feedback.trend(start=T0, end=end, area="d-1", min_n=1)
+    assert [(p.month, p.n, p.score) for p in by_area] == [
+        ("2026-01", 2, 100.0),
+        ("2026-02", 1, 100.0),
+    ]
+    by_officer = crm.feedback.trend(start=T0, end=end, officer="P2", min_n=1)
+    assert [(p.n, p.score) for p in by_officer] == [(1, 0.0), (0, None)]
+    everyone = crm.feedback.trend(start=T0, end=end, min_n=1)
+    assert [p.n for p in everyone] == [3, 1]
+    with pytest.raises(rbp.UnknownKeyError):
+        crm.feedback.trend(start=T0, end=end, officer="m-1")
+    with pytest.raises(rbp.ValidationError):
+        crm.feedback.trend(start=T0, end=end, officer="P1", area="d-1")
