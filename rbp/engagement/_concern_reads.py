@@ -125,7 +125,7 @@ def insert_concern(conn: Connection, row: dict[str, Any], prefix: str, key: str 
     if key is None:
         key = f"{prefix}-{int(new_id):06d}"
         if conn.execute(sa.select(c.id).where(c.key == key)).first():
-            key = f"{key}-{secrets.token_hex(3)}"
+            key = f"{key}-{secrets.token_hex(3).upper()}"  # codes are read in upper case
         conn.execute(sa.update(t.concerns).where(c.id == new_id).values(key=key))
     conn.execute(
         sa.insert(t.concern_events).values(

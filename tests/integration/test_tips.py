@@ -79,3 +79,14 @@ def test_a_tip_is_a_concern_in_every_count(crm: rbp.Store) -> None:
     assert [(o.key, o.stage, o.level) for o in late] == [(receipt.key, "acknowledge", 1)]
     crm.concerns.assign(receipt.key, "P1", at=T0.add(days=3))
     assert crm.concerns.get(receipt.key).owner == "P1"
+
+
+def test_a_tip_whose_key_was_taken_still_answers_to_its_code(crm: rbp.Store) -> None:
+    _world(crm)
+    crm.concerns.report(
+        rbp.engagement.Concern(at=T0, area="b-1", category="noise", text=".", key="T-000002")
+    )
+    receipt = crm.concerns.tip(Tip(at=T0, area="b-1", category="drugs", text="..."))
+    assert receipt.key.startswith("T-000002-")
+    assert crm.concerns.tip_status(receipt.code).key == receipt.key
+    assert crm.concerns.tip_status(receipt.code.lower()).key == receipt.key
