@@ -24,7 +24,8 @@ import pendulum
 from rbp.errors import ValidationError
 from rbp.model import Priority, Sector
 from rbp.model import _fields as f
-from rbp.model._fields import enum_value
+from rbp.model._engagement import ServiceLevel
+from rbp.model._fields import check_key, enum_value
 
 __all__ = ["DEFAULT_EXPECTED_SECTORS", "Settings"]
 
@@ -71,6 +72,44 @@ def _cadence(value: Any) -> dict[Priority, int]:
     return out
 
 
+def _levels(value: Any) -> dict[str, ServiceLevel]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, ServiceLevel) for v in value.values()
+    ):
+        raise ValidationError(
+            "service_levels must be a mapping of category to ServiceLevel",
+            field="service_levels",
+        )
+    return {check_key(k, "service_levels"): v for k, v in value.items()}
+
+
+def _level(value: Any) -> ServiceLevel:
+    if not isinstance(value, ServiceLevel):
+        raise ValidationError("service_level must be a ServiceLevel", field="service_level")
+    return value
+
+
+def _retry(value: Any) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta) or not (
+        dt.timedelta(0) < value <= dt.timedelta(days=MAX_DAYS)
+    ):
+        raise ValidationError(
+            f"retry_after must be a positive duration of at most {MAX_DAYS} days",
+            field="retry_after",
+        )
+    return value
+
+
+def _delay(value: Any) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta) or not (
+        dt.timedelta(0) <= value <= dt.timedelta(days=MAX_DAYS)
+    ):
+        raise ValidationError(
+            f"the duration must be from 0 to {MAX_DAYS} days", field="survey_delay"
+        )
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Definitions every metric uses; pass to ``rbp.open(settings=...)``.
@@ -88,6 +127,22 @@ class Settings:
         Survey scores with fewer responses than this are suppressed (None).
     expected_sectors : tuple of Sector
         Sectors a gap report expects in every area that does not name its own.
+    agency : str
+        The agency's name as messages sign it.
+    agency_contact : str
+        What a HELP answer says (how to reach the agency).
+    survey_delay : duration
+        A survey invitation goes no earlier than this after the contact (default 24 h).
+    quiet_start, quiet_end : int
+        Hours of the agency's clock between which nothing is delivered (21 and 8).
+    max_attempts : int
+        Sends of a message before it is marked failed (default 5).
+    retry_after : duration
+        The wait before the first retry; each later wait doubles (default 5 minutes).
+    service_level : ServiceLevel
+        Acknowledge and resolve targets of a concern (2 and 30 days by default).
+    service_levels : dict of str to ServiceLevel
+        Targets of particular categories, in place of ``service_level``.
 
     Examples
     --------
@@ -108,7 +163,34 @@ class Settings:
     expected_sectors: tuple[Sector, ...] = attrs.field(
         default=DEFAULT_EXPECTED_SECTORS, converter=f.choices(Sector, ordered=True)
     )
+    agency: str = attrs.field(default="Police Department", converter=f.text(80))
+    agency_contact: str = attrs.field(
+        default="Call 311 or visit the front desk of your district station.",
+        converter=f.text(120),
+    )
+    survey_delay: dt.timedelta = attrs.field(
+        factory=lambda: pendulum.duration(hours=24), converter=_delay
+    )
+    quiet_start: int = attrs.field(default=21, converter=f.whole(23))
+    quiet_end: int = attrs.field(default=8, converter=f.whole(23))
+    max_attempts: int = attrs.field(default=5, converter=f.whole(100, minimum=1))
+    retry_after: dt.timedelta = attrs.field(
+        factory=lambda: pendulum.duration(minutes=5), converter=_retry
+    )
+    service_level: ServiceLevel = attrs.field(factory=ServiceLevel, converter=_level)
+    service_levels: dict[str, ServiceLevel] = attrs.field(factory=dict, converter=_levels)
 
     def cadence_days(self, priority: Priority) -> int:
         """Days between contacts for ``priority``."""
         return self.cadence[priority]
+
+    def target(self, category: str) -> ServiceLevel:
+        """The service level of concerns of ``category``."""
+        return self.service_levels.get(category, self.service_level)
+
+    def quiet(self, hour: int) -> bool:
+        """Whether ``hour`` of the agency's clock is in the quiet hours."""
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return False
+        return start <= hour or hour < end if start > end else start <= hour < end

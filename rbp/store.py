@@ -28,6 +28,7 @@ from rbp._migrate import head, upgrade_to_head
 from rbp._render import RecordList
 from rbp._unit import Clock, UnitOfWork, make_engine
 from rbp.directory import Directory
+from rbp.engagement import Concerns, Feedback, Outbox
 from rbp.errors import StoreError, ValidationError
 from rbp.interactions import Interactions
 from rbp.plans import Plans
@@ -228,6 +229,12 @@ class Store:
         Collaborative action plans.
     graph : rbp.graph.Graph
         Coverage, gaps, key-person risk, network measures and diagrams.
+    feedback : rbp.engagement.Feedback
+        Post-contact surveys: invitations, responses, CPSS, PJ index, kudos.
+    concerns : rbp.engagement.Concerns
+        Concerns and anonymous tips, and the department's answers.
+    outbox : rbp.engagement.Outbox
+        Every automatic message, with its status.
 
     Examples
     --------
@@ -242,6 +249,9 @@ class Store:
         self.directory = Directory(uow)
         self.interactions = Interactions(uow)
         self.plans = Plans(uow)
+        self.feedback = Feedback(uow)
+        self.concerns = Concerns(uow)
+        self.outbox = Outbox(uow)
 
     @functools.cached_property
     def graph(self) -> Graph:

@@ -10,6 +10,13 @@ converts. The tables are created and changed by the Alembic migrations in
 
 from __future__ import annotations
 
+from rbp._schema._engagement_tables import (
+    concern_events,
+    concerns,
+    messages,
+    opt_outs,
+    survey_responses,
+)
 from rbp._schema._plan_rows import (
     goal_from_row,
     goal_row,
@@ -83,6 +90,8 @@ __all__ = [
     "areas",
     "audit_log",
     "chunks",
+    "concern_events",
+    "concerns",
     "existing",
     "goal_from_row",
     "goal_row",
@@ -94,9 +103,11 @@ __all__ = [
     "load_stakeholder",
     "load_stakeholders",
     "measure_from_row",
+    "messages",
     "metadata",
     "micros",
     "officer_trainings",
+    "opt_outs",
     "participants",
     "partner_from_row",
     "plan_areas",
@@ -124,6 +135,7 @@ __all__ = [
     "stakeholder_row",
     "stakeholder_tags",
     "stakeholders",
+    "survey_responses",
     "task_from_row",
     "task_row",
     "tie_events",

@@ -127,7 +127,8 @@ def _update_area(conn: Connection, new: Area) -> None:
 
 
 def erase_member(conn: Connection, key: str, tz: str) -> CommunityMember:
-    """Clear a member's personal data and the notes of their interactions."""
+    """Clear a member's personal data, the notes of their interactions, their survey
+    comments and the texts of the concerns they reported."""
     found = t.load_stakeholder(conn, key, tz)
     if found is None:
         raise UnknownKeyError(f"no stakeholder {key!r}", key=key)
@@ -145,6 +146,11 @@ def erase_member(conn: Connection, key: str, tz: str) -> CommunityMember:
     conn.execute(sa.delete(t.stakeholder_tags).where(t.stakeholder_tags.c.stakeholder == key))
     ids = sa.select(t.participants.c.interaction_id).where(t.participants.c.stakeholder == key)
     conn.execute(sa.update(t.interactions).where(t.interactions.c.id.in_(ids)).values(notes=None))
+    # What they wrote to the department: survey comments and concern texts (the
+    # answers and the concerns themselves stay, so every count stays right).
+    r, c = t.survey_responses.c, t.concerns.c
+    conn.execute(sa.update(t.survey_responses).where(r.respondent == key).values(comment=None))
+    conn.execute(sa.update(t.concerns).where(c.reporter == key).values(text=""))
     return attrs.evolve(found, name=None, contact=None, tags=(), pseudonymous=True, erased=True)
 
 

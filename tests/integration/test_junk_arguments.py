@@ -32,12 +32,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rbp
+from rbp.engagement import Channel, Concern, Response, Tip
 from rbp.interactions import Interaction
 from rbp.plans import ActionPlan, Goal, Task
 from tests.databases import TZ
 from tests.integration.conftest import ReusedDatabase
 
-NAMESPACES = ("directory", "interactions", "plans", "graph")
+NAMESPACES = (
+    "directory",
+    "interactions",
+    "plans",
+    "graph",
+    "feedback",
+    "concerns",
+    "outbox",
+)
 T0 = pendulum.datetime(2026, 6, 1, 9, tz=TZ)
 
 # ----------------------------------------------------------------------------- junk
@@ -109,7 +118,29 @@ def seed(crm: rbp.Store) -> dict[str, Any]:
     one = crm.interactions.log(
         Interaction(at=T0, kind="meeting", participants=("P1", "m-1"), areas=("b-1",), plan="p-1")
     )
-    return {"relationship": rel.id, "interaction": one}
+    concern = crm.concerns.report(
+        Concern(at=T0, area="b-1", category="noise", text="loud", reporter="m-1")
+    )
+    receipt = crm.concerns.tip(Tip(at=T0, area="b-1", category="drugs", text="a car"))
+    crm.feedback.record(Response(at=T0.add(hours=1), interaction=one, overall=4))
+    return {
+        "relationship": rel.id,
+        "interaction": one,
+        "concern": concern,
+        "code": receipt.code,
+    }
+
+
+class _Collector:
+    """A sender that keeps what it is given (the outbox's plausible sender)."""
+
+    channel = Channel.SMS
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def send(self, message: Any) -> None:
+        self.sent.append(message.id)
 
 
 def _new_interaction() -> Interaction:
@@ -174,6 +205,21 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "items": lambda w: [rbp.Area("b-9", parent="d-01")],
     "changes": lambda w: {"name": "Renamed"},
     "path": lambda w: Path("portfolio.html"),
+    "response": lambda w: Response(at=T0.add(days=1), interaction=w["interaction"], overall=5),
+    "responses": lambda w: [Response(at=T0.add(days=1), interaction=w["interaction"], overall=2)],
+    "by": lambda w: "area",
+    "min_n": lambda w: 1,
+    "concern": lambda w: w["concern"],
+    "owner": lambda w: "P1",
+    "public": lambda w: False,
+    "category": lambda w: "noise",
+    "code": lambda w: w["code"],
+    "text": lambda w: "more information",
+    "to": lambda w: "m-1",
+    "sender": lambda w: _Collector(),
+    "channel": lambda w: "sms",
+    "address": lambda w: "+15550100",
+    "tip": lambda w: Tip(at=T0.add(days=1), area="b-1", category="drugs", text="again"),
 }
 
 # Where a method needs its own plausible value: (namespace, method, parameter).
@@ -199,6 +245,13 @@ PLAUSIBLE: dict[tuple[str, str, str], Callable[[dict[str, Any]], Any]] = {
     ),
     ("plans", "set_task_status", "status"): lambda w: "in_progress",
     ("plans", "add_partner", "stakeholder"): lambda w: "m-1",
+    ("feedback", "invite", "interaction"): lambda w: w["interaction"],
+    ("concerns", "report", "concern"): lambda w: Concern(
+        at=T0.add(days=1), area="b-1", category="noise", text="again"
+    ),
+    ("concerns", "set_status", "status"): lambda w: "acknowledged",
+    ("outbox", "find", "kind"): lambda w: "survey",
+    ("outbox", "find", "status"): lambda w: "queued",
     ("store", "open", "url"): lambda w: None,
     ("store", "open", "tz"): lambda w: TZ,
     ("store", "open", "actor"): lambda w: "sgt.ortiz",

@@ -19,12 +19,23 @@ import pytest
 
 import rbp
 
+NAMESPACES = (
+    "directory",
+    "interactions",
+    "plans",
+    "graph",
+    "feedback",
+    "concerns",
+    "outbox",
+)
+
 PACKAGES = [
     "rbp",
     "rbp.directory",
     "rbp.interactions",
     "rbp.plans",
     "rbp.graph",
+    "rbp.engagement",
     "rbp.settings",
     "rbp.synth",
     "rbp.report",
@@ -41,7 +52,7 @@ def _namespace_classes() -> list[type]:
     try:
         return [
             type(crm),
-            *(type(getattr(crm, n)) for n in ("directory", "interactions", "plans", "graph")),
+            *(type(getattr(crm, n)) for n in NAMESPACES),
         ]
     finally:
         crm.close()

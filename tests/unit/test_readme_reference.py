@@ -12,6 +12,7 @@ from pathlib import Path
 
 import rbp
 
+NAMESPACES = ("directory", "interactions", "plans", "graph", "feedback", "concerns", "outbox")
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -26,7 +27,7 @@ def _calls() -> dict[str, set[str]]:
     crm = rbp.open()
     try:
         out: dict[str, set[str]] = {}
-        for ns in ("directory", "interactions", "plans", "graph"):
+        for ns in NAMESPACES:
             cls = type(getattr(crm, ns))
             out[ns] = {
                 name
@@ -52,6 +53,6 @@ def test_every_namespace_call_is_in_the_reference() -> None:
 
 def test_the_reference_names_no_call_that_does_not_exist() -> None:
     calls = _calls()
-    named = re.findall(r"crm\.(directory|interactions|plans|graph)\.([a-z_]+)\(", _reference())
+    named = re.findall(r"crm\.(" + "|".join(NAMESPACES) + r")\.([a-z_]+)\(", _reference())
     assert named
     assert [f"{ns}.{n}" for ns, n in named if n not in calls[ns]] == []
