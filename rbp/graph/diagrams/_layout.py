@@ -286,7 +286,7 @@ class Sketch:
             overlap="true",
             splines=splines,
             sep="+4",
-            esep="+2",
+            esep="+1",
             comment=f"laid out by {self.engine}, pinned for neato",
         )
         d.engine = "neato"
