@@ -192,6 +192,7 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "personal": lambda w: False,
     "pseudonymise": lambda w: False,
     "names": lambda w: False,
+    "level": lambda w: "areas",
     "labels": lambda w: {"P1": "Officer One"},
     "note": lambda w: "met the residents",
     "decisions": lambda w: ("keep going",),
