@@ -68,16 +68,16 @@ class _UsageError(RbpError):
     """A command-line mistake, reported like any other error."""
 
 
-def _as_of(text: str | None, tz: str) -> pendulum.DateTime | None:
+def _as_of(text: str | None, tz: str, flag: str = "--as-of") -> pendulum.DateTime | None:
     if text is None:
         return None
     try:
         parsed = pendulum.parse(text, tz=tz)
     except Exception:
-        raise _UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
+        raise _UsageError(f"{flag} {text!r} is not a date; use YYYY-MM-DD") from None
     if not isinstance(parsed, pendulum.DateTime):
         if not isinstance(parsed, pendulum.Date):
-            raise _UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD")
+            raise _UsageError(f"{flag} {text!r} is not a date; use YYYY-MM-DD")
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=tz)
     return parsed.end_of("day") if len(text) == 10 else parsed
 
@@ -159,6 +159,15 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--area")
         if name in ("diagram", "report"):
             p.add_argument("-o", "--output", required=True, help="file to write")
+    pub = sub.add_parser(
+        "transparency", help="write the public transparency report (HTML, JSON, CSV)"
+    )
+    pub.add_argument("db", help="SQLite file or SQLAlchemy URL")
+    pub.add_argument("--tz", help="agency time zone (IANA name)")
+    pub.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (start of day)")
+    pub.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (end of day)")
+    pub.add_argument("--min-n", dest="min_n", type=int, default=5, help="smallest count shown")
+    pub.add_argument("--out", required=True, help="folder to write into")
     imp = sub.add_parser("import", help="load a CSV file of one kind of record")
     imp.add_argument("db", help="SQLite file (created if missing) or SQLAlchemy URL")
     imp.add_argument("file", help="the CSV file")
@@ -335,7 +344,7 @@ def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
     if area is not None and area not in crm.directory.areas():
         raise _UsageError(f"--area {area!r}: no such area in {args.db}")
     header = _header(crm, at)
-    if args.command not in ("diagram", "report"):
+    if args.command not in ("diagram", "report", "transparency"):
         print("\n".join(header))
     if args.command == "summary":
         print(crm.directory.summary())
@@ -351,6 +360,8 @@ def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
         print(crm.graph.simulate_departure(args.officer, as_of=at))
     elif args.command == "diagram":
         _diagram(crm, args, at, header)
+    elif args.command == "transparency":
+        _transparency(crm, args)
     else:
         for line in header:
             _progress(line)
@@ -360,6 +371,24 @@ def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
         out = write_report(crm, args.output, as_of=at, area=args.area, progress=_progress)
         _progress(f"done in {time.perf_counter() - started:.1f} s")
         print(out)
+
+
+def _transparency(crm: rbp.Store, args: argparse.Namespace) -> None:
+    """Write transparency.html, transparency.json and csv/*.csv into ``--out``."""
+    end = _as_of(args.end, crm.tz, "--to")
+    start = _as_of(args.start, crm.tz, "--from")
+    assert start is not None
+    assert end is not None
+    report = crm.accountability.transparency_report(
+        start=start.start_of("day"), end=end, min_n=args.min_n
+    )
+    out = Path(args.out)
+    for path in (
+        report.to_html(out / "transparency.html"),
+        report.to_json(out / "transparency.json"),
+        *report.to_csv(out / "csv"),
+    ):
+        print(path)
 
 
 def _upgrade(db: str, tz: str | None) -> None:

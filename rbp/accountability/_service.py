@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rbp.accountability._policies import PolicyDesk
+from rbp.accountability._publishing import PublishingDesk
 from rbp.accountability._training import TrainingDesk
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["Accountability"]
 
 
-class Accountability(PolicyDesk, TrainingDesk):
+class Accountability(PolicyDesk, TrainingDesk, PublishingDesk):
     """Policies, training currency, accreditation evidence and the transparency report.
 
     Parameters
