@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from rbp import _args
+from rbp.accountability import _evidence as evidence
+from rbp.accountability._pack import SECTIONS, AccreditationPack, Section, standards_of
 from rbp.accountability._public_data import gather
 from rbp.accountability._transparency import TransparencyReport, build
 from rbp.errors import ValidationError
@@ -82,4 +85,86 @@ class PublishingDesk:
             gathered = gather(conn, first, last, tz=self._uow.tz, settings=self._uow.settings)
         return build(
             gathered, start=first.at, end=last.at, min_n=n, agency=self._uow.settings.agency
+        )
+
+    def accreditation_pack(
+        self,
+        *,
+        start: pendulum.DateTime,
+        end: pendulum.DateTime | None = None,
+        standards: Mapping[str, Any] | None = None,
+    ) -> AccreditationPack:
+        """The evidence of community involvement for an assessor, for a period.
+
+        Sections, each naming the standard it supports: community-involvement activity
+        by area and kind; declared liaison relationships in force in the period;
+        community meetings and events; concerns and tips raised, by category, with where
+        they stood at the end; survey results (CPSS, PJ index); action plans with their
+        phase, goals and latest measures; the officers who did the work, with their
+        training and currency. Keys, kinds, counts and dates only.
+
+        Parameters
+        ----------
+        start
+            The first instant of the period (aware).
+        end
+            The last instant; default now by the store's clock.
+        standards
+            Section key -> :class:`~rbp.accountability.Standard` (or ``(id, title)``),
+            laid over the default CALEA chapter 45 set.
+
+        Returns
+        -------
+        AccreditationPack
+            ``sections`` (key, title, standard, frame) and ``to_html(path)``.
+
+        Raises
+        ------
+        ValidationError
+            ``end`` is before ``start``, or ``standards`` names no section.
+        NaiveDatetimeError
+            A time without a time zone.
+        TypeError
+            ``standards`` is not a mapping.
+
+        Examples
+        --------
+        >>> pack = crm.accountability.accreditation_pack(
+        ...     start=T.subtract(months=6), end=T,
+        ...     standards={"surveys": ("45.2.4", "Citizen survey")})
+        >>> s = pack.section("surveys")
+        >>> s.standard.id, list(s.frame.columns)[:2]
+        ('45.2.4', ['responses', 'with an overall answer'])
+        """
+        import pandas as pd
+
+        first = self._uow.when(_args.time(start, "start"))
+        last = self._uow.when(end)
+        named = standards_of(standards)
+        if last.micros < first.micros:
+            raise ValidationError(f"end ({last.at}) is before start ({first.at})", field="end")
+        tz, settings = self._uow.tz, self._uow.settings
+        with self._uow.read() as conn:
+            found = {
+                "activity": evidence.activity(conn, first, last),
+                "liaisons": evidence.liaisons(conn, first, last, tz),
+                "meetings": evidence.meetings(conn, first, last, tz),
+                "concerns": evidence.concerns(conn, first, last),
+                "surveys": evidence.surveys(conn, first, last, settings.min_responses),
+                "plans": evidence.plans(conn, last, tz),
+                "training": evidence.training(conn, first, last, settings),
+            }
+        return AccreditationPack(
+            start=first.at,
+            end=last.at,
+            agency=settings.agency,
+            sections=tuple(
+                Section(
+                    key=key,
+                    title=title,
+                    standard=named[key],
+                    frame=pd.DataFrame(found[key]),
+                )
+                for key, title in SECTIONS.items()
+            ),
         )

@@ -211,6 +211,7 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "policy": lambda w: "uof",
     "version": lambda w: "1",
     "course": lambda w: "cit",
+    "standards": lambda w: {"surveys": ("45.2.4", "Citizen survey")},
 }
 
 # Where a method needs its own plausible value: (namespace, method, parameter).
