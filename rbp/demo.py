@@ -17,6 +17,7 @@ import pendulum
 
 import rbp
 from rbp import synth
+from rbp.accountability import Course, Policy
 from rbp.interactions import FollowUpReason, Interaction, InteractionKind
 from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
 from rbp.report import write_report
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 written.append(f"{name}.svg")
         write_report(crm, out / "report.html", as_of=as_of)
         written.append("report.html")
+        written += _accountability(crm, as_of, out)
         _section("Written")
         print(f"  into {out.resolve()}:")
         print("  " + ", ".join(written))
@@ -152,6 +154,54 @@ def main(argv: list[str] | None = None) -> int:
         _section("The synthetic city")
         print(info)
     return 0
+
+
+def _accountability(crm: rbp.Store, as_of: pendulum.DateTime, out: Path) -> list[str]:
+    """Two policies and two required courses, most officers current; the transparency
+    report and the accreditation pack of the last six months."""
+    year = as_of.subtract(years=1)
+    for key, title in (
+        ("use-of-force", "Use of force"),
+        ("duty-to-intervene", "Duty to intervene"),
+    ):
+        crm.accountability.publish(
+            Policy(
+                key,
+                title=title,
+                version=f"{year.year}.1",
+                effective=year,
+                url=f"https://agency.example/policies/{key}",
+            )
+        )
+    for key, title in (
+        ("de-escalation", "De-escalation"),
+        ("procedural-justice", "Procedural justice"),
+    ):
+        crm.accountability.require(Course(key, title=title, every=pendulum.duration(days=365)))
+    officers = [o.key for o in crm.directory.find(kind="officer", as_of=as_of)]
+    for n, officer in enumerate(officers):
+        if n % 7:  # one officer in seven has not acknowledged
+            for key in ("use-of-force", "duty-to-intervene"):
+                crm.accountability.acknowledge(officer, key, at=year.add(days=n % 20))
+        if n % 5:  # one in five let de-escalation lapse
+            crm.accountability.record_training(
+                officer, "de-escalation", at=as_of.subtract(days=30 + (n * 37) % 300)
+            )
+        crm.accountability.record_training(
+            officer, "procedural-justice", at=as_of.subtract(days=(n * 53) % 330)
+        )
+    currency = crm.accountability.currency(as_of=as_of)
+    _section(f"Policy and training currency as of {as_of:%Y-%m-%d}")
+    print(f"  {currency.current} of {currency.total} officers current")
+    start = as_of.subtract(months=6)
+    public = crm.accountability.transparency_report(start=start, end=as_of)
+    public.to_html(out / "transparency.html")
+    public.to_json(out / "transparency.json")
+    public.to_csv(out / "transparency")
+    crm.accountability.accreditation_pack(start=start, end=as_of).to_html(
+        out / "accreditation.html"
+    )
+    return ["transparency.html", "transparency.json", "transparency/*.csv", "accreditation.html"]
 
 
 def _plan(crm: rbp.Store, info: synth.CityInfo, as_of: pendulum.DateTime) -> None:
