@@ -82,7 +82,9 @@ def _months(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[str, ...]
     return tuple(out)
 
 
-def gather(conn: Connection, start: AsOf, end: AsOf, *, tz: str, settings: Settings) -> Gathered:
+def gather(
+    conn: Connection, start: AsOf, end: AsOf, *, tz: str, settings: Settings, min_n: int
+) -> Gathered:
     """Read every aggregate of the period ``[start, end]`` (and the state at ``end``)."""
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     of = districts(tree)
@@ -92,7 +94,7 @@ def gather(conn: Connection, start: AsOf, end: AsOf, *, tz: str, settings: Setti
         engagement=_engagement(conn, of, names, start, end, tz),
         coverage=_coverage(conn, of, names, hi, settings),
         concerns=_concerns(conn, of, names, lo, hi),
-        concern_days=_concern_days(conn, lo, hi, settings.min_responses),
+        concern_days=_concern_days(conn, lo, hi, min_n),
         responses=(resp := _responses(conn, of, names, lo, hi))[0],
         scores=resp[1],
         policies=_policies(conn, hi, tz),

@@ -82,7 +82,9 @@ class PublishingDesk:
         if last.micros < first.micros:
             raise ValidationError(f"end ({last.at}) is before start ({first.at})", field="end")
         with self._uow.read() as conn:
-            gathered = gather(conn, first, last, tz=self._uow.tz, settings=self._uow.settings)
+            gathered = gather(
+                conn, first, last, tz=self._uow.tz, settings=self._uow.settings, min_n=n
+            )
         return build(
             gathered, start=first.at, end=last.at, min_n=n, agency=self._uow.settings.agency
         )

@@ -175,6 +175,21 @@ def test_published_tables_are_true_safe_and_anonymous(
             assert int(row["covered"]) == cell.covered
         if row["total"] is not pd.NA:
             assert int(row["total"]) == cell.total
+    # CPSS as crm.feedback scores it over the same period, district by district.
+    scored = crm.feedback.cpss(
+        as_of=END,
+        window=(END - START) + pendulum.duration(microseconds=1),
+        by="area",
+        min_n=min_n,
+    )
+    for district, row in report.tables["cpss"].iterrows():
+        group = scored if district == "total" else scored.groups.get(district)
+        n = 0 if group is None else group.n
+        if row["responses"] is not pd.NA:
+            assert int(row["responses"]) == n
+        expected_score = None if group is None or group.score is None else round(group.score, 1)
+        got = None if row["cpss"] is pd.NA else float(row["cpss"])
+        assert got == expected_score, (district, got, expected_score)
     responses = report.tables["cpss"]["responses"]
     for value in responses:
         assert value is pd.NA or not 0 < int(value) < min_n
@@ -246,3 +261,31 @@ def test_the_command_writes_html_json_and_csv(tmp_path: Path) -> None:
         ]
     )
     assert bad == 2
+
+
+def test_median_days_to_acknowledge_and_resolve(crm: rbp.Store) -> None:
+    import statistics
+
+    _load(crm, {"meetings": [], "concerns": [], "answers": []})
+    days = [1, 2, 2, 5, 9]
+    for k, d in enumerate(days):
+        key = crm.concerns.report(
+            Concern(at=START.add(days=k), area="b-1", category="noise", text="t")
+        )
+        crm.concerns.set_status(key, "acknowledged", at=START.add(days=k + d))
+        if k < 4:
+            crm.concerns.set_status(key, "resolved", at=START.add(days=k + 2 * d))
+    crm.concerns.report(Concern(at=START, area="b-3", category="lights", text="t"))
+    table = crm.accountability.transparency_report(start=START, end=END, min_n=5).tables[
+        "concern_days"
+    ]
+    assert table.loc["noise", "median days to acknowledge"] == statistics.median(days)
+    # four resolved: fewer than min_n, so not shown
+    assert table.loc["noise", "median days to resolve"] is pd.NA
+    assert table.loc["lights", "median days to acknowledge"] is pd.NA
+    shown = crm.accountability.transparency_report(start=START, end=END, min_n=4).tables[
+        "concern_days"
+    ]
+    assert shown.loc["noise", "median days to resolve"] == statistics.median(
+        [2 * d for d in days[:4]]
+    )
