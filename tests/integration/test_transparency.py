@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 import rbp
 import rbp.cli
+from rbp.accountability import Course
 from rbp.engagement import Concern, Response
 from rbp.interactions import Interaction
+from rbp.plans import ActionPlan
 from tests.databases import TZ
 from tests.integration.conftest import ReusedDatabase
 
@@ -50,6 +52,10 @@ activity = st.fixed_dictionaries(
             max_size=25,
         ),
         "answers": st.lists(st.tuples(st.integers(0, 39), st.integers(1, 5)), max_size=30),
+        "plans": st.lists(
+            st.tuples(st.sampled_from(sorted(BEATS)), st.integers(0, 3)), max_size=12
+        ),
+        "trained": st.lists(st.tuples(st.integers(0, 3), st.integers(0, 500)), max_size=6),
         "min_n": st.sampled_from([2, 3, 5]),
     }
 )
@@ -57,6 +63,9 @@ activity = st.fixed_dictionaries(
 
 def _secret(i: int) -> str:
     return f"Secretname{i}"
+
+
+PHASES = ("scanning", "analysis", "response", "assessment")
 
 
 def _load(crm: rbp.Store, drawn: dict[str, Any]) -> list[int]:
@@ -70,7 +79,12 @@ def _load(crm: rbp.Store, drawn: dict[str, Any]) -> list[int]:
     )
     crm.directory.add_many(
         [
-            rbp.Officer(f"P{i}", name=f"Officer{_secret(i)}", areas=(sorted(BEATS)[i % 3],))
+            rbp.Officer(
+                f"P{i}",
+                name=f"Officer{_secret(i)}",
+                unit="CSP" if i % 2 == 0 else "Patrol",
+                areas=(sorted(BEATS)[i % 3],),
+            )
             for i in range(4)
         ]
         + [
@@ -105,6 +119,18 @@ def _load(crm: rbp.Store, drawn: dict[str, Any]) -> list[int]:
                 text=f"concern text {_secret(99)}",
             )
         )
+    for n, (beat, steps) in enumerate(drawn.get("plans", [])):
+        crm.plans.create(
+            ActionPlan(f"plan-{n}", title="Plan", problem="x", areas=(beat,)),
+            at=START.subtract(days=10),
+        )
+        for step in range(steps):
+            crm.plans.advance(f"plan-{n}", PHASES[step + 1], at=START.add(days=step + 1))
+    crm.accountability.require(
+        Course("pj", title="Procedural justice", every=pendulum.duration(days=365), units=("CSP",))
+    )
+    for officer, days_before in drawn.get("trained", []):
+        crm.accountability.record_training(f"P{officer}", "pj", at=END.subtract(days=days_before))
     for k, overall in drawn["answers"]:
         if ids:
             iid = ids[k % len(ids)]
@@ -130,7 +156,21 @@ def _truth(drawn: dict[str, Any]) -> dict[str, pd.DataFrame]:
         dtype=object,
     )
     concerns = pd.crosstab(c["district"], c["category"], margins=True, margins_name="total")
-    return {"engagement": engagement, "concerns": concerns}
+    p = pd.DataFrame(
+        [(BEATS[beat], PHASES[steps]) for beat, steps in drawn["plans"]],
+        columns=["district", "phase"],
+        dtype=object,
+    )
+    plans = pd.crosstab(p["district"], p["phase"], margins=True, margins_name="total")
+    rows = []
+    for i in range(4):
+        unit_needs = i % 2 == 0
+        dates = [END.subtract(days=d).date() for o, d in drawn["trained"] if o == i]
+        current = not unit_needs or (bool(dates) and max(dates).add(days=365) > END.date())
+        rows.append((BEATS[sorted(BEATS)[i % 3]], "current" if current else "not current"))
+    t = pd.DataFrame(rows, columns=["district", "state"], dtype=object)
+    training = pd.crosstab(t["district"], t["state"], margins=True, margins_name="total")
+    return {"engagement": engagement, "concerns": concerns, "plans": plans, "training": training}
 
 
 def _check_counts(frame: pd.DataFrame, min_n: int) -> None:
@@ -266,7 +306,7 @@ def test_the_command_writes_html_json_and_csv(tmp_path: Path) -> None:
 def test_median_days_to_acknowledge_and_resolve(crm: rbp.Store) -> None:
     import statistics
 
-    _load(crm, {"meetings": [], "concerns": [], "answers": []})
+    _load(crm, {"meetings": [], "concerns": [], "answers": [], "plans": [], "trained": []})
     days = [1, 2, 2, 5, 9]
     for k, d in enumerate(days):
         key = crm.concerns.report(
