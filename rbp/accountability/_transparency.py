@@ -165,7 +165,8 @@ class TransparencyReport(Renderable):
             tables=tuple(parts),
             notes=(
                 "Districts count what happened in their areas; a record in two districts "
-                "counts in each, and the total row adds the districts up.",
+                "counts in each, and the total row adds the districts up (the scores and "
+                "medians of the total row are over every response or concern, once each).",
                 "No names, contact details, free text or keys of community members appear "
                 "in this report.",
             ),
