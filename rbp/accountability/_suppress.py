@@ -25,8 +25,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Grid", "suppress"]
 
@@ -74,24 +78,21 @@ def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
     ]
 
 
+def _graph(hidden: set[tuple[int, int]]) -> nx.Graph:
+    """Rows and columns as nodes, hidden entries as the edges between them."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_edges_from((("r", i), ("c", j)) for i, j in sorted(hidden))
+    return g
+
+
 def _bridge(hidden: set[tuple[int, int]]) -> tuple[int, int] | None:
     """A hidden entry on no cycle of hidden entries (rows and columns as nodes), if any."""
-    for cell in sorted(hidden):
-        rest = hidden - {cell}
-        start, goal = ("r", cell[0]), ("c", cell[1])
-        seen = {start}
-        stack = [start]
-        while stack:
-            kind, k = stack.pop()
-            for i, j in rest:
-                if (kind == "r" and i == k) or (kind == "c" and j == k):
-                    nxt = ("c", j) if kind == "r" else ("r", i)
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
-        if goal not in seen:
-            return cell
-    return None
+    import networkx as nx
+
+    found = [(u[1], v[1]) if u[0] == "r" else (v[1], u[1]) for u, v in nx.bridges(_graph(hidden))]
+    return min(found) if found else None
 
 
 def suppress(counts: Sequence[Sequence[int]], *, min_n: int, width: int = 0) -> Grid:
@@ -160,17 +161,11 @@ def _closers(
 ) -> list[tuple[int, int]]:
     """Shown entries that would put the bridge ``cell`` on a cycle: each joins a row on
     one side of the bridge to a column on the other."""
-    rest = hidden - {cell}
-    side = {("r", cell[0])}
-    stack = [("r", cell[0])]
-    while stack:
-        kind, k = stack.pop()
-        for i, j in rest:
-            if (kind == "r" and i == k) or (kind == "c" and j == k):
-                nxt = ("c", j) if kind == "r" else ("r", i)
-                if nxt not in side:
-                    side.add(nxt)
-                    stack.append(nxt)
+    import networkx as nx
+
+    g = _graph(hidden - {cell})
+    g.add_node(("r", cell[0]))
+    side = nx.node_connected_component(g, ("r", cell[0]))
     return [
         (i, j)
         for i in range(n_rows)

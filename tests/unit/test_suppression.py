@@ -4,6 +4,8 @@ value in some table that agrees with every shown number and is non-negative."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +107,46 @@ def test_the_check_finds_a_recoverable_cell() -> None:
     assert not _another_value_exists(values, [(0, 0)], (0, 0))
     values = [[5, 5, 10], [5, 5, 10], [10, 10, 20]]
     assert _another_value_exists(values, [(0, 0), (0, 1), (1, 0), (1, 1)], (0, 0))
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """The rank of a matrix, by Gaussian elimination over the rationals."""
+    m = [r[:] for r in rows]
+    rank, cols = 0, len(m[0]) if m else 0
+    for col in range(cols):
+        pivot = next((r for r in range(rank, len(m)) if m[r][col] != 0), None)
+        if pivot is None:
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for r in range(len(m)):
+            if r != rank and m[r][col] != 0:
+                factor = m[r][col] / m[rank][col]
+                m[r] = [a - factor * b for a, b in zip(m[r], m[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(table=tables(max_rows=6, max_cols=6), min_n=st.integers(2, 8))
+def test_no_hidden_count_is_fixed_by_the_equations(table: list[list[int]], min_n: int) -> None:
+    """Larger tables, by linear algebra: a hidden entry is fixed by the published lines
+    exactly when its unit vector lies in the row space of the lines' equations over the
+    hidden entries (adding it as a row leaves the rank unchanged)."""
+    grid = suppress(table, min_n=min_n)
+    n_rows, n_cols = len(grid.values), len(grid.values[0])
+    hidden = [(i, j) for i, r in enumerate(grid.hidden) for j, h in enumerate(r) if h]
+    if not hidden:
+        return
+    position = {c: k for k, c in enumerate(hidden)}
+    equations = []
+    for line in _lines(n_rows, n_cols):
+        row = [Fraction(0)] * len(hidden)
+        for i, j, sign in line:
+            if (i, j) in position:
+                row[position[(i, j)]] = Fraction(sign)
+        equations.append(row)
+    base = _rank(equations)
+    for cell in hidden:
+        unit = [Fraction(0)] * len(hidden)
+        unit[position[cell]] = Fraction(1)
+        assert _rank([*equations, unit]) == base + 1, (table, min_n, cell)
