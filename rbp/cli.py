@@ -375,18 +375,13 @@ def _answer(crm: rbp.Store, args: argparse.Namespace) -> None:
 
 def _transparency(crm: rbp.Store, args: argparse.Namespace) -> None:
     """Write transparency.html, transparency.json and csv/*.csv into ``--out``."""
-    end = _as_of(args.end, crm.tz, "--to")
+    from rbp.report import write_transparency
+
     start = _as_of(args.start, crm.tz, "--from")
+    end = _as_of(args.end, crm.tz, "--to")
     assert start is not None
-    assert end is not None
-    report = crm.accountability.transparency_report(
-        start=start.start_of("day"), end=end, min_n=args.min_n
-    )
-    out = Path(args.out)
-    for path in (
-        report.to_html(out / "transparency.html"),
-        report.to_json(out / "transparency.json"),
-        *report.to_csv(out / "csv"),
+    for path in write_transparency(
+        crm, args.out, start=start.start_of("day"), end=end, min_n=args.min_n
     ):
         print(path)
 
