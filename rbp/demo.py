@@ -25,6 +25,7 @@ import pendulum
 import rbp
 from rbp import Report, synth
 from rbp._render import Renderable, count, number, percent
+from rbp.accountability import Course, Policy
 from rbp.interactions import FollowUpReason, Interaction, InteractionKind, TieSet
 from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
 from rbp.report import brief, busiest_beat, write_report
@@ -55,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     with rbp.open(db, tz="America/Chicago", actor="demo") as crm:
         info = synth.city(crm, size=args.size, seed=args.seed)
         as_of = info.end
-        # The plan first, so that every answer below (gaps, the brief) sees it.
+        # The plan, policies and training first, so every answer below (gaps, the brief)
+        # sees them.
         _plan(crm, info, as_of)
+        _policies_and_training(crm, as_of)
         took = time.perf_counter() - started
         _section(
             f"Synthetic city (seed {args.seed}, size {args.size}) built in {took:.1f} s into {db}"
@@ -118,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         written = ["city.db"]
         written += _pages(crm, out, as_of, beat=beat, reports=(cov, gaps, risk))
         written += _diagrams(crm, out, as_of, beat=beat, ties=ties)
+        written += _accountability(crm, as_of, out)
         _section("Written")
         print(f"  into {out.resolve()}:")
         print("  " + ", ".join(written))
@@ -289,6 +293,58 @@ def _screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 1000)
     if proc.returncode != 0 or not png.exists():
         return f"{png.name} skipped: Chromium failed ({proc.stderr.strip()[-200:]})"
     return f"{png} ({width} px wide)"
+
+
+def _policies_and_training(crm: rbp.Store, as_of: pendulum.DateTime) -> None:
+    """Two policies and two required courses, most officers current."""
+    year = as_of.subtract(years=1)
+    for key, title in (
+        ("use-of-force", "Use of force"),
+        ("duty-to-intervene", "Duty to intervene"),
+    ):
+        crm.accountability.publish(
+            Policy(
+                key,
+                title=title,
+                version=f"{year.year}.1",
+                effective=year,
+                url=f"https://agency.example/policies/{key}",
+            )
+        )
+    for key, title in (
+        ("de-escalation", "De-escalation"),
+        ("procedural-justice", "Procedural justice"),
+    ):
+        crm.accountability.require(Course(key, title=title, every=pendulum.duration(days=365)))
+    officers = [o.key for o in crm.directory.find(kind="officer", as_of=as_of)]
+    for n, officer in enumerate(officers):
+        if n % 7:  # one officer in seven has not acknowledged
+            for key in ("use-of-force", "duty-to-intervene"):
+                crm.accountability.acknowledge(officer, key, at=year.add(days=n % 20))
+        if n % 5:  # one in five let de-escalation lapse
+            crm.accountability.record_training(
+                officer, "de-escalation", at=as_of.subtract(days=30 + (n * 37) % 300)
+            )
+        crm.accountability.record_training(
+            officer, "procedural-justice", at=as_of.subtract(days=(n * 53) % 330)
+        )
+
+
+def _accountability(crm: rbp.Store, as_of: pendulum.DateTime, out: Path) -> list[str]:
+    """Policy and training currency; the transparency report and the accreditation pack
+    of the last six months."""
+    currency = crm.accountability.currency(as_of=as_of)
+    _section(f"Policy and training currency as of {as_of:%Y-%m-%d}")
+    print(f"  {currency.current} of {currency.total} officers current")
+    start = as_of.subtract(months=6)
+    public = crm.accountability.transparency_report(start=start, end=as_of)
+    public.to_html(out / "transparency.html")
+    public.to_json(out / "transparency.json")
+    public.to_csv(out / "transparency")
+    crm.accountability.accreditation_pack(start=start, end=as_of).to_html(
+        out / "accreditation.html"
+    )
+    return ["transparency.html", "transparency.json", "transparency/*.csv", "accreditation.html"]
 
 
 def _plan(crm: rbp.Store, info: synth.CityInfo, as_of: pendulum.DateTime) -> None:

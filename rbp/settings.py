@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -89,6 +89,22 @@ def _level(value: Any) -> ServiceLevel:
     return value
 
 
+def _span(field: str) -> Callable[[Any], dt.timedelta]:
+    """A duration from 0 to a century, named ``field`` in the error."""
+
+    def check(value: Any) -> dt.timedelta:
+        if not (
+            isinstance(value, dt.timedelta)
+            and dt.timedelta(0) <= value <= dt.timedelta(days=MAX_DAYS)
+        ):
+            raise ValidationError(
+                f"{field} must be a duration from 0 to {MAX_DAYS} days", field=field
+            )
+        return value
+
+    return check
+
+
 def _retry(value: Any) -> dt.timedelta:
     if not isinstance(value, dt.timedelta) or not (
         dt.timedelta(0) < value <= dt.timedelta(days=MAX_DAYS)
@@ -143,6 +159,11 @@ class Settings:
         Acknowledge and resolve targets of a concern (2 and 30 days by default).
     service_levels : dict of str to ServiceLevel
         Targets of particular categories, in place of ``service_level``.
+    policy_grace : duration
+        How long an officer has to acknowledge a policy version once it is in force
+        (or once they joined, if later) before they are out of currency (default 30 days).
+    due_soon : duration
+        A required course whose renewal falls within this is due soon (default 60 days).
 
     Examples
     --------
@@ -179,6 +200,12 @@ class Settings:
     )
     service_level: ServiceLevel = attrs.field(factory=ServiceLevel, converter=_level)
     service_levels: dict[str, ServiceLevel] = attrs.field(factory=dict, converter=_levels)
+    policy_grace: dt.timedelta = attrs.field(
+        factory=lambda: pendulum.duration(days=30), converter=_span("policy_grace")
+    )
+    due_soon: dt.timedelta = attrs.field(
+        factory=lambda: pendulum.duration(days=60), converter=_span("due_soon")
+    )
 
     def cadence_days(self, priority: Priority) -> int:
         """Days between contacts for ``priority``."""

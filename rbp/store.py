@@ -27,6 +27,7 @@ from rbp._identify import Found, Verdict, from_engine, from_file, sqlite_path
 from rbp._migrate import head, upgrade_to_head
 from rbp._render import RecordList
 from rbp._unit import Clock, UnitOfWork, make_engine
+from rbp.accountability import Accountability
 from rbp.directory import Directory
 from rbp.engagement import Concerns, Feedback, Outbox
 from rbp.errors import StoreError, ValidationError
@@ -235,6 +236,8 @@ class Store:
         Concerns and anonymous tips, and the department's answers.
     outbox : rbp.engagement.Outbox
         Every automatic message, with its status.
+    accountability : rbp.accountability.Accountability
+        Policies, training currency, accreditation evidence, the transparency report.
 
     Examples
     --------
@@ -252,6 +255,7 @@ class Store:
         self.feedback = Feedback(uow)
         self.concerns = Concerns(uow)
         self.outbox = Outbox(uow)
+        self.accountability = Accountability(uow)
 
     @functools.cached_property
     def graph(self) -> Graph:

@@ -38,8 +38,10 @@ from rbp import (
 )
 
 __all__ = [
+    "Accountable",
     "Directory",
     "FaultyBatch",
+    "accountable_histories",
     "areas_trees",
     "aware_datetimes",
     "bad_fields",
@@ -432,3 +434,120 @@ def _with_area(person: Stakeholder, area: str) -> Stakeholder:
     if isinstance(person, CommunityMember):
         return attrs.evolve(person, area=area)
     return attrs.evolve(person, areas=(area,))
+
+
+# ----------------------------------------------------------------------------- accountability
+
+
+@attrs.frozen
+class Accountable:
+    """A department's policy and training history, in hours and days after a start.
+
+    ``officers``: (key, unit, beat, since_h, until_h, active); ``versions``: (policy,
+    version, effective_h); ``acks``: (officer, policy, version, at_h); ``courses``: (key,
+    every_days, units); ``trainings``: (officer, course, at_h, through_directory);
+    ``grace_days``; ``as_of_h``.
+    """
+
+    officers: list[tuple[str, str | None, str, int | None, int | None, bool]]
+    versions: list[tuple[str, str, int]]
+    acks: list[tuple[str, str, str, int]]
+    courses: list[tuple[str, int, tuple[str, ...]]]
+    trainings: list[tuple[str, str, int, bool]]
+    grace_days: int
+    as_of_h: int
+
+
+_HOURS = st.integers(0, 24 * 800)
+
+
+@st.composite
+def accountable_histories(draw: st.DrawFn) -> Accountable:
+    """Officers (some joining late, leaving or inactive), policy versions, acknowledgements
+    of them, required courses (some for one unit) and training records."""
+    n = draw(st.integers(1, 5))
+    officers = [
+        (
+            f"P{i}",
+            draw(st.sampled_from(["CSP", "Patrol", None])),
+            draw(st.sampled_from(["b-1", "b-2"])),
+            draw(st.none() | _HOURS),
+            draw(st.none() | _HOURS),
+            draw(st.sampled_from([True, True, False])),
+        )
+        for i in range(n)
+    ]
+    officers = [
+        (k, u, b, s, None if (s is not None and e is not None and e < s) else e, a)
+        for k, u, b, s, e, a in officers
+    ]
+    versions = []
+    for policy in draw(
+        st.lists(st.sampled_from(["uof", "dti", "bias"]), unique=True, min_size=1, max_size=3)
+    ):
+        times = draw(st.lists(_HOURS, min_size=1, max_size=3, unique=True))
+        versions += [(policy, f"v{j}", h) for j, h in enumerate(times)]
+    acks = []
+    if versions:
+        acks = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from([o[0] for o in officers]),
+                    st.sampled_from(versions),
+                    _HOURS,
+                ).map(lambda x: (x[0], x[1][0], x[1][1], x[2])),
+                max_size=12,
+            )
+        )
+    course_keys = draw(
+        st.lists(st.sampled_from(["cit", "deesc", "pj"]), unique=True, min_size=1, max_size=3)
+    )
+    courses = [
+        (
+            c,
+            draw(st.sampled_from([1, 61, 90, 365]) | st.integers(1, 500)),
+            tuple(draw(st.lists(st.sampled_from(["CSP", "Patrol"]), unique=True, max_size=1))),
+        )
+        for c in course_keys
+    ]
+    trainings = []
+    if courses:
+        trainings = draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from([o[0] for o in officers]),
+                    st.sampled_from(course_keys),
+                    _HOURS,
+                    st.booleans(),
+                ),
+                min_size=1,
+                max_size=12,
+            )
+        )
+    grace = draw(st.sampled_from([0, 0, 30]) | st.integers(0, 90))
+    # T is often on a boundary: the end of a grace period, a renewal, the due-soon edge.
+    every = {c: days for c, days, _ in courses}
+    edges = {
+        "grace": [h + grace * 24 for _, _, h in versions]
+        + [o[3] + grace * 24 for o in officers if o[3] is not None],
+        "lapse": [at_h + every[c] * 24 for _, c, at_h, _ in trainings],
+        "due": [at_h + (every[c] - 60) * 24 for _, c, at_h, _ in trainings],
+        "trained": [at_h for _, _, at_h, _ in trainings],
+        "acknowledged": [at_h for _, _, _, at_h in acks],
+    }
+    kinds = [k for k, v in edges.items() if any(e >= 24 for e in v)]
+    kind = draw(st.sampled_from([*kinds, "free"]))
+    if kind == "free":
+        as_of = draw(_HOURS)
+    else:
+        chosen = draw(st.sampled_from([e for e in edges[kind] if e >= 24]))
+        as_of = chosen + draw(st.sampled_from([0, 0, 0, -1, 1, -24, 24]))
+    return Accountable(
+        officers=officers,
+        versions=versions,
+        acks=acks,
+        courses=courses,
+        trainings=trainings,
+        grace_days=grace,
+        as_of_h=as_of,
+    )

@@ -10,6 +10,12 @@ converts. The tables are created and changed by the Alembic migrations in
 
 from __future__ import annotations
 
+from rbp._schema._accountability_tables import (
+    course_units,
+    courses,
+    policy_acks,
+    policy_versions,
+)
 from rbp._schema._engagement_tables import (
     concern_events,
     concerns,
@@ -92,6 +98,8 @@ __all__ = [
     "chunks",
     "concern_events",
     "concerns",
+    "course_units",
+    "courses",
     "existing",
     "goal_from_row",
     "goal_row",
@@ -124,6 +132,8 @@ __all__ = [
     "plan_triangle",
     "plan_triangle_stakeholders",
     "plans",
+    "policy_acks",
+    "policy_versions",
     "relationship_from_row",
     "relationship_row",
     "relationships",

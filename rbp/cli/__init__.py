@@ -59,6 +59,7 @@ from rbp.cli._answers import (
     answer,
     as_of_arg,
 )
+from rbp.cli._public import transparency
 from rbp.errors import RbpError
 
 DISTRIBUTION = "rbp-crm"  # the name on the package index; the import name is rbp
@@ -121,6 +122,15 @@ def _parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="the full report (every table, a departure, a network map) instead",
             )
+    pub = sub.add_parser(
+        "transparency", help="write the public transparency report (HTML, JSON, CSV)"
+    )
+    pub.add_argument("db", help="SQLite file or SQLAlchemy URL")
+    pub.add_argument("--tz", help="agency time zone (IANA name)")
+    pub.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (start of day)")
+    pub.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (end of day)")
+    pub.add_argument("--min-n", dest="min_n", type=int, default=5, help="smallest count shown")
+    pub.add_argument("--out", required=True, help="folder to write into")
     imp = sub.add_parser("import", help="load a CSV file of one kind of record")
     imp.add_argument("db", help="SQLite file (created if missing) or SQLAlchemy URL")
     imp.add_argument("file", help="the CSV file")
@@ -279,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
             _upgrade(args.db, args.tz)
             return 0
         with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
-            answer(crm, args)
+            if args.command == "transparency":
+                transparency(crm, args)
+            else:
+                answer(crm, args)
     except RbpError as exc:
         print(f"rbp: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -40,17 +40,17 @@ class UsageError(RbpError):
     """A command-line mistake, reported like any other error."""
 
 
-def as_of_arg(text: str | None, tz: str) -> pendulum.DateTime | None:
-    """``--as-of``: a date (the end of that day) or a time, in the zone ``tz``."""
+def as_of_arg(text: str | None, tz: str, flag: str = "--as-of") -> pendulum.DateTime | None:
+    """``--as-of`` (or ``flag``): a date (the end of that day) or a time, in the zone ``tz``."""
     if text is None:
         return None
     try:
         parsed = pendulum.parse(text, tz=tz)
     except Exception:
-        raise UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from None
+        raise UsageError(f"{flag} {text!r} is not a date; use YYYY-MM-DD") from None
     if not isinstance(parsed, pendulum.DateTime):
         if not isinstance(parsed, pendulum.Date):
-            raise UsageError(f"--as-of {text!r} is not a date; use YYYY-MM-DD")
+            raise UsageError(f"{flag} {text!r} is not a date; use YYYY-MM-DD")
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=tz)
     return parsed.end_of("day") if len(text) == 10 else parsed
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pendulum
 
 from rbp import _args
+from rbp._queries.currency import out_of_currency, standings
 from rbp._queries.plan_status import plan_statuses
 from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
@@ -121,7 +122,8 @@ class CoverageReads(GraphBase):
         ``quiet_window`` (default: the regular cadence, 90 days) is how long an area
         may go without any logged interaction before it is quiet. Expected sectors
         come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
-        Everything is read in one transaction.
+        Officers out of policy or training currency are listed by the areas they are
+        assigned to (and every area above). Everything is read in one transaction.
 
         Parameters
         ----------
@@ -190,6 +192,9 @@ class CoverageReads(GraphBase):
             quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
             promises = promise_rows(conn, snap.broken, snap.at)
             statuses = plan_statuses(conn, snap.as_of, PLAN_ENGAGED, self._uow.tz, area=scope)
+            currency = standings(
+                conn, when, grace=settings.policy_grace, due_soon=settings.due_soon
+            )
         cold = metrics.cold_ties(snap, self._uow.tz)
         keys = {m.key for m in chosen}
         by_priority = {m.key: m.priority for m in chosen}
@@ -221,4 +226,7 @@ class CoverageReads(GraphBase):
             single_threaded=risk.single_threaded,
             overdue_follow_ups=overdue,
             plans=plans,
+            out_of_currency={
+                a: keys for a, keys in out_of_currency(currency, snap.tree).items() if a in in_scope
+            },
         )

@@ -205,7 +205,10 @@ class GapReport(Renderable):
     ``single_threaded`` are covered stakeholders held by one officer;
     ``overdue_follow_ups`` are promised follow-ups that passed without contact;
     ``plans`` are the open action plans with overdue tasks, partners not engaged or
-    needed sectors with no partner. Made by :meth:`~rbp.graph.Graph.gaps`.
+    needed sectors with no partner; ``out_of_currency`` maps each area to the active
+    officers assigned to it (or below it) who are out of policy or training currency
+    (see :meth:`rbp.accountability.Accountability.currency`). Made by
+    :meth:`~rbp.graph.Graph.gaps`.
 
     Examples
     --------
@@ -213,7 +216,7 @@ class GapReport(Renderable):
     >>> len(gaps.cooling), gaps.quiet_areas, gaps.matrix_gaps[0]
     (236, ('b-0108',), ('city', <Sector.HEALTH: 'health'>))
     >>> gaps.to_frame().shape
-    (10, 3)
+    (11, 3)
     """
 
     as_of: pendulum.DateTime
@@ -226,6 +229,7 @@ class GapReport(Renderable):
     overdue_follow_ups: tuple[FollowUp, ...]
     plans: tuple[PlanStatus, ...] = ()
     window: dt.timedelta | None = None  # the one window used; None = each cadence
+    out_of_currency: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def _rows(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -291,6 +295,14 @@ class GapReport(Renderable):
                 "examples": ", ".join(p.plan for p in self.plans[:5]),
             }
         )
+        officers = sorted({o for keys in self.out_of_currency.values() for o in keys})
+        rows.append(
+            {
+                "gap": "officers out of policy or training currency",
+                "count": len(officers),
+                "examples": ", ".join(officers[:5]),
+            }
+        )
         return rows
 
     def _report(self) -> Report:
@@ -352,6 +364,14 @@ class GapReport(Renderable):
                     "Plans needing attention",
                     ("key", "title", "phase", "overdue", "unengaged", "missing_sectors"),
                     [p.row() for p in self.plans],
+                ),
+                Table(
+                    "Officers out of currency by area",
+                    ("area", "officers"),
+                    [
+                        {"area": a, "officers": ", ".join(keys)}
+                        for a, keys in self.out_of_currency.items()
+                    ],
                 ),
             ),
         )

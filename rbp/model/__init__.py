@@ -9,7 +9,7 @@ the interaction and plan records live in ``rbp.model._interactions`` and
 from __future__ import annotations
 
 # The whole domain floor loads at once, before anything that builds on it.
-from rbp.model import _engagement, _interactions, _messages, _plans  # noqa: F401
+from rbp.model import _accountability, _engagement, _interactions, _messages, _plans  # noqa: F401
 from rbp.model._directory import (
     Area,
     CommunityMember,

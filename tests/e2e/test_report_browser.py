@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pendulum
+import pytest
 
 import rbp
 from rbp.report import write_report
@@ -21,6 +22,25 @@ def test_report_renders_in_headless_chromium(chromium: Path, city_db: Path, tmp_
         page = write_report(
             crm, tmp_path / "report.html", as_of=pendulum.datetime(2025, 12, 31, 23, 59)
         )
+    _painted(chromium, page, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["transparency", "accreditation"])
+def test_accountability_pages_render_in_headless_chromium(
+    chromium: Path, city_db: Path, tmp_path: Path, kind: str
+) -> None:
+    end = pendulum.datetime(2025, 12, 31, 23, 59)
+    with rbp.open(city_db, readonly=True) as crm:
+        if kind == "transparency":
+            made = crm.accountability.transparency_report(start=end.subtract(months=6), end=end)
+        else:
+            made = crm.accountability.accreditation_pack(start=end.subtract(months=6), end=end)
+        page = made.to_html(tmp_path / f"{kind}.html")
+    _painted(chromium, page, tmp_path)
+
+
+def _painted(chromium: Path, page: Path, tmp_path: Path) -> None:
+    """Open ``page`` in headless Chromium and check the screenshot shows a painted page."""
     shot = tmp_path / "report.png"
     proc = subprocess.run(
         [

@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rbp
+from rbp.accountability import Course, Policy
 from rbp.engagement import Channel, Concern, Response, Tip
 from rbp.interactions import Interaction
 from rbp.plans import ActionPlan, Goal, Task
@@ -46,6 +47,7 @@ NAMESPACES = (
     "feedback",
     "concerns",
     "outbox",
+    "accountability",
 )
 T0 = pendulum.datetime(2026, 6, 1, 9, tz=TZ)
 
@@ -123,6 +125,8 @@ def seed(crm: rbp.Store) -> dict[str, Any]:
     )
     receipt = crm.concerns.tip(Tip(at=T0, area="b-1", category="drugs", text="a car"))
     crm.feedback.record(Response(at=T0.add(hours=1), interaction=one, overall=4))
+    crm.accountability.publish(Policy("uof", title="Use of force", version="1", effective=T0))
+    crm.accountability.require(Course("cit", title="CIT", every=pendulum.duration(days=365)))
     return {
         "relationship": rel.id,
         "interaction": one,
@@ -221,6 +225,10 @@ PLAUSIBLE_BY_NAME: dict[str, Callable[[dict[str, Any]], Any]] = {
     "channel": lambda w: "sms",
     "address": lambda w: "+15550100",
     "tip": lambda w: Tip(at=T0.add(days=1), area="b-1", category="drugs", text="again"),
+    "policy": lambda w: "uof",
+    "version": lambda w: "1",
+    "course": lambda w: "cit",
+    "standards": lambda w: {"surveys": ("45.2.4", "Citizen survey")},
 }
 
 # Where a method needs its own plausible value: (namespace, method, parameter).
@@ -253,6 +261,12 @@ PLAUSIBLE: dict[tuple[str, str, str], Callable[[dict[str, Any]], Any]] = {
     ("concerns", "set_status", "status"): lambda w: "acknowledged",
     ("outbox", "find", "kind"): lambda w: "survey",
     ("outbox", "find", "status"): lambda w: "queued",
+    ("accountability", "publish", "policy"): lambda w: Policy(
+        "dti", title="Duty to intervene", version="1", effective=T0
+    ),
+    ("accountability", "require", "course"): lambda w: Course(
+        "pj", title="Procedural justice", every=pendulum.duration(days=730)
+    ),
     ("store", "open", "url"): lambda w: None,
     ("store", "open", "tz"): lambda w: TZ,
     ("store", "open", "actor"): lambda w: "sgt.ortiz",

@@ -43,6 +43,7 @@ RELEASED = {
     "0005_follow_up_index.py": "3165df39a780f61ac68e9a90f74f5a73ad8c1aaadb3a7244abf8b7514dc06d6e",
     "0006_store_meta.py": "971c5a1299ea87516d4ca0f739d4b157e0882607f15b14c0b1a21eb1d3e830d9",
     "0007_engagement.py": "f94ae8cb44732715d81da63b19115cdd8a2958af0c607dfc2ce38016809c4a47",
+    "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
 }
 
 # commit -> the revision its store is at

@@ -27,6 +27,7 @@ NAMESPACES = (
     "feedback",
     "concerns",
     "outbox",
+    "accountability",
 )
 
 PACKAGES = [
@@ -36,6 +37,7 @@ PACKAGES = [
     "rbp.plans",
     "rbp.graph",
     "rbp.engagement",
+    "rbp.accountability",
     "rbp.settings",
     "rbp.synth",
     "rbp.report",

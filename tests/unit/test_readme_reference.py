@@ -12,7 +12,16 @@ from pathlib import Path
 
 import rbp
 
-NAMESPACES = ("directory", "interactions", "plans", "graph", "feedback", "concerns", "outbox")
+NAMESPACES = (
+    "directory",
+    "interactions",
+    "plans",
+    "graph",
+    "feedback",
+    "concerns",
+    "outbox",
+    "accountability",
+)
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
