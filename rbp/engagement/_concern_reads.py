@@ -14,12 +14,13 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._queries.concerns import overdue as late
 from rbp._queries.scope import area_scope
 from rbp._render import RecordList
-from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
-from rbp.engagement._records import ConcernEvent, ConcernRecord, OverdueConcern
+from rbp._time import from_micros
+from rbp.engagement._records import ConcernEvent, ConcernRecord
 from rbp.errors import DuplicateKeyError, UnknownKeyError
-from rbp.model._engagement import OPEN_STATUSES, ConcernStatus
+from rbp.model._engagement import ConcernStatus
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
@@ -296,36 +297,7 @@ class ConcernReads:
         where = _args.optional_key(area, "area")
         with self._uow.read() as conn:
             areas = None if where is None else area_scope(conn, where)
-            found = load(conn, self._uow.tz, upto=when.micros, areas=areas)
-        out = []
-        for c in found:
-            if c.status not in OPEN_STATUSES:
-                continue
-            level = self._uow.settings.target(c.category)
-            stage, target = (
-                ("acknowledge", level.acknowledge)
-                if c.status is ConcernStatus.RECEIVED
-                else ("resolve", level.resolve)
-            )
-            span = duration_micros(target)
-            start = to_micros(c.at)
-            elapsed = when.micros - start
-            if elapsed <= span:
-                continue
-            out.append(
-                OverdueConcern(
-                    key=c.key,
-                    area=c.area,
-                    category=c.category,
-                    status=c.status,
-                    owner=c.owner,
-                    stage=stage,
-                    due=from_micros(start + span, self._uow.tz),
-                    days_late=(elapsed - span) // MICROS_PER_DAY,
-                    level=3 if elapsed > 4 * span else 2 if elapsed > 2 * span else 1,
-                )
-            )
-        out.sort(key=lambda o: (-o.level, -o.days_late, o.key))
+            out = late(conn, when.micros, self._uow.settings, self._uow.tz, areas=areas)
         return RecordList(
             out,
             columns=_OVERDUE,

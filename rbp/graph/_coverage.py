@@ -7,7 +7,9 @@ import datetime as dt
 import pendulum
 
 from rbp import _args
+from rbp._queries.concerns import overdue as late_concerns
 from rbp._queries.plan_status import plan_statuses
+from rbp._queries.scope import area_scope
 from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
@@ -121,7 +123,9 @@ class CoverageReads(GraphBase):
         ``quiet_window`` (default: the regular cadence, 90 days) is how long an area
         may go without any logged interaction before it is quiet. Expected sectors
         come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
-        Everything is read in one transaction.
+        Open concerns and tips past their service-level target are listed too (as
+        :meth:`rbp.engagement.Concerns.overdue` lists them). Everything is read in one
+        transaction.
 
         Parameters
         ----------
@@ -139,8 +143,8 @@ class CoverageReads(GraphBase):
         -------
         GapReport
             Uncovered stakeholders by priority, ties going cold, matrix gaps, missing
-            sectors, quiet areas, single-threaded stakeholders, overdue follow-ups and
-            plans needing attention.
+            sectors, quiet areas, single-threaded stakeholders, overdue follow-ups,
+            plans needing attention and concerns overdue.
 
         Raises
         ------
@@ -190,6 +194,13 @@ class CoverageReads(GraphBase):
             quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
             promises = promise_rows(conn, snap.broken, snap.at)
             statuses = plan_statuses(conn, snap.as_of, PLAN_ENGAGED, self._uow.tz, area=scope)
+            concerns = late_concerns(
+                conn,
+                when.micros,
+                settings,
+                self._uow.tz,
+                areas=None if scope is None else area_scope(conn, scope),
+            )
         cold = metrics.cold_ties(snap, self._uow.tz)
         keys = {m.key for m in chosen}
         by_priority = {m.key: m.priority for m in chosen}
@@ -221,4 +232,5 @@ class CoverageReads(GraphBase):
             single_threaded=risk.single_threaded,
             overdue_follow_ups=overdue,
             plans=plans,
+            overdue_concerns=tuple(concerns),
         )

@@ -22,6 +22,7 @@ from rbp.model._interactions import FollowUp
 if TYPE_CHECKING:
     import pandas as pd
 
+    from rbp._queries.concerns import OverdueConcern
     from rbp._queries.plan_status import PlanStatus
 
 __all__ = ["Cell", "ColdTie", "CoverageReport", "GapReport", "key_rows", "pct", "ratio_of"]
@@ -205,7 +206,9 @@ class GapReport(Renderable):
     ``single_threaded`` are covered stakeholders held by one officer;
     ``overdue_follow_ups`` are promised follow-ups that passed without contact;
     ``plans`` are the open action plans with overdue tasks, partners not engaged or
-    needed sectors with no partner. Made by :meth:`~rbp.graph.Graph.gaps`.
+    needed sectors with no partner; ``overdue_concerns`` are the open concerns and tips
+    past their service-level target (see :meth:`rbp.engagement.Concerns.overdue`).
+    Made by :meth:`~rbp.graph.Graph.gaps`.
 
     Examples
     --------
@@ -213,7 +216,7 @@ class GapReport(Renderable):
     >>> len(gaps.cooling), gaps.quiet_areas, gaps.matrix_gaps[0]
     (236, ('b-0108',), ('city', <Sector.HEALTH: 'health'>))
     >>> gaps.to_frame().shape
-    (10, 3)
+    (11, 3)
     """
 
     as_of: pendulum.DateTime
@@ -226,6 +229,7 @@ class GapReport(Renderable):
     overdue_follow_ups: tuple[FollowUp, ...]
     plans: tuple[PlanStatus, ...] = ()
     window: dt.timedelta | None = None  # the one window used; None = each cadence
+    overdue_concerns: tuple[OverdueConcern, ...] = ()
 
     def _rows(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -291,6 +295,13 @@ class GapReport(Renderable):
                 "examples": ", ".join(p.plan for p in self.plans[:5]),
             }
         )
+        rows.append(
+            {
+                "gap": "concerns and tips overdue",
+                "count": len(self.overdue_concerns),
+                "examples": ", ".join(c.key for c in self.overdue_concerns[:5]),
+            }
+        )
         return rows
 
     def _report(self) -> Report:
@@ -352,6 +363,11 @@ class GapReport(Renderable):
                     "Plans needing attention",
                     ("key", "title", "phase", "overdue", "unengaged", "missing_sectors"),
                     [p.row() for p in self.plans],
+                ),
+                Table(
+                    "Concerns and tips overdue",
+                    ("key", "area", "category", "stage", "days_late", "level"),
+                    [attrs.asdict(c, recurse=False) for c in self.overdue_concerns],
                 ),
             ),
         )
