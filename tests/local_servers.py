@@ -35,7 +35,7 @@ class _Collector:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+    async def handle_DATA(self, server: Any, _session: Any, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)

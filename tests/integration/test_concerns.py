@@ -326,10 +326,10 @@ def test_gaps_list_the_overdue_concerns_and_tips_of_their_area(crm: rbp.Store) -
     tip = crm.concerns.tip(Tip(at=T0, area="b-2", category="drugs", text="x"))
     done = crm.concerns.report(Concern(at=T0, area="b-2", category="noise", text="y"))
     crm.concerns.set_status(done, S.CLOSED, at=T0.add(hours=1))
-    T = T0.add(days=3)
-    assert [c.key for c in crm.graph.gaps(as_of=T, area="b-2").overdue_concerns] == [tip.key]
-    assert {c.key for c in crm.graph.gaps(as_of=T).overdue_concerns} == {noise, tip.key}
+    late = T0.add(days=3)
+    assert [c.key for c in crm.graph.gaps(as_of=late, area="b-2").overdue_concerns] == [tip.key]
+    assert {c.key for c in crm.graph.gaps(as_of=late).overdue_concerns} == {noise, tip.key}
     assert crm.graph.gaps(as_of=T0.add(days=1)).overdue_concerns == ()
-    table = crm.graph.gaps(as_of=T).to_frames()["Concerns and tips overdue"]
+    table = crm.graph.gaps(as_of=late).to_frames()["Concerns and tips overdue"]
     assert sorted(table["key"]) == sorted([noise, tip.key])
-    assert "loud" not in crm.graph.gaps(as_of=T).to_html()
+    assert "loud" not in crm.graph.gaps(as_of=late).to_html()
