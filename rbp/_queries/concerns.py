@@ -79,15 +79,16 @@ def standing(
     """Every concern reported at or before ``upto`` (micros), in report order, with its
     status and owner then; only those of ``areas`` when given."""
     c, e = t.concerns.c, t.concern_events.c
-    q = sa.select(c.key, c.at, c.area, c.category, c.tip).where(c.at <= upto)
+    conds = [c.at <= upto]
     if areas is not None:
-        q = q.where(c.area.in_(list(areas)))
+        conds.append(c.area.in_(list(areas)))
+    q = sa.select(c.key, c.at, c.area, c.category, c.tip).where(*conds)
     rows = conn.execute(q.order_by(c.at, c.id)).all()
     if not rows:
         return []
     status: dict[str, ConcernStatus] = {}
     owner: dict[str, str | None] = {}
-    keys = sa.select(q.subquery().c.key)
+    keys = sa.select(c.key).where(*conds)
     for key, kind, state, who in conn.execute(
         sa.select(e.concern, e.kind, e.status, e.owner)
         .where(e.at <= upto, e.concern.in_(keys))

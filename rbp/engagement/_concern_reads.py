@@ -36,20 +36,22 @@ def load(
 ) -> list[ConcernRecord]:
     """Concerns reported at or before ``upto`` (micros) with their history up to then."""
     c, e = t.concerns.c, t.concern_events.c
-    q = sa.select(t.concerns).where(c.at <= upto).order_by(c.at, c.id)
+    conds = [c.at <= upto]
     if keys is not None:
-        q = q.where(c.key.in_(list(keys)))
+        conds.append(c.key.in_(list(keys)))
     if where.get("areas") is not None:
-        q = q.where(c.area.in_(where["areas"]))
+        conds.append(c.area.in_(where["areas"]))
     if where.get("category") is not None:
-        q = q.where(c.category == where["category"])
+        conds.append(c.category == where["category"])
+    q = sa.select(t.concerns).where(*conds).order_by(c.at, c.id)
+    chosen = sa.select(c.key).where(*conds)  # the keys alone, for the two reads below
     rows = conn.execute(q).mappings().all()
     if not rows:
         return []
     history: dict[str, list[ConcernEvent]] = defaultdict(list)
     events = conn.execute(
         sa.select(t.concern_events)
-        .where(e.at <= upto, e.concern.in_(sa.select(q.subquery().c.key)))
+        .where(e.at <= upto, e.concern.in_(chosen))
         .order_by(e.at, e.id)
     ).mappings()
     for r in events:
@@ -67,7 +69,7 @@ def load(
     linked: dict[str, list[int]] = defaultdict(list)
     for concern, iid in conn.execute(
         sa.select(i.concern, i.id)
-        .where(i.at <= upto, i.concern.in_(sa.select(q.subquery().c.key)))
+        .where(i.at <= upto, i.concern.in_(chosen))
         .order_by(i.at, i.id)
     ):
         linked[str(concern)].append(int(iid))
