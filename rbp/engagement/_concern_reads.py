@@ -50,9 +50,7 @@ def load(
         return []
     history: dict[str, list[ConcernEvent]] = defaultdict(list)
     events = conn.execute(
-        sa.select(t.concern_events)
-        .where(e.at <= upto, e.concern.in_(chosen))
-        .order_by(e.at, e.id)
+        sa.select(t.concern_events).where(e.at <= upto, e.concern.in_(chosen)).order_by(e.at, e.id)
     ).mappings()
     for r in events:
         history[str(r["concern"])].append(
@@ -68,9 +66,7 @@ def load(
     i = t.interactions.c
     linked: dict[str, list[int]] = defaultdict(list)
     for concern, iid in conn.execute(
-        sa.select(i.concern, i.id)
-        .where(i.at <= upto, i.concern.in_(chosen))
-        .order_by(i.at, i.id)
+        sa.select(i.concern, i.id).where(i.at <= upto, i.concern.in_(chosen)).order_by(i.at, i.id)
     ):
         linked[str(concern)].append(int(iid))
     return [

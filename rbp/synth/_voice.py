@@ -8,9 +8,9 @@ Plausible rhythms, every draw from its own seeded generator:
   four procedural-justice items follow it, a few carry a short comment and a few name
   the member who answered;
 - **concerns**: in the last half-year of the period each beat gets about one a month
-  (some beats more, summer busier), with a category, a resident reporter or none; most are acknowledged in
-  a day or three and resolved in one to five weeks, the newest are still open, and
-  some are left unanswered, so the overdue list has something in it;
+  (some beats more, summer busier), with a category, a resident reporter or none;
+  most are acknowledged in a day or three and resolved in one to five weeks, the
+  newest are still open, and some are left unanswered, so the overdue list has something in it;
 - **tips**: two anonymous tips a district in the last year.
 
 The interactions to answer are chosen while the log streams into the store
