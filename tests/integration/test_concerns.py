@@ -333,3 +333,15 @@ def test_gaps_list_the_overdue_concerns_and_tips_of_their_area(crm: rbp.Store) -
     table = crm.graph.gaps(as_of=late).to_frames()["Concerns and tips overdue"]
     assert sorted(table["key"]) == sorted([noise, tip.key])
     assert "loud" not in crm.graph.gaps(as_of=late).to_html()
+
+
+def test_an_interaction_links_only_a_concern_that_exists(crm: rbp.Store, sql: PlainSQL) -> None:
+    _world(crm)
+    key = crm.concerns.report(Concern(at=T0, area="b-1", category="noise", text="x"))
+    with pytest.raises(rbp.UnknownKeyError, match="concern 'C-404' is not a concern") as caught:
+        crm.interactions.log(Interaction(at=T0, kind="call", participants=("P1",), concern="C-404"))
+    assert caught.value.field == "concern"
+    assert sql.count("interactions") == 0
+    iid = crm.interactions.log(Interaction(at=T0, kind="call", participants=("P1",), concern=key))
+    assert sql.rows("SELECT concern FROM interactions WHERE id = :i", i=iid) == [(key,)]
+    assert crm.concerns.get(key).interactions == (iid,)

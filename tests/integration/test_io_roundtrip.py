@@ -140,6 +140,9 @@ def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> 
         ActionPlan("plan-1", title="Plan 1", problem="linked by some items"),
         at=T0.subtract(years=5),
     )
+    crm.concerns.report(
+        Concern(key="c-9", at=T0.subtract(years=5), area="city", category="x", text="-")
+    )
     if plan:
         crm.plans.create(
             ActionPlan(
