@@ -34,6 +34,34 @@ CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
 """Where the demo looks for a headless browser to photograph the brief."""
 
 
+def _voice(crm: rbp.Store, as_of: pendulum.DateTime) -> None:
+    """CPSS overall and by district, the concerns and tips, and those overdue."""
+    _section("The community's voice")
+    sat = crm.feedback.cpss(as_of=as_of, by="area")
+    tree = crm.directory.areas()
+
+    def score(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0f}"
+
+    print(
+        f"  CPSS {score(sat.score)} from {count(sat.n, 'response')} in the last year, "
+        f"PJ index {score(sat.pj)}"
+    )
+    for root in tree.roots:
+        for district in tree.children(root):
+            g = sat.groups.get(district)
+            if g is not None:
+                print(f"  {tree[district].name or district:<20} CPSS {score(g.score):>3} (n={g.n})")
+    found = crm.concerns.find(as_of=as_of)
+    tips = sum(1 for c in found if c.tip)
+    late = crm.concerns.overdue(as_of=as_of)
+    print(
+        f"  {count(len(found) - tips, 'concern')} and {count(tips, 'anonymous tip')} "
+        f"reported; {count(len(late), 'concern')} past their service level "
+        f"({sum(1 for o in late if o.level == 3)} at level 3)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m rbp.demo", description=__doc__)
@@ -118,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             for sector in status.missing_sectors:
                 print(f"    needed sector with no partner: {sector.value}")
 
+        _voice(crm, as_of)
+
         written = ["city.db"]
         written += _pages(crm, out, as_of, beat=beat, reports=(cov, gaps, risk))
         written += _diagrams(crm, out, as_of, beat=beat, ties=ties)
@@ -192,6 +222,8 @@ def _pages(
         written.append(f"{name}.html")
     crm.graph.coverage(as_of=as_of).to_frame().to_csv(out / "coverage.csv", index=False)
     written.append("coverage.csv")
+    crm.feedback.cpss(as_of=as_of, by="area").to_html(out / "satisfaction.html")
+    written.append("satisfaction.html")
     return written
 
 

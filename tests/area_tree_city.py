@@ -18,7 +18,8 @@ def _plan() -> synth.Blueprint:
 
 
 def area_tree_city() -> tuple[rbp.Store, synth.CityInfo]:
-    """A fresh in-memory store holding the city (about 2 s to build), and its facts."""
+    """A fresh in-memory store holding the city (about 2 s to build), and its facts;
+    without the community's voice (its maps are about the area tree)."""
     crm = rbp.open(tz=_plan().tz)
-    info = _plan().write(crm)
+    info = _plan().write(crm, voice=False)
     return crm, info

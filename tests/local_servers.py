@@ -1,8 +1,8 @@
 """Real local servers the delivery tests send to, on free loopback ports.
 
-* :class:`SmtpServer`: a small SMTP server on ``socketserver`` (aiosmtpd is not in the
-  test environment): EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, one thread per
-  connection; it keeps every message it accepts, parsed by :mod:`email`.
+* :class:`SmtpServer`: aiosmtpd's ``Controller`` (a real SMTP server running its own event
+  loop in a thread) with a handler that keeps every message it accepts, parsed by
+  :mod:`email`.
 * :class:`WebhookServer`: ``http.server`` taking JSON POSTs; it can answer 500 to the
   first few requests (to test retries) and wait a little in each (to interleave two
   deliverers).
@@ -15,89 +15,55 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socketserver
+import socket
 import threading
 import time
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+
 __all__ = ["SmtpServer", "WebhookServer"]
 
 
-class _SmtpHandler(socketserver.StreamRequestHandler):
-    server: _SmtpTCP
+class _Collector:
+    """An aiosmtpd handler keeping every message it accepts, parsed by :mod:`email`."""
 
-    def _say(self, line: str) -> None:
-        self.wfile.write(line.encode("ascii") + b"\r\n")
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], EmailMessage]] = []
+        self.lock = threading.Lock()
 
-    def handle(self) -> None:
-        self._say("220 localhost test SMTP")
-        sender: str | None = None
-        rcpts: list[str] = []
-        while True:
-            raw = self.rfile.readline(65_536)
-            if not raw:
-                return
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            verb = line[:4].upper()
-            if verb in ("EHLO", "HELO"):
-                self._say("250-localhost" if verb == "EHLO" else "250 localhost")
-                if verb == "EHLO":
-                    self._say("250 8BITMIME")
-            elif verb == "MAIL":
-                sender, rcpts = line.split(":", 1)[1].strip(), []
-                self._say("250 OK")
-            elif verb == "RCPT":
-                rcpts.append(line.split(":", 1)[1].strip().strip("<>"))
-                self._say("250 OK")
-            elif verb == "DATA":
-                self._say("354 End data with <CR><LF>.<CR><LF>")
-                body = bytearray()
-                while True:
-                    chunk = self.rfile.readline(65_536)
-                    if chunk in (b".\r\n", b".\n", b""):
-                        break
-                    body += chunk[1:] if chunk.startswith(b"..") else chunk
-                parsed = email.message_from_bytes(bytes(body), policy=email.policy.default)
-                with self.server.lock:
-                    self.server.received.append((sender, list(rcpts), parsed))  # type: ignore[arg-type]
-                self._say("250 OK: queued")
-            elif verb in ("RSET", "NOOP"):
-                self._say("250 OK")
-            elif verb == "QUIT":
-                self._say("221 Bye")
-                return
-            else:
-                self._say("502 Command not implemented")
-
-
-class _SmtpTCP(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    received: list[tuple[str | None, list[str], EmailMessage]]
-    lock: threading.Lock
+    async def handle_DATA(self, server: Any, _session: Any, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        with self.lock:
+            self.received.append((str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted for delivery"
 
 
 class SmtpServer:
-    """A real SMTP server on 127.0.0.1 and a free port; ``received`` holds what it got."""
+    """A real aiosmtpd server on 127.0.0.1 and a free port; ``received`` holds what it got:
+    ``(mail from, recipients, parsed message)`` per message.
+    """
 
     def __init__(self) -> None:
-        self._server = _SmtpTCP(("127.0.0.1", 0), _SmtpHandler)
-        self._server.received = []
-        self._server.lock = threading.Lock()
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._handler = _Collector()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
 
     @property
-    def received(self) -> list[tuple[str | None, list[str], EmailMessage]]:
-        with self._server.lock:
-            return list(self._server.received)
+    def received(self) -> list[tuple[str, list[str], EmailMessage]]:
+        with self._handler.lock:
+            return list(self._handler.received)
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._controller.stop()
 
     def __enter__(self) -> SmtpServer:
         return self

@@ -15,12 +15,15 @@
                [--tz ZONE] [--separator ;] [--date-format FMT] [--encoding E] [--dry-run]
     rbp export DB --format {csv,graphml,gexf} --out PATH [--as-of DATE] [--pseudonymise]
                [--personal]
+    rbp feedback DB [--by {area,officer}] [--as-of DATE] [--min-n N] [-o FILE]
+    rbp outbox deliver DB --smtp HOST:PORT [--sender ADDRESS] [--as-of DATE]
 
 ``DB`` is a SQLite file (it must exist, except for ``import``, which creates it) or
 a SQLAlchemy URL. ``import`` loads one CSV file (:func:`rbp.io.import_csv`; ``--tz`` is
 the zone of the file's naive times, and of a store it creates); ``export`` writes the
-store as CSV files in the folder ``--out`` or the graph as GraphML or GEXF. Every
-command but ``upgrade`` and ``import`` opens it read-only
+store as CSV files in the folder ``--out`` or the graph as GraphML or GEXF. ``feedback``
+and ``outbox deliver`` are in :mod:`rbp.cli._engagement`. Every command but ``upgrade``,
+``import`` and ``outbox deliver`` opens it read-only
 (``rbp.open(DB, readonly=True)``): it never creates, fills or migrates a file,
 refuses an empty file or another application's database,
 and asks for ``rbp upgrade DB`` when the store was made by an older rbp. ``--tz`` may
@@ -53,6 +56,7 @@ import rbp
 from rbp._identify import Verdict, from_engine, from_file, sqlite_path
 from rbp._migrate import head
 from rbp._unit import make_engine
+from rbp.cli import _engagement
 from rbp.cli._answers import (
     DIAGRAMS,
     UsageError,
@@ -168,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--pseudonymise", action="store_true", help="aliases for keys (graphs)")
     exp.add_argument("--personal", action="store_true", help="names, contacts, notes (csv)")
     exp.add_argument("--tz", help="agency time zone; default: the zone the store recorded")
+    _engagement.add_parsers(sub)
     return parser
 
 
@@ -287,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         _check_db(args.db)
         if args.command == "upgrade":
             _upgrade(args.db, args.tz)
+            return 0
+        if args.command in _engagement.COMMANDS:
+            readonly = args.command != "outbox"
+            with rbp.open(args.db, tz=args.tz, readonly=readonly) as crm:
+                _engagement.run(crm, args)
             return 0
         with rbp.open(args.db, tz=args.tz, readonly=True) as crm:
             if args.command == "transparency":

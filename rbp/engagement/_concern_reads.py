@@ -14,12 +14,13 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._queries.concerns import overdue as late
 from rbp._queries.scope import area_scope
 from rbp._render import RecordList
-from rbp._time import MICROS_PER_DAY, duration_micros, from_micros, to_micros
-from rbp.engagement._records import ConcernEvent, ConcernRecord, OverdueConcern
+from rbp._time import from_micros
+from rbp.engagement._records import ConcernEvent, ConcernRecord
 from rbp.errors import DuplicateKeyError, UnknownKeyError
-from rbp.model._engagement import OPEN_STATUSES, ConcernStatus
+from rbp.model._engagement import ConcernStatus
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
@@ -35,21 +36,21 @@ def load(
 ) -> list[ConcernRecord]:
     """Concerns reported at or before ``upto`` (micros) with their history up to then."""
     c, e = t.concerns.c, t.concern_events.c
-    q = sa.select(t.concerns).where(c.at <= upto).order_by(c.at, c.id)
+    conds = [c.at <= upto]
     if keys is not None:
-        q = q.where(c.key.in_(list(keys)))
+        conds.append(c.key.in_(list(keys)))
     if where.get("areas") is not None:
-        q = q.where(c.area.in_(where["areas"]))
+        conds.append(c.area.in_(where["areas"]))
     if where.get("category") is not None:
-        q = q.where(c.category == where["category"])
+        conds.append(c.category == where["category"])
+    q = sa.select(t.concerns).where(*conds).order_by(c.at, c.id)
+    chosen = sa.select(c.key).where(*conds)  # the keys alone, for the two reads below
     rows = conn.execute(q).mappings().all()
     if not rows:
         return []
     history: dict[str, list[ConcernEvent]] = defaultdict(list)
     events = conn.execute(
-        sa.select(t.concern_events)
-        .where(e.at <= upto, e.concern.in_(sa.select(q.subquery().c.key)))
-        .order_by(e.at, e.id)
+        sa.select(t.concern_events).where(e.at <= upto, e.concern.in_(chosen)).order_by(e.at, e.id)
     ).mappings()
     for r in events:
         history[str(r["concern"])].append(
@@ -65,9 +66,7 @@ def load(
     i = t.interactions.c
     linked: dict[str, list[int]] = defaultdict(list)
     for concern, iid in conn.execute(
-        sa.select(i.concern, i.id)
-        .where(i.at <= upto, i.concern.in_(sa.select(q.subquery().c.key)))
-        .order_by(i.at, i.id)
+        sa.select(i.concern, i.id).where(i.at <= upto, i.concern.in_(chosen)).order_by(i.at, i.id)
     ):
         linked[str(concern)].append(int(iid))
     return [
@@ -296,36 +295,7 @@ class ConcernReads:
         where = _args.optional_key(area, "area")
         with self._uow.read() as conn:
             areas = None if where is None else area_scope(conn, where)
-            found = load(conn, self._uow.tz, upto=when.micros, areas=areas)
-        out = []
-        for c in found:
-            if c.status not in OPEN_STATUSES:
-                continue
-            level = self._uow.settings.target(c.category)
-            stage, target = (
-                ("acknowledge", level.acknowledge)
-                if c.status is ConcernStatus.RECEIVED
-                else ("resolve", level.resolve)
-            )
-            span = duration_micros(target)
-            start = to_micros(c.at)
-            elapsed = when.micros - start
-            if elapsed <= span:
-                continue
-            out.append(
-                OverdueConcern(
-                    key=c.key,
-                    area=c.area,
-                    category=c.category,
-                    status=c.status,
-                    owner=c.owner,
-                    stage=stage,
-                    due=from_micros(start + span, self._uow.tz),
-                    days_late=(elapsed - span) // MICROS_PER_DAY,
-                    level=3 if elapsed > 4 * span else 2 if elapsed > 2 * span else 1,
-                )
-            )
-        out.sort(key=lambda o: (-o.level, -o.days_late, o.key))
+            out = late(conn, when.micros, self._uow.settings, self._uow.tz, areas=areas)
         return RecordList(
             out,
             columns=_OVERDUE,

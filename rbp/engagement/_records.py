@@ -11,6 +11,7 @@ import datetime as dt
 import attrs
 import pendulum
 
+from rbp._queries.concerns import OverdueConcern
 from rbp._render import Renderable, Report, Table
 from rbp.model._engagement import Channel, ConcernStatus, MessageKind, MessageStatus, ScoreBy
 
@@ -238,33 +239,6 @@ class ConcernRecord:
     acknowledged: pendulum.DateTime | None = None
     resolved: pendulum.DateTime | None = None
     interactions: tuple[int, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class OverdueConcern:
-    """A concern past its service-level target.
-
-    ``stage`` is "acknowledge" (still received) or "resolve" (acknowledged or in
-    progress); ``due`` is the target time; ``level`` is 1 past the target, 2 past twice
-    it and 3 past four times it (measured from the report).
-
-    Examples
-    --------
-    >>> OverdueConcern(key="C-1", area="b-1", category="noise", status=ConcernStatus.RECEIVED,
-    ...                owner=None, stage="acknowledge", due=pendulum.datetime(2026, 3, 5),
-    ...                days_late=3, level=2).level
-    2
-    """
-
-    key: str
-    area: str
-    category: str
-    status: ConcernStatus
-    owner: str | None
-    stage: str
-    due: pendulum.DateTime
-    days_late: int
-    level: int
 
 
 @attrs.frozen

@@ -11,13 +11,14 @@ from __future__ import annotations
 import enum
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import graphviz
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.concerns import open_counts
 from rbp._queries.rules import absent_keys, present_sql
 from rbp._render._words import count, percent
 from rbp.graph._reports import CoverageReport
@@ -25,7 +26,7 @@ from rbp.graph._snapshot import Member, Snapshot, cadence_case
 from rbp.graph.diagrams._areas import MapArea, area_diagram, packed
 from rbp.model import Priority, Sector, StakeholderKind
 
-__all__ = ["MAX_AREAS", "MAX_LINES", "MapLevel", "area_map"]
+__all__ = ["MAX_AREAS", "MAX_LINES", "MapLevel", "area_map", "open_concerns", "open_words"]
 
 MAX_AREAS = 150
 """The most areas an area map labels one by one; past it districts stand for their
@@ -47,6 +48,40 @@ class MapLevel(enum.Enum):
 
     AREAS = "areas"
     PEOPLE = "people"
+
+
+def open_concerns(conn: Connection, snap: Snapshot) -> dict[str, tuple[int, int]]:
+    """Area key -> (open concerns, open tips) at the snapshot's T, each counted for its
+    area and every area above it."""
+    rolled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for area, (concerns, tips) in open_counts(conn, snap.at).items():
+        for a in (area, *snap.tree.ancestors(area)) if area in snap.tree else (area,):
+            rolled[a][0] += concerns
+            rolled[a][1] += tips
+    return {a: (n[0], n[1]) for a, n in rolled.items()}
+
+
+def open_words(counts: tuple[int, int] | None) -> str:
+    """Open concerns and tips in words ("2 concerns and 1 tip open"); "" for none.
+
+    Parameters
+    ----------
+    counts
+        Open concerns (not tips) and open tips; None for none.
+
+    Returns
+    -------
+    str
+        The words a map shows, or "".
+
+    Examples
+    --------
+    >>> open_words((2, 1)), open_words((0, 1)), open_words((0, 0)), open_words(None)
+    ('2 concerns and 1 tip open', '1 tip open', '', '')
+    """
+    concerns, tips = counts or (0, 0)
+    parts = [count(n, noun) for n, noun in ((concerns, "concern"), (tips, "tip")) if n]
+    return f"{' and '.join(parts)} open" if parts else ""
 
 
 def _sector_name(s: Sector) -> str:
@@ -146,12 +181,17 @@ def area_map(
     scope: str | None,
     title: str,
     cadence: dict[Priority, int],
+    concerns: Mapping[str, tuple[int, int]] | None = None,
 ) -> graphviz.Graph:
     """The area map of ``scope`` (None: the department) from its coverage report and
-    the stakeholders in scope."""
+    the stakeholders in scope; ``concerns`` (area key -> open concerns and tips, rolled
+    up) labels each box that has any, and the beat map's title."""
     tops = _tops(snap, scope)
+    opened = concerns or {}
     whole = f"{title}: {percent(cov.ratio)} of {count(cov.total, 'stakeholder')} covered"
     if scope is not None and len(tops) < 2:  # a beat (or one with a single site): sectors
+        words = open_words(opened.get(scope))
+        whole = f"{whole}; {words}" if words else whole
         cells = [(s, cov.matrix[scope, s]) for s in Sector if cov.matrix[scope, s].total]
         areas = [
             MapArea(key=s.value, name=_sector_name(s), covered=c.covered, total=c.total)
@@ -167,7 +207,7 @@ def area_map(
             between="sectors",
             notes=["Each box is one sector of the area's stakeholders.", *more],
         )
-    areas, frames, notes, noun = _boxes(snap, cov, tops)
+    areas, frames, notes, noun = _boxes(snap, cov, tops, opened)
     covered, total = _rest(snap, chosen, tops)
     if total:
         subject = "the department" if scope is None else snap.tree[scope].name or scope
@@ -192,18 +232,28 @@ def area_map(
 
 
 def _boxes(
-    snap: Snapshot, cov: CoverageReport, tops: Sequence[str]
+    snap: Snapshot,
+    cov: CoverageReport,
+    tops: Sequence[str],
+    opened: Mapping[str, tuple[int, int]],
 ) -> tuple[list[MapArea], list[MapArea], list[str], str]:
     """The boxes and frames of a map of ``tops`` (districts framing their beats when
     most of them have beats), grouped further past :data:`MAX_AREAS`, with notes and
-    what the boxes or frames are called ("districts", "areas")."""
+    what the boxes or frames are called ("districts", "areas"). A box with open
+    concerns or tips says how many (counts only)."""
     tree = snap.tree
 
     def box(key: str, within: str | None = None, note: str = "") -> MapArea:
         c = cov.by_area[key]
         name = tree[key].name or key
         return MapArea(
-            key=key, name=name, covered=c.covered, total=c.total, within=within, note=note
+            key=key,
+            name=name,
+            covered=c.covered,
+            total=c.total,
+            within=within,
+            note=note,
+            concerns=open_words(opened.get(key)),
         )
 
     parents = [a for a in tops if tree.children(a)]

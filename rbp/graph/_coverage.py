@@ -7,8 +7,10 @@ import datetime as dt
 import pendulum
 
 from rbp import _args
+from rbp._queries.concerns import overdue as late_concerns
 from rbp._queries.currency import out_of_currency, standings
 from rbp._queries.plan_status import plan_statuses
+from rbp._queries.scope import area_scope
 from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
@@ -123,7 +125,9 @@ class CoverageReads(GraphBase):
         may go without any logged interaction before it is quiet. Expected sectors
         come from each area's ``expected_sectors``, else ``settings.expected_sectors``.
         Officers out of policy or training currency are listed by the areas they are
-        assigned to (and every area above). Everything is read in one transaction.
+        assigned to (and every area above), and open concerns and tips past their
+        service-level target as :meth:`rbp.engagement.Concerns.overdue` lists them.
+        Everything is read in one transaction.
 
         Parameters
         ----------
@@ -141,8 +145,8 @@ class CoverageReads(GraphBase):
         -------
         GapReport
             Uncovered stakeholders by priority, ties going cold, matrix gaps, missing
-            sectors, quiet areas, single-threaded stakeholders, overdue follow-ups and
-            plans needing attention.
+            sectors, quiet areas, single-threaded stakeholders, overdue follow-ups,
+            plans needing attention and concerns overdue.
 
         Raises
         ------
@@ -195,6 +199,13 @@ class CoverageReads(GraphBase):
             currency = standings(
                 conn, when, grace=settings.policy_grace, due_soon=settings.due_soon
             )
+            concerns = late_concerns(
+                conn,
+                when.micros,
+                settings,
+                self._uow.tz,
+                areas=None if scope is None else area_scope(conn, scope),
+            )
         cold = metrics.cold_ties(snap, self._uow.tz)
         keys = {m.key for m in chosen}
         by_priority = {m.key: m.priority for m in chosen}
@@ -229,4 +240,5 @@ class CoverageReads(GraphBase):
             out_of_currency={
                 a: keys for a, keys in out_of_currency(currency, snap.tree).items() if a in in_scope
             },
+            overdue_concerns=tuple(concerns),
         )

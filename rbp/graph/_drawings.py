@@ -14,15 +14,22 @@ from rbp._queries.ties import tie_rows
 from rbp._time import Window
 from rbp.errors import ValidationError
 from rbp.graph import _metrics as metrics
-from rbp.graph._area_map import MapLevel, area_map
+from rbp.graph._area_map import MapLevel, area_map, open_concerns, open_words
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph._names import names_arg, read_names
+from rbp.graph._snapshot import Snapshot
 from rbp.graph.diagrams import ego_diagram, network_diagram
 
 __all__ = ["MAX_NODES", "DiagramReads"]
 
 MAX_NODES = 100_000
 """The largest ``max_nodes`` a map takes (graphviz cannot lay out more in any time)."""
+
+
+def _whole(opened: Mapping[str, tuple[int, int]], snap: Snapshot) -> tuple[int, int]:
+    """Open concerns and tips of the whole department (the sum over the root areas)."""
+    found = [opened.get(r, (0, 0)) for r in snap.tree.roots]
+    return sum(c for c, _ in found), sum(t for _, t in found)
 
 
 class DiagramReads(GraphBase):
@@ -62,6 +69,11 @@ class DiagramReads(GraphBase):
         members' stored names instead, ``labels`` maps keys to your own text, and
         ``pseudonymise=True`` shows stable aliases ("S-001") for every stakeholder. An
         area's map reads only the ties of that area's stakeholders.
+
+        Open concerns and tips (received, acknowledged or in progress at T, each
+        counted for its area and every area above it) show as counts only: on each
+        area box that has any ("2 concerns and 1 tip open") and in the title of a
+        beat's map and of a people map; never their texts or reporters.
 
         Every map has a legend beside or below it. Render with ``.render("file",
         format="svg")`` (needs Graphviz).
@@ -155,6 +167,7 @@ class DiagramReads(GraphBase):
             snap = self._snapshot(conn, when, Window(None))
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)
+            opened = open_concerns(conn, snap)
             if chosen_level is None:
                 big = scope is None or len(chosen) > most
                 chosen_level = MapLevel.AREAS if big else MapLevel.PEOPLE
@@ -168,6 +181,7 @@ class DiagramReads(GraphBase):
                     scope=scope,
                     title=f"{name} as of {when.at:%Y-%m-%d}",
                     cadence=self._uow.settings.cadence,
+                    concerns=opened,
                 )
             if len(chosen) > most:
                 raise ValidationError(
@@ -185,6 +199,9 @@ class DiagramReads(GraphBase):
                 g = g.subgraph(keep)
             naming = read_names(conn, g, names=named, here=scope)
         title = f"{naming.place(scope)} as of {when.at:%Y-%m-%d}"
+        words = open_words(opened.get(scope) if scope is not None else _whole(opened, snap))
+        if words:
+            title = f"{title}; {words}"
         return network_diagram(
             g,
             title=title,

@@ -22,6 +22,7 @@ from rbp.model._interactions import FollowUp
 if TYPE_CHECKING:
     import pandas as pd
 
+    from rbp._queries.concerns import OverdueConcern
     from rbp._queries.plan_status import PlanStatus
 
 __all__ = ["Cell", "ColdTie", "CoverageReport", "GapReport", "key_rows", "pct", "ratio_of"]
@@ -207,8 +208,9 @@ class GapReport(Renderable):
     ``plans`` are the open action plans with overdue tasks, partners not engaged or
     needed sectors with no partner; ``out_of_currency`` maps each area to the active
     officers assigned to it (or below it) who are out of policy or training currency
-    (see :meth:`rbp.accountability.Accountability.currency`). Made by
-    :meth:`~rbp.graph.Graph.gaps`.
+    (see :meth:`rbp.accountability.Accountability.currency`); ``overdue_concerns`` are
+    the open concerns and tips past their service-level target (see
+    :meth:`rbp.engagement.Concerns.overdue`). Made by :meth:`~rbp.graph.Graph.gaps`.
 
     Examples
     --------
@@ -230,6 +232,7 @@ class GapReport(Renderable):
     plans: tuple[PlanStatus, ...] = ()
     window: dt.timedelta | None = None  # the one window used; None = each cadence
     out_of_currency: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    overdue_concerns: tuple[OverdueConcern, ...] = ()
 
     def _rows(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -303,6 +306,13 @@ class GapReport(Renderable):
                 "examples": ", ".join(officers[:5]),
             }
         )
+        rows.append(
+            {
+                "gap": "concerns and tips overdue",
+                "count": len(self.overdue_concerns),
+                "examples": ", ".join(c.key for c in self.overdue_concerns[:5]),
+            }
+        )
         return rows
 
     def _report(self) -> Report:
@@ -372,6 +382,11 @@ class GapReport(Renderable):
                         {"area": a, "officers": ", ".join(keys)}
                         for a, keys in self.out_of_currency.items()
                     ],
+                ),
+                Table(
+                    "Concerns and tips overdue",
+                    ("key", "area", "category", "stage", "days_late", "level"),
+                    [attrs.asdict(c, recurse=False) for c in self.overdue_concerns],
                 ),
             ),
         )

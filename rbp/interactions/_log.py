@@ -96,6 +96,7 @@ class LogWriter:
         }
         self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
         self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
+        self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE")
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
@@ -135,6 +136,13 @@ class LogWriter:
                     f"plan {item.plan!r} is not a plan; create it with crm.plans.create",
                     key=item.plan,
                     field="plan",
+                )
+            if item.concern is not None and item.concern not in self.concerns:
+                raise UnknownKeyError(
+                    f"concern {item.concern!r} is not a concern; report it with "
+                    "crm.concerns.report",
+                    key=item.concern,
+                    field="concern",
                 )
         except RbpError as exc:
             self.errors.append(exc.with_row(row))

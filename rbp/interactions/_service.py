@@ -68,7 +68,7 @@ class Interactions(TieReads):
         Raises
         ------
         UnknownKeyError
-            A participant, area or plan does not exist.
+            A participant, area, plan or concern does not exist.
         NaiveDatetimeError
             A time of it has no time zone.
         ValidationError

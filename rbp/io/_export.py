@@ -17,6 +17,10 @@ missing value; a cell a spreadsheet would run as a formula, and one starting wit
   duration (seconds), follow_up_by, plan, concern, [notes]
 - ``plans/<table>.csv``: the plan tables as stored (every cell a JSON value, times in
   epoch microseconds), so plans come back with their whole history
+- ``engagement/<table>.csv``: survey responses, concerns and tips with their events,
+  messages and opt-outs, stored the same way (:mod:`rbp.io._engagement_csv`); comments,
+  respondents, concern texts and reporters, event notes, addresses and the opt-outs
+  are personal data
 - ``manifest.json``: rbp's version, the store's zone, whether personal data is in,
   the files with their columns and row counts.
 
@@ -36,6 +40,7 @@ import sqlalchemy as sa
 from rbp import _args
 from rbp import _schema as t
 from rbp._time import from_micros
+from rbp.io._engagement_csv import dump_engagement
 from rbp.io._source import escape
 
 if TYPE_CHECKING:
@@ -194,8 +199,10 @@ def export_csv(crm: Store, directory: str | Path, *, personal: bool = False) -> 
     directory
         Made if missing; files of the same names are replaced.
     personal
-        Whether names, contact details and interaction notes are written (default
-        False: an export to share leaves out personal data; metrics do not need it).
+        Whether names, contact details, interaction notes, survey comments and
+        respondents, concern and tip texts and reporters, concern notes and opt-outs
+        are written (default False: an export to share leaves out personal data;
+        metrics do not need it).
 
     Returns
     -------
@@ -225,6 +232,9 @@ def export_csv(crm: Store, directory: str | Path, *, personal: bool = False) -> 
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} exists and is not a folder", field="directory")
     (folder / "plans").mkdir(parents=True, exist_ok=True)
+    (folder / "engagement").mkdir(exist_ok=True)
+    for stale in (folder / "engagement").glob("*.csv"):
+        stale.unlink()  # an opt-out file of an earlier export with personal data
     files: dict[str, dict[str, Any]] = {}
 
     def put(name: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
@@ -277,6 +287,7 @@ def export_csv(crm: Store, directory: str | Path, *, personal: bool = False) -> 
             "concern",
         ] + (["notes"] if personal else [])
         put("interactions.csv", head, _interactions(conn, personal))
+        dump_engagement(conn, put, personal=personal)
     manifest = {
         "format": FORMAT,
         "rbp": __version__,

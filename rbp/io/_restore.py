@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from rbp import _schema as t
 from rbp.errors import BulkValidationError, RowError, ValidationError
+from rbp.io._engagement_csv import AFTER, BEFORE, load_engagement
 from rbp.io._export import FORMAT, PLAN_TABLES
 from rbp.io._fields import ImportKind, Parse
 from rbp.io._load import Plan, load
@@ -29,7 +30,7 @@ _ORDER = (
     ("agencies.csv", ImportKind.AGENCIES),
     ("relationships.csv", ImportKind.RELATIONSHIPS),
 )
-_DATA = ("areas", "stakeholders", "relationships", "interactions", "plans")
+_DATA = ("areas", "stakeholders", "relationships", "interactions", "plans", "concerns")
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -87,11 +88,27 @@ def _plan_rows(folder: Path, table: sa.Table) -> Iterator[dict[str, Any]]:
             raise UnreadableError(RowError(f"not rbp's format: {exc}", line=line)) from None
 
 
+def _interaction_ids(conn: sa.Connection, folder: Path) -> dict[int, int]:
+    """Exported interaction id -> the id it got here: both in file (and so id) order,
+    as the store was empty before."""
+    old: list[int] = []
+    rows = FileRows(folder / "interactions.csv", encoding="utf-8", own=True)
+    for _line, cells, _problems in rows:
+        value = cells.get("id")
+        old.append(int(value) if value is not None and str(value).isdigit() else -1)
+    new = list(conn.execute(sa.select(t.interactions.c.id).order_by(t.interactions.c.id)).scalars())
+    if len(old) != len(new):
+        return {}
+    return {o: int(n) for o, n in zip(old, new, strict=True) if o >= 0}
+
+
 def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
     """Load a folder written by :func:`export_csv` into an empty store.
 
     Files load in order (areas, officers, members, agencies, relationships, plans,
-    interactions), each through the same checks as :func:`import_csv`. All or
+    interactions, then the engagement files: responses, concerns and tips with their
+    events, messages, opt-outs), the directory and interactions through the same
+    checks as :func:`import_csv`. All or
     nothing: when a file fails, the store is emptied again (it was empty before; the
     audit trail keeps a record of the attempt) and the error names the file and lines.
 
@@ -158,11 +175,14 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
                         field="directory",
                     ) from None
                 added[name] = n
+            added.update(load_engagement(conn, folder, BEFORE, {}))
         rows = FileRows(folder / "interactions.csv", encoding="utf-8", own=True)
         plan = Plan(ImportKind.INTERACTIONS, rows.header, None, None, parse)
         added["interactions.csv"] = load(
             crm, plan, rows, dry_run=False, source="interactions.csv"
         ).added
+        with crm.engine.begin() as conn:
+            added.update(load_engagement(conn, folder, AFTER, _interaction_ids(conn, folder)))
     except BaseException:
         _wipe(crm)
         raise

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._queries.messages import milestones
 from rbp._queries.plan_read import task_statuses
 from rbp._time import from_micros, to_micros
 from rbp.errors import (
@@ -359,7 +360,9 @@ class Plans(PlanReads, PlanAssessment):
     ) -> None:
         """Move the plan to ``phase`` at ``at``, as :data:`PHASE_TRANSITIONS` allows.
 
-        ``Phase.CLOSED`` closes the plan; a closed plan is read-only.
+        ``Phase.CLOSED`` closes the plan; a closed plan is read-only. Each partner of
+        the plan gets a plan-milestone message in the outbox (``crm.outbox``), queued
+        when their consent allows, else kept as suppressed with the reason.
 
         Parameters
         ----------
@@ -393,6 +396,18 @@ class Plans(PlanReads, PlanAssessment):
         Traceback (most recent call last):
         ...
         rbp.errors.TransitionError: ...
+
+        Partners hear of it: a community leader who may be contacted by e-mail, not an
+        agency (agencies give no consent):
+
+        >>> store.directory.add_many([rbp.PartnerAgency("org-1"), rbp.CommunityMember(
+        ...     "m-1", may_contact=True, contact=rbp.Contact(email="lee@example.org"))])
+        2
+        >>> store.plans.add_partner("p-1", "org-1", "partner")
+        >>> store.plans.add_partner("p-1", "m-1", "community_leader")
+        >>> store.plans.advance("p-1", "response")
+        >>> [(m.to, m.kind.value, m.status.value) for m in store.outbox.find()]
+        [('m-1', 'plan_milestone', 'queued'), ('org-1', 'plan_milestone', 'suppressed')]
         """
         key = _args.key(plan, "plan")
         new = _args.choice(Phase, phase, "phase")
@@ -408,6 +423,15 @@ class Plans(PlanReads, PlanAssessment):
             )
             self._uow.record(
                 conn, "advance", "plan", [p.key], {"from": p.phase.value, "to": new.value}
+            )
+            milestones(
+                conn,
+                p.key,
+                p.title,
+                new.value,
+                at=to_micros(when),
+                made=to_micros(self._uow.now()),
+                agency=self._uow.settings.agency,
             )
 
 

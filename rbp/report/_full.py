@@ -1,11 +1,12 @@
 """The full report: one standalone HTML page of every report, for the analyst behind
 the brief.
 
-:func:`write_report` puts coverage, gaps, key-person risk, the departure of the
-officer who holds the most relationships alone, and the network diagram of the
-busiest beat on one page, with inline CSS and the diagram as inline SVG (when
-Graphviz's ``dot`` is installed). The page holds keys and counts only, never names,
-contact details or notes, and every text in it is escaped.
+:func:`write_report` puts coverage, gaps (with the concerns overdue), key-person risk,
+community satisfaction (CPSS and the PJ index by area and by officer, small groups
+suppressed), the departure of the officer who holds the most relationships alone,
+and the network diagram of the busiest beat on one page, with inline CSS and the
+diagram as inline SVG (when Graphviz's ``dot`` is installed). The page holds keys and
+counts only, never names, contact details or notes, and every text in it is escaped.
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def write_report(
     ...     text = out.read_text(encoding="utf-8")
     >>> "Departure of P1" in text and "J. Lee" not in text
     True
+    >>> "Community satisfaction" in text and "By officer" in text
+    True
     """
     say = progress or (lambda line: None)
     say("coverage")
@@ -138,7 +141,14 @@ def write_report(
     gaps = crm.graph.gaps(as_of=at, area=area)
     say("key-person risk")
     risk = crm.graph.key_person_risk(as_of=at, area=area)
-    parts: list[Any] = [cov, gaps, risk]
+    say("community satisfaction")
+    parts: list[Any] = [
+        cov,
+        gaps,
+        risk,
+        crm.feedback.cpss(as_of=at, by="area"),
+        crm.feedback.cpss(as_of=at, by="officer"),
+    ]
     notes: list[str] = []
     officer = _most_sole_held(risk)
     if officer is None:

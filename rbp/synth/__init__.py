@@ -8,7 +8,9 @@ areas; declared relationships; and years of interactions with realistic rhythms
 (portfolios of people seen again and again, seasons, weekdays, evening events).
 Some gaps are made on purpose (transfers, orphaned stakeholders, ties going cold,
 quiet beats, sectors missing in some beats) and listed on the returned
-:class:`CityInfo`, so coverage and gap metrics have something to find.
+:class:`CityInfo`, so coverage and gap metrics have something to find. The community
+answers too: survey responses a day or two after a share of the contacts, concerns in
+every beat (some left unanswered, so some are overdue) and a few anonymous tips.
 
 The same arguments always give the same data: every draw comes from
 ``random.Random(seed)``-style generators, never from the global generator or the
@@ -216,6 +218,7 @@ def city(
     start: dt.date | None = None,
     end: dt.date | None = None,
     tz: str | None = None,
+    voice: bool = True,
 ) -> CityInfo:
     """Build a synthetic city into ``crm`` (default: a new in-memory store).
 
@@ -249,6 +252,9 @@ def city(
     tz
         The agency's time zone for local times; default the store's zone, or
         America/Chicago for a new store.
+    voice
+        Also write the community's voice: survey responses, concerns and tips
+        (:meth:`Blueprint.write`).
 
     Returns
     -------
@@ -272,6 +278,8 @@ def city(
     >>> info = synth.city(officers=4, members=30, agencies=3, interactions=200, seed=7)
     >>> info.store.directory.summary().officers, info.interactions
     (4, 200)
+    >>> info.responses > 0, info.concerns > 0, info.tips
+    (True, True, 2)
     """
     from rbp.store import open as open_store
 
@@ -291,7 +299,7 @@ def city(
     )
     store = crm if crm is not None else open_store(tz=zone)
     try:
-        return plan.write(store)
+        return plan.write(store, voice=voice)
     except BaseException:
         if crm is None:
             store.close()

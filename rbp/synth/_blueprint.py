@@ -16,6 +16,7 @@ from rbp.synth._activity import stream
 from rbp.synth._calendar import Calendar
 from rbp.synth._force import Force
 from rbp.synth._town import Partners, People, Places
+from rbp.synth._voice import Sampler, write_concerns, write_responses, write_tips
 
 if TYPE_CHECKING:
     from rbp.store import Store
@@ -83,6 +84,9 @@ class CityInfo:
     quiet_areas: tuple[str, ...]
     quiet_since: pendulum.DateTime = attrs.field(repr=False)
     missing_sectors: Mapping[str, tuple[Sector, ...]] = attrs.field(repr=False)
+    responses: int = 0
+    concerns: int = 0
+    tips: int = 0
 
     def __str__(self) -> str:
         lines = [
@@ -97,6 +101,9 @@ class CityInfo:
             f"orphaned      {len(self.orphaned):>10,}",
             f"gone cold     {len(self.gone_cold):>10,}",
             f"quiet areas   {len(self.quiet_areas):>10,}",
+            f"responses     {self.responses:>10,}",
+            f"concerns      {self.concerns:>10,}",
+            f"tips          {self.tips:>10,}",
         ]
         return "\n".join(lines)
 
@@ -146,15 +153,38 @@ class Blueprint:
         """A fresh generator of the city's interactions, in time order."""
         return stream(self.seed, self.force.duties, self.cal, self.total)
 
-    def write(self, crm: Store) -> CityInfo:
-        """Write the whole city into ``crm``: :meth:`write_directory`, then the interactions.
+    def write(self, crm: Store, *, voice: bool = True) -> CityInfo:
+        """Write the whole city into ``crm``: :meth:`write_directory`, then the
+        interactions, then (with ``voice``) the community's voice.
 
         The interactions are streamed through
-        :meth:`~rbp.interactions.Interactions.log_many` in one transaction.
+        :meth:`~rbp.interactions.Interactions.log_many` in one transaction; the ones
+        that get a survey response are picked as they stream by. The voice is a
+        response to about one interaction in twelve with a community member (a day or
+        two later, through :meth:`~rbp.engagement.Feedback.record_many`), half a
+        year of concerns in every beat with their acknowledgements and resolutions, and two
+        anonymous tips a district (see :mod:`rbp.synth._voice`).
         """
         self.write_directory(crm)
-        ids = crm.interactions.log_many(self.interactions())
-        return self.info(crm, interactions=len(ids))
+        if not voice:
+            ids = crm.interactions.log_many(self.interactions())
+            return self.info(crm, interactions=len(ids))
+        sampler = Sampler(
+            self.seed,
+            frozenset(m.key for m in self.people.members),
+            frozenset(o.key for o in self.force.officers),
+        )
+        ids = crm.interactions.log_many(sampler(self.interactions()))
+        end = self.cal.end()
+        responses = write_responses(crm, self.seed, sampler.kept, ids, end)
+        concerns = write_concerns(crm, self.seed, self.cal, self.places, self.people)
+        tips = write_tips(crm, self.seed, self.cal, self.places)
+        return attrs.evolve(
+            self.info(crm, interactions=len(ids)),
+            responses=responses,
+            concerns=concerns,
+            tips=tips,
+        )
 
     def write_directory(self, crm: Store) -> None:
         """Write the areas and stakeholders (one transaction), then declare the relationships."""

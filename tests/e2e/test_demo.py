@@ -112,3 +112,37 @@ def test_without_chromium_the_screenshot_is_skipped_in_one_line(
     line = the_demo._screenshot(page, tmp_path / "brief.png")
     assert line == "brief.png skipped: Chromium is not installed (apt-get install chromium)"
     assert not (tmp_path / "brief.png").exists()
+
+
+def test_the_demo_shows_the_community_s_voice(demo: tuple[Path, str]) -> None:
+    """The CPSS line and the concerns line agree with plain SQL over the demo's file."""
+    out, stdout = demo
+    voice = stdout[stdout.index("\nThe community's voice\n") :]
+    with sqlite3.connect(f"file:{out / 'city.db'}?mode=ro", uri=True) as conn:
+        (end,) = conn.execute("SELECT max(at) FROM interactions").fetchone()
+        year = 365 * 86_400 * 1_000_000
+        answers = [
+            o
+            for (o,) in conn.execute(
+                "SELECT overall FROM survey_responses WHERE overall IS NOT NULL AND at > ?",
+                (end - year,),
+            )
+        ]
+        concerns, tips = conn.execute(
+            "SELECT SUM(CASE WHEN tip THEN 0 ELSE 1 END), SUM(CASE WHEN tip THEN 1 ELSE 0 END) "
+            "FROM concerns"
+        ).fetchone()
+    conn.close()
+    said = re.search(r"CPSS (\d+) from ([\d,]+) responses", voice)
+    assert said, voice[:500]
+    assert int(said.group(2).replace(",", "")) == len(answers)
+    assert int(said.group(1)) == round(100 * sum(o >= 4 for o in answers) / len(answers))
+    assert f"{concerns:,} concerns and {tips:,} anonymous tips reported" in voice
+    late = re.search(r"(\d+) concerns? past their service level", voice)
+    assert late
+    assert int(late.group(1)) > 0
+    gaps = stdout[stdout.index("\nTop gaps\n") : stdout.index("\nKey-person risk\n")]
+    listed = re.search(r"Concerns and tips overdue \((\d+) rows?\)", gaps)
+    assert listed, gaps
+    assert listed.group(1) == late.group(1)
+    assert (out / "satisfaction.html").exists()

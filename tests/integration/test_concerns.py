@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 )
 
 import rbp
-from rbp.engagement import Concern, ConcernStatus, ServiceLevel
+from rbp.engagement import Concern, ConcernStatus, ServiceLevel, Tip
 from rbp.interactions import Interaction
 from rbp.settings import Settings
 from tests.databases import DB_KINDS, TZ, PlainSQL
@@ -310,4 +310,38 @@ def test_overdue_matches_a_brute_force_loop(
             crm.concerns.set_status(key, move, at=at.add(minutes=j))
     as_of = T0.add(days=days, hours=5)
     got = [(o.key, o.stage, o.due, o.days_late, o.level) for o in crm.concerns.overdue(as_of=as_of)]
-    assert got == _brute_force(walked, keys, as_of)
+    expected = _brute_force(walked, keys, as_of)
+    assert got == expected
+    gaps = crm.graph.gaps(as_of=as_of)
+    assert [
+        (o.key, o.stage, o.due, o.days_late, o.level) for o in gaps.overdue_concerns
+    ] == expected
+    row = gaps.to_frame().set_index("gap").loc["concerns and tips overdue"]
+    assert row["count"] == len(expected)
+
+
+def test_gaps_list_the_overdue_concerns_and_tips_of_their_area(crm: rbp.Store) -> None:
+    _world(crm)
+    noise = crm.concerns.report(Concern(at=T0, area="b-1", category="noise", text="loud"))
+    tip = crm.concerns.tip(Tip(at=T0, area="b-2", category="drugs", text="x"))
+    done = crm.concerns.report(Concern(at=T0, area="b-2", category="noise", text="y"))
+    crm.concerns.set_status(done, S.CLOSED, at=T0.add(hours=1))
+    late = T0.add(days=3)
+    assert [c.key for c in crm.graph.gaps(as_of=late, area="b-2").overdue_concerns] == [tip.key]
+    assert {c.key for c in crm.graph.gaps(as_of=late).overdue_concerns} == {noise, tip.key}
+    assert crm.graph.gaps(as_of=T0.add(days=1)).overdue_concerns == ()
+    table = crm.graph.gaps(as_of=late).to_frames()["Concerns and tips overdue"]
+    assert sorted(table["key"]) == sorted([noise, tip.key])
+    assert "loud" not in crm.graph.gaps(as_of=late).to_html()
+
+
+def test_an_interaction_links_only_a_concern_that_exists(crm: rbp.Store, sql: PlainSQL) -> None:
+    _world(crm)
+    key = crm.concerns.report(Concern(at=T0, area="b-1", category="noise", text="x"))
+    with pytest.raises(rbp.UnknownKeyError, match="concern 'C-404' is not a concern") as caught:
+        crm.interactions.log(Interaction(at=T0, kind="call", participants=("P1",), concern="C-404"))
+    assert caught.value.field == "concern"
+    assert sql.count("interactions") == 0
+    iid = crm.interactions.log(Interaction(at=T0, kind="call", participants=("P1",), concern=key))
+    assert sql.rows("SELECT concern FROM interactions WHERE id = :i", i=iid) == [(key,)]
+    assert crm.concerns.get(key).interactions == (iid,)

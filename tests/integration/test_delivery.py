@@ -86,7 +86,7 @@ def test_email_goes_to_a_real_smtp_server_once(
     ]
     (got,) = smtp.received
     frm, rcpts, mail = got
-    assert frm == "<noreply@agency.example>"
+    assert frm == "noreply@agency.example"
     assert rcpts == ["mail@example.org"]
     assert mail["X-Rbp-Message"] == str(mid)
     assert "Reply 1 (poor) to 5 (excellent)" in mail.get_content()

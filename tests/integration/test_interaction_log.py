@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rbp
+from rbp.engagement import Concern
 from rbp.interactions import Interaction, InteractionKind
 from rbp.plans import ActionPlan
 from tests.databases import PlainSQL
@@ -33,6 +34,7 @@ from tests.interaction_logs import (
     micros,
 )
 
+T_CONCERN = pendulum.datetime(2020, 1, 1)
 EXAMPLES = 30
 
 
@@ -147,6 +149,7 @@ def test_logged_rows_ids_find_and_get(
     sql = reused_db.sql
     crm.directory.add_many(log.directory)
     crm.plans.create(ActionPlan("plan-1", title="Plan 1", problem="linked by some items"))
+    crm.concerns.report(Concern(key="c-9", at=T_CONCERN, area="city", category="x", text="-"))
     k = min(split, len(log.items))
     first = crm.interactions.log_many(iter(log.items[:k]))
     second = crm.interactions.log_many(item for item in log.items[k:])

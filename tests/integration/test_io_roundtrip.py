@@ -1,6 +1,8 @@
-"""export_csv then import_dir: the copy gives the same directory, ties, coverage and plans,
-on SQLite and PostgreSQL; an export is all or nothing on the way back; formula cells are
-neutralised in the files and restored."""
+"""export_csv then import_dir: the copy gives the same directory, ties, coverage, plans
+and community's voice (CPSS by officer and area, kudos, concerns and tips with their
+history, a tip's receipt code, messages, opt-outs read with plain SQL), on SQLite and
+PostgreSQL; the default export leaves the voice's personal data out; an export is all
+or nothing on the way back; formula cells are neutralised in the files and restored."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 import rbp
 import rbp.io
+from rbp.engagement import Concern, Response, Tip
 from rbp.errors import BulkValidationError, ValidationError
 from rbp.plans import ActionPlan, PartnerRole, Phase, Task, TaskStatus
 from tests.databases import DB_KINDS
@@ -51,7 +54,80 @@ def answers(crm: rbp.Store, as_of: list[Any]) -> dict[str, Any]:
     return out
 
 
-def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> None:
+def voice_answers(crm: rbp.Store, as_of: list[Any], codes: list[str]) -> dict[str, Any]:
+    """The community's voice through the public API, and the opt-outs by plain SQL."""
+    out: dict[str, Any] = {
+        "concerns": list(crm.concerns.find()),
+        "messages": [attrs.evolve(m, id=0) for m in crm.outbox.find()],
+        "tips": [crm.concerns.tip_status(code) for code in codes],
+    }
+    with crm.engine.connect() as conn:
+        out["opt_outs"] = conn.exec_driver_sql(
+            "SELECT channel, address, at FROM opt_outs ORDER BY channel, address"
+        ).all()
+    for t in as_of:
+        for by in ("officer", "area"):
+            out[f"cpss {by} {t}"] = crm.feedback.cpss(as_of=t, by=by, min_n=1).groups
+        out[f"kudos {t}"] = [attrs.evolve(k, interaction=0) for k in crm.feedback.kudos(as_of=t)]
+    return out
+
+
+def speak(crm: rbp.Store, log: Log, ids: list[int], drawn: dict[str, Any]) -> list[str]:
+    """Responses, concerns (moved along), tips, invitations and an opt-out; tip codes."""
+    if ids:
+        crm.feedback.record_many(
+            Response(
+                at=log.interactions[i % len(ids)].at.add(hours=30),
+                interaction=ids[i % len(ids)],
+                overall=overall,
+                respect=max(1, overall - 1),
+                comment="kind words" if said else None,
+            )
+            for i, overall, said in drawn["responses"]
+        )
+        crm.feedback.invite(ids[0], at=log.interactions[0].at)
+    members = [p.key for p in log.people if isinstance(p, rbp.CommunityMember)]
+    codes = []
+    for n, (area, tip, moves) in enumerate(drawn["concerns"]):
+        at = T0.add(days=n)
+        where = AREAS[area % len(AREAS)].key
+        if tip:
+            receipt = crm.concerns.tip(Tip(at=at, area=where, category="drugs", text="a tip"))
+            codes.append(receipt.code)
+            key = receipt.key
+            crm.concerns.tip_reply(receipt.code, "more from the tipster", at=at.add(hours=1))
+        else:
+            reporter = members[n % len(members)] if members else None
+            key = crm.concerns.report(
+                Concern(at=at, area=where, category="noise", text="loud", reporter=reporter)
+            )
+        status = rbp.engagement.ConcernStatus.RECEIVED
+        for j, m in enumerate(moves, start=2):
+            allowed = sorted(rbp.engagement.CONCERN_TRANSITIONS[status], key=lambda x: x.value)
+            if not allowed:
+                break
+            status = allowed[m % len(allowed)]
+            crm.concerns.set_status(key, status, note="seen", at=at.add(hours=j))
+    if drawn["stop"]:
+        crm.outbox.receive("sms", "+15550100", "STOP", at=T0)
+    return codes
+
+
+VOICE = st.fixed_dictionaries(
+    {
+        "responses": st.lists(
+            st.tuples(st.integers(0, 50), st.integers(1, 5), st.booleans()), max_size=6
+        ),
+        "concerns": st.lists(
+            st.tuples(st.integers(0, 10), st.booleans(), st.lists(st.integers(0, 2), max_size=3)),
+            max_size=3,
+        ),
+        "stop": st.booleans(),
+    }
+)
+
+
+def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> list[int]:
     crm.directory.add_many(log.directory)
     keys = [p.key for p in log.people]
     rels = [
@@ -63,6 +139,9 @@ def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> 
     crm.plans.create(
         ActionPlan("plan-1", title="Plan 1", problem="linked by some items"),
         at=T0.subtract(years=5),
+    )
+    crm.concerns.report(
+        Concern(key="c-9", at=T0.subtract(years=5), area="city", category="x", text="-")
     )
     if plan:
         crm.plans.create(
@@ -79,7 +158,7 @@ def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> 
         crm.plans.add_task("p-1", Task("t-1", title="Count", owner=keys[0]), at=T0)
         crm.plans.set_task_status("p-1", "t-1", TaskStatus.DONE, at=T0.add(days=3))
         crm.plans.advance("p-1", Phase.ANALYSIS, at=T0.add(days=7))
-    crm.interactions.log_many(log.items)
+    return crm.interactions.log_many(log.items)
 
 
 @pytest.mark.parametrize("kind", DB_KINDS)
@@ -93,18 +172,71 @@ def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> 
     log=logs(),
     pairs=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4, unique=True),
     plan=st.booleans(),
+    drawn=VOICE,
 )
 def test_round_trip_keeps_every_answer(
-    fresh_store: Any, kind: str, log: Log, pairs: list[tuple[int, int]], plan: bool
+    fresh_store: Any,
+    kind: str,
+    log: Log,
+    pairs: list[tuple[int, int]],
+    plan: bool,
+    drawn: dict[str, Any],
 ) -> None:
     folder = Path(tempfile.mkdtemp())
     with fresh_store(kind) as (crm, _sql):
-        fill(crm, log, pairs, plan)
+        ids = fill(crm, log, pairs, plan)
+        codes = speak(crm, log, ids, drawn)
         before = answers(crm, log.as_of)
+        heard = voice_answers(crm, [*log.as_of, T0.add(days=30)], codes)
         rbp.io.export_csv(crm, folder, personal=True)
     with fresh_store(kind) as (copy, _sql):
         rbp.io.import_dir(copy, folder)
         assert answers(copy, log.as_of) == before
+        assert voice_answers(copy, [*log.as_of, T0.add(days=30)], codes) == heard
+
+
+def test_the_default_export_keeps_the_voice_without_its_personal_data(
+    crm: rbp.Store, tmp_path: Path
+) -> None:
+    crm.directory.add_many(
+        [
+            rbp.Area("b-1"),
+            rbp.Officer("P1"),
+            rbp.CommunityMember(
+                "m-1", may_contact=True, contact=rbp.Contact(email="secret@example.org")
+            ),
+        ]
+    )
+    iid = crm.interactions.log(
+        rbp.interactions.Interaction(at=T0, kind="meeting", participants=("P1", "m-1"))
+    )
+    crm.feedback.invite(iid, at=T0)
+    crm.feedback.record_many(
+        Response(at=T0.add(days=1), interaction=iid, overall=o, comment="SECRET comment")
+        for o in (5, 4, 4, 2, 1, 5)
+    )
+    key = crm.concerns.report(
+        Concern(at=T0, area="b-1", category="noise", text="SECRET text", reporter="m-1")
+    )
+    crm.concerns.set_status(key, "acknowledged", note="SECRET note", at=T0.add(hours=2))
+    receipt = crm.concerns.tip(Tip(at=T0, area="b-1", category="drugs", text="SECRET tip"))
+    crm.outbox.receive("sms", "+15550199", "STOP", at=T0)
+    out = tmp_path / "export"
+    rbp.io.export_csv(crm, out)
+    text = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    for secret in ("SECRET", "secret@example.org", "+15550199", receipt.code):
+        assert secret not in text
+    assert not (out / "engagement" / "opt_outs.csv").exists()
+    copy = rbp.open(tz=crm.tz)
+    rbp.io.import_dir(copy, out)
+    later = T0.add(days=2)
+    assert copy.feedback.cpss(as_of=later, by="officer") == crm.feedback.cpss(
+        as_of=later, by="officer"
+    )
+    got = copy.concerns.get(key)
+    assert (got.status, got.text, got.reporter) == (crm.concerns.get(key).status, "", None)
+    assert copy.concerns.tip_status(receipt.code).status.value == "received"
+    assert [m.status for m in copy.outbox.find()] == [m.status for m in crm.outbox.find()]
 
 
 def test_without_personal_data_no_name_is_written(crm: rbp.Store, tmp_path: Path) -> None:

@@ -267,3 +267,56 @@ def test_status_matches_an_independent_computation(crm: rbp.Store, sql: PlainSQL
 
 def _us(at: pendulum.DateTime) -> int:
     return int(at.timestamp()) * 1_000_000 + at.microsecond
+
+
+def test_a_phase_change_tells_the_partners_who_may_be_contacted(
+    crm: rbp.Store, sql: PlainSQL
+) -> None:
+    """Plan milestones in the outbox, read back with plain SQL: one per partner, queued
+    by consent (e-mail for may_contact, sms for may_text), suppressed with the reason
+    otherwise; never a partner's name; none for a refused move or a plan alone."""
+    t0 = pendulum.datetime(2026, 3, 2, 9, tz=TZ)
+    crm.directory.add_many(
+        [
+            rbp.PartnerAgency("org-1", name="Agency One"),
+            rbp.CommunityMember(
+                "m-mail", name="Mail Person", may_contact=True, contact=rbp.Contact(email="a@x.org")
+            ),
+            rbp.CommunityMember(
+                "m-text", name="Text Person", may_text=True, contact=rbp.Contact(phone="+15550101")
+            ),
+            rbp.CommunityMember("m-no", name="No Consent", contact=rbp.Contact(email="n@x.org")),
+        ]
+    )
+    crm.plans.create(ActionPlan("alone", title="Alone", problem="x"), at=t0)
+    crm.plans.advance("alone", Phase.ANALYSIS, at=t0.add(days=1))
+    assert sql.count("messages") == 0
+    crm.plans.create(ActionPlan("p-1", title="Creek camp", problem="Tents"), at=t0)
+    for who in ("org-1", "m-mail", "m-text", "m-no"):
+        crm.plans.add_partner("p-1", who, PartnerRole.PARTNER, at=t0)
+    with pytest.raises(TransitionError):
+        crm.plans.advance("p-1", Phase.ASSESSMENT, at=t0.add(days=1))
+    assert sql.count("messages") == 0
+    crm.plans.advance("p-1", Phase.ANALYSIS, at=t0.add(days=2))
+    rows = sql.rows(
+        "SELECT recipient, kind, ref, channel, status, reason, text FROM messages "
+        "ORDER BY recipient"
+    )
+    assert [r[:5] for r in rows] == [
+        ("m-mail", "plan_milestone", "p-1", "email", "queued"),
+        ("m-no", "plan_milestone", "p-1", None, "suppressed"),
+        ("m-text", "plan_milestone", "p-1", "sms", "queued"),
+        ("org-1", "plan_milestone", "p-1", None, "suppressed"),
+    ]
+    assert all(r[5] for r in rows if r[4] == "suppressed")
+    for *_, text in rows:
+        assert "Creek camp" in text
+        assert "analysis" in text
+        for name in ("Agency One", "Mail Person", "Text Person", "No Consent"):
+            assert name not in text
+    crm.outbox.receive("sms", "+15550101", "STOP", at=t0.add(days=3))
+    crm.plans.advance("p-1", Phase.RESPONSE, at=t0.add(days=4))
+    assert sql.rows(
+        "SELECT status FROM messages WHERE recipient = 'm-text' AND kind = 'plan_milestone' "
+        "ORDER BY id"
+    ) == [("queued",), ("suppressed",)]

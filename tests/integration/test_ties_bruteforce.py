@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rbp
+from rbp.engagement import Concern
 from rbp.interactions import FollowUpReason, Interaction, InteractionKind, TieStatus
 from rbp.plans import ActionPlan
 from rbp.settings import Settings
@@ -39,12 +40,14 @@ from tests.interaction_logs import (
     pairs_of,
 )
 
+T_CONCERN = pendulum.datetime(2020, 1, 1)
 EXAMPLES = 30
 
 
 def _load(crm: rbp.Store, log: Log) -> list[int]:
     crm.directory.add_many(log.directory)
     crm.plans.create(ActionPlan("plan-1", title="Plan 1", problem="linked by some items"))
+    crm.concerns.report(Concern(key="c-9", at=T_CONCERN, area="city", category="x", text="-"))
     ids = crm.interactions.log_many(iter(log.items))
     assert ids == range(1, len(log.items) + 1)
     return list(ids)

@@ -59,10 +59,20 @@ def toy() -> Iterator[CityInfo]:
     info.store.close()
 
 
+# The community's voice, without the tips' random salts and hashes.
+VOICE = {
+    "survey_responses": "SELECT * FROM survey_responses ORDER BY id",
+    "concerns": "SELECT key, at, area, category, text, reporter, tip FROM concerns ORDER BY id",
+    "concern_events": "SELECT concern, at, kind, status, owner FROM concern_events ORDER BY id",
+}
+
+
 def test_same_seed_same_rows(toy: CityInfo) -> None:
     again = city(size="toy", seed=0)
     try:
         assert dump(again.store) == dump(toy.store)
+        for sql in VOICE.values():
+            assert rows(again.store, sql) == rows(toy.store, sql)
         assert again == toy  # the records compare without their stores
     finally:
         again.store.close()
@@ -281,3 +291,65 @@ def test_cli_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "interactions       2,000" in out
     assert "total" in out
+
+
+# ----------------------------------------------------------------------------- the voice
+
+
+def test_responses_come_a_day_or_two_after_a_share_of_contacts(toy: CityInfo) -> None:
+    got = rows(
+        toy.store,
+        "SELECT r.at - i.at, r.at FROM survey_responses r "
+        "JOIN interactions i ON i.id = r.interaction_id",
+    )
+    assert len(got) == toy.responses
+    hour = 3_600 * 1_000_000
+    assert all(24 * hour <= lag <= 60 * hour for lag, _ in got)
+    assert all(at <= to_micros(toy.end) for _, at in got)
+    with_members = one(
+        toy.store,
+        "SELECT COUNT(DISTINCT p.interaction_id) FROM interaction_participants p "
+        "JOIN stakeholders s ON s.key = p.stakeholder WHERE s.kind = 'member'",
+    )
+    assert 0.04 < toy.responses / int(with_members) < 0.12  # about one in twelve
+    # each response answers an interaction with a member; a named respondent took part
+    assert not rows(
+        toy.store,
+        "SELECT r.id FROM survey_responses r WHERE r.respondent IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM interaction_participants p WHERE p.interaction_id = r.interaction_id "
+        " AND p.stakeholder = r.respondent)",
+    )
+    overall = [o for (o,) in rows(toy.store, "SELECT overall FROM survey_responses")]
+    answered = [o for o in overall if o is not None]
+    assert 0.5 < sum(o >= 4 for o in answered) / len(answered) < 0.95  # mostly satisfied
+
+
+def test_concerns_of_the_last_half_year_tips_of_the_last_year(toy: CityInfo) -> None:
+    got = rows(toy.store, "SELECT at, area, reporter, tip FROM concerns")
+    assert sum(1 for *_, tip in got if not tip) == toy.concerns > 0
+    assert sum(1 for *_, tip in got if tip) == toy.tips == 2 * len(toy.districts)
+    end = to_micros(toy.end)
+    half, year = end - 183 * MICROS_PER_DAY, end - 366 * MICROS_PER_DAY
+    assert all((year if tip else half) <= at <= end for at, _, _, tip in got)
+    assert {area for _, area, *_ in got} <= set(toy.beats) - set(toy.quiet_areas)
+    assert all(reporter is None for _, _, reporter, tip in got if tip)
+    # every status change comes after the report, in the order of the transition table
+    events = rows(
+        toy.store,
+        "SELECT e.concern, e.status FROM concern_events e JOIN concerns c ON c.key = e.concern "
+        "WHERE e.at < c.at",
+    )
+    assert events == []
+    # some are still open and past their target at the end: the overdue list has them
+    late = toy.store.concerns.overdue(as_of=toy.end)
+    assert 0 < len(late) < toy.concerns + toy.tips
+
+
+def test_a_city_without_its_voice() -> None:
+    from rbp import open as open_store
+
+    with open_store() as crm:
+        info = blueprint(size="toy", seed=0).write(crm, voice=False)
+        assert (info.responses, info.concerns, info.tips) == (0, 0, 0)
+        assert one(crm, "SELECT COUNT(*) FROM survey_responses") == 0
+        assert one(crm, "SELECT COUNT(*) FROM concerns") == 0

@@ -47,10 +47,17 @@ def _cell(body: str, **attrs: str) -> str:
 
 
 def legend_table(
-    least: int, most: int, *, between: str, frames: bool, lines: bool, spread: bool
+    least: int,
+    most: int,
+    *,
+    between: str,
+    frames: bool,
+    lines: bool,
+    spread: bool,
+    concerns: bool = False,
 ) -> str:
     """The legend, one HTML-like table of rows: the coverage scale, what size means,
-    what a box, a frame and a line say."""
+    what a box, a frame and a line say (and a box's open concerns, when any has some)."""
 
     def html(value: str) -> str:
         return str(text(value, into=TextIn.HTML))
@@ -112,6 +119,13 @@ def legend_table(
             [
                 _cell(html("areas 12–80 %"), border="1", style="rounded"),
                 _cell(html("the least and the most covered of its areas"), align="left"),
+            ]
+        )
+    if concerns:
+        rows.append(
+            [
+                _cell(html("2 concerns and 1 tip open"), border="1", style="rounded"),
+                _cell(html("concerns and anonymous tips not yet resolved"), align="left"),
             ]
         )
     if frames:

@@ -72,6 +72,9 @@ class MapArea:
         The key of the frame (district) it is drawn in; None for none.
     note
         One more line of label (a district's spread of beat ratios, say).
+    concerns
+        A last line of label: its open concerns and tips, counts only ("2 concerns
+        open"); "" for none.
     """
 
     key: str
@@ -80,6 +83,7 @@ class MapArea:
     total: int
     within: str | None = None
     note: str = ""
+    concerns: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -103,7 +107,7 @@ def _box(area: MapArea, size: tuple[str, str]) -> dict[str, str]:
     fill, font = coverage_colours(area.ratio)
     w, h = size
     return {
-        "label": _label(area.name or area.key, _ratio_line(area), area.note),
+        "label": _label(area.name or area.key, _ratio_line(area), area.note, area.concerns),
         "tooltip": text(
             f"{area.name or area.key}: {area.covered:,} of "
             f"{count(area.total, 'stakeholder')} covered",
@@ -268,6 +272,7 @@ def area_diagram(
                 frames=bool(frames),
                 lines=bool(lines),
                 spread=any(a.note for a in areas),
+                concerns=any(a.concerns for a in areas),
             ),
             shape="plain",
             fontsize=str(FONT - 1),
