@@ -3,8 +3,9 @@
 Rows are read lazily and fed as a generator to ``crm.directory.add_many``,
 ``crm.directory.relate_many`` or ``crm.interactions.log_many``, each one
 transaction that checks every item; so a file loads whole or not at all, at bulk
-speed, in bounded memory (the directory calls hold their items, which a directory
-can afford; the interaction log streams). A row that cannot be read is passed on
+speed, in bounded memory (each bulk call reads and writes a batch at a time; the
+directory's keeps the keys it has seen, to name a key given twice, and holds only
+records that wait for an area later in the call). A row that cannot be read is passed on
 as a marker the bulk call refuses, so the call still checks every other row and
 rolls back; its errors, by item position, are mapped back to lines.
 """
