@@ -44,6 +44,7 @@ __all__ = [
     "choices",
     "enum_value",
     "flag",
+    "good_keys",
     "key",
     "keys",
     "number",
@@ -60,7 +61,24 @@ _UNSTORABLE_RE = re.compile(r"[\x00\ud800-\udfff]")  # NUL, lone surrogates
 MAX_KEY_LENGTH = 200
 # A good key in one match: 1-200 characters, none a control character or a lone
 # surrogate, no white space at either end (``\s`` is what ``str.strip`` strips).
-_GOOD_KEY_RE = re.compile(rf"(?!\s)[^\x00-\x1f\x7f\ud800-\udfff]{{1,{MAX_KEY_LENGTH}}}(?<!\s)")
+_GOOD_KEY = rf"(?!\s)[^\x00-\x1f\x7f\ud800-\udfff]{{1,{MAX_KEY_LENGTH}}}(?<!\s)"
+_GOOD_KEY_RE = re.compile(_GOOD_KEY)
+# Good keys joined by NUL (which no key holds), checked in one match.
+_GOOD_KEYS_RE = re.compile(rf"{_GOOD_KEY}(?:\x00{_GOOD_KEY})*")
+
+
+def good_keys(values: tuple[Any, ...]) -> bool:
+    """Whether every item of a non-empty tuple is a good key (one match for them all).
+
+    False says only "look at them one by one" (:func:`check_key` names what is wrong).
+
+    >>> good_keys(("P1", "m-17")), good_keys(("P1", " m-17"))
+    (True, False)
+    """
+    try:
+        return _GOOD_KEYS_RE.fullmatch("\x00".join(values)) is not None
+    except TypeError:  # not all text
+        return False
 
 
 # --------------------------------------------------------------------------- the rules
@@ -182,8 +200,8 @@ def keys(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A set of keys, kept sorted (the store keeps no order); one key is a set of one."""
 
     def convert(values: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...]:
-        if values.__class__ is tuple and not values:
-            return ()
+        if values.__class__ is tuple and (not values or good_keys(values)):
+            return tuple(sorted(set(values)))
         field = name or attribute.name
         return tuple(sorted({check_key(v, field) for v in _as_tuple(values, field)}))
 

@@ -30,7 +30,7 @@ import pendulum
 
 from rbp.errors import ValidationError
 from rbp.model import _fields as f
-from rbp.model._fields import check_key
+from rbp.model._fields import check_key, good_keys
 
 __all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
 
@@ -86,7 +86,11 @@ def _participants(value: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...
             raise ValidationError(
                 f"{field} must be stakeholder keys, got {type(value).__name__}", field=field
             )
-    keys = tuple([check_key(v, field) for v in value])
+        keys = tuple([check_key(v, field) for v in value])
+    elif good_keys(value):
+        keys = value
+    else:
+        keys = tuple([check_key(v, field) for v in value])
     if not keys:
         raise ValidationError("an interaction needs at least one participant", field=field)
     if len(set(keys)) != len(keys):

@@ -193,3 +193,12 @@ def test_check_key_accepts_exactly_the_good_keys(value: str) -> None:
         with pytest.raises(rbp.ValidationError) as info:
             f.check_key(value, "where")
         assert info.value.field == "where"
+
+
+@given(st.lists(st.one_of(st.text(_KEY_CHARS, max_size=5), st.integers()), max_size=4))
+def test_good_keys_is_every_key_good(values: list[Any]) -> None:
+    """The one-match check of many keys agrees with the rule by hand on each."""
+    expected = bool(values) and all(isinstance(v, str) and _key_by_hand(v) for v in values)
+    assert f.good_keys(tuple(values)) is expected
+    if expected:
+        assert Sample("w", places=tuple(values)).places == tuple(sorted(set(values)))
