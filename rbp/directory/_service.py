@@ -10,18 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from rbp import _args
-from rbp import _schema as t
 from rbp.directory import _sql as sql
-from rbp.directory._checks import check_areas, check_people, dup, parents_first
+from rbp.directory._bulk import BulkAdd
 from rbp.directory._reads import DirectoryReads
 from rbp.directory._relations import RelationshipWrites
 from rbp.errors import (
     BulkValidationError,
-    RbpError,
-    ValidationError,
 )
 from rbp.model import (
     Area,
@@ -35,8 +30,6 @@ if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
 
 __all__ = ["Directory"]
-
-_STAKEHOLDER_TYPES = (Officer, CommunityMember, PartnerAgency)
 
 
 class Directory(DirectoryReads, RelationshipWrites):
@@ -114,7 +107,11 @@ class Directory(DirectoryReads, RelationshipWrites):
 
         Areas may come in any order (a parent after its child is fine). Every bad
         item is reported with its zero-based position in
-        :class:`~rbp.errors.BulkValidationError`.
+        :class:`~rbp.errors.BulkValidationError`. The items are read and written a
+        batch at a time, so a generator of a million members is never held whole
+        (only the keys, to name a key given twice); items that must wait for an area
+        later in the call (a child before its parent, a member of a new area) are
+        held until the end.
 
         Parameters
         ----------
@@ -158,44 +155,12 @@ class Directory(DirectoryReads, RelationshipWrites):
             )
         if not isinstance(items, Iterable):
             raise TypeError(f"items must be an iterable of records, got {type(items).__name__}")
-        batch = list(items)
-        errors: list[RbpError] = []
-        new_areas: dict[str, tuple[int, Area]] = {}
-        people: list[tuple[int, AnyStakeholder]] = []
-        seen: dict[str, int] = {}
-        for row, item in enumerate(batch):
-            if isinstance(item, Area):
-                if item.key in new_areas:
-                    errors.append(dup("area", item.key, row, new_areas[item.key][0]))
-                else:
-                    new_areas[item.key] = (row, item)
-            elif isinstance(item, _STAKEHOLDER_TYPES):
-                if item.key in seen:
-                    errors.append(dup("stakeholder", item.key, row, seen[item.key]))
-                else:
-                    seen[item.key] = row
-                    people.append((row, item))
-            else:
-                errors.append(
-                    ValidationError(
-                        f"item {row}: expected an Area, Officer, CommunityMember or "
-                        f"PartnerAgency, got {type(item).__name__}",
-                        row=row,
-                    )
-                )
         with self._uow.write() as conn:
-            errors += check_areas(conn, new_areas)
-            errors += check_people(conn, people, set(new_areas))
-            if errors:
-                errors.sort(key=lambda e: e.row if e.row is not None else -1)
-                raise BulkValidationError("add_many", errors)
-            ordered = parents_first([a for _, a in new_areas.values()])
-            if ordered:
-                conn.execute(sa.insert(t.areas), [t.area_row(a) for a in ordered])
-            sql.insert_people(conn, [p for _, p in people])
-            self._uow.record(conn, "add", "area", [a.key for a in ordered])
-            self._uow.record(conn, "add", "stakeholder", [p.key for _, p in people])
-        return len(batch)
+            writer = BulkAdd(self._uow, conn)
+            count = writer.run(items)
+            if writer.errors:
+                raise BulkValidationError("add_many", writer.errors)
+        return count
 
     def update(self, key: str, /, **changes: Any) -> Area | AnyStakeholder:
         """Change fields of an area or stakeholder; returns the new record.

@@ -218,7 +218,7 @@ class GapReport(Renderable):
     >>> len(gaps.cooling), gaps.quiet_areas, gaps.matrix_gaps[0]
     (236, ('b-0108',), ('city', <Sector.HEALTH: 'health'>))
     >>> gaps.to_frame().shape
-    (11, 3)
+    (12, 3)
     """
 
     as_of: pendulum.DateTime

@@ -61,10 +61,14 @@ def insert_rows(conn: Connection, table: str, rows: Sequence[tuple[Any, ...]]) -
 
 _FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
 _REQUIRED = ("at", "kind", "participants")
+_NEEDED = frozenset(_REQUIRED)
 
 
 def _check_fields(item: Mapping[str, Any]) -> None:
     """Name the field when a mapping lacks a required one or has one Interaction lacks."""
+    names = item.keys()
+    if _NEEDED <= names <= _FIELDS:  # two set comparisons; the loops below say what is wrong
+        return
     for name in _REQUIRED:
         if name not in item:
             raise ValidationError(
@@ -103,12 +107,13 @@ class LogWriter:
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
         self.written = 0
+        self._clear()
 
     def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
         """The item as a valid Interaction, or None after recording why it is not."""
         try:
             if not isinstance(item, Interaction):
-                if not isinstance(item, Mapping):
+                if item.__class__ is not dict and not isinstance(item, Mapping):
                     raise ValidationError(
                         f"expected an Interaction or a mapping, got {type(item).__name__}"
                     )
@@ -152,66 +157,77 @@ class LogWriter:
     def write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
         """Check and insert every item in batches; returns the new ids (empty on errors).
 
-        After the first bad item nothing more is inserted, but every item is still
-        checked so the error lists them all; the caller rolls back.
+        Each good item becomes its rows at once (so the record itself is let go, and
+        only plain tuples wait for the batch insert). After the first bad item
+        nothing more is inserted, but every item is still checked so the error lists
+        them all; the caller rolls back.
         """
-        batch: list[Interaction] = []
         first = self.next_id
+        self._clear()
+        pending = 0
         for row, raw in enumerate(items):
             item = self.check(row, raw)
             if item is None or self.errors:
-                batch.clear()
                 continue
-            batch.append(item)
-            if len(batch) >= BATCH:
-                self._flush(batch)
-                batch = []
-        if batch and not self.errors:
-            self._flush(batch)
+            self._add(item)
+            pending += 1
+            if pending >= BATCH:
+                self._flush()
+                pending = 0
+        if not self.errors:
+            self._flush()
         return range(0) if self.errors else range(first, self.next_id)
 
-    def _flush(self, batch: list[Interaction]) -> None:
-        officer_of = self.officer_of
-        main: list[tuple[Any, ...]] = []
-        people: list[tuple[Any, ...]] = []
-        places: list[tuple[Any, ...]] = []
-        topics: list[tuple[Any, ...]] = []
-        ties: list[tuple[Any, ...]] = []
-        ids = list(range(self.next_id, self.next_id + len(batch)))
-        self.next_id += len(batch)
-        for i, item in zip(ids, batch, strict=True):
-            at = to_micros(item.at)
-            duration = item.duration
-            promise = None if item.follow_up_by is None else to_micros(item.follow_up_by)
-            main.append(
-                (
-                    i,
-                    at,
-                    item.kind.value,
-                    item.attendees,
-                    None if duration is None else int(duration.total_seconds()),
-                    promise,
-                    item.plan,
-                    item.concern,
-                    item.notes,
-                )
+    def _clear(self) -> None:
+        self._main: list[tuple[Any, ...]] = []
+        self._people: list[tuple[Any, ...]] = []
+        self._places: list[tuple[Any, ...]] = []
+        self._topics: list[tuple[Any, ...]] = []
+        self._ties: list[tuple[Any, ...]] = []
+
+    def _add(self, item: Interaction) -> None:
+        """The rows of one good interaction, with the next id."""
+        i = self.next_id
+        self.next_id += 1
+        at = to_micros(item.at)
+        duration = item.duration
+        promise = None if item.follow_up_by is None else to_micros(item.follow_up_by)
+        self._main.append(
+            (
+                i,
+                at,
+                item.kind.value,
+                item.attendees,
+                None if duration is None else int(duration.total_seconds()),
+                promise,
+                item.plan,
+                item.concern,
+                item.notes,
             )
-            officers: list[str] = []
-            others: list[str] = []
-            for key in item.participants:
-                people.append((i, key, at))
-                (officers if officer_of[key] else others).append(key)
-            for area in item.areas:
-                places.append((i, area, at))
-            for topic in item.topics:
-                topics.append((i, topic))
+        )
+        officer_of = self.officer_of
+        people = self._people
+        officers: list[str] = []
+        others: list[str] = []
+        for key in item.participants:
+            people.append((i, key, at))
+            (officers if officer_of[key] else others).append(key)
+        for area in item.areas:
+            self._places.append((i, area, at))
+        for topic in item.topics:
+            self._topics.append((i, topic))
+        if officers and others:
+            ties = self._ties
             for o in officers:
                 for s in others:
                     ties.append((o, s, at, i, promise))
+
+    def _flush(self) -> None:
         conn = self.conn
-        insert_rows(conn, "interactions", main)
-        insert_rows(conn, "interaction_participants", people)
-        insert_rows(conn, "interaction_areas", places)
-        insert_rows(conn, "interaction_topics", topics)
-        insert_rows(conn, "tie_events", ties)
-        self.written += len(batch)
+        insert_rows(conn, "interactions", self._main)
+        insert_rows(conn, "interaction_participants", self._people)
+        insert_rows(conn, "interaction_areas", self._places)
+        insert_rows(conn, "interaction_topics", self._topics)
+        insert_rows(conn, "tie_events", self._ties)
+        self.written += len(self._main)
+        self._clear()

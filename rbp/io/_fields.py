@@ -115,7 +115,7 @@ class Parse:
         elif isinstance(cell, dt.date):
             value = dt.datetime(cell.year, cell.month, cell.day)
         else:
-            text = self.text(cell).strip()
+            text = cell.strip() if cell.__class__ is str else self.text(cell).strip()
             try:
                 if self.date_format is not None:
                     value = dt.datetime.strptime(text, self.date_format)
@@ -184,6 +184,8 @@ class Parse:
         return [p.strip() for p in text.split(self.separator) if p.strip()]
 
     def keys(self, cell: Any) -> tuple[str, ...]:
+        if cell.__class__ is str and not self.lists_json:  # a file's cell: one split
+            return tuple([k for k in map(str.strip, cell.split(self.separator)) if k])
         return tuple(self.key(v) for v in self.items(cell))
 
     def trainings(self, cell: Any) -> tuple[Training, ...]:
@@ -205,34 +207,20 @@ class Parse:
         return tuple(convert(v) for v in self.items(cell))
 
     def parser(self, kind: str) -> Callable[[Any], Any]:
-        """The parser named in :data:`FIELDS`; text cells of the kinds that repeat
-        (enums, lists, numbers) are remembered, a few thousand at a time."""
+        """The parser named in :data:`FIELDS`."""
         if kind.startswith("enum:"):
-            return _remembered(self.choice(_ENUMS[kind[5:]]))
+            return self.choice(_ENUMS[kind[5:]])
         found: Callable[[Any], Any] = getattr(self, kind)
-        if kind in ("keys", "whole", "flag", "sectors", "seconds"):
-            return _remembered(found)
         return found
 
+    @staticmethod
+    def repeats(kind: str) -> bool:
+        """Whether cells of this parser's kind repeat often enough to remember their
+        values (enums, lists, numbers, flags, times)."""
+        return kind.startswith("enum:") or kind in _REPEATING
 
-def _remembered(parse: Callable[[Any], Any], size: int = 4096) -> Callable[[Any], Any]:
-    """``parse`` with the answers for text cells kept (errors are not kept)."""
-    seen: dict[str, Any] = {}
 
-    def remembered(cell: Any) -> Any:
-        if type(cell) is not str:
-            return parse(cell)
-        try:
-            return seen[cell]
-        except KeyError:
-            pass
-        value = parse(cell)
-        if len(seen) >= size:
-            seen.clear()
-        seen[cell] = value
-        return value
-
-    return remembered
+_REPEATING = frozenset(("keys", "whole", "flag", "sectors", "seconds", "time"))
 
 
 def _norm(text: str) -> str:

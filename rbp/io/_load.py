@@ -3,8 +3,9 @@
 Rows are read lazily and fed as a generator to ``crm.directory.add_many``,
 ``crm.directory.relate_many`` or ``crm.interactions.log_many``, each one
 transaction that checks every item; so a file loads whole or not at all, at bulk
-speed, in bounded memory (the directory calls hold their items, which a directory
-can afford; the interaction log streams). A row that cannot be read is passed on
+speed, in bounded memory (each bulk call reads and writes a batch at a time; the
+directory's keeps the keys it has seen, to name a key given twice, and holds only
+records that wait for an area later in the call). A row that cannot be read is passed on
 as a marker the bulk call refuses, so the call still checks every other row and
 rolls back; its errors, by item position, are mapped back to lines.
 """
@@ -53,6 +54,10 @@ class _Lines:
         return position + self._offsets[max(i, 0)]
 
 
+_MISSING = object()
+_REMEMBERED = 4096  # text cells remembered per field (then forgotten, and again)
+
+
 class Plan:
     """The checked mapping of one import: which header feeds each field, the defaults.
 
@@ -93,6 +98,10 @@ class Plan:
         self.parsers: dict[str, Callable[[Any], Any]] = {
             f: parse.parser(p) for f, p in fields.items()
         }
+        # (field, its column, its parser, whether to remember values, those of text cells)
+        self._steps: list[tuple[str, str, Callable[[Any], Any], bool, dict[str, Any]]] = [
+            (f, c, self.parsers[f], parse.repeats(fields[f]), {}) for f, c in self.columns.items()
+        ]
         self.defaults: dict[str, Any] = {}
         for name, value in defaults.items():
             try:
@@ -138,15 +147,27 @@ class Plan:
     def values(self, line: int, cells: dict[str, Any], errors: list[RowError]) -> dict[str, Any]:
         """The parsed fields of one row; a bad cell adds to ``errors``."""
         out = dict(self.defaults)
-        for field, column in self.columns.items():
+        for field, column, parse, remember, memo in self._steps:
             cell = cells.get(column)
             if cell is None:
                 continue
+            text = remember and cell.__class__ is str
+            if text:
+                value = memo.get(cell, _MISSING)
+                if value is not _MISSING:
+                    out[field] = value
+                    continue
             try:
-                out[field] = self.parsers[field](cell)
+                value = parse(cell)
             except (RbpError, ValueError, TypeError, OverflowError) as exc:
-                text = exc.message if isinstance(exc, RbpError) else str(exc)
-                errors.append(RowError(text, line=line, column=column, field=field))
+                message = exc.message if isinstance(exc, RbpError) else str(exc)
+                errors.append(RowError(message, line=line, column=column, field=field))
+                continue
+            if text:  # values are immutable (tuples, enums, numbers, times): shared safely
+                if len(memo) >= _REMEMBERED:
+                    memo.clear()
+                memo[cell] = value
+            out[field] = value
         return out
 
     def row_error(self, exc: RbpError, line: int) -> RowError:
@@ -163,7 +184,7 @@ def _records(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) -
     """Records (or interaction mappings), one per item, for the bulk call."""
     kind = plan.kind
     for line, cells, problems in rows:
-        errors = list(problems)
+        errors = problems  # the row's own list: its cells' problems join it
         values = plan.values(line, cells, errors)
         item: Any = _BAD
         if not errors:
@@ -285,20 +306,25 @@ def load(
     count = {"rows": 0, "items": 0}
 
     def counted() -> Iterator[Row]:
+        n = 0
         for row in rows:
-            count["rows"] += 1
-            if progress is not None and count["rows"] % 10_000 == 0:
-                progress(count["rows"])
+            n += 1
+            if progress is not None and n % 10_000 == 0:
+                progress(n)
             yield row
+        count["rows"] = n
         if progress is not None:
-            progress(count["rows"])
+            progress(n)
 
     made = _groups(plan, counted(), mine) if plan.long else _records(plan, counted(), mine)
 
     def items() -> Iterator[Any]:
         position = 0
+        step = None
         for line, item in made:
-            lines.add(position, line)
+            if line - position != step:  # lines and items part ways (long form, blanks)
+                step = line - position
+                lines.add(position, line)
             position += 1
             yield item
         count["items"] = position

@@ -28,6 +28,7 @@ Row = tuple[int, dict[str, Any], list[RowError]]
 _FORMULA = re.compile(r"^[\t\r]*(?:[=@]|[+-]\s*[A-Za-z_(])")
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 _STARTS = frozenset("=+-@\t\r")
+_RISKY_START = re.compile("\x00[=+\\-@\t\r]")  # some cell of a NUL-joined row starts so
 
 
 def escape(cell: str) -> str:
@@ -94,13 +95,13 @@ class FileRows:
     def _lines(self) -> Iterator[str]:
         # Decoding line by line names the line of a bad byte exactly. Every encoding a
         # CSV file is found in (UTF-8, Latin-1, cp1252, ...) keeps b"\n" as the newline.
-        decode = codecs.getdecoder(self.encoding)
+        encoding = self.encoding
         for raw in self._file:
             self._physical += 1
             if self._physical == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
-                yield decode(raw)[0]
+                yield raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise UnreadableError(
                     RowError(
@@ -125,8 +126,9 @@ class FileRows:
         self._file.close()
 
     def __iter__(self) -> Iterator[Row]:
+        header, own = self.header, self.own
         try:
-            width = len(self.header)
+            width = len(header)
             end = self._reader.line_num
             while (cells := self._next()) is not None:
                 line, end = end + 1, self._reader.line_num  # a row's first line
@@ -137,23 +139,32 @@ class FileRows:
                     problems.append(
                         RowError(f"the row has {len(cells)} cells, the header {width}", line=line)
                     )
-                row: dict[str, Any] = {}
-                for name, cell in zip(self.header, cells, strict=False):
-                    if self.own:
-                        cell = unescape(cell)
-                    elif cell[:1] in _STARTS and _FORMULA.match(cell):
-                        problems.append(
-                            RowError(
-                                "the cell holds a spreadsheet formula; give the value itself",
-                                line=line,
-                                column=name,
-                            )
-                        )
-                        continue
-                    row[name] = cell if cell.strip() else None
+                if own:
+                    cells = [unescape(c) for c in cells]
+                elif _RISKY_START.search("\x00" + "\x00".join(cells)):
+                    yield line, self._formulas(line, cells, problems), problems
+                    continue
+                # One comprehension per row: an empty or blank cell is a missing value.
+                row = {n: c if c.strip() else None for n, c in zip(header, cells, strict=False)}
                 yield line, row, problems
         finally:
             self.close()
+
+    def _formulas(self, line: int, cells: list[str], problems: list[RowError]) -> dict[str, Any]:
+        """The cells of a row where some cell starts like a formula; formulas are problems."""
+        row: dict[str, Any] = {}
+        for name, cell in zip(self.header, cells, strict=False):
+            if cell[:1] in _STARTS and _FORMULA.match(cell):
+                problems.append(
+                    RowError(
+                        "the cell holds a spreadsheet formula; give the value itself",
+                        line=line,
+                        column=name,
+                    )
+                )
+                continue
+            row[name] = cell if cell.strip() else None
+        return row
 
 
 class FrameRows:

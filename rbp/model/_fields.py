@@ -44,6 +44,7 @@ __all__ = [
     "choices",
     "enum_value",
     "flag",
+    "good_keys",
     "key",
     "keys",
     "number",
@@ -58,6 +59,26 @@ _E = TypeVar("_E", bound=enum.Enum)
 _KEY_RE = re.compile(r"^[^\x00-\x1f\x7f\ud800-\udfff]+$")
 _UNSTORABLE_RE = re.compile(r"[\x00\ud800-\udfff]")  # NUL, lone surrogates
 MAX_KEY_LENGTH = 200
+# A good key in one match: 1-200 characters, none a control character or a lone
+# surrogate, no white space at either end (``\s`` is what ``str.strip`` strips).
+_GOOD_KEY = rf"(?!\s)[^\x00-\x1f\x7f\ud800-\udfff]{{1,{MAX_KEY_LENGTH}}}(?<!\s)"
+_GOOD_KEY_RE = re.compile(_GOOD_KEY)
+# Good keys joined by NUL (which no key holds), checked in one match.
+_GOOD_KEYS_RE = re.compile(rf"{_GOOD_KEY}(?:\x00{_GOOD_KEY})*")
+
+
+def good_keys(values: tuple[Any, ...]) -> bool:
+    """Whether every item of a non-empty tuple is a good key (one match for them all).
+
+    False says only "look at them one by one" (:func:`check_key` names what is wrong).
+
+    >>> good_keys(("P1", "m-17")), good_keys(("P1", " m-17"))
+    (True, False)
+    """
+    try:
+        return _GOOD_KEYS_RE.fullmatch("\x00".join(values)) is not None
+    except TypeError:  # not all text
+        return False
 
 
 # --------------------------------------------------------------------------- the rules
@@ -69,6 +90,8 @@ def check_key(value: object, field: str = "key") -> str:
     >>> check_key("m-17")
     'm-17'
     """
+    if value.__class__ is str and _GOOD_KEY_RE.fullmatch(value):
+        return value
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be a string, got {type(value).__name__}", field=field)
     if not value.strip():
@@ -155,24 +178,34 @@ def _as_tuple(values: Any, field: str, *singles: type) -> tuple[Any, ...]:
         ) from None
 
 
+# The rules most records use on every field (key, keys, text, time, choice, whole)
+# first let a value through that is already right, in one test, and only then run
+# the full check, which says what is wrong: a record is made in a few calls.
+
+
 def key(*, optional: bool = False, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A key (see :func:`check_key`); ``optional`` lets None through."""
 
-    def check(value: Any, field: str) -> str | None:
+    def convert(value: Any, attribute: attrs.Attribute[Any]) -> str | None:
+        if value.__class__ is str and _GOOD_KEY_RE.fullmatch(value):
+            return value
         if optional and value is None:
             return None
-        return check_key(value, field)
+        return check_key(value, name or attribute.name)
 
-    return _rule(check, name)
+    return attrs.Converter(convert, takes_field=True)
 
 
 def keys(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A set of keys, kept sorted (the store keeps no order); one key is a set of one."""
 
-    def check(values: Any, field: str) -> tuple[str, ...]:
+    def convert(values: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...]:
+        if values.__class__ is tuple and (not values or good_keys(values)):
+            return tuple(sorted(set(values)))
+        field = name or attribute.name
         return tuple(sorted({check_key(v, field) for v in _as_tuple(values, field)}))
 
-    return _rule(check, name)
+    return attrs.Converter(convert, takes_field=True)
 
 
 def text(
@@ -181,12 +214,12 @@ def text(
     """Text of at most ``limit`` characters; ``optional`` lets None through,
     ``none_is_empty`` reads None as ``""``."""
 
-    def check(value: Any, field: str) -> str | None:
+    def convert(value: Any, attribute: attrs.Attribute[Any]) -> str | None:
         if value is None and (optional or none_is_empty):
             return None if optional else ""
-        return check_text(value, field, limit)
+        return check_text(value, name or attribute.name, limit)
 
-    return _rule(check, name)
+    return attrs.Converter(convert, takes_field=True)
 
 
 def texts(limit: int, *, name: str | None = None) -> attrs.Converter[Any, Any]:
@@ -201,17 +234,23 @@ def texts(limit: int, *, name: str | None = None) -> attrs.Converter[Any, Any]:
 def time(*, optional: bool = True, name: str | None = None) -> attrs.Converter[Any, Any]:
     """An aware time; naive times raise :class:`~rbp.errors.NaiveDatetimeError`."""
 
-    def check(value: Any, field: str) -> Any:
+    def convert(value: Any, attribute: attrs.Attribute[Any]) -> Any:
         if optional and value is None:
             return None
-        return aware(value, field=field)
+        return aware(value, field=name or attribute.name)
 
-    return _rule(check, name)
+    return attrs.Converter(convert, takes_field=True)
 
 
 def choice(enum_cls: type[enum.Enum], *, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A member of ``enum_cls``, given as a member or its value."""
-    return _rule(lambda value, field: enum_value(enum_cls, field)(value), name)
+
+    def convert(value: Any, attribute: attrs.Attribute[Any]) -> Any:
+        if value.__class__ is enum_cls:
+            return value
+        return enum_value(enum_cls, name or attribute.name)(value)
+
+    return attrs.Converter(convert, takes_field=True)
 
 
 def choices(
@@ -261,10 +300,13 @@ def whole(
 ) -> attrs.Converter[Any, Any]:
     """A whole number from ``minimum`` to ``maximum`` (the column's range)."""
 
-    def check(value: Any, field: str) -> int | None:
+    def convert(value: Any, attribute: attrs.Attribute[Any]) -> int | None:
+        if value.__class__ is int and minimum <= value <= maximum:
+            return value
         if optional and value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            field = name or attribute.name
             shown = repr(value) if len(repr(value)) <= 60 else type(value).__name__
             raise ValidationError(
                 f"{field} must be a whole number from {minimum} to {maximum}, got {shown}",
@@ -272,7 +314,7 @@ def whole(
             )
         return value
 
-    return _rule(check, name)
+    return attrs.Converter(convert, takes_field=True)
 
 
 def records(cls: type, *, name: str | None = None) -> attrs.Converter[Any, Any]:

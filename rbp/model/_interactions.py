@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +30,7 @@ import pendulum
 
 from rbp.errors import ValidationError
 from rbp.model import _fields as f
-from rbp.model._fields import check_key
+from rbp.model._fields import check_key, good_keys
 
 __all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
 
@@ -78,13 +79,18 @@ class FollowUpReason(enum.Enum):
 def _participants(value: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...]:
     # Unlike a set of keys, a repeat is an error: a participant is counted once.
     field = attribute.name
-    if isinstance(value, str):
-        value = (value,)
-    if not isinstance(value, Iterable):
-        raise ValidationError(
-            f"{field} must be stakeholder keys, got {type(value).__name__}", field=field
-        )
-    keys = tuple(check_key(v, field) for v in value)
+    if value.__class__ is not tuple:
+        if isinstance(value, str):
+            value = (value,)
+        if not isinstance(value, Iterable):
+            raise ValidationError(
+                f"{field} must be stakeholder keys, got {type(value).__name__}", field=field
+            )
+        keys = tuple([check_key(v, field) for v in value])
+    elif good_keys(value):
+        keys = value
+    else:
+        keys = tuple([check_key(v, field) for v in value])
     if not keys:
         raise ValidationError("an interaction needs at least one participant", field=field)
     if len(set(keys)) != len(keys):
@@ -104,7 +110,13 @@ def _duration(value: Any) -> dt.timedelta | None:
         raise ValidationError(
             f"duration must be a duration from 0 to {MAX_INT} seconds", field="duration"
         )
-    return pendulum.duration(seconds=int(value.total_seconds()))
+    return _whole_seconds(int(value.total_seconds()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_seconds(seconds: int) -> pendulum.Duration:
+    """A duration of whole seconds; durations repeat, and a Duration never changes."""
+    return pendulum.duration(seconds=seconds)
 
 
 @attrs.frozen(kw_only=True)

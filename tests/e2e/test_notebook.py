@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import nbformat
@@ -36,6 +37,18 @@ def test_notebook_runs_and_shows_tables_and_a_diagram() -> None:
     assert any('class="rbp-report"' in t and "By area" in t for t in tables)
     assert any("<b>Gaps</b>" in t and "As of 2025-12-31" in t for t in tables)
     assert all(t.count("<tr>") <= 200 for t in tables)  # first rows only, never the whole list
+    # Data in and out: the sign-in sheet made one interaction (counted by the store before
+    # and after), its report shows as a table, and networkx reads the GEXF file back.
+    printed = "".join(o.text for o in outputs if o.output_type == "stream")
+    made = re.search(r"(\d+) rows made (\d+) interaction", printed)
+    assert made is not None
+    assert int(made[1]) >= 2
+    assert made[2] == "1"
+    assert any("records added" in t and "sign_in.csv" in t for t in tables)
+    gexf = re.search(r"city\.gexf: (\d+) nodes, (\d+) edges", printed)
+    assert gexf is not None
+    assert int(gexf[1]) > 0
+    assert int(gexf[2]) > 0
     svgs = [d["image/svg+xml"] for d in rich if "image/svg+xml" in d]
     if shutil.which("dot") is None:
         pytest.skip(

@@ -157,3 +157,48 @@ def test_boundary_refusals(check: Any, value: Any, error: type[Exception]) -> No
 
 def test_zone_returns_the_canonical_name() -> None:
     assert _args.zone("America/Chicago") == "America/Chicago"
+
+
+def _key_by_hand(value: str) -> bool:
+    """A key is good when it is 1-200 characters, none a control character (C0 or DEL)
+    or a lone surrogate, with no white space (as ``str.isspace`` says) at either end."""
+    return (
+        0 < len(value) <= f.MAX_KEY_LENGTH
+        and not value[0].isspace()
+        and not value[-1].isspace()
+        and all(not (c < " " or c == "\x7f" or "\ud800" <= c <= "\udfff") for c in value)
+    )
+
+
+_KEY_CHARS = st.sampled_from(
+    ["a", "Z", "-", "0", " ", "\t", "\n", "\x1c", "\x1f", "\x7f", "\x85", "\xa0", "\u2003",
+     "\u3000", "\ufeff", "\ud800", "\udfff", "é", "漢", "\U0001f600", "\x00"]
+)  # fmt: skip
+
+
+@given(
+    st.one_of(
+        st.text(_KEY_CHARS, max_size=8),
+        st.text(max_size=12),
+        st.integers(195, 205).flatmap(lambda n: st.just("k" * n)),
+        st.tuples(_KEY_CHARS, st.text(_KEY_CHARS, max_size=3), _KEY_CHARS).map("".join),
+    )
+)
+def test_check_key_accepts_exactly_the_good_keys(value: str) -> None:
+    """The one-match fast path and the named refusals agree with the rule by hand."""
+    if _key_by_hand(value):
+        assert f.check_key(value, "where") == value
+        assert Sample(value).where == value
+    else:
+        with pytest.raises(rbp.ValidationError) as info:
+            f.check_key(value, "where")
+        assert info.value.field == "where"
+
+
+@given(st.lists(st.one_of(st.text(_KEY_CHARS, max_size=5), st.integers()), max_size=4))
+def test_good_keys_is_every_key_good(values: list[Any]) -> None:
+    """The one-match check of many keys agrees with the rule by hand on each."""
+    expected = bool(values) and all(isinstance(v, str) and _key_by_hand(v) for v in values)
+    assert f.good_keys(tuple(values)) is expected
+    if expected:
+        assert Sample("w", places=tuple(values)).places == tuple(sorted(set(values)))
