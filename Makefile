@@ -21,6 +21,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.rbp-installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one.
+PYTEST_WORKERS ?= auto
 
 .PHONY: venv graphviz postgres chromium test lint demo bench clean distclean
 
@@ -90,7 +92,7 @@ postgres:
 # ---------------------------------------------------------------------------- tasks
 
 test: venv graphviz postgres chromium
-	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check rbp tests bench

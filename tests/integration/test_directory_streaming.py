@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rbp
 import rbp.io
@@ -165,9 +166,8 @@ def test_children_and_members_before_their_areas_across_batches(
 
 
 @pytest.mark.parametrize("kind", DB_KINDS)
-@pytest.mark.parametrize("size", [1, 2, 3])
-@settings(max_examples=25, derandomize=True, deadline=None)
-@given(case=strat.faulty_batches(), good=strat.directories())
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(size=st.integers(1, 3), case=strat.faulty_batches(), good=strat.directories())
 def test_tiny_batches_keep_the_contract(
     fresh_store: Any, kind: str, size: int, case: strat.FaultyBatch, good: strat.Directory
 ) -> None:
