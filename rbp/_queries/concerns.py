@@ -180,6 +180,8 @@ def open_counts(
 def must_be_concerns(conn: Connection, keys: Iterable[str]) -> None:
     """Refuse a key that is not a concern (nor a tip): ``UnknownKeyError`` on ``concern``."""
     wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return
     c = t.concerns.c
     known = set(conn.execute(sa.select(c.key).where(c.key.in_(wanted))).scalars())
     for key in wanted:
