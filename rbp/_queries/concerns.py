@@ -12,12 +12,16 @@ The rules, written once:
   3 past four times it.
 
 A tip is a concern with ``tip`` true; it counts in every list and count here.
+
+Plans link concerns (``plan_concerns``, each link from a time); the plans namespace
+checks its links and the concerns namespace reads them back through here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import Any
 
 import attrs
 import pendulum
@@ -26,10 +30,19 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros
+from rbp.errors import UnknownKeyError
 from rbp.model._engagement import OPEN_STATUSES, ConcernStatus
 from rbp.settings import Settings
 
-__all__ = ["OverdueConcern", "Standing", "open_counts", "overdue", "standing"]
+__all__ = [
+    "OverdueConcern",
+    "Standing",
+    "linked_plans",
+    "must_be_concerns",
+    "open_counts",
+    "overdue",
+    "standing",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -162,3 +175,35 @@ def open_counts(
         if c.status in OPEN_STATUSES:
             counts[c.area][1 if c.tip else 0] += 1
     return {a: (n[0], n[1]) for a, n in sorted(counts.items())}
+
+
+def must_be_concerns(conn: Connection, keys: Iterable[str]) -> None:
+    """Refuse a key that is not a concern (nor a tip): ``UnknownKeyError`` on ``concern``."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return
+    c = t.concerns.c
+    known = set(conn.execute(sa.select(c.key).where(c.key.in_(wanted))).scalars())
+    for key in wanted:
+        if key not in known:
+            raise UnknownKeyError(
+                f"concern {key!r} is not a concern; report it with crm.concerns.report",
+                key=key,
+                field="concern",
+            )
+
+
+def linked_plans(
+    conn: Connection, concerns: Collection[str] | sa.Select[Any], upto: int
+) -> dict[str, list[str]]:
+    """Concern key -> the keys of the plans linked to it at or before ``upto`` (micros),
+    in key order, for the concerns ``concerns`` (keys, or a select of keys)."""
+    pc = t.plan_concerns.c
+    out: dict[str, list[str]] = defaultdict(list)
+    for concern, plan in conn.execute(
+        sa.select(pc.concern, pc.plan)
+        .where(pc.at <= upto, pc.concern.in_(concerns))
+        .order_by(pc.concern, pc.plan)
+    ):
+        out[str(concern)].append(str(plan))
+    return out

@@ -55,6 +55,10 @@ def load_plan(conn: Connection, key: str, at: int | None, tz: str) -> ActionPlan
     phase = phase_row(conn, key, at)
     assert phase is not None  # create() writes the first phase at ``opened``
     areas = conn.execute(sa.select(t.plan_areas.c.area).where(t.plan_areas.c.plan == key)).scalars()
+    pc = t.plan_concerns.c
+    concerns = conn.execute(
+        sa.select(pc.concern).where(pc.plan == key, _upto(pc.at, at)).order_by(pc.concern)
+    ).scalars()
     sectors = conn.execute(
         sa.select(t.plan_sectors.c.sector).where(t.plan_sectors.c.plan == key)
     ).scalars()
@@ -118,6 +122,7 @@ def load_plan(conn: Connection, key: str, at: int | None, tz: str) -> ActionPlan
         title=row["title"],
         problem=row["problem"],
         areas=tuple(areas),
+        concerns=tuple(concerns),
         needed_sectors=tuple(Sector(s) for s in sectors),
         triangle=triangle,
         phase=phase[0],

@@ -37,6 +37,7 @@ from rbp._schema._plan_rows import (
 )
 from rbp._schema._plan_tables import (
     plan_areas,
+    plan_concerns,
     plan_goals,
     plan_measures,
     plan_partners,
@@ -119,6 +120,7 @@ __all__ = [
     "participants",
     "partner_from_row",
     "plan_areas",
+    "plan_concerns",
     "plan_goals",
     "plan_measures",
     "plan_partners",

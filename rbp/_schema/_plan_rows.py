@@ -37,7 +37,8 @@ __all__ = [
 
 
 def plan_row(plan: ActionPlan, opened: int) -> dict[str, Any]:
-    """The ``plans`` row of a new plan (areas, sectors, triangle and phase go elsewhere)."""
+    """The ``plans`` row of a new plan (areas, concerns, sectors, triangle and phase go
+    elsewhere)."""
     return {
         "key": plan.key,
         "title": plan.title,

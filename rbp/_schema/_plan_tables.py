@@ -9,6 +9,7 @@ from rbp._schema._tables import KEY, Micros, metadata
 
 __all__ = [
     "plan_areas",
+    "plan_concerns",
     "plan_goals",
     "plan_measures",
     "plan_partners",
@@ -43,6 +44,15 @@ plan_areas = sa.Table(
     metadata,
     sa.Column("plan", KEY, _plan_fk(), primary_key=True),
     sa.Column("area", KEY, sa.ForeignKey("areas.key"), primary_key=True, index=True),
+)
+
+# A concern (or tip) the plan works on, linked at ``at``: when the plan opened, or later.
+plan_concerns = sa.Table(
+    "plan_concerns",
+    metadata,
+    sa.Column("plan", KEY, _plan_fk(), primary_key=True),
+    sa.Column("concern", KEY, sa.ForeignKey("concerns.key"), primary_key=True, index=True),
+    sa.Column("at", Micros, nullable=False),
 )
 
 plan_sectors = sa.Table(

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._queries.concerns import linked_plans
 from rbp._queries.concerns import overdue as late
 from rbp._queries.scope import area_scope
 from rbp._render import RecordList
@@ -34,7 +35,8 @@ _OVERDUE = ("key", "area", "category", "status", "owner", "stage", "due", "days_
 def load(
     conn: Connection, tz: str, *, upto: int, keys: Sequence[str] | None = None, **where: Any
 ) -> list[ConcernRecord]:
-    """Concerns reported at or before ``upto`` (micros) with their history up to then."""
+    """Concerns reported at or before ``upto`` (micros) with their history, interactions
+    and plans up to then."""
     c, e = t.concerns.c, t.concern_events.c
     conds = [c.at <= upto]
     if keys is not None:
@@ -69,10 +71,12 @@ def load(
         sa.select(i.concern, i.id).where(i.at <= upto, i.concern.in_(chosen)).order_by(i.at, i.id)
     ):
         linked[str(concern)].append(int(iid))
+    plans = linked_plans(conn, chosen, upto)
     return [
         attrs.evolve(
             _record(r, tuple(history[str(r["key"])]), tz),
             interactions=tuple(linked[str(r["key"])]),
+            plans=tuple(plans.get(str(r["key"]), ())),
         )
         for r in rows
     ]
@@ -142,6 +146,9 @@ class ConcernReads:
     def get(self, concern: str, *, as_of: pendulum.DateTime | None = None) -> ConcernRecord:
         """A concern (or a tip) as it stood at ``as_of``, with its history up to then.
 
+        It shows the work on it by then: the interactions logged with ``concern=`` its
+        key and the action plans linked to it (``crm.plans.link_concern``).
+
         Parameters
         ----------
         concern
@@ -152,7 +159,8 @@ class ConcernReads:
         Returns
         -------
         ConcernRecord
-            ``status``, ``owner``, ``history`` (every change up to ``as_of``), ...
+            ``status``, ``owner``, ``history`` (every change up to ``as_of``),
+            ``interactions`` (ids) and ``plans`` (keys) linked by then, ...
 
         Raises
         ------
@@ -177,6 +185,14 @@ class ConcernReads:
         'received'
         >>> [e.status.value for e in crm.concerns.get(key, as_of=t0.add(days=2)).history]
         ['received', 'acknowledged']
+
+        A plan that works on it, opened a day later:
+
+        >>> from rbp.plans import ActionPlan
+        >>> crm.plans.create(ActionPlan("p-1", title="Late parties", problem="Noise at night",
+        ...                             concerns=(key,)), at=t0.add(days=1))
+        >>> crm.concerns.get(key).plans, crm.concerns.get(key, as_of=t0).plans
+        (('p-1',), ())
         """
         key = _args.key(concern, "concern")
         when = self._uow.when(as_of)

@@ -211,7 +211,8 @@ class ConcernRecord:
     """A concern (or a tip) as it stood at a time, with its history up to then.
 
     ``interactions`` are the ids of the interactions logged with ``concern=`` its key
-    up to then (the work done on it).
+    up to then (the work done on it); ``plans`` the keys of the action plans linked to
+    it by then (``crm.plans``), in key order.
 
     Examples
     --------
@@ -239,6 +240,7 @@ class ConcernRecord:
     acknowledged: pendulum.DateTime | None = None
     resolved: pendulum.DateTime | None = None
     interactions: tuple[int, ...] = ()
+    plans: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -60,7 +60,7 @@ ENGAGEMENT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "opt_outs": ((), ("channel", "address", "at")),
 }
 BEFORE = ("concerns", "concern_events")
-"""Loaded before the interactions (an interaction may name a concern)."""
+"""Loaded before the plans and the interactions (both may name a concern)."""
 AFTER = ("survey_responses", "messages", "opt_outs")
 """Loaded after them (a response names its interaction)."""
 _NOT_NULL_TEXT = {"concerns": {"text": ""}}

@@ -31,6 +31,8 @@ _ORDER = (
     ("relationships.csv", ImportKind.RELATIONSHIPS),
 )
 _DATA = ("areas", "stakeholders", "relationships", "interactions", "plans", "concerns")
+_LATER = frozenset({"plan_concerns"})
+"""Plan tables newer than the export format: an older export has no file of them."""
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -105,10 +107,10 @@ def _interaction_ids(conn: sa.Connection, folder: Path) -> dict[int, int]:
 def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
     """Load a folder written by :func:`export_csv` into an empty store.
 
-    Files load in order (areas, officers, members, agencies, relationships, plans,
-    interactions, then the engagement files: responses, concerns and tips with their
-    events, messages, opt-outs), the directory and interactions through the same
-    checks as :func:`import_csv`. All or
+    Files load in order (areas, officers, members, agencies, relationships, concerns
+    and tips with their events, plans (which link concerns), interactions, then the
+    other engagement files: responses, messages, opt-outs), the directory and
+    interactions through the same checks as :func:`import_csv`. All or
     nothing: when a file fails, the store is emptied again (it was empty before; the
     audit trail keeps a record of the attempt) and the error names the file and lines.
 
@@ -154,8 +156,11 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
             plan = Plan(kind, rows.header, None, None, parse)
             added[name] = load(crm, plan, rows, dry_run=False, source=name).added
         with crm.engine.begin() as conn:
+            added.update(load_engagement(conn, folder, BEFORE, {}))
             for table in PLAN_TABLES:
                 name = f"plans/{table.name}.csv"
+                if table.name in _LATER and not (folder / name).exists():
+                    continue
                 n = 0
                 batch: list[dict[str, Any]] = []
                 try:
@@ -175,7 +180,6 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
                         field="directory",
                     ) from None
                 added[name] = n
-            added.update(load_engagement(conn, folder, BEFORE, {}))
         rows = FileRows(folder / "interactions.csv", encoding="utf-8", own=True)
         plan = Plan(ImportKind.INTERACTIONS, rows.header, None, None, parse)
         added["interactions.csv"] = load(

@@ -259,6 +259,10 @@ class Review:
 class ActionPlan:
     """A collaborative SARA plan. Pass the fields you set to ``crm.plans.create``.
 
+    ``concerns`` are the keys of the concerns (or tips) the plan works on
+    (``crm.concerns``), kept sorted: those given here are linked when the plan opens,
+    more later with ``crm.plans.link_concern``.
+
     ``partners``, ``tasks``, ``goals``, ``measures`` and ``reviews`` are filled when
     the plan is read back (``crm.plans.get``), with ``opened`` (when it was created)
     and ``phase_since`` (when its current phase began); leave them empty when creating.
@@ -267,15 +271,19 @@ class ActionPlan:
     --------
     >>> from rbp.plans import ActionPlan
     >>> plan = ActionPlan("p-1", title="Creek camp", problem="Encampment by the path",
-    ...                   areas=("b-0111",), needed_sectors=("mental_health", "housing"))
+    ...                   areas=("b-0111",), needed_sectors=("mental_health", "housing"),
+    ...                   concerns=("C-000002", "C-000001"))
     >>> plan.phase.value, plan.closed, [s.value for s in plan.needed_sectors]
     ('scanning', False, ['housing', 'mental_health'])
+    >>> plan.concerns
+    ('C-000001', 'C-000002')
     """
 
     key: str = attrs.field(converter=f.key())
     title: str = attrs.field(kw_only=True, converter=f.text(TITLE_LIMIT))
     problem: str = attrs.field(kw_only=True, repr=False, converter=f.text(TEXT_LIMIT))
     areas: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=f.keys())
+    concerns: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=f.keys())
     needed_sectors: tuple[Sector, ...] = attrs.field(
         kw_only=True, default=(), converter=f.choices(Sector)
     )

@@ -88,6 +88,7 @@ class PlanReads:
         phase: Phase | str | None = None,
         partner: str | None = None,
         status: PlanState | str | None = None,
+        concern: str | None = None,
     ) -> RecordList:
         """Plans as they are now that match every filter, ordered by key.
 
@@ -101,6 +102,8 @@ class PlanReads:
             Has this stakeholder as a partner.
         status
             Is open (any phase but closed) or closed (a :class:`PlanState` or its value).
+        concern
+            Works on this concern (or tip): the plans linked to it.
 
         Returns
         -------
@@ -124,11 +127,22 @@ class PlanReads:
         ['p-1']
         >>> len(crm.plans.find(status="Closed"))
         0
+
+        The plans of a concern:
+
+        >>> from rbp.engagement import Concern
+        >>> crm.directory.add(rbp.Area("b-1"))
+        >>> key = crm.concerns.report(Concern(at=pendulum.datetime(2026, 3, 2), area="b-1",
+        ...                                   category="camp", text="Tents by the creek"))
+        >>> crm.plans.create(ActionPlan("p-2", title="Camp", problem="Tents", concerns=(key,)))
+        >>> [p.key for p in crm.plans.find(concern=key)]
+        ['p-2']
         """
         area = _args.optional_key(area, "area")
         want = _args.optional_choice(Phase, phase, "phase")
         partner = _args.optional_key(partner, "partner")
         state = _args.optional_choice(PlanState, status, "status")
+        concern = _args.optional_key(concern, "concern")
         q = sa.select(t.plans.c.key).order_by(t.plans.c.key)
         with self._uow.read() as conn:
             if area is not None:
@@ -138,6 +152,9 @@ class PlanReads:
             if partner is not None:
                 pp = t.plan_partners.c
                 q = q.where(t.plans.c.key.in_(sa.select(pp.plan).where(pp.stakeholder == partner)))
+            if concern is not None:
+                pc = t.plan_concerns.c
+                q = q.where(t.plans.c.key.in_(sa.select(pc.plan).where(pc.concern == concern)))
             found = []
             for key in conn.execute(q).scalars():
                 plan = load_plan(conn, key, None, self._uow.tz)

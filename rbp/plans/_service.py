@@ -35,6 +35,7 @@ from rbp.model._plans import (
 )
 from rbp.plans import _sql as sql
 from rbp.plans._assessment import PlanAssessment
+from rbp.plans._links import PlanLinks
 from rbp.plans._reads import PlanReads
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["Plans"]
 
 
-class Plans(PlanReads, PlanAssessment):
+class Plans(PlanReads, PlanAssessment, PlanLinks):
     """Collaborative action plans of one store (SARA phases, partners, tasks, goals).
 
     Parameters
@@ -83,12 +84,14 @@ class Plans(PlanReads, PlanAssessment):
     def create(self, plan: ActionPlan, *, at: pendulum.DateTime | None = None) -> None:
         """Create a plan in its ``phase`` (default scanning), opened at ``at`` (default now).
 
-        Add partners, tasks, goals and reviews afterwards with their own calls.
+        Its ``concerns`` are linked from ``at``. Add partners, tasks, goals and reviews
+        afterwards with their own calls (and more concerns with :meth:`link_concern`).
 
         Parameters
         ----------
         plan
-            The new plan: key, title, problem, areas, needed sectors, triangle, phase.
+            The new plan: key, title, problem, areas, concerns, needed sectors,
+            triangle, phase.
         at
             When it was opened (aware); default the store's clock.
 
@@ -97,7 +100,7 @@ class Plans(PlanReads, PlanAssessment):
         DuplicateKeyError
             A plan with that key exists.
         UnknownKeyError
-            An area or a triangle stakeholder does not exist.
+            An area, a concern or a triangle stakeholder does not exist.
         ValidationError
             The plan starts closed, or already lists partners, tasks, goals or reviews.
         StoreError

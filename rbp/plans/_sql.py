@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.concerns import must_be_concerns
 from rbp._queries.plan_read import must_load
 from rbp.errors import DuplicateKeyError, TransitionError, UnknownKeyError, ValidationError
 from rbp.model._plans import FINISHED, ActionPlan, TaskStatus
@@ -63,7 +64,7 @@ def must_be_stakeholder(conn: Connection, key: str, field: str) -> None:
 
 
 def check_new_plan(conn: Connection, plan: ActionPlan) -> None:
-    """A new plan's key is free, and its areas and triangle stakeholders exist."""
+    """A new plan's key is free, and its areas, concerns and triangle stakeholders exist."""
     if conn.execute(sa.select(t.plans.c.key).where(t.plans.c.key == plan.key)).first():
         raise DuplicateKeyError(
             f"plan {plan.key!r} exists already; choose another key", key=plan.key, field="key"
@@ -78,6 +79,7 @@ def check_new_plan(conn: Connection, plan: ActionPlan) -> None:
                 key=area,
                 field="areas",
             )
+    must_be_concerns(conn, plan.concerns)
     if plan.triangle is not None:
         for side in plan.triangle.sides().values():
             for who in side.stakeholders:
@@ -85,10 +87,16 @@ def check_new_plan(conn: Connection, plan: ActionPlan) -> None:
 
 
 def insert_plan(conn: Connection, plan: ActionPlan, opened: int) -> None:
-    """The rows of a new plan: the plan, its areas, sectors, triangle and first phase."""
+    """The rows of a new plan: the plan, its areas, concerns (linked when it opens),
+    sectors, triangle and first phase."""
     conn.execute(sa.insert(t.plans), [t.plan_row(plan, opened)])
     if plan.areas:
         conn.execute(sa.insert(t.plan_areas), [{"plan": plan.key, "area": a} for a in plan.areas])
+    if plan.concerns:
+        conn.execute(
+            sa.insert(t.plan_concerns),
+            [{"plan": plan.key, "concern": c, "at": opened} for c in plan.concerns],
+        )
     if plan.needed_sectors:
         conn.execute(
             sa.insert(t.plan_sectors),

@@ -1,8 +1,9 @@
 """export_csv then import_dir: the copy gives the same directory, ties, coverage, plans
-and community's voice (CPSS by officer and area, kudos, concerns and tips with their
-history, a tip's receipt code, messages, opt-outs read with plain SQL), on SQLite and
-PostgreSQL; the default export leaves the voice's personal data out; an export is all
-or nothing on the way back; formula cells are neutralised in the files and restored."""
+(with the concerns they link, now and as of a day in) and community's voice (CPSS by
+officer and area, kudos, concerns and tips with their history and plans, a tip's
+receipt code, messages, opt-outs read with plain SQL), on SQLite and PostgreSQL; the
+default export leaves the voice's personal data out; an export is all or nothing on
+the way back; formula cells are neutralised in the files and restored."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def voice_answers(crm: rbp.Store, as_of: list[Any], codes: list[str]) -> dict[st
 
 
 def speak(crm: rbp.Store, log: Log, ids: list[int], drawn: dict[str, Any]) -> list[str]:
-    """Responses, concerns (moved along), tips, invitations and an opt-out; tip codes."""
+    """Responses, concerns (moved along, some linked to a plan), tips, invitations and an
+    opt-out; tip codes."""
     if ids:
         crm.feedback.record_many(
             Response(
@@ -88,7 +90,7 @@ def speak(crm: rbp.Store, log: Log, ids: list[int], drawn: dict[str, Any]) -> li
         crm.feedback.invite(ids[0], at=log.interactions[0].at)
     members = [p.key for p in log.people if isinstance(p, rbp.CommunityMember)]
     codes = []
-    for n, (area, tip, moves) in enumerate(drawn["concerns"]):
+    for n, (area, tip, moves, link) in enumerate(drawn["concerns"]):
         at = T0.add(days=n)
         where = AREAS[area % len(AREAS)].key
         if tip:
@@ -101,6 +103,8 @@ def speak(crm: rbp.Store, log: Log, ids: list[int], drawn: dict[str, Any]) -> li
             key = crm.concerns.report(
                 Concern(at=at, area=where, category="noise", text="loud", reporter=reporter)
             )
+        if link:
+            crm.plans.link_concern("plan-1", key, at=at.add(hours=1))
         status = rbp.engagement.ConcernStatus.RECEIVED
         for j, m in enumerate(moves, start=2):
             allowed = sorted(rbp.engagement.CONCERN_TRANSITIONS[status], key=lambda x: x.value)
@@ -119,7 +123,12 @@ VOICE = st.fixed_dictionaries(
             st.tuples(st.integers(0, 50), st.integers(1, 5), st.booleans()), max_size=6
         ),
         "concerns": st.lists(
-            st.tuples(st.integers(0, 10), st.booleans(), st.lists(st.integers(0, 2), max_size=3)),
+            st.tuples(
+                st.integers(0, 10),
+                st.booleans(),
+                st.lists(st.integers(0, 2), max_size=3),
+                st.booleans(),
+            ),
             max_size=3,
         ),
         "stop": st.booleans(),
@@ -151,6 +160,7 @@ def fill(crm: rbp.Store, log: Log, pairs: list[tuple[int, int]], plan: bool) -> 
                 problem="Tents",
                 areas=(AREAS[0].key,),
                 needed_sectors=("housing",),
+                concerns=("c-9",),
             ),
             at=T0,
         )
@@ -193,6 +203,33 @@ def test_round_trip_keeps_every_answer(
         rbp.io.import_dir(copy, folder)
         assert answers(copy, log.as_of) == before
         assert voice_answers(copy, [*log.as_of, T0.add(days=30)], codes) == heard
+
+
+@pytest.mark.parametrize("kind", DB_KINDS)
+def test_plan_concern_links_come_back_and_an_older_export_without_them_loads(
+    fresh_store: Any, kind: str, tmp_path: Path
+) -> None:
+    with fresh_store(kind) as (crm, sql):
+        crm.directory.add(rbp.Area("b-1"))
+        one = crm.concerns.report(Concern(at=T0, area="b-1", category="noise", text="x"))
+        two = crm.concerns.tip(Tip(at=T0, area="b-1", category="drugs", text="y")).key
+        crm.plans.create(ActionPlan("p-1", title="Noise", problem="z", concerns=(one,)), at=T0)
+        crm.plans.link_concern("p-1", two, at=T0.add(days=2))
+        rows = sql.rows("SELECT plan, concern, at FROM plan_concerns ORDER BY concern")
+        assert len(rows) == 2
+        rbp.io.export_csv(crm, tmp_path)
+    with fresh_store(kind) as (copy, probe):
+        added = rbp.io.import_dir(copy, tmp_path)
+        assert added["plans/plan_concerns.csv"] == 2
+        assert probe.rows("SELECT plan, concern, at FROM plan_concerns ORDER BY concern") == rows
+        assert copy.plans.get("p-1", as_of=T0.add(days=1)).concerns == (one,)
+        assert copy.concerns.get(two).plans == ("p-1",)
+    (tmp_path / "plans" / "plan_concerns.csv").unlink()  # as an export made before links
+    with fresh_store(kind) as (copy, probe):
+        added = rbp.io.import_dir(copy, tmp_path)
+        assert "plans/plan_concerns.csv" not in added
+        assert (probe.count("plans"), probe.count("plan_concerns")) == (1, 0)
+        assert copy.plans.get("p-1").concerns == ()
 
 
 def test_the_default_export_keeps_the_voice_without_its_personal_data(

@@ -44,6 +44,7 @@ RELEASED = {
     "0006_store_meta.py": "971c5a1299ea87516d4ca0f739d4b157e0882607f15b14c0b1a21eb1d3e830d9",
     "0007_engagement.py": "f94ae8cb44732715d81da63b19115cdd8a2958af0c607dfc2ce38016809c4a47",
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
+    "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
 }
 
 # commit -> the revision its store is at
