@@ -27,7 +27,7 @@ from rbp import _schema as t
 from rbp.errors import BulkValidationError, RowError, ValidationError
 from rbp.io._source import FileRows, UnreadableError
 
-__all__ = ["AFTER", "BEFORE", "ENGAGEMENT", "dump_engagement", "load_engagement"]
+__all__ = ["AFTER", "BEFORE", "ENGAGEMENT", "dump_engagement", "insert_rows", "load_engagement"]
 
 # table -> (columns always written, personal columns); ids and delivery claims are left out
 ENGAGEMENT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -118,6 +118,35 @@ def _rows(path: Path, table: sa.Table, ids: dict[int, int]) -> Iterator[dict[str
         yield row
 
 
+def insert_rows(
+    conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]], file: str
+) -> int:
+    """Insert ``rows`` (read from ``file``) into ``table`` in batches; how many.
+
+    A row the file cannot give is a :class:`BulkValidationError` naming its line; rows
+    the store refuses (a broken link, say) are one :class:`ValidationError`.
+    """
+    n = 0
+    batch: list[dict[str, Any]] = []
+    try:
+        for row in rows:
+            batch.append(row)
+            n += 1
+            if len(batch) >= _BATCH:
+                conn.execute(sa.insert(table), batch)
+                batch = []
+        if batch:
+            conn.execute(sa.insert(table), batch)
+    except UnreadableError as exc:
+        raise BulkValidationError(f"import of {file}", [exc.error]) from None
+    except sa.exc.SQLAlchemyError as exc:
+        raise ValidationError(
+            f"import of {file}: the rows do not fit the store ({type(exc).__name__})",
+            field="directory",
+        ) from None
+    return n
+
+
 def load_engagement(
     conn: sa.Connection, folder: Path, names: Iterable[str], ids: dict[int, int]
 ) -> dict[str, int]:
@@ -130,23 +159,5 @@ def load_engagement(
             continue
         file = f"engagement/{name}.csv"
         table = t.metadata.tables[name]
-        n = 0
-        batch: list[dict[str, Any]] = []
-        try:
-            for row in _rows(path, table, ids):
-                batch.append(row)
-                n += 1
-                if len(batch) >= _BATCH:
-                    conn.execute(sa.insert(table), batch)
-                    batch = []
-            if batch:
-                conn.execute(sa.insert(table), batch)
-        except UnreadableError as exc:
-            raise BulkValidationError(f"import of {file}", [exc.error]) from None
-        except sa.exc.SQLAlchemyError as exc:
-            raise ValidationError(
-                f"import of {file}: the rows do not fit the store ({type(exc).__name__})",
-                field="directory",
-            ) from None
-        added[file] = n
+        added[file] = insert_rows(conn, table, _rows(path, table, ids), file)
     return added

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from rbp import _schema as t
-from rbp.errors import BulkValidationError, RowError, ValidationError
-from rbp.io._engagement_csv import AFTER, BEFORE, load_engagement
+from rbp.errors import RowError, ValidationError
+from rbp.io._engagement_csv import AFTER, BEFORE, insert_rows, load_engagement
 from rbp.io._export import FORMAT, PLAN_TABLES
 from rbp.io._fields import ImportKind, Parse
 from rbp.io._load import Plan, load
@@ -161,25 +161,7 @@ def import_dir(crm: Store, directory: str | Path) -> dict[str, int]:
                 name = f"plans/{table.name}.csv"
                 if table.name in _LATER and not (folder / name).exists():
                     continue
-                n = 0
-                batch: list[dict[str, Any]] = []
-                try:
-                    for row in _plan_rows(folder, table):
-                        batch.append(row)
-                        n += 1
-                        if len(batch) >= 5_000:
-                            conn.execute(sa.insert(table), batch)
-                            batch = []
-                    if batch:
-                        conn.execute(sa.insert(table), batch)
-                except UnreadableError as exc:
-                    raise BulkValidationError(f"import of {name}", [exc.error]) from None
-                except sa.exc.SQLAlchemyError as exc:
-                    raise ValidationError(
-                        f"import of {name}: the rows do not fit the store ({type(exc).__name__})",
-                        field="directory",
-                    ) from None
-                added[name] = n
+                added[name] = insert_rows(conn, table, _plan_rows(folder, table), name)
         rows = FileRows(folder / "interactions.csv", encoding="utf-8", own=True)
         plan = Plan(ImportKind.INTERACTIONS, rows.header, None, None, parse)
         added["interactions.csv"] = load(
