@@ -17,6 +17,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
+from rbp.errors import StoreError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -56,13 +58,29 @@ def upgrade_to_head(
     ``then`` runs even when no migration is needed, inside the same write transaction,
     so what it records is there exactly when the schema is.
     """
-    if revision == "head" and current(engine) == head() and then is None:
+    at = current(engine)
+    if revision == "head" and at == head() and then is None:
         return
+    migrating = not (revision == "head" and at == head())
     cfg = config()
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         conn = conn.execution_options(rbp_write=True)
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-            if then is not None:
-                then(conn)
+        # SQLite changes a table by rebuilding it, which needs foreign keys off (they can
+        # only be switched outside a transaction); every key is checked before commit.
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if raw is not None and migrating:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise StoreError(f"the upgrade broke a foreign key: {tuple(broken)}")
+                if then is not None:
+                    then(conn)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")

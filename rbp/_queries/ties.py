@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import absent_keys, decay_sql, promise_passed_sql, status, status_of
+from rbp._queries.pairs import HALF_LIFE, pair_figures, present_pairs, raw_strengths
+from rbp._queries.rules import absent_keys, promise_passed_sql, status, status_of
 from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
@@ -264,62 +265,79 @@ def tie_rows(
 
     With ``since``, only pairs with a contact after ``since`` are returned (their
     figures still count every contact up to ``at``). ``officers``/``stakeholders``
-    restrict the scan to those keys (pass a few hundred at a time: they become an
-    ``IN`` list, read through the primary key or the stakeholder index).
+    restrict the answer to those keys. Read from the pair summaries
+    (:mod:`rbp._queries.pairs`).
     """
-    e = t.tie_events.c
-    hl = duration_micros(half_life)
+    where: list[Any] = []
+    if officer is not None:
+        where.append(lambda q: q.c.officer == officer)
+    if stakeholder is not None:
+        where.append(lambda q: q.c.stakeholder == stakeholder)
+    if officers is not None:
+        wanted_o = list(officers)
+        where.append(lambda q: q.c.officer.in_(wanted_o))
+    if stakeholders is not None:
+        wanted_s = list(stakeholders)
+        where.append(lambda q: q.c.stakeholder.in_(wanted_s))
+    sub = pair_figures(conn, at, where=where)
+    s = t.stakeholders.c
     q = (
         sa.select(
-            e.officer,
-            e.stakeholder,
-            sa.func.count().label("n"),
-            sa.func.min(e.at).label("first"),
-            sa.func.max(e.at).label("last"),
-            sa.func.sum(decay_sql(sa.literal(at) - e.at, half_life=hl)).label("s"),
-        )
-        .where(e.at <= at)
-        .group_by(e.officer, e.stakeholder)
-    )
-    if officer is not None:
-        q = q.where(e.officer == officer)
-    if stakeholder is not None:
-        q = q.where(e.stakeholder == stakeholder)
-    if officers is not None:
-        q = q.where(e.officer.in_(list(officers)))
-    if stakeholders is not None:
-        q = q.where(e.stakeholder.in_(list(stakeholders)))
-    if since is not None:
-        q = q.having(sa.func.max(e.at) > since)
-    sub = q.subquery()
-    s = t.stakeholders.c
-    # Whether the officer and the stakeholder are part of the picture at ``at``
-    # depends on the pair alone, so it is checked once per pair after grouping
-    # rather than once per contact inside the scan of tie_events (the costly part).
-    gone = absent_keys(at)
-    final = (
-        sa.select(
-            sub.c.officer, sub.c.stakeholder, sub.c.n, sub.c.first, sub.c.last, sub.c.s, s.priority
+            sub.c.officer,
+            sub.c.stakeholder,
+            sub.c.n,
+            sub.c.first,
+            sub.c.last,
+            sub.c.strength,
+            s.priority,
         )
         .join_from(sub, t.stakeholders, s.key == sub.c.stakeholder)
-        .where(sub.c.officer.not_in(gone), sub.c.stakeholder.not_in(gone))
+        .where(*present_pairs(sub, at))
         .order_by(sub.c.officer, sub.c.stakeholder)
     )
-    return [tuple(r) for r in conn.execute(final).all()]
+    if since is not None:
+        q = q.where(sub.c.last > since)
+    rows = [tuple(r) for r in conn.execute(q).all()]
+    if duration_micros(half_life) != HALF_LIFE and rows:
+        strengths = raw_strengths(
+            conn,
+            at=at,
+            half_life=half_life,
+            officers=officers if officer is None else [officer],
+            stakeholders=stakeholders if stakeholder is None else [stakeholder],
+        )
+        rows = [(*r[:5], strengths.get((r[0], r[1]), 0.0), r[6]) for r in rows]
+    return rows
 
 
 def explain_rows(
     conn: Connection, *, officer: str, stakeholder: str, at: int
 ) -> list[tuple[int, int]]:
     """(interaction id, at) of every contact of the pair at or before ``at``; none when
-    either is not part of the picture at ``at`` (then they have no tie, as in ``tie_rows``)."""
-    e = t.tie_events.c
+    either is not part of the picture at ``at`` or they are not an officer tie (then
+    they have no tie, as in ``tie_rows``)."""
+    p = t.tie_pairs.c
     gone = absent_keys(at)
+    known = conn.execute(
+        sa.select(p.first).where(
+            p.officer == officer,
+            p.stakeholder == stakeholder,
+            p.first <= at,
+            p.officer.not_in(gone),
+            p.stakeholder.not_in(gone),
+        )
+    ).first()
+    if known is None:
+        return []
+    po, pk = t.participants.alias("po"), t.participants.alias("pk")
     q = (
-        sa.select(e.interaction_id, e.at)
-        .where(e.officer == officer, e.stakeholder == stakeholder, e.at <= at)
-        .where(e.officer.not_in(gone), e.stakeholder.not_in(gone))
-        .order_by(e.at, e.interaction_id)
+        sa.select(po.c.interaction_id, po.c.at)
+        .join(
+            pk,
+            sa.and_(pk.c.interaction_id == po.c.interaction_id, pk.c.stakeholder == stakeholder),
+        )
+        .where(po.c.stakeholder == officer, po.c.at <= at)
+        .order_by(po.c.at, po.c.interaction_id)
     )
     return [(int(i), int(a)) for i, a in conn.execute(q)]
 
@@ -334,11 +352,12 @@ def promise_rows(
 ) -> list[tuple[str, str, int, int, int]]:
     """(officer, stakeholder, interaction, follow_up_by, at) of the promise contacts of
     ``pairs`` (officer, stakeholder, time of their last contact) passed by ``at``."""
-    e = t.tie_events.c
+    i = t.interactions.c
     out: list[tuple[str, str, int, int, int]] = []
+    po, pk = t.participants.alias("po"), t.participants.alias("pk")
     for chunk in chunks(pairs, size=2_000):
-        # A VALUES list joined on the primary key: one index probe per pair (a row-value
-        # IN list is scanned in full by SQLite).
+        # A VALUES list joined on the stakeholder index and the participants' key: a few
+        # index probes per pair (a row-value IN list is scanned in full by SQLite).
         wanted = (
             sa.values(
                 sa.column("o", sa.String),
@@ -350,15 +369,16 @@ def promise_rows(
             .cte("wanted")
         )
         q = (
-            sa.select(e.officer, e.stakeholder, e.interaction_id, e.follow_up_by, e.at)
-            .join_from(
-                wanted,
-                t.tie_events,
-                sa.and_(e.officer == wanted.c.o, e.stakeholder == wanted.c.k, e.at == wanted.c.w),
+            sa.select(wanted.c.o, wanted.c.k, i.id, i.follow_up_by, i.at)
+            .join_from(wanted, pk, sa.and_(pk.c.stakeholder == wanted.c.k, pk.c.at == wanted.c.w))
+            .join(
+                po,
+                sa.and_(po.c.interaction_id == pk.c.interaction_id, po.c.stakeholder == wanted.c.o),
             )
-            .where(promise_passed_sql(e.follow_up_by, at))
+            .join(t.interactions, i.id == pk.c.interaction_id)
+            .where(promise_passed_sql(i.follow_up_by, at))
         )
-        out += [(str(o), str(k), int(i), int(f), int(w)) for o, k, i, f, w in conn.execute(q)]
+        out += [(str(o), str(k), int(n), int(f), int(w)) for o, k, n, f, w in conn.execute(q)]
     return out
 
 

@@ -84,7 +84,8 @@ from rbp._schema._tables import (
     stakeholder_areas,
     stakeholder_tags,
     stakeholders,
-    tie_events,
+    tie_months,
+    tie_pairs,
 )
 
 __all__ = [
@@ -150,6 +151,7 @@ __all__ = [
     "survey_responses",
     "task_from_row",
     "task_row",
-    "tie_events",
+    "tie_months",
+    "tie_pairs",
     "triangle_from_rows",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "ID",
     "KEY",
     "NAMING",
     "Micros",
@@ -24,7 +25,8 @@ __all__ = [
     "stakeholder_areas",
     "stakeholder_tags",
     "stakeholders",
-    "tie_events",
+    "tie_months",
+    "tie_pairs",
 ]
 
 NAMING = {
@@ -121,20 +123,26 @@ audit_log = sa.Table(
 
 # ----------------------------------------------------------------------------- interactions
 
+# The interaction key: on SQLite an INTEGER PRIMARY KEY is the table's rowid (no second
+# B-tree for the key); PostgreSQL keeps 64 bits.
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 interactions = sa.Table(
     "interactions",
     metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", ID, primary_key=True, autoincrement=False),
     sa.Column("at", Micros, nullable=False, index=True),
     sa.Column("kind", sa.String(30), nullable=False),
     sa.Column("attendees", sa.Integer, nullable=False, server_default="0"),
     sa.Column("duration_s", sa.Integer, nullable=True),
-    sa.Column("follow_up_by", Micros, nullable=True, index=True),
+    sa.Column("follow_up_by", Micros, nullable=True),
     sa.Column("plan", KEY, nullable=True, index=True),
     sa.Column("concern", KEY, nullable=True),
     sa.Column("notes", sa.Text, nullable=True),
 )
 
+# The child tables are clustered by their primary key (no rowid on SQLite): rows of one
+# interaction sit together and a batch of new interactions appends.
 participants = sa.Table(
     "interaction_participants",
     metadata,
@@ -142,6 +150,7 @@ participants = sa.Table(
     sa.Column("stakeholder", KEY, sa.ForeignKey("stakeholders.key"), primary_key=True),
     sa.Column("at", Micros, nullable=False),
     sa.Index("ix_interaction_participants_stakeholder_at", "stakeholder", "at"),
+    sqlite_with_rowid=False,
 )
 
 interaction_areas = sa.Table(
@@ -151,6 +160,7 @@ interaction_areas = sa.Table(
     sa.Column("area", KEY, sa.ForeignKey("areas.key"), primary_key=True),
     sa.Column("at", Micros, nullable=False),
     sa.Index("ix_interaction_areas_area_at", "area", "at"),
+    sqlite_with_rowid=False,
 )
 
 interaction_topics = sa.Table(
@@ -158,21 +168,43 @@ interaction_topics = sa.Table(
     metadata,
     sa.Column("interaction_id", sa.BigInteger, sa.ForeignKey("interactions.id"), primary_key=True),
     sa.Column("topic", sa.String(200), primary_key=True, index=True),
+    sqlite_with_rowid=False,
 )
 
-# One row per (officer, non-officer, interaction): the pairs that make officer ties,
-# clustered by pair so the tie aggregate is one ordered scan. Derived from the two
-# tables above when an interaction is logged.
-tie_events = sa.Table(
-    "tie_events",
+# ----------------------------------------------------------------------------- pair summaries
+# Officer ties are summed up when an interaction is logged, per officer x non-officer pair:
+# ``n`` contacts, the ``first`` and ``last``, ``promise`` (the earliest follow_up_by among
+# the contacts at ``last``; NULL when none promised one) and ``weight``, the decay sum
+# anchored at ``last`` (sum of 0.5 ** ((last - t) / 90 days), each term at most 1, so it
+# never overflows). See rbp._queries.pairs.
+
+# The monthly checkpoints: the same figures over the pair's contacts in one 30-day bucket
+# (``bucket = at // BUCKET``). Clustered by bucket, so a window is one range of the key
+# and new contacts append.
+tie_months = sa.Table(
+    "tie_months",
     metadata,
+    sa.Column("bucket", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("officer", KEY, primary_key=True),
     sa.Column("stakeholder", KEY, primary_key=True),
-    sa.Column("at", Micros, primary_key=True),
-    sa.Column("interaction_id", sa.BigInteger, primary_key=True),
-    # The interaction's promise (migration 0004): broken promises come from the same
-    # grouped scan as the ties.
-    sa.Column("follow_up_by", Micros, nullable=True),
-    sa.Index("ix_tie_events_stakeholder_at", "stakeholder", "at"),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("first", Micros, nullable=False),
+    sa.Column("last", Micros, nullable=False),
+    sa.Column("promise", Micros, nullable=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# Every contact of the pair: the answer as of any time at or after the newest contact.
+tie_pairs = sa.Table(
+    "tie_pairs",
+    metadata,
+    sa.Column("officer", KEY, primary_key=True),
+    sa.Column("stakeholder", KEY, primary_key=True, index=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("first", Micros, nullable=False),
+    sa.Column("last", Micros, nullable=False),
+    sa.Column("promise", Micros, nullable=True),
+    sa.Column("weight", sa.Float, nullable=False),
     sqlite_with_rowid=False,
 )

@@ -19,8 +19,10 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.concerns import open_counts
+from rbp._queries.pairs import window_lasts
 from rbp._queries.rules import absent_keys, present_sql
 from rbp._render._words import count, percent
+from rbp._time import MICROS_PER_DAY
 from rbp.graph._reports import CoverageReport
 from rbp.graph._snapshot import Member, Snapshot, cadence_case
 from rbp.graph.diagrams._areas import MapArea, area_diagram, packed
@@ -106,15 +108,17 @@ def _shared_rows(
     """(officer, area, sector) of every officer with an active tie (a last contact
     no older than the stakeholder's cadence) to a stakeholder of that area and sector,
     both part of the picture at T."""
-    e, s, sa_c = t.tie_events.c, t.stakeholders.c, t.stakeholder_areas.c
+    s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
     at = snap.at
+    longest = max(cadence.values()) * MICROS_PER_DAY
+    recent = window_lasts(conn, at=at, since=at - longest - 1)
+    e = recent.c
     q = (
         sa.select(e.officer, sa_c.area, s.sector)
-        .join_from(t.tie_events, t.stakeholders, s.key == e.stakeholder)
+        .join_from(recent, t.stakeholders, s.key == e.stakeholder)
         .join(t.stakeholder_areas, sa_c.stakeholder == e.stakeholder)
         .where(
-            e.at <= at,
-            e.at >= sa.literal(at) - cadence_case(s.priority, cadence),
+            e.last >= sa.literal(at) - cadence_case(s.priority, cadence),
             s.kind != StakeholderKind.OFFICER.value,
             present_sql(s.since, s.until, at),
             e.officer.not_in(absent_keys(at)),

@@ -143,13 +143,13 @@ def successors(
     score: Counter[str] = Counter()
     reasons: dict[str, list[str]] = defaultdict(list)
     known: Counter[str] = Counter()
-    e = t.tie_events.c
+    # Every officer who has met an orphan up to T: a pair summary whose first contact
+    # is at or before T.
+    p = t.tie_pairs.c
     for chunk in chunks(keys):
-        for officer, _key in conn.execute(
-            sa.select(e.officer, e.stakeholder)
-            .where(e.stakeholder.in_(chunk), e.at <= snap.at)
-            .distinct()
-        ):
+        for officer in conn.execute(
+            sa.select(p.officer).where(p.stakeholder.in_(chunk), p.first <= snap.at)
+        ).scalars():
             if officer in candidates:
                 known[officer] += 1
     for o, n in known.items():

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.pairs import broken_pairs, window_lasts
 from rbp._queries.rules import (
     absent_keys,
-    latest_promise_sql,
     present_sql,
+    promise_passed_sql,
     status_sql,
     within,
-    within_sql,
 )
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
@@ -96,23 +96,30 @@ def pair_lasts(
 ) -> sa.Subquery:
     """Subquery: (officer, stakeholder, last, promised) of pairs with a contact in
     ``(at - horizon, at]``, or whose last contact up to ``at`` was a promise
-    (``follow_up_by``) that has passed by ``at``: ``promised`` is the time of the pair's
-    latest such contact, so ``promised == last`` marks a broken promise.
+    (``follow_up_by``) that has passed by ``at``: ``promised`` equals ``last`` exactly
+    for those broken promises (NULL otherwise).
 
-    The officers' presence at ``at`` is for the caller to check, once per pair.
+    Reads the pair summaries of the window (see :mod:`rbp._queries.pairs`), plus the
+    broken promises older than it. The officers' presence at ``at`` is for the caller
+    to check, once per pair.
     """
-    e = t.tie_events.c
-    last = sa.func.max(e.at)
-    promised = latest_promise_sql(e.at, e.follow_up_by, at)
-    q = (
-        sa.select(e.officer, e.stakeholder, last.label("last"), promised.label("promised"))
-        .where(e.at <= at)
-        .group_by(e.officer, e.stakeholder)
-        .having(sa.or_(within_sql(last, at, horizon), promised == last))
-    )
+    since = at - horizon
+    recent = window_lasts(conn, at=at, since=since)
+    broken = broken_pairs(conn, at=at)
+    q = sa.union_all(
+        sa.select(
+            recent.c.officer,
+            recent.c.stakeholder,
+            recent.c.last,
+            sa.case((promise_passed_sql(recent.c.promise, at), recent.c.last)).label("promised"),
+        ),
+        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last, broken.c.last).where(
+            broken.c.last <= since
+        ),
+    ).subquery("pairs")
     if excluded:
-        q = q.where(e.officer.not_in(list(excluded)))
-    return q.subquery("pairs")
+        return sa.select(q).where(q.c.officer.not_in(list(excluded))).subquery("pairs")
+    return q
 
 
 def load_snapshot(

@@ -2,7 +2,9 @@
 
 Rows go to the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
 batches inside one transaction, so a call of millions of items streams in bounded
-memory and is still all or nothing.
+memory and is still all or nothing. Each batch also folds its officer ties into pair
+summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
+:mod:`rbp._queries.pairs`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.pairs import Tally
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
 from rbp.model._interactions import Interaction
@@ -38,7 +41,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "interaction_participants": ("interaction_id", "stakeholder", "at"),
     "interaction_areas": ("interaction_id", "area", "at"),
     "interaction_topics": ("interaction_id", "topic"),
-    "tie_events": ("officer", "stakeholder", "at", "interaction_id", "follow_up_by"),
 }
 
 
@@ -183,7 +185,7 @@ class LogWriter:
         self._people: list[tuple[Any, ...]] = []
         self._places: list[tuple[Any, ...]] = []
         self._topics: list[tuple[Any, ...]] = []
-        self._ties: list[tuple[Any, ...]] = []
+        self._ties = Tally()
 
     def _add(self, item: Interaction) -> None:
         """The rows of one good interaction, with the next id."""
@@ -217,10 +219,10 @@ class LogWriter:
         for topic in item.topics:
             self._topics.append((i, topic))
         if officers and others:
-            ties = self._ties
+            add = self._ties.add
             for o in officers:
                 for s in others:
-                    ties.append((o, s, at, i, promise))
+                    add(o, s, at, promise)
 
     def _flush(self) -> None:
         conn = self.conn
@@ -228,6 +230,6 @@ class LogWriter:
         insert_rows(conn, "interaction_participants", self._people)
         insert_rows(conn, "interaction_areas", self._places)
         insert_rows(conn, "interaction_topics", self._topics)
-        insert_rows(conn, "tie_events", self._ties)
+        self._ties.write(conn)
         self.written += len(self._main)
         self._clear()

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _args
-from rbp import _schema as t
-from rbp._queries.rules import absent_keys, decay, latest_promise_sql
+from rbp._queries.pairs import broken_pairs
+from rbp._queries.rules import absent_keys, decay
 from rbp._queries.ties import (
     StrengthPart,
     TieExplanation,
@@ -312,21 +312,15 @@ def _overdue(
 ) -> list[tuple[str, str, int, int, int]]:
     """(officer, stakeholder, interaction, follow_up_by, at) of promises broken by ``at``.
 
-    One grouped scan of ``tie_events`` finds the pairs whose last contact up to ``at``
-    was a promise that has passed (``promised == last``); only those are joined back to
-    their contact rows.
+    The pair summaries give the pairs whose last contact up to ``at`` was a promise
+    that has passed; only those are joined back to their contacts.
     """
-    e = t.tie_events.c
-    last = sa.func.max(e.at)
-    promised = latest_promise_sql(e.at, e.follow_up_by, at)
-    pairs = sa.select(e.officer, e.stakeholder, last.label("last")).where(e.at <= at)
-    if officer is not None:
-        pairs = pairs.where(e.officer == officer)
-    broken = pairs.group_by(e.officer, e.stakeholder).having(promised == last).subquery()
+    broken = broken_pairs(conn, at=at)
     gone = absent_keys(at)
-    rows = conn.execute(
-        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last).where(
-            broken.c.officer.not_in(gone), broken.c.stakeholder.not_in(gone)
-        )
-    ).all()
+    q = sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last).where(
+        broken.c.officer.not_in(gone), broken.c.stakeholder.not_in(gone)
+    )
+    if officer is not None:
+        q = q.where(broken.c.officer == officer)
+    rows = conn.execute(q).all()
     return promise_rows(conn, [(o, k, w) for o, k, w in rows], at)
