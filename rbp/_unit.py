@@ -88,6 +88,14 @@ def _postgresql_readonly(engine: Engine) -> None:
         dbapi_conn.commit()
 
 
+CACHE_KIB = 131_072
+"""SQLite's page cache per connection, in KiB (128 MiB): index upkeep dominates writes."""
+
+BULK_CACHE_KIB = 262_144
+"""The page cache of a bulk write transaction, in KiB (256 MiB): a large load keeps the
+upper levels of every index it touches in memory."""
+
+
 def _sqlite_setup(engine: Engine, *, file: bool, readonly: bool = False) -> None:
     """Pragmas, real transactions (BEGIN IMMEDIATE for writes), and ``pow`` if missing."""
 
@@ -96,7 +104,7 @@ def _sqlite_setup(engine: Engine, *, file: bool, readonly: bool = False) -> None
         dbapi_conn.isolation_level = None  # rbp issues BEGIN itself
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA cache_size=-131072")  # 128 MiB: index upkeep dominates bulk loads
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.execute("PRAGMA temp_store=MEMORY")
         if file and not readonly:  # the journal mode is written into the file
             cur.execute("PRAGMA journal_mode=WAL")
@@ -171,10 +179,15 @@ class UnitOfWork:
         return str(self.engine.dialect.name)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, bulk: bool = False) -> Iterator[Connection]:
         """A write transaction: commits when the block ends, rolls back on any error.
 
         A store opened read-only refuses with a :class:`~rbp.errors.StoreError`.
+
+        ``bulk=True`` is for writers that check every key they write against the
+        directory themselves (the interaction log): on SQLite the transaction runs with
+        foreign-key enforcement off (one parent lookup per key saved) and a page cache
+        of :data:`BULK_CACHE_KIB`, both restored afterwards.
         """
         if self.readonly:
             raise StoreError(
@@ -182,11 +195,18 @@ class UnitOfWork:
             )
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(rbp_write=True)
+            raw = conn.connection.driver_connection if bulk and self.dialect == "sqlite" else None
+            if raw is not None:  # pragmas that only take effect outside a transaction
+                raw.execute("PRAGMA foreign_keys=OFF")
+                raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             try:
                 with conn.begin():
                     yield conn
             finally:
                 self._generation += 1
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
+                    raw.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
 
     def version(self, conn: Connection) -> tuple[int, int]:
         """A stamp that changes whenever the data may have changed.

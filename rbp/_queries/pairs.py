@@ -24,7 +24,7 @@ Examples
 >>> t = Tally()
 >>> DAY = 86_400_000_000
 >>> for at in (100 * DAY, 10 * DAY, 100 * DAY):
-...     t.add("P1", "m-1", at, None)
+...     t.add(at // BUCKET, "P1", "m-1", at, None)
 >>> n, first, last, promise, weight = t.pairs["P1", "m-1"]
 >>> n, first // DAY, last // DAY, promise, round(weight, 6)
 (3, 10, 100, None, 2.5)
@@ -99,46 +99,76 @@ def _merge(rec: Summary, at: int, promise: int | None) -> None:
         rec[4] += _decay(last - at)
 
 
+def _combine(rec: Summary, other: Summary) -> None:
+    """Fold another summary into ``rec`` (the same rule as the upsert's SQL)."""
+    n, first, last, promise, weight = other
+    rec[0] += n
+    if first < rec[1]:
+        rec[1] = first
+    mine = rec[2]
+    if last > mine:
+        rec[4] = rec[4] * _decay(last - mine) + weight
+        rec[2] = last
+        rec[3] = promise
+    elif last == mine:
+        rec[4] += weight
+        if promise is not None and (rec[3] is None or promise < rec[3]):
+            rec[3] = promise
+    else:
+        rec[4] += weight * _decay(mine - last)
+
+
 class Tally:
     """The pair summaries of a batch of contacts, folded in memory before one upsert.
+
+    Contacts fold into their bucket's summary; the pairs' summaries are folded from
+    those when written.
 
     Examples
     --------
     >>> t = Tally()
-    >>> t.add("P1", "m-1", 5, 9)
-    >>> t.add("P1", "m-1", 5, 7)
-    >>> t.pairs["P1", "m-1"][:4], len(t)
+    >>> t.add(0, "P1", "m-1", 5, 9)
+    >>> t.add(0, "P1", "m-1", 5, 7)
+    >>> t.months[0, "P1", "m-1"][:4], len(t)
     ([2, 5, 5, 7], 1)
     """
 
     def __init__(self) -> None:
-        self.pairs: dict[tuple[str, str], Summary] = {}
         self.months: dict[tuple[int, str, str], Summary] = {}
 
     def __len__(self) -> int:
-        return len(self.pairs)
+        return len(self.months)
 
-    def add(self, officer: str, stakeholder: str, at: int, promise: int | None) -> None:
-        """Fold one shared contact of ``officer`` and ``stakeholder`` at ``at``."""
-        key = (officer, stakeholder)
-        rec = self.pairs.get(key)
+    @property
+    def pairs(self) -> dict[tuple[str, str], Summary]:
+        """The summaries of the pairs, over every bucket of the batch."""
+        out: dict[tuple[str, str], Summary] = {}
+        for (_, officer, stakeholder), rec in self.months.items():
+            key = (officer, stakeholder)
+            mine = out.get(key)
+            if mine is None:
+                out[key] = list(rec)
+            else:
+                _combine(mine, rec)
+        return out
+
+    def add(
+        self, bucket: int, officer: str, stakeholder: str, at: int, promise: int | None
+    ) -> None:
+        """Fold one shared contact of ``officer`` and ``stakeholder`` at ``at``, which lies
+        in ``bucket`` (``at // BUCKET``, found once per interaction by the caller)."""
+        key = (bucket, officer, stakeholder)
+        rec = self.months.get(key)
         if rec is None:
-            self.pairs[key] = [1, at, at, promise, 1.0]
-        else:
-            _merge(rec, at, promise)
-        mkey = (at // BUCKET, officer, stakeholder)
-        rec = self.months.get(mkey)
-        if rec is None:
-            self.months[mkey] = [1, at, at, promise, 1.0]
+            self.months[key] = [1, at, at, promise, 1.0]
         else:
             _merge(rec, at, promise)
 
     def write(self, conn: Connection) -> None:
         """Merge the folded summaries into ``tie_pairs`` and ``tie_months``, then forget them."""
-        if self.pairs:
+        if self.months:
             _upsert(conn, "tie_pairs", ("officer", "stakeholder"), _rows(self.pairs))
             _upsert(conn, "tie_months", ("bucket", "officer", "stakeholder"), _rows(self.months))
-        self.pairs = {}
         self.months = {}
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.pairs import Tally
+from rbp._queries.pairs import BUCKET, Tally
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
 from rbp.model._interactions import Interaction
@@ -220,9 +220,10 @@ class LogWriter:
             self._topics.append((i, topic))
         if officers and others:
             add = self._ties.add
+            bucket = at // BUCKET
             for o in officers:
                 for s in others:
-                    add(o, s, at, promise)
+                    add(bucket, o, s, at, promise)
 
     def _flush(self) -> None:
         conn = self.conn
