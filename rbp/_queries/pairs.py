@@ -8,12 +8,12 @@ at ``last``: ``sum(0.5 ** ((last - t) / HALF_LIFE))``. Each term is at most 1, s
 sum never overflows, and the strength as of any ``T >= last`` is
 ``weight * 0.5 ** ((T - last) / HALF_LIFE)``.
 
-An answer as of T reads
-
-- ``tie_pairs`` alone when T is at or after the newest contact (the usual case);
-- otherwise the checkpoints of the buckets before T's bucket and the raw contacts of
-  T's bucket up to T, so its cost follows the history up to T, and a windowed answer
-  reads only the buckets of its window.
+An answer as of T reads ``tie_pairs`` for every pair with no contact after T (all of
+them when T is at or after the newest contact, the usual case). Only the pairs with a
+contact after T are folded from their checkpoints before T's bucket (one range of the
+``tie_months`` key per pair; a windowed answer reads only the window's buckets) and the
+raw contacts of T's bucket up to T. So an answer as of a recent time reads about one
+row per pair, and one as of a time long ago reads the checkpoints up to it.
 
 Summaries are merged exactly: counts add, first and last are min and max, the promise
 follows the later ``last`` (the earlier promise when they are equal), and weights
@@ -33,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,7 +52,8 @@ __all__ = [
     "contacts",
     "newest",
     "pair_figures",
-    "summary_columns",
+    "present_pairs",
+    "raw_strengths",
     "window_lasts",
 ]
 
@@ -129,12 +130,12 @@ class Tally:
     >>> t = Tally()
     >>> t.add(0, "P1", "m-1", 5, 9)
     >>> t.add(0, "P1", "m-1", 5, 7)
-    >>> t.months[0, "P1", "m-1"][:4], len(t)
+    >>> t.months["P1", "m-1", 0][:4], len(t)
     ([2, 5, 5, 7], 1)
     """
 
     def __init__(self) -> None:
-        self.months: dict[tuple[int, str, str], Summary] = {}
+        self.months: dict[tuple[str, str, int], Summary] = {}
 
     def __len__(self) -> int:
         return len(self.months)
@@ -143,7 +144,7 @@ class Tally:
     def pairs(self) -> dict[tuple[str, str], Summary]:
         """The summaries of the pairs, over every bucket of the batch."""
         out: dict[tuple[str, str], Summary] = {}
-        for (_, officer, stakeholder), rec in self.months.items():
+        for (officer, stakeholder, _), rec in self.months.items():
             key = (officer, stakeholder)
             mine = out.get(key)
             if mine is None:
@@ -157,7 +158,7 @@ class Tally:
     ) -> None:
         """Fold one shared contact of ``officer`` and ``stakeholder`` at ``at``, which lies
         in ``bucket`` (``at // BUCKET``, found once per interaction by the caller)."""
-        key = (bucket, officer, stakeholder)
+        key = (officer, stakeholder, bucket)
         rec = self.months.get(key)
         if rec is None:
             self.months[key] = [1, at, at, promise, 1.0]
@@ -168,7 +169,7 @@ class Tally:
         """Merge the folded summaries into ``tie_pairs`` and ``tie_months``, then forget them."""
         if self.months:
             _upsert(conn, "tie_pairs", ("officer", "stakeholder"), _rows(self.pairs))
-            _upsert(conn, "tie_months", ("bucket", "officer", "stakeholder"), _rows(self.months))
+            _upsert(conn, "tie_months", ("officer", "stakeholder", "bucket"), _rows(self.months))
         self.months = {}
 
 
@@ -246,7 +247,8 @@ def newest(conn: Connection) -> int | None:
 def contacts(lo: int | None, hi: int) -> sa.Select[Any]:
     """Raw shared contacts in ``(lo, hi]``: (officer, stakeholder, at, promise, interaction).
 
-    Read through the interactions' ``at`` index, then each interaction's participants.
+    Read through the interactions' ``at`` index, then each interaction's participants
+    (the kind tests are wrapped so that no planner starts from "every officer").
     """
     i = t.interactions.c
     po, pk = t.participants.alias("po"), t.participants.alias("pk")
@@ -261,9 +263,9 @@ def contacts(lo: int | None, hi: int) -> sa.Select[Any]:
         )
         .select_from(t.interactions)
         .join(po, po.c.interaction_id == i.id)
-        .join(so, sa.and_(so.c.key == po.c.stakeholder, so.c.kind == OFFICER))
+        .join(so, sa.and_(so.c.key == po.c.stakeholder, sa.func.coalesce(so.c.kind, "") == OFFICER))
         .join(pk, pk.c.interaction_id == i.id)
-        .join(sk, sa.and_(sk.c.key == pk.c.stakeholder, sk.c.kind != OFFICER))
+        .join(sk, sa.and_(sk.c.key == pk.c.stakeholder, sa.func.coalesce(sk.c.kind, "") != OFFICER))
         .where(i.at <= hi)
     )
     if lo is not None:
@@ -275,53 +277,57 @@ def _fade(age: Any) -> Any:
     return decay_sql(age, half_life=HALF_LIFE)
 
 
-def _parts(at: int, *, first_bucket: int | None) -> sa.Select[Any]:
-    """Summary-shaped rows whose union covers every contact up to ``at`` (from
-    ``first_bucket`` on): the checkpoints before ``at``'s bucket and the raw contacts of
-    that bucket. Columns: officer, stakeholder, n, first, last, promise, strength (as of
-    ``at``, for :data:`HALF_LIFE`)."""
-    m = t.tie_months.c
+Where = Sequence[Callable[[Any], Any]]
+
+
+def _touched(at: int, *, first_bucket: int | None, where: Where) -> sa.Subquery:
+    """Subquery: (officer, stakeholder, n, first, last, promise, strength) as of ``at`` of
+    the pairs with a contact after ``at`` (their stored summary counts too much), folded
+    from their checkpoints before ``at``'s bucket (from ``first_bucket`` on) and their
+    raw contacts in that bucket up to ``at``. Each pair's checkpoints are one range of
+    the ``tie_months`` key."""
+    p, m = t.tie_pairs, t.tie_months.c
     b = bucket_of(at)
-    months = sa.select(
-        m.officer,
-        m.stakeholder,
-        m.n,
-        m.first,
-        m.last,
-        m.promise,
-        (m.weight * _fade(sa.literal(at) - m.last)).label("strength"),
-    ).where(m.bucket < b)
+    months = (
+        sa.select(
+            m.officer,
+            m.stakeholder,
+            m.n,
+            m.first,
+            m.last,
+            m.promise,
+            (m.weight * _fade(sa.literal(at) - m.last)).label("strength"),
+        )
+        .join_from(
+            p, t.tie_months, sa.and_(m.officer == p.c.officer, m.stakeholder == p.c.stakeholder)
+        )
+        .where(p.c.last > at, m.bucket < b, *(cond(p) for cond in where))
+    )
     if first_bucket is not None:
         months = months.where(m.bucket >= first_bucket)
     raw = contacts(b * BUCKET - 1, at).subquery("raw")
-    recent = sa.select(
-        raw.c.officer,
-        raw.c.stakeholder,
-        sa.literal(1).label("n"),
-        raw.c.at.label("first"),
-        raw.c.at.label("last"),
-        raw.c.promise,
-        _fade(sa.literal(at) - raw.c.at).label("strength"),
+    recent = (
+        sa.select(
+            raw.c.officer,
+            raw.c.stakeholder,
+            sa.literal(1).label("n"),
+            raw.c.at.label("first"),
+            raw.c.at.label("last"),
+            raw.c.promise,
+            _fade(sa.literal(at) - raw.c.at).label("strength"),
+        )
+        .join_from(
+            raw, p, sa.and_(p.c.officer == raw.c.officer, p.c.stakeholder == raw.c.stakeholder)
+        )
+        .where(p.c.last > at, *(cond(p) for cond in where))
     )
-    return sa.union_all(months, recent)  # type: ignore[return-value]
-
-
-def summary_columns(
-    at: int, *, first_bucket: int | None = None, where: Iterable[Any] = ()
-) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, n, first, last, promise, strength) of every pair
-    with a contact up to ``at`` (from ``first_bucket`` on), merged from :func:`_parts`;
-    ``where`` filters the parts (on ``officer``/``stakeholder``)."""
-    parts = _parts(at, first_bucket=first_bucket).subquery("parts")
-    filtered = sa.select(
+    parts = sa.union_all(months, recent).subquery("parts")
+    f = sa.select(
         parts,
         sa.func.max(parts.c.last)
         .over(partition_by=(parts.c.officer, parts.c.stakeholder))
         .label("top"),
-    )
-    for cond in where:
-        filtered = filtered.where(cond(parts))
-    f = filtered.subquery("f")
+    ).subquery("f")
     return (
         sa.select(
             f.c.officer,
@@ -333,74 +339,70 @@ def summary_columns(
             sa.func.sum(f.c.strength).label("strength"),
         )
         .group_by(f.c.officer, f.c.stakeholder)
-        .subquery("pairs")
+        .subquery("touched")
     )
 
 
-def _current(at: int) -> sa.Subquery:
-    """Subquery of the same columns from ``tie_pairs``: exact when ``at`` is at or after
-    the newest contact."""
-    p = t.tie_pairs.c
+def _settled(at: int, where: Where) -> sa.Select[Any]:
+    """(officer, stakeholder, n, first, last, promise, strength) of the pairs whose
+    stored summary is their answer as of ``at`` (no contact after ``at``)."""
+    p = t.tie_pairs
     return sa.select(
-        p.officer,
-        p.stakeholder,
-        p.n,
-        p.first,
-        p.last,
-        p.promise,
-        (p.weight * _fade(sa.literal(at) - p.last)).label("strength"),
-    ).subquery("pairs")
+        p.c.officer,
+        p.c.stakeholder,
+        p.c.n,
+        p.c.first,
+        p.c.last,
+        p.c.promise,
+        (p.c.weight * _fade(sa.literal(at) - p.c.last)).label("strength"),
+    ).where(p.c.last <= at, *(cond(p) for cond in where))
 
 
-def pair_figures(conn: Connection, at: int, *, where: Iterable[Any] = ()) -> sa.Subquery:
+def pair_figures(conn: Connection, at: int, *, where: Where = ()) -> sa.Subquery:
     """Subquery: (officer, stakeholder, n, first, last, promise, strength) as of ``at``
-    of every pair with a contact up to ``at``; ``where`` holds callables of the
-    subquery's columns (officer/stakeholder filters) applied before grouping."""
+    of every pair with a contact up to ``at``.
+
+    ``where`` holds callables of ``tie_pairs`` (filters on officer/stakeholder). The
+    pairs with no contact after ``at`` are read from ``tie_pairs`` as they stand; only
+    the others are folded from their checkpoints, so an answer as of a recent time
+    reads little more than one row per pair.
+    """
+    settled = _settled(at, where)
     top = newest(conn)
-    conds = list(where)
     if top is None or at >= top:
-        sub = _current(at)
-        if not conds:
-            return sub
-        q = sa.select(sub)
-        for cond in conds:
-            q = q.where(cond(sub))
-        return q.subquery("pairs")
-    return summary_columns(at, where=conds)
+        return settled.subquery("pairs")
+    touched = _touched(at, first_bucket=None, where=where)
+    return sa.union_all(settled, sa.select(touched)).subquery("pairs")
 
 
 def window_lasts(conn: Connection, *, at: int, since: int) -> sa.Subquery:
     """Subquery: (officer, stakeholder, last, promise) of the pairs whose last contact up
-    to ``at`` lies in ``(since, at]``; reads only the buckets of that window."""
+    to ``at`` lies in ``(since, at]``; the folded pairs read only the window's buckets."""
+    p = t.tie_pairs.c
+    settled = sa.select(p.officer, p.stakeholder, p.last, p.promise).where(
+        p.last > since, p.last <= at
+    )
     top = newest(conn)
     if top is None or at >= top:
-        p = t.tie_pairs.c
-        return (
-            sa.select(p.officer, p.stakeholder, p.last, p.promise)
-            .where(p.last > since)
-            .subquery("recent")
-        )
-    sub = summary_columns(at, first_bucket=bucket_of(since + 1))
-    return (
-        sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last, sub.c.promise)
-        .where(sub.c.last > since)
-        .subquery("recent")
+        return settled.subquery("recent")
+    sub = _touched(at, first_bucket=bucket_of(since + 1), where=())
+    touched = sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last, sub.c.promise).where(
+        sub.c.last > since
     )
+    return sa.union_all(settled, touched).subquery("recent")
 
 
 def broken_pairs(conn: Connection, *, at: int) -> sa.Subquery:
     """Subquery: (officer, stakeholder, last) of the pairs whose last contact up to
     ``at`` carried a promise (``follow_up_by``) that has passed by ``at``."""
+    p = t.tie_pairs.c
+    settled = sa.select(p.officer, p.stakeholder, p.last).where(p.last <= at, p.promise <= at)
     top = newest(conn)
     if top is None or at >= top:
-        p = t.tie_pairs.c
-        return sa.select(p.officer, p.stakeholder, p.last).where(p.promise <= at).subquery("broken")
-    sub = summary_columns(at)
-    return (
-        sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last)
-        .where(sub.c.promise <= at)
-        .subquery("broken")
-    )
+        return settled.subquery("broken")
+    sub = _touched(at, first_bucket=None, where=())
+    touched = sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last).where(sub.c.promise <= at)
+    return sa.union_all(settled, touched).subquery("broken")
 
 
 def raw_strengths(

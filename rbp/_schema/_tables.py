@@ -186,14 +186,14 @@ interaction_topics = sa.Table(
 # never overflows). See rbp._queries.pairs.
 
 # The monthly checkpoints: the same figures over the pair's contacts in one 30-day bucket
-# (``bucket = at // BUCKET``). Clustered by bucket, so a window is one range of the key
-# and new contacts append.
+# (``bucket = at // BUCKET``). Clustered by pair, so the checkpoints of a pair up to a
+# time (or within a window) are one range of the key.
 tie_months = sa.Table(
     "tie_months",
     metadata,
-    sa.Column("bucket", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("officer", KEY, primary_key=True),
     sa.Column("stakeholder", KEY, primary_key=True),
+    sa.Column("bucket", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("first", Micros, nullable=False),
     sa.Column("last", Micros, nullable=False),

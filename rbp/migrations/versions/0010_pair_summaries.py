@@ -118,9 +118,9 @@ def _rebuild_sqlite() -> None:
 def upgrade() -> None:
     op.create_table(
         "tie_months",
-        sa.Column("bucket", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("officer", KEY, primary_key=True),
         sa.Column("stakeholder", KEY, primary_key=True),
+        sa.Column("bucket", sa.Integer, primary_key=True, autoincrement=False),
         *_summary_columns(),
         sqlite_with_rowid=False,
     )
@@ -133,7 +133,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_tie_pairs_stakeholder", "tie_pairs", ["stakeholder"])
     _fill("tie_pairs", "officer, stakeholder")
-    _fill("tie_months", "bucket, officer, stakeholder")
+    _fill("tie_months", "officer, stakeholder, bucket")
     op.drop_table("tie_events")
     op.execute("DROP INDEX IF EXISTS ix_interactions_follow_up_by")
     if op.get_bind().dialect.name == "sqlite":
