@@ -88,6 +88,12 @@ class Result:
         """The fastest run, in seconds (best of N)."""
         return min(self.seconds)
 
+    @property
+    def best_cpu(self) -> float:
+        """The least CPU time of a run (this process's CPU: on PostgreSQL the server's
+        work is not in it)."""
+        return min(self.cpu)
+
     def line(self) -> str:
         """One line: best, spread, CPU of the best run, peak RSS."""
         i = self.seconds.index(self.best)
@@ -99,8 +105,8 @@ class Result:
         )
 
 
-def measure(name: str, target: str, *, reps: int, warm: int = 1, **kwargs: Any) -> Result:
-    """Run ``target`` (``"module:function"``) in ``reps`` fresh processes, each timing
+def measure(name: str, case: str, *, reps: int, warm: int = 1, **kwargs: Any) -> Result:
+    """Run ``case`` (``"module:function"``) in ``reps`` fresh processes, each timing
     one run after ``warm`` untimed ones; the answer is the first process's."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
@@ -108,7 +114,7 @@ def measure(name: str, target: str, *, reps: int, warm: int = 1, **kwargs: Any) 
     with tempfile.TemporaryDirectory(prefix="rbp-bench-") as tmp:
         for i in range(reps):
             out = Path(tmp) / f"result-{i}.json"
-            command = [sys.executable, "-m", "bench._measure", target, json.dumps(kwargs)]
+            command = [sys.executable, "-m", "bench._measure", case, json.dumps(kwargs)]
             command += [str(warm), str(out), "1" if i == 0 else "0"]
             subprocess.run(command, check=True, cwd=ROOT, env=env)
             runs.append(json.loads(out.read_text()))
