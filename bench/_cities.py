@@ -209,7 +209,8 @@ def _build_child(preset: str, n: int, seed: int, target: str, cache_mib: int) ->
     assert written == n, (written, n)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = time.perf_counter() - started
-    print(json.dumps({"steps": steps, "total_s": total, "peak_rss_mib": peak, "interactions": n}))
+    figures = {"steps": steps, "total_s": total, "peak_rss_mib": peak, "interactions": n}
+    print(json.dumps({**figures, "cache_mib": cache_mib}))
 
 
 if __name__ == "__main__":

@@ -126,11 +126,14 @@ def batches_of(items: Sequence[Any], first_id: int = 1) -> list[Batch]:
 
 
 DIGEST = [
-    "SELECT count(*), sum(id), sum(at), count(follow_up_by), sum(length(kind)) FROM interactions",
-    "SELECT count(*), sum(p.interaction_id), sum(i.at), sum(length(p.stakeholder)) "
+    "SELECT count(*), sum(id), sum(at / 1000000), sum(at % 1000000), count(follow_up_by), "
+    "sum(length(kind)) FROM interactions",
+    "SELECT count(*), sum(p.interaction_id), sum(i.at / 1000000), sum(i.at % 1000000), "
+    "sum(length(p.stakeholder)) "
     "FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id",
 ]
-"""What both sides must agree on: counts and sums over the two tables both have."""
+"""What both sides must agree on: counts and sums over the two tables both have (the
+times summed as whole seconds and the microseconds left, so that no sum overflows)."""
 
 
 def digest(conn: Any) -> list[list[str]]:

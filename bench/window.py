@@ -188,8 +188,8 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return out
 
 
-def run_size(city: City, reps: int, warm: int) -> tuple[Result, Result, bool]:
-    path = city_file(city)
+def run_size(city: City, reps: int, warm: int, cache_mib: int = 0) -> tuple[Result, Result, bool]:
+    path = city_file(city, cache_mib=cache_mib)
     plain = plain_copy(path)
     built = build_info(path)
     note = f"; built in {built['total_s']:.0f} s" if built else ""
@@ -242,11 +242,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reps", type=int, default=3, help="processes per side (best counts)")
     parser.add_argument("--cold", action="store_true", help="no untimed warm-up run")
+    parser.add_argument(
+        "--cache-mib", type=int, default=0, help="SQLite page cache while building a city"
+    )
     args = parser.parse_args(argv)
     rows = []
     for size in args.sizes.split(","):
         city = parse_size(size, args.seed)
-        ours, theirs, same = run_size(city, args.reps, 0 if args.cold else 1)
+        ours, theirs, same = run_size(city, args.reps, 0 if args.cold else 1, args.cache_mib)
         rows.append((city, ours, theirs, same))
     print(
         "\n| interactions | rbp s | pandas s | rbp/pandas | target | CPU rbp/pandas "
