@@ -177,7 +177,7 @@ def _page_cache(crm: Any, mib: int) -> None:
     import sqlalchemy as sa
 
     @sa.event.listens_for(crm.engine, "checkout")
-    def _checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+    def _checkout(dbapi_conn: Any, *_: Any) -> None:
         dbapi_conn.execute(f"PRAGMA cache_size=-{int(mib) * 1024}")
 
 
