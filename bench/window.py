@@ -28,7 +28,11 @@ side's best time, CPU and peak RSS, and the ratio rbp/pandas beside Step 12's ta
     PYTHONPATH=$PWD .venv/bin/python -m bench.window --sizes 100k,500k --reps 3
 
 The 5m city is the large preset (``bench/out/city-large-5000000-...``, shared with
-``bench.scale``); it is built on first use, which took 7-10 minutes before Step 12.
+``bench.scale``); it is built on first use, once, with rbp's own settings
+(``--cache-mib 4096`` gives the build a 4 GiB SQLite page cache: before Step 12 the
+large city took 7-10 minutes with it)::
+
+    PYTHONPATH=$PWD .venv/bin/python -m bench.window --sizes 5m --cache-mib 4096
 """
 
 from __future__ import annotations
