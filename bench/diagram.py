@@ -34,11 +34,11 @@ TARGET_S = 5.0
 
 
 def busiest_officer(path: str) -> str:
-    """The officer with the most tie events (read with plain sqlite3, not timed)."""
+    """The officer with the most shared contacts (read with plain sqlite3, not timed)."""
     con = sqlite3.connect(path)
     try:
         row = con.execute(
-            "SELECT officer FROM tie_events GROUP BY officer ORDER BY count(*) DESC LIMIT 1"
+            "SELECT officer FROM tie_pairs GROUP BY officer ORDER BY sum(n) DESC, officer LIMIT 1"
         ).fetchone()
     finally:
         con.close()

@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         @sa.event.listens_for(crm.engine, "before_cursor_execute")
         def _capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            if "tie_events" in statement:
+            if "tie_pairs" in statement:
                 captured.append((statement, parameters))
 
         print(f"{crm.interactions.count():,} interactions; RSS before: {rss_mib():,.0f} MiB")

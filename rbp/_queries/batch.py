@@ -1,4 +1,4 @@
-"""Splitting long key lists into ``IN``-list sized pieces, in one place.
+"""Splitting long key lists into ``IN``-list sized pieces, and reading plain rows.
 
 SQLite allows 32,766 bound parameters per statement and PostgreSQL 65,535; a few
 thousand per query also keeps each plan an index probe per key.
@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
-__all__ = ["CHUNK", "chunks"]
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+__all__ = ["CHUNK", "chunks", "plain_rows"]
 
 _T = TypeVar("_T")
 
@@ -28,3 +31,19 @@ def chunks(items: Iterable[_T], *, size: int = CHUNK) -> Iterator[Sequence[_T]]:
     it = iter(items)
     while piece := tuple(islice(it, size)):
         yield piece
+
+
+def plain_rows(conn: Connection, statement: sa.Executable) -> list[tuple[Any, ...]]:
+    """Every row of ``statement`` as the driver's plain tuples.
+
+    For large answers of plain columns (keys, integers, floats): the driver's tuples
+    are taken as they are, without a result row object per row (several times
+    cheaper for a hundred thousand rows). Columns whose type converts values (dates,
+    enums, JSON) must not be read this way.
+    """
+    result = conn.execute(statement)
+    try:
+        cursor = result.cursor
+        return [] if cursor is None else list(cursor.fetchall())
+    finally:
+        result.close()

@@ -299,7 +299,14 @@ def _touched(at: int, *, first_bucket: int | None, where: Where) -> sa.Subquery:
             (m.weight * _fade(sa.literal(at) - m.last)).label("strength"),
         )
         .join_from(
-            p, t.tie_months, sa.and_(m.officer == p.c.officer, m.stakeholder == p.c.stakeholder)
+            p,
+            t.tie_months,
+            # The pair's side is wrapped so that no planner reads every checkpoint and
+            # looks each pair up: the few touched pairs come first, then their range.
+            sa.and_(
+                m.officer == sa.func.coalesce(p.c.officer, ""),
+                m.stakeholder == sa.func.coalesce(p.c.stakeholder, ""),
+            ),
         )
         .where(p.c.last > at, m.bucket < b, *(cond(p) for cond in where))
     )
@@ -375,9 +382,69 @@ def pair_figures(conn: Connection, at: int, *, where: Where = ()) -> sa.Subquery
     return sa.union_all(settled, sa.select(touched)).subquery("pairs")
 
 
+def _last_of(rows: sa.Subquery, name: str) -> sa.Subquery:
+    """Subquery: (officer, stakeholder, last, promise) of each pair of ``rows`` (which
+    has officer, stakeholder, last, promise): the latest row's time and the earliest
+    promise among the rows at that time."""
+    f = sa.select(
+        rows,
+        sa.func.max(rows.c.last)
+        .over(partition_by=(rows.c.officer, rows.c.stakeholder))
+        .label("top"),
+    ).subquery(f"{name}_f")
+    return (
+        sa.select(
+            f.c.officer,
+            f.c.stakeholder,
+            sa.func.max(f.c.last).label("last"),
+            sa.func.min(sa.case((f.c.last == f.c.top, f.c.promise))).label("promise"),
+        )
+        .group_by(f.c.officer, f.c.stakeholder)
+        .subquery(name)
+    )
+
+
+def _latest(at: int, *, first_bucket: int | None) -> sa.Subquery:
+    """Subquery: (officer, stakeholder, last, promise) as of ``at`` of the pairs with a
+    contact after ``at``: their last contact up to ``at`` and its promise, from their
+    raw contacts in ``at``'s bucket and their latest checkpoint before it (from
+    ``first_bucket`` on). Two index probes per pair; no checkpoint is folded."""
+    p, m = t.tie_pairs, t.tie_months
+    b = bucket_of(at)
+    raw = contacts(b * BUCKET - 1, at).subquery("raw")
+    from_raw = (
+        sa.select(raw.c.officer, raw.c.stakeholder, raw.c.at.label("last"), raw.c.promise)
+        .join_from(
+            raw, p, sa.and_(p.c.officer == raw.c.officer, p.c.stakeholder == raw.c.stakeholder)
+        )
+        .where(p.c.last > at)
+    )
+    inner = t.tie_months.alias("inner")
+    newest_bucket = sa.select(sa.func.max(inner.c.bucket)).where(
+        inner.c.officer == p.c.officer, inner.c.stakeholder == p.c.stakeholder, inner.c.bucket < b
+    )
+    if first_bucket is not None:
+        newest_bucket = newest_bucket.where(inner.c.bucket >= first_bucket)
+    touched = (
+        sa.select(p.c.officer, p.c.stakeholder, newest_bucket.scalar_subquery().label("b"))
+        .where(p.c.last > at)
+        .subquery("touched")
+    )
+    from_months = sa.select(touched.c.officer, touched.c.stakeholder, m.c.last, m.c.promise).join(
+        m,
+        sa.and_(
+            m.c.officer == touched.c.officer,
+            m.c.stakeholder == touched.c.stakeholder,
+            m.c.bucket == touched.c.b,
+        ),
+    )
+    return _last_of(sa.union_all(from_raw, from_months).subquery("candidates"), "latest")
+
+
 def window_lasts(conn: Connection, *, at: int, since: int) -> sa.Subquery:
     """Subquery: (officer, stakeholder, last, promise) of the pairs whose last contact up
-    to ``at`` lies in ``(since, at]``; the folded pairs read only the window's buckets."""
+    to ``at`` lies in ``(since, at]``; a pair with later contacts costs two probes of its
+    checkpoints within the window."""
     p = t.tie_pairs.c
     settled = sa.select(p.officer, p.stakeholder, p.last, p.promise).where(
         p.last > since, p.last <= at
@@ -385,10 +452,8 @@ def window_lasts(conn: Connection, *, at: int, since: int) -> sa.Subquery:
     top = newest(conn)
     if top is None or at >= top:
         return settled.subquery("recent")
-    sub = _touched(at, first_bucket=bucket_of(since + 1), where=())
-    touched = sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last, sub.c.promise).where(
-        sub.c.last > since
-    )
+    sub = _latest(at, first_bucket=bucket_of(since + 1))
+    touched = sa.select(sub).where(sub.c.last > since)
     return sa.union_all(settled, touched).subquery("recent")
 
 
@@ -400,7 +465,7 @@ def broken_pairs(conn: Connection, *, at: int) -> sa.Subquery:
     top = newest(conn)
     if top is None or at >= top:
         return settled.subquery("broken")
-    sub = _touched(at, first_bucket=None, where=())
+    sub = _latest(at, first_bucket=None)
     touched = sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last).where(sub.c.promise <= at)
     return sa.union_all(settled, touched).subquery("broken")
 

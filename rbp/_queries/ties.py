@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.batch import chunks
+from rbp._queries.batch import chunks, plain_rows
 from rbp._queries.pairs import HALF_LIFE, pair_figures, present_pairs, raw_strengths
-from rbp._queries.rules import absent_keys, promise_passed_sql, status, status_of
+from rbp._queries.rules import absent_keys, status, status_of
 from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
 from rbp.model import Priority
@@ -163,13 +163,16 @@ class TieSet(Renderable, Sequence[Tie]):
         self.as_of: pendulum.DateTime = as_of.at
         self._tz = tz
         at = as_of.micros
-        self.officers = [r[0] for r in rows]
-        self.stakeholders = [r[1] for r in rows]
-        self.counts = [int(r[2]) for r in rows]
-        self.first_us = [int(r[3]) for r in rows]
-        self.last_us = [int(r[4]) for r in rows]
-        self.strengths = [float(r[5]) for r in rows]
-        self.cadences = [cadence[Priority(r[6] or "regular")] for r in rows]
+        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) or [()] * 7
+        self.officers: list[str] = list(columns[0])
+        self.stakeholders: list[str] = list(columns[1])
+        self.counts: list[int] = list(map(int, columns[2]))
+        self.first_us: list[int] = list(map(int, columns[3]))
+        self.last_us: list[int] = list(map(int, columns[4]))
+        self.strengths: list[float] = list(map(float, columns[5]))
+        days = {p.value: cadence[p] for p in Priority}
+        regular = days[Priority.REGULAR.value]
+        self.cadences: list[int] = [days.get(p, regular) for p in columns[6]]
         self.statuses: list[TieStatus] = [
             status(at - last, c * MICROS_PER_DAY)
             for last, c in zip(self.last_us, self.cadences, strict=True)
@@ -297,7 +300,7 @@ def tie_rows(
     )
     if since is not None:
         q = q.where(sub.c.last > since)
-    rows = [tuple(r) for r in conn.execute(q).all()]
+    rows = plain_rows(conn, q)
     if duration_micros(half_life) != HALF_LIFE and rows:
         strengths = raw_strengths(
             conn,
@@ -351,34 +354,30 @@ def promise_rows(
     conn: Connection, pairs: Sequence[tuple[str, str, int]], at: int
 ) -> list[tuple[str, str, int, int, int]]:
     """(officer, stakeholder, interaction, follow_up_by, at) of the promise contacts of
-    ``pairs`` (officer, stakeholder, time of their last contact) passed by ``at``."""
-    i = t.interactions.c
+    ``pairs`` (officer, stakeholder, time of their last contact) passed by ``at``.
+
+    The pairs go in as a VALUES list joined on the participants' stakeholder index and
+    key: a few index probes per pair. The statement is written out for the driver: a
+    few thousand rows of values cost seconds to compile as an expression.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     out: list[tuple[str, str, int, int, int]] = []
-    po, pk = t.participants.alias("po"), t.participants.alias("pk")
     for chunk in chunks(pairs, size=2_000):
-        # A VALUES list joined on the stakeholder index and the participants' key: a few
-        # index probes per pair (a row-value IN list is scanned in full by SQLite).
-        wanted = (
-            sa.values(
-                sa.column("o", sa.String),
-                sa.column("k", sa.String),
-                sa.column("w", sa.BigInteger),
-                name="wanted",
-            )
-            .data(list(chunk))
-            .cte("wanted")
+        values = ", ".join([f"({mark}, {mark}, {mark})"] * len(chunk))
+        sql = (
+            f"WITH wanted (o, k, w) AS (VALUES {values}) "
+            "SELECT wanted.o, wanted.k, i.id, i.follow_up_by, i.at FROM wanted "
+            "JOIN interaction_participants AS pk ON pk.stakeholder = wanted.k "
+            "AND pk.at = wanted.w "
+            "JOIN interaction_participants AS po ON po.interaction_id = pk.interaction_id "
+            "AND po.stakeholder = wanted.o "
+            f"JOIN interactions AS i ON i.id = pk.interaction_id WHERE i.follow_up_by <= {mark}"
         )
-        q = (
-            sa.select(wanted.c.o, wanted.c.k, i.id, i.follow_up_by, i.at)
-            .join_from(wanted, pk, sa.and_(pk.c.stakeholder == wanted.c.k, pk.c.at == wanted.c.w))
-            .join(
-                po,
-                sa.and_(po.c.interaction_id == pk.c.interaction_id, po.c.stakeholder == wanted.c.o),
-            )
-            .join(t.interactions, i.id == pk.c.interaction_id)
-            .where(promise_passed_sql(i.follow_up_by, at))
-        )
-        out += [(str(o), str(k), int(n), int(f), int(w)) for o, k, n, f, w in conn.execute(q)]
+        params = (*(v for row in chunk for v in row), at)
+        out += [
+            (str(o), str(k), int(n), int(f), int(w))
+            for o, k, n, f, w in conn.exec_driver_sql(sql, params)
+        ]
     return out
 
 
