@@ -367,12 +367,14 @@ class NetworkReads(GraphBase):
         cadence = self._uow.settings.cadence
         s = t.stakeholders.c
         with self._uow.read() as conn:
-            rows = community_rows(
-                conn,
-                at=when.micros,
-                half_life=self._uow.settings.half_life,
-                max_group=None,
-                kinds=(StakeholderKind.AGENCY.value,),
+            rows = list(
+                community_rows(
+                    conn,
+                    at=when.micros,
+                    half_life=self._uow.settings.half_life,
+                    max_group=None,
+                    kinds=(StakeholderKind.AGENCY.value,),
+                )
             )
             priority: dict[str, str | None] = dict(
                 conn.execute(
