@@ -61,7 +61,7 @@ def test_edge_times_are_numbers_that_round_trip(town: rbp.Store, sql: PlainSQL) 
     want[("m-1", "m-2")] = (FIRST, LATER)
     for (a, b), (first, last) in want.items():
         data = g.edges[a, b]
-        assert type(data["first"]) is int and type(data["last"]) is int, (a, b)
+        assert (type(data["first"]), type(data["last"])) == (int, int), (a, b)
         assert (data["first"], data["last"]) == (micros(first), micros(last))
         # The same numbers as the store's own rows, read with plain SQL.
         stored = sql.rows(
