@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import absent_keys, decay_sql, present_sql, status
+from rbp._queries.rules import decay_sql, present_sql, status
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp.model import Priority, StakeholderKind
@@ -74,8 +74,11 @@ def community_rows(
     i = t.interactions.c
     s = t.stakeholders.c
     hl = duration_micros(half_life)
-    outsiders = sa.select(s.key).where(s.kind.not_in(list(kinds)))
-    gone = absent_keys(at)
+    # One list of the stakeholders left out (another kind, or not in the picture at
+    # ``at``), probed once per participant row.
+    outsiders = sa.select(s.key).where(
+        sa.or_(s.kind.not_in(list(kinds)), s.since > at, s.until < at)
+    )
     q = (
         sa.select(
             p1.c.stakeholder,
@@ -99,8 +102,6 @@ def community_rows(
             p1.c.at <= at,
             p1.c.stakeholder.not_in(outsiders),
             p2.c.stakeholder.not_in(outsiders),
-            p1.c.stakeholder.not_in(gone),
-            p2.c.stakeholder.not_in(gone),
         )
         .group_by(p1.c.stakeholder, p2.c.stakeholder)
     )
@@ -121,8 +122,10 @@ def community_rows(
             sa.select(t.participants.c.interaction_id)
             .join_from(t.participants, t.interactions, i.id == t.participants.c.interaction_id)
             .where(t.participants.c.at <= at)
-            .group_by(t.participants.c.interaction_id, i.attendees)
-            .having(sa.func.count() + i.attendees <= max_group)
+            # Grouped by the participants' key alone (read in its order, no sort); an
+            # interaction has one ``attendees``, so max() is it.
+            .group_by(t.participants.c.interaction_id)
+            .having(sa.func.count() + sa.func.max(i.attendees) <= max_group)
         )
         q = q.where(p1.c.interaction_id.in_(sizes))
     if since is not None:
