@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -218,15 +219,18 @@ def _build(
     # The status of an officer tie: from the stakeholder's cadence (by priority).
     cadence = {p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority}
     cadence[None] = cadence[Priority.REGULAR.value]  # type: ignore[index]
+    # Node keys are interned, so that each edge's ends share the node's key object
+    # rather than hold two more strings; a pair met once shares one time object.
+    key = sys.intern
     g.add_edges_from(
         (
-            o,
-            k,
+            key(o),
+            key(k),
             {
                 "kind": "officer_tie",
                 "count": int(n),
                 "first": int(first),
-                "last": int(last),
+                "last": int(first) if last == first else int(last),
                 "strength": float(strength),
                 "status": status(at - last, cadence[priority]).value,
                 "declared": (),
@@ -237,13 +241,13 @@ def _build(
     if community:
         g.add_edges_from(
             (
-                a,
-                b,
+                key(a),
+                key(b),
                 {
                     "kind": "community_tie",
                     "count": int(n),
                     "first": int(first),
-                    "last": int(last),
+                    "last": int(first) if last == first else int(last),
                     "strength": float(strength),
                     "status": None,
                     "declared": (),
@@ -267,20 +271,25 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
     areas: dict[str, list[str]] = {}
     sa_c = t.stakeholder_areas.c
     for key, area in conn.execute(sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
-        areas.setdefault(key, []).append(area)
+        areas.setdefault(key, []).append(sys.intern(area))
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
     for row in _streamed(conn, q):
+        # Kinds, sectors, priorities and units are a few words: one object each.
         attrs: dict[str, Any] = {
-            "kind": row[1],
-            "sector": row[2],
-            "priority": row[3],
-            "unit": row[4],
+            "kind": _word(row[1]),
+            "sector": _word(row[2]),
+            "priority": _word(row[3]),
+            "unit": _word(row[4]),
             "areas": tuple(areas.get(row[0], ())),
         }
         if personal:
             attrs["name"] = row[5]
-        yield row[0], attrs
+        yield sys.intern(row[0]), attrs
+
+
+def _word(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
 
 
 def _declared(conn: Connection, g: nx.Graph, scope: set[str] | None, at: int) -> None:
