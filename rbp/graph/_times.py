@@ -35,8 +35,10 @@ def edge_times(
     ----------
     g
         A graph as :meth:`~rbp.graph.Graph.build` makes; not changed.
-    u, v
-        The ends of an edge of ``g``, in either order.
+    u
+        One end of an edge of ``g``.
+    v
+        The other end (the order of ``u`` and ``v`` does not matter).
 
     Returns
     -------
