@@ -119,14 +119,19 @@ def community_rows(
         attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
         q = q.where(size + attendees <= max_group)
     elif max_group is not None:
+        # Participants counted per interaction first (read in the key's order, no
+        # sort), then one look-up of ``attendees`` per interaction, not per participant.
+        pc = t.participants.c
+        counted = (
+            sa.select(pc.interaction_id, sa.func.count().label("n"))
+            .where(pc.at <= at)
+            .group_by(pc.interaction_id)
+            .subquery()
+        )
         sizes = (
-            sa.select(t.participants.c.interaction_id)
-            .join_from(t.participants, t.interactions, i.id == t.participants.c.interaction_id)
-            .where(t.participants.c.at <= at)
-            # Grouped by the participants' key alone (read in its order, no sort); an
-            # interaction has one ``attendees``, so max() is it.
-            .group_by(t.participants.c.interaction_id)
-            .having(sa.func.count() + sa.func.max(i.attendees) <= max_group)
+            sa.select(counted.c.interaction_id)
+            .join_from(counted, t.interactions, i.id == counted.c.interaction_id)
+            .where(counted.c.n + i.attendees <= max_group)
         )
         q = q.where(p1.c.interaction_id.in_(sizes))
     if since is not None:
