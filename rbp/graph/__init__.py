@@ -14,6 +14,7 @@ from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
 from rbp.graph._risk_reports import DepartureImpact, KeyPersonReport, Successor
 from rbp.graph._service import Graph
 from rbp.graph._structure import betweenness, communities
+from rbp.graph._times import edge_times
 from rbp.graph._trend import Every, TrendMetric
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "betweenness",
     "communities",
     "cut_off_counts",
+    "edge_times",
     "reach",
 ]
 

@@ -7,19 +7,32 @@ Nodes are stakeholder keys. Node attributes: ``kind`` ("officer", "member",
 Edges, one per pair, with ``kind``:
 
 - ``"officer_tie"``: an officer and a non-officer who shared interactions;
-  ``count``, ``first``, ``last`` (DateTime), ``strength``, ``status``;
+  ``count``, ``first``, ``last``, ``strength``, ``status``;
 - ``"community_tie"``: two non-officers who shared an interaction of at most
   ``max_group`` people (participants plus unnamed attendees); same figures, no status;
 - ``"declared"``: a declared relationship active at T with no shared interaction.
 
 Any edge also carries ``declared``: the relationship kinds declared between the
 pair (empty tuple if none).
+
+``first`` and ``last`` are epoch microseconds (int, UTC), the store's own unit: a
+graph of millions of edges holds plain numbers, not a time object per edge. They are
+exact (no rounding) and order and subtract as numbers. :func:`rbp.graph.edge_times`
+reads them as DateTimes in the agency's zone (``g.graph["tz"]``); ``rbp.io`` writes
+them as ISO 8601 text; pandas reads a column of them with
+``pd.to_datetime(values, unit="us", utc=True)``. A declared-only edge has None.
+
+The graph is built from streamed rows with ``add_edges_from`` over generators: no
+list of every row and no time object per row is held while it is built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+import gc
+import sys
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -28,13 +41,16 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import absent_keys, decay_sql, present_sql, status
+from rbp._queries.rules import decay_sql, present_sql, status
 from rbp._queries.ties import tie_rows
-from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros, from_micros
+from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
 __all__ = ["build_graph", "community_rows"]
+
+STREAM = 10_000
+"""Rows fetched at a time from a streamed read (a server-side cursor on PostgreSQL)."""
 
 
 def community_rows(
@@ -46,8 +62,9 @@ def community_rows(
     kinds: tuple[str, ...] = ("member", "agency"),
     since: int | None = None,
     keys: Collection[str] | None = None,
-) -> list[tuple[Any, ...]]:
-    """(a, b, count, first, last, strength) of non-officer pairs from shared interactions.
+) -> Iterator[tuple[Any, ...]]:
+    """(a, b, count, first, last, strength) of non-officer pairs from shared interactions,
+    streamed (``STREAM`` rows at a time; the rows are read as they are consumed).
 
     With ``keys`` (a few hundred at most: an ``IN`` list), only pairs with ``a`` in
     ``keys`` are read, through the participants' stakeholder index, and ``b`` is any
@@ -58,8 +75,11 @@ def community_rows(
     i = t.interactions.c
     s = t.stakeholders.c
     hl = duration_micros(half_life)
-    outsiders = sa.select(s.key).where(s.kind.not_in(list(kinds)))
-    gone = absent_keys(at)
+    # One list of the stakeholders left out (another kind, or not in the picture at
+    # ``at``), probed once per participant row.
+    outsiders = sa.select(s.key).where(
+        sa.or_(s.kind.not_in(list(kinds)), s.since > at, s.until < at)
+    )
     q = (
         sa.select(
             p1.c.stakeholder,
@@ -83,8 +103,6 @@ def community_rows(
             p1.c.at <= at,
             p1.c.stakeholder.not_in(outsiders),
             p2.c.stakeholder.not_in(outsiders),
-            p1.c.stakeholder.not_in(gone),
-            p2.c.stakeholder.not_in(gone),
         )
         .group_by(p1.c.stakeholder, p2.c.stakeholder)
     )
@@ -101,17 +119,48 @@ def community_rows(
         attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
         q = q.where(size + attendees <= max_group)
     elif max_group is not None:
+        # Participants counted per interaction first (read in the key's order, no
+        # sort), then one look-up of ``attendees`` per interaction, not per participant.
+        pc = t.participants.c
+        counted = (
+            sa.select(pc.interaction_id, sa.func.count().label("n"))
+            .where(pc.at <= at)
+            .group_by(pc.interaction_id)
+            .subquery()
+        )
         sizes = (
-            sa.select(t.participants.c.interaction_id)
-            .join_from(t.participants, t.interactions, i.id == t.participants.c.interaction_id)
-            .where(t.participants.c.at <= at)
-            .group_by(t.participants.c.interaction_id, i.attendees)
-            .having(sa.func.count() + i.attendees <= max_group)
+            sa.select(counted.c.interaction_id)
+            .join_from(counted, t.interactions, i.id == counted.c.interaction_id)
+            .where(counted.c.n + i.attendees <= max_group)
         )
         q = q.where(p1.c.interaction_id.in_(sizes))
     if since is not None:
         q = q.having(sa.func.max(p1.c.at) > since)
-    return [tuple(r) for r in conn.execute(q)]
+    return _streamed(conn, q)
+
+
+def _streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time."""
+    with conn.execution_options(stream_results=True, yield_per=STREAM).execute(q) as result:
+        for part in result.partitions():
+            yield from map(tuple, part)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a graph is built.
+
+    Building makes a few container objects per edge and no cycles; without this the
+    collector walks every object made so far again and again (a third of a large
+    build). Restored on the way out, also on an error.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 CHUNK = 500
@@ -141,89 +190,143 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
+    with _no_gc():
+        return _build(
+            conn,
+            as_of=as_of,
+            settings=settings,
+            tz=tz,
+            window=window,
+            personal=personal,
+            community=community,
+            declared=declared,
+            keys=keys,
+        )
+
+
+def _build(
+    conn: Connection,
+    *,
+    as_of: AsOf,
+    settings: Settings,
+    tz: str,
+    window: Window,
+    personal: bool,
+    community: bool,
+    declared: bool,
+    keys: Collection[str] | None,
+) -> nx.Graph:
     at = as_of.micros
     since = None if window.micros is None else at - window.micros
-    s = t.stakeholders.c
-    g = nx.Graph(as_of=as_of.at, window=window.duration)
-    present = present_sql(s.since, s.until, at)
-    cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
-    areas: dict[str, list[str]] = {}
-    sa_c = t.stakeholder_areas.c
-    for key, area in conn.execute(sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
-        areas.setdefault(key, []).append(area)
-    for row in conn.execute(sa.select(*cols).where(present).order_by(s.key)):
-        attrs: dict[str, Any] = {
-            "kind": row[1],
-            "sector": row[2],
-            "priority": row[3],
-            "unit": row[4],
-            "areas": tuple(areas.get(row[0], ())),
-        }
-        if personal:
-            attrs["name"] = row[5]
-        g.add_node(row[0], **attrs)
+    g = nx.Graph(as_of=as_of.at, window=window.duration, tz=tz)
+    g.add_nodes_from(_nodes(conn, at, personal=personal))
     scope = None if keys is None else {k for k in keys if k in g}
-    hl = duration_micros(settings.half_life)
-    for o, k, n, first, last, strength, priority in _ties(conn, g, scope, at, settings, since):
-        cadence = settings.cadence_days(Priority(priority or "regular"))
-        g.add_edge(
-            o,
-            k,
-            kind="officer_tie",
-            count=int(n),
-            first=from_micros(first, tz),
-            last=from_micros(last, tz),
-            strength=float(strength),
-            status=status(at - last, cadence * MICROS_PER_DAY).value,
-            declared=(),
+    # The status of an officer tie: from the stakeholder's cadence (by priority).
+    cadence = {p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority}
+    cadence[None] = cadence[Priority.REGULAR.value]  # type: ignore[index]
+    # Node keys are interned, so that each edge's ends share the node's key object
+    # rather than hold two more strings; a pair met once shares one time object.
+    key = sys.intern
+    g.add_edges_from(
+        (
+            key(o),
+            key(k),
+            {
+                "kind": "officer_tie",
+                "count": int(n),
+                "first": int(first),
+                "last": int(first) if last == first else int(last),
+                "strength": float(strength),
+                "status": status(at - last, cadence[priority]).value,
+                "declared": (),
+            },
         )
+        for o, k, n, first, last, strength, priority in _ties(conn, g, scope, at, settings, since)
+    )
     if community:
-        for a, b, n, first, last, strength in _community(conn, g, scope, at, settings, since):
-            g.add_edge(
-                a,
-                b,
-                kind="community_tie",
-                count=int(n),
-                first=from_micros(first, tz),
-                last=from_micros(last, tz),
-                strength=float(strength),
-                status=None,
-                declared=(),
+        g.add_edges_from(
+            (
+                key(a),
+                key(b),
+                {
+                    "kind": "community_tie",
+                    "count": int(n),
+                    "first": int(first),
+                    "last": int(first) if last == first else int(last),
+                    "strength": float(strength),
+                    "status": None,
+                    "declared": (),
+                },
             )
+            for a, b, n, first, last, strength in _community(conn, g, scope, at, settings, since)
+        )
     if declared:
-        r = t.relationships.c
-        rows = conn.execute(
-            sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
-        ).all()
-        if scope is not None:
-            rows = [r for r in rows if r[0] in scope or r[1] in scope]
-            kept = set(scope)
-            kept.update(n for k in scope for n in g[k])
-            kept.update(x for a, b, _ in rows for x in (a, b))
-            g.remove_nodes_from([n for n in list(g) if n not in kept])
-        for a, b, kind in rows:
-            if a not in g or b not in g:
-                continue
-            if g.has_edge(a, b):
-                g.edges[a, b]["declared"] = (*g.edges[a, b]["declared"], kind)
-            else:
-                g.add_edge(
-                    a,
-                    b,
-                    kind="declared",
-                    count=0,
-                    first=None,
-                    last=None,
-                    strength=0.0,
-                    status=None,
-                    declared=(kind,),
-                )
+        _declared(conn, g, scope, at)
     elif scope is not None:
         kept = set(scope)
         kept.update(n for k in scope for n in g[k])
         g.remove_nodes_from([n for n in list(g) if n not in kept])
-    g.graph["half_life_days"] = hl / 86_400e6
+    g.graph["half_life_days"] = duration_micros(settings.half_life) / 86_400e6
     return g
+
+
+def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, attributes) of the stakeholders in the picture at ``at``, in key order."""
+    s = t.stakeholders.c
+    areas: dict[str, list[str]] = {}
+    sa_c = t.stakeholder_areas.c
+    for key, area in conn.execute(sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
+        areas.setdefault(key, []).append(sys.intern(area))
+    cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
+    q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
+    for row in _streamed(conn, q):
+        # Kinds, sectors, priorities and units are a few words: one object each.
+        attrs: dict[str, Any] = {
+            "kind": _word(row[1]),
+            "sector": _word(row[2]),
+            "priority": _word(row[3]),
+            "unit": _word(row[4]),
+            "areas": tuple(areas.get(row[0], ())),
+        }
+        if personal:
+            attrs["name"] = row[5]
+        yield sys.intern(row[0]), attrs
+
+
+def _word(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
+
+
+def _declared(conn: Connection, g: nx.Graph, scope: set[str] | None, at: int) -> None:
+    """Add the relationships declared and active at ``at`` (and, with ``scope``, keep
+    only ``scope``, its neighbours and the ends of its relationships)."""
+    r = t.relationships.c
+    rows = conn.execute(
+        sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
+    ).all()
+    if scope is not None:
+        rows = [r for r in rows if r[0] in scope or r[1] in scope]
+        kept = set(scope)
+        kept.update(n for k in scope for n in g[k])
+        kept.update(x for a, b, _ in rows for x in (a, b))
+        g.remove_nodes_from([n for n in list(g) if n not in kept])
+    for a, b, kind in rows:
+        if a not in g or b not in g:
+            continue
+        if g.has_edge(a, b):
+            g.edges[a, b]["declared"] = (*g.edges[a, b]["declared"], kind)
+        else:
+            g.add_edge(
+                a,
+                b,
+                kind="declared",
+                count=0,
+                first=None,
+                last=None,
+                strength=0.0,
+                status=None,
+                declared=(kind,),
+            )
 
 
 def _ties(
@@ -233,7 +336,7 @@ def _ties(
     at: int,
     settings: Settings,
     since: int | None,
-) -> list[tuple[Any, ...]]:
+) -> Iterable[tuple[Any, ...]]:
     """Officer-tie rows: all of them, or those touching ``scope`` (each pair once)."""
     if scope is None:
         return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
@@ -257,8 +360,8 @@ def _community(
     at: int,
     settings: Settings,
     since: int | None,
-) -> list[tuple[Any, ...]]:
-    """Community-tie rows (a < b): all of them, or those touching ``scope``."""
+) -> Iterable[tuple[Any, ...]]:
+    """Community-tie rows (a < b): all of them (streamed), or those touching ``scope``."""
     args: dict[str, Any] = {
         "at": at,
         "half_life": settings.half_life,

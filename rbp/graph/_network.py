@@ -81,7 +81,10 @@ class NetworkReads(GraphBase):
         networkx.Graph
             A new graph, the caller's to change: officers, members and agencies as
             nodes (``kind``, ``sector``, ``priority``, ``areas``, ...), officer ties,
-            community ties and declared relationships as edges.
+            community ties and declared relationships as edges (``kind``, ``count``,
+            ``first``, ``last``, ``strength``, ``status``, ``declared``). ``first`` and
+            ``last`` are epoch microseconds (int, UTC; None on a declared-only edge):
+            :func:`rbp.graph.edge_times` reads them as DateTimes in the agency's zone.
 
         Raises
         ------
@@ -97,6 +100,11 @@ class NetworkReads(GraphBase):
         >>> g = crm.graph.build(as_of=T)
         >>> g.number_of_nodes(), g.number_of_edges()
         (183, 1124)
+        >>> edge = g.edges["P0012", "m-000030"]
+        >>> edge["kind"], edge["count"], edge["last"], g.graph["tz"]
+        ('officer_tie', 65, 1764953100000000, 'America/Chicago')
+        >>> f"{rbp.graph.edge_times(g, 'P0012', 'm-000030')[1]:%Y-%m-%d %H:%M}"
+        '2025-12-05 10:45'
 
         >>> import pendulum, rbp
         >>> crm = rbp.open()
@@ -367,12 +375,14 @@ class NetworkReads(GraphBase):
         cadence = self._uow.settings.cadence
         s = t.stakeholders.c
         with self._uow.read() as conn:
-            rows = community_rows(
-                conn,
-                at=when.micros,
-                half_life=self._uow.settings.half_life,
-                max_group=None,
-                kinds=(StakeholderKind.AGENCY.value,),
+            rows = list(
+                community_rows(
+                    conn,
+                    at=when.micros,
+                    half_life=self._uow.settings.half_life,
+                    max_group=None,
+                    kinds=(StakeholderKind.AGENCY.value,),
+                )
             )
             priority: dict[str, str | None] = dict(
                 conn.execute(

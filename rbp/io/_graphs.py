@@ -40,6 +40,8 @@ def export_graph(crm: Store, *, as_of: pendulum.DateTime | None, pseudonymise: b
     """The graph as written: plain attribute values, aliases when pseudonymised."""
     import networkx as nx
 
+    from rbp.graph import edge_times
+
     pseudonymise = _args.flag(pseudonymise, "pseudonymise")
     g = crm.graph.build(as_of=as_of)
     alias: dict[str, str] = {}
@@ -66,8 +68,17 @@ def export_graph(crm: Store, *, as_of: pendulum.DateTime | None, pseudonymise: b
         out.add_node(node, **attrs)
     for a, b, data in g.edges(data=True):
         attrs = {}
-        for name in ("kind", "count", "first", "last", "strength", "status"):
-            value = _value(data.get(name))
+        # The graph holds epoch microseconds; the files get the instants as ISO 8601.
+        first, last = edge_times(g, a, b)
+        for name, raw in (
+            ("kind", data.get("kind")),
+            ("count", data.get("count")),
+            ("first", first),
+            ("last", last),
+            ("strength", data.get("strength")),
+            ("status", data.get("status")),
+        ):
+            value = _value(raw)
             if value is not None:
                 attrs[name] = value
         declared = _value(data.get("declared"))
