@@ -139,8 +139,10 @@ def partition(
             if "interactions" in before:  # partitioned already: add the spans missing
                 sql = [
                     s
-                    for name in p.PARTITIONED
-                    for s in p.partition_sql(name, first=first, last=last, span=span, edges=False)
+                    for tb in p.tables()
+                    for s in p.partition_sql(
+                        tb.name, first=first, last=last, span=span, edges=False
+                    )
                 ]
             else:
                 _empty(conn)
@@ -183,7 +185,7 @@ def _partitions(conn: sa.Connection) -> dict[str, list[str]]:
 
 
 def _empty(conn: sa.Connection) -> None:
-    for name in p.PARTITIONED:
+    for name in (tb.name for tb in p.tables()):
         if conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {name})").scalar():
             raise StoreError(
                 f"{name} already holds rows; partition an empty store, then load it "

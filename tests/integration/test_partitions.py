@@ -32,7 +32,7 @@ from sqlalchemy.pool import NullPool
 import rbp
 import rbp.scale
 from rbp import synth
-from rbp._schema._partitions import BUCKET
+from rbp._schema._partitions import BUCKET, PARTITIONED, tables
 from tests.databases import PgCluster
 
 pytestmark = pytest.mark.postgres
@@ -41,6 +41,7 @@ SPAN = 3  # buckets of 30 days per partition
 START, END = pendulum.datetime(2023, 1, 1), pendulum.datetime(2025, 12, 31)
 MID = pendulum.datetime(2024, 8, 20, 15, tz="America/Chicago")
 WINDOW = dt.timedelta(days=90)
+BIG = [tb.name for tb in tables()]  # interactions, interaction_participants, tie_months
 
 
 def _url(base: str, schema: str) -> str:
@@ -100,13 +101,14 @@ _SPAN_NAME = re.compile(r"^(?P<table>[a-z_]+)_b(?P<bucket>[0-9]{5})$")
 
 
 def _span(name: str) -> tuple[str, int, int] | None:
-    """``(table, first micros, end micros)`` of span partition ``<table>_bNNNNN``;
-    None for another name."""
+    """``(table, first, end)`` of span partition ``<table>_bNNNNN``, in the units of the
+    table's partition column; None for another name."""
     found = _SPAN_NAME.match(name)
     if found is None:
         return None
-    b = int(found["bucket"])
-    return found["table"], b * BUCKET, (b + SPAN) * BUCKET
+    table, b = found["table"], int(found["bucket"])
+    unit = PARTITIONED[table][1]
+    return table, b * unit, (b + SPAN) * unit
 
 
 def test_the_partitions_made_cover_the_span_in_every_table(stores: Stores) -> None:
@@ -114,7 +116,8 @@ def test_the_partitions_made_cover_the_span_in_every_table(stores: Stores) -> No
     first = int(pendulum.instance(START).timestamp() * 1e6) // BUCKET
     last = int(pendulum.instance(END).timestamp() * 1e6) // BUCKET
     starts = list(range(first // SPAN * SPAN, last + 1, SPAN))
-    for table in ("interactions", "interaction_participants"):
+    assert {"interactions", "interaction_participants"} <= set(BIG)
+    for table in BIG:
         names = {f"{table}_b{b:05d}" for b in starts} | {f"{table}_before", f"{table}_later"}
         assert {n for n in made["agency_a"] if n.rsplit("_", 1)[0] == table} == names
     listed = stores.rows(
@@ -123,18 +126,21 @@ def test_the_partitions_made_cover_the_span_in_every_table(stores: Stores) -> No
         "JOIN pg_class p ON p.oid = inhparent WHERE p.relname = 'interactions' "
         "AND p.relnamespace = 'agency_a'::regnamespace",
     )
-    assert {r[0] for r in listed} == {n for n in made["agency_a"] if "participants" not in n}
+    assert {r[0] for r in listed} == {
+        n for n in made["agency_a"] if n.rsplit("_", 1)[0] == "interactions"
+    }
 
 
-@pytest.mark.parametrize("table", ["interactions", "interaction_participants"])
+@pytest.mark.parametrize("table", BIG)
 def test_each_row_lies_in_the_partition_of_its_time(stores: Stores, table: str) -> None:
+    column, unit = PARTITIONED[table]
     got = dict(
         stores.rows(
             "agency_a", f"SELECT tableoid::regclass::text, count(*) FROM {table} GROUP BY 1"
         )
     )
-    width = BUCKET * SPAN
-    plain = stores.rows("public", f"SELECT at / {width}, count(*) FROM {table} GROUP BY 1")
+    width = unit * SPAN
+    plain = stores.rows("public", f"SELECT {column} / {width}, count(*) FROM {table} GROUP BY 1")
     expected = {f"{table}_b{int(k) * SPAN:05d}": n for k, n in plain}
     assert got == expected
     assert len(got) >= 10  # three years in 90-day spans
@@ -143,7 +149,10 @@ def test_each_row_lies_in_the_partition_of_its_time(stores: Stores, table: str) 
         assert span is not None
         _, lo, hi = span
         (outside,) = stores.rows(
-            "agency_a", f"SELECT count(*) FROM {name} WHERE at < :lo OR at >= :hi", lo=lo, hi=hi
+            "agency_a",
+            f"SELECT count(*) FROM {name} WHERE {column} < :lo OR {column} >= :hi",
+            lo=lo,
+            hi=hi,
         )[0]
         assert outside == 0
 
@@ -285,17 +294,64 @@ def test_interactions_find_in_a_window_reads_only_its_partitions(stores: Stores)
     assert len(wanted) < len(everything) / 4
 
 
+def _sent(crm: rbp.Store, call: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SELECT statements (with their parameters) that ``call`` sends through ``crm``."""
+    sent: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            sent.append((statement, params))
+
+    sa.event.listen(crm.engine, "before_cursor_execute", seen)
+    try:
+        call()
+    finally:
+        sa.event.remove(crm.engine, "before_cursor_execute", seen)
+    return sent
+
+
+AS_OF_CALLS: dict[str, Callable[[rbp.Store], Any]] = {
+    "coverage": lambda c: c.graph.coverage(as_of=MID, window=WINDOW),
+    "key person": lambda c: c.graph.key_person_risk(as_of=MID, window=WINDOW),
+    "ties": lambda c: c.interactions.ties(as_of=MID),
+    "graph": lambda c: c.graph.build(as_of=MID, window=WINDOW),
+}
+
+
+@pytest.mark.skipif("tie_months" not in BIG, reason="the monthly checkpoints are not here")
+@pytest.mark.parametrize("call", AS_OF_CALLS)
+def test_an_answer_as_of_a_past_time_reads_no_partition_after_it(stores: Stores, call: str) -> None:
+    """An as-of answer reads the checkpoints up to T's bucket and the raw interactions
+    of T's bucket: the partitions after T are pruned, whatever the history after it."""
+    made = set(stores.made["agency_a"])  # type: ignore[attr-defined]
+    crm = rbp.open(_url(stores.base, "agency_a"), tz="America/Chicago")  # nothing cached
+    try:
+        sent = _sent(crm, lambda: AS_OF_CALLS[call](crm))
+    finally:
+        crm.close()
+    at = int(MID.timestamp() * 1e6)
+    read: set[str] = set()
+    for statement, params in sent:
+        scanned = _explain(stores, statement, params)
+        if _of("tie_months", scanned):  # the answer's queries (not max(at): one probe each)
+            read |= scanned
+    up_to_t = _overlapping("tie_months", -(2**40), at // BUCKET, made) | {"tie_months_before"}
+    assert _of("tie_months", read)
+    assert _of("tie_months", read) <= up_to_t
+    assert _of("interactions", read) <= _overlapping("interactions", -(2**62), at, made) | {
+        "interactions_before"
+    }
+    if call == "coverage":  # the raw rows of T's own bucket, through the interactions
+        assert _of("interactions", read) == _overlapping("interactions", at, at, made)
+
+
 def test_a_later_call_adds_the_spans_up_to_a_later_end_once(stores: Stores) -> None:
     crm = stores.open["agency_b"]
     later = pendulum.datetime(2026, 12, 31)
     added = rbp.scale.partition(crm, start=START, end=later, months=SPAN)
     first = int(pendulum.instance(END).timestamp() * 1e6) // BUCKET // SPAN * SPAN + SPAN
     last = int(later.timestamp() * 1e6) // BUCKET
-    expected = {
-        f"{table}_b{b:05d}"
-        for table in ("interactions", "interaction_participants")
-        for b in range(first, last + 1, SPAN)
-    }
+    expected = {f"{table}_b{b:05d}" for table in BIG for b in range(first, last + 1, SPAN)}
     assert set(added) == expected
     assert rbp.scale.partition(crm, start=START, end=later, months=SPAN) == ()
     n = stores.rows("agency_b", "SELECT count(*) FROM interactions")[0][0]
