@@ -83,6 +83,18 @@ def spans(first: int, last: int, span: int) -> list[int]:
     """The first bucket of every span of ``span`` buckets that holds a bucket of
     ``first..last``; spans start at multiples of ``span`` (counted from 1970).
 
+    Parameters
+    ----------
+    first, last
+        The first and the last bucket to cover.
+    span
+        Buckets per span.
+
+    Returns
+    -------
+    list of int
+        The spans' first buckets, in order.
+
     Examples
     --------
     >>> spans(646, 652, 3)
@@ -96,6 +108,18 @@ def layout_sql(*, first: int, last: int, span: int) -> list[str]:
 
     Drops the plain tables (they must be empty) and makes them again, partitioned,
     with partitions for buckets ``first..last`` in spans of ``span`` buckets.
+
+    Parameters
+    ----------
+    first, last
+        The first and the last bucket to give a partition of its own.
+    span
+        Buckets per partition.
+
+    Returns
+    -------
+    list of str
+        The statements, in order.
 
     Examples
     --------
