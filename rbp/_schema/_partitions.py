@@ -85,8 +85,10 @@ def spans(first: int, last: int, span: int) -> list[int]:
 
     Parameters
     ----------
-    first, last
-        The first and the last bucket to cover.
+    first
+        The first bucket to cover.
+    last
+        The last bucket to cover.
     span
         Buckets per span.
 
@@ -111,8 +113,10 @@ def layout_sql(*, first: int, last: int, span: int) -> list[str]:
 
     Parameters
     ----------
-    first, last
-        The first and the last bucket to give a partition of its own.
+    first
+        The first bucket to give a partition of its own.
+    last
+        The last such bucket.
     span
         Buckets per partition.
 
