@@ -24,6 +24,7 @@ from sqlalchemy.pool import StaticPool
 from rbp import _args
 from rbp import _schema as t
 from rbp._identify import sqlite_path
+from rbp._schema._copy import copy_rows
 from rbp._time import AsOf, Window, aware, from_micros, to_micros
 from rbp.audit import AuditEntry
 from rbp.errors import StoreError
@@ -131,6 +132,9 @@ def _pow(x: float, y: float) -> float:
     return float(float(x) ** float(y))
 
 
+_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "key", "detail")
+
+
 class UnitOfWork:
     """Transactions on one database, with the store's zone, clock, settings and actor."""
 
@@ -234,19 +238,8 @@ class UnitOfWork:
         """Append audit rows (one per key) inside the caller's transaction."""
         at = to_micros(self.now())
         text = None if detail is None else json.dumps(detail, sort_keys=True, default=str)
-        rows = [
-            {
-                "at": at,
-                "actor": self.actor,
-                "action": action,
-                "entity": entity,
-                "key": k,
-                "detail": text,
-            }
-            for k in keys
-        ]
-        if rows:
-            conn.execute(sa.insert(t.audit_log), rows)
+        rows = ((at, self.actor, action, entity, k, text) for k in keys)
+        copy_rows(conn, t.audit_log, _AUDIT_COLUMNS, rows)
 
     def audit(
         self,

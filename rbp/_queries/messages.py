@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
+from rbp._schema._copy import copy_dicts
 from rbp.model._engagement import Channel, MessageKind, MessageStatus
 from rbp.model._messages import choose_channel, fit_sms, normal_address
 
@@ -83,8 +84,9 @@ def consent(person: Any, stopped: set[tuple[str, str]]) -> tuple[Channel | None,
     )
 
 
-def make(conn: Connection, drafts: Sequence[Draft], *, made: int) -> list[int]:
-    """Store ``drafts`` as messages, queued or suppressed with the reason; their ids."""
+def make(conn: Connection, drafts: Sequence[Draft], *, made: int, ids: bool = True) -> list[int]:
+    """Store ``drafts`` as messages, queued or suppressed with the reason; their ids
+    (or, with ``ids=False``, nothing, written in one bulk COPY on PostgreSQL)."""
     if not drafts:
         return []
     found = people(conn, [d.recipient for d in drafts])
@@ -109,14 +111,17 @@ def make(conn: Connection, drafts: Sequence[Draft], *, made: int) -> list[int]:
                 "next_try": d.not_before,
             }
         )
-    ids: list[int] = []
+    if not ids:
+        copy_dicts(conn, t.messages, rows)
+        return []
+    out: list[int] = []
     for piece in chunks(rows, size=2_000):
         result = conn.execute(
             sa.insert(t.messages).returning(t.messages.c.id, sort_by_parameter_order=True),
             list(piece),
         )
-        ids.extend(int(r[0]) for r in result)
-    return ids
+        out.extend(int(r[0]) for r in result)
+    return out
 
 
 def milestones(

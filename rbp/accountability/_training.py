@@ -11,6 +11,7 @@ from rbp import _args
 from rbp import _schema as t
 from rbp._queries.currency import standings
 from rbp._render import RecordList
+from rbp._schema._copy import copy_dicts
 from rbp.accountability._policies import officer_exists
 from rbp.accountability._records import Currency, OfficerCurrency
 from rbp.errors import UnknownKeyError
@@ -63,9 +64,8 @@ class TrainingDesk:
                 conn.execute(sa.update(t.courses).where(c.key == course.key).values(**values))
                 conn.execute(sa.delete(t.course_units).where(cu.course == course.key))
             if course.units:
-                conn.execute(
-                    sa.insert(t.course_units),
-                    [{"course": course.key, "unit": u} for u in course.units],
+                copy_dicts(
+                    conn, t.course_units, ({"course": course.key, "unit": u} for u in course.units)
                 )
             self._uow.record(conn, "require", "course", [course.key], {"every_days": course.days})
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import CHUNK, chunks
+from rbp._schema._copy import copy_dicts
 from rbp.directory import _sql as sql
 from rbp.directory._checks import dup, parents_first
 from rbp.errors import DuplicateKeyError, IntegrityError, RbpError, UnknownKeyError, ValidationError
@@ -166,7 +166,7 @@ class BulkAdd:
             return  # the caller raises and rolls back; checking goes on
         conn = self._conn
         if areas:
-            conn.execute(sa.insert(t.areas), [t.area_row(a) for a in areas])
+            copy_dicts(conn, t.areas, (t.area_row(a) for a in areas))
             self._uow.record(conn, "add", "area", [a.key for a in areas])
         if people:
             sql.insert_people(conn, people)

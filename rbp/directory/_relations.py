@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from rbp import _args
 from rbp import _schema as t
+from rbp._schema._copy import copy_dicts
 from rbp.directory import _sql as sql
 from rbp.errors import BulkValidationError, RbpError, UnknownKeyError, ValidationError
 from rbp.model import Relationship, RelationshipKind
@@ -157,12 +158,12 @@ class RelationshipWrites:
                     if not errors:
                         rows.append(t.relationship_row(rel))
                 if len(rows) >= _CHUNK:
-                    conn.execute(sa.insert(t.relationships), rows)
+                    copy_dicts(conn, t.relationships, rows)
                     rows = []
             if errors:
                 raise BulkValidationError("relate_many", errors)
             if rows:
-                conn.execute(sa.insert(t.relationships), rows)
+                copy_dicts(conn, t.relationships, rows)
             if count:
                 self._uow.record(conn, "relate", "relationship", [None], {"count": count})
         return count

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._schema._copy import copy_dicts
 from rbp._time import to_micros
 from rbp.areas import AreaTree
 from rbp.directory._summary import DirectorySummary
@@ -46,19 +47,19 @@ def tree(conn: Connection) -> AreaTree:
 def insert_people(
     conn: Connection, people: Sequence[AnyStakeholder], *, children_only: bool = False
 ) -> None:
-    """Insert stakeholders (or only their areas, tags and trainings) with executemany."""
+    """Insert stakeholders (or only their areas, tags and trainings) in bulk (COPY on
+    PostgreSQL, executemany on SQLite)."""
     if not people:
         return
     if not children_only:
-        conn.execute(sa.insert(t.stakeholders), [t.stakeholder_row(p) for p in people])
+        copy_dicts(conn, t.stakeholders, (t.stakeholder_row(p) for p in people))
     area_rows, tag_rows, training_rows = t.stakeholder_child_rows(people)
     for table, rows in (
         (t.stakeholder_areas, area_rows),
         (t.stakeholder_tags, tag_rows),
         (t.officer_trainings, training_rows),
     ):
-        if rows:
-            conn.execute(sa.insert(table), rows)
+        copy_dicts(conn, table, rows)
 
 
 def update_record(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._schema._copy import copy_dicts
 from rbp._time import to_micros
 from rbp.engagement._messages import Draft, make
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
@@ -87,7 +88,7 @@ class ResponseWriter:
             )
             out = [int(x) for (x,) in result]
         elif rows:
-            self.conn.execute(sa.insert(t.survey_responses), rows)  # executemany
+            copy_dicts(self.conn, t.survey_responses, rows)
         praise = [r for r in items if r.praise]
         if praise:
             self._kudos(praise)
@@ -120,7 +121,7 @@ class ResponseWriter:
             for r in praise
             for officer in self._officers[r.interaction]
         ]
-        make(self.conn, drafts, made=self.made)
+        make(self.conn, drafts, made=self.made, ids=False)
 
 
 def _response(item: object) -> Response:

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from rbp import _schema as t
+from rbp._schema._copy import copy_dicts
 from rbp.errors import BulkValidationError, RowError, ValidationError
 from rbp.io._source import FileRows, UnreadableError
 
@@ -126,17 +127,8 @@ def insert_rows(
     A row the file cannot give is a :class:`BulkValidationError` naming its line; rows
     the store refuses (a broken link, say) are one :class:`ValidationError`.
     """
-    n = 0
-    batch: list[dict[str, Any]] = []
     try:
-        for row in rows:
-            batch.append(row)
-            n += 1
-            if len(batch) >= _BATCH:
-                conn.execute(sa.insert(table), batch)
-                batch = []
-        if batch:
-            conn.execute(sa.insert(table), batch)
+        n = copy_dicts(conn, table, rows)
     except UnreadableError as exc:
         raise BulkValidationError(f"import of {file}", [exc.error]) from None
     except sa.exc.SQLAlchemyError as exc:

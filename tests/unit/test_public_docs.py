@@ -42,6 +42,7 @@ PACKAGES = [
     "rbp.synth",
     "rbp.report",
     "rbp.io",
+    "rbp.scale",
 ]
 
 
