@@ -262,14 +262,16 @@ def contacts(lo: int | None, hi: int) -> sa.Select[Any]:
             i.id.label("interaction"),
         )
         .select_from(t.interactions)
-        .join(po, po.c.interaction_id == i.id)
+        .join(po, sa.and_(po.c.interaction_id == i.id, po.c.at == i.at))
         .join(so, sa.and_(so.c.key == po.c.stakeholder, sa.func.coalesce(so.c.kind, "") == OFFICER))
-        .join(pk, pk.c.interaction_id == i.id)
+        .join(pk, sa.and_(pk.c.interaction_id == i.id, pk.c.at == i.at))
         .join(sk, sa.and_(sk.c.key == pk.c.stakeholder, sa.func.coalesce(sk.c.kind, "") != OFFICER))
-        .where(i.at <= hi)
+        # The participants' own times are bounded too: a store partitioned by time
+        # then reads only the partitions of ``(lo, hi]``.
+        .where(i.at <= hi, po.c.at <= hi, pk.c.at <= hi)
     )
     if lo is not None:
-        q = q.where(i.at > lo)
+        q = q.where(i.at > lo, po.c.at > lo, pk.c.at > lo)
     return q
 
 

@@ -136,16 +136,9 @@ interactions = sa.Table(
     sa.Column("attendees", sa.Integer, nullable=False, server_default="0"),
     sa.Column("duration_s", sa.Integer, nullable=True),
     sa.Column("follow_up_by", Micros, nullable=True),
-    sa.Column("plan", KEY, nullable=True),
+    sa.Column("plan", KEY, nullable=True, index=True),
     sa.Column("concern", KEY, nullable=True),
     sa.Column("notes", sa.Text, nullable=True),
-    # Few interactions belong to a plan: a partial index costs the others nothing.
-    sa.Index(
-        "ix_interactions_plan",
-        "plan",
-        sqlite_where=sa.text("plan IS NOT NULL"),
-        postgresql_where=sa.text("plan IS NOT NULL"),
-    ),
 )
 
 # The child tables are clustered by their primary key (no rowid on SQLite): rows of one

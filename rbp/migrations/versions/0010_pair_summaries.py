@@ -5,8 +5,7 @@
 bucket), filled here from the events. On SQLite the interaction tables are rebuilt:
 ``interactions.id`` becomes an INTEGER PRIMARY KEY (the rowid) and the child tables are
 clustered by their primary key (WITHOUT ROWID). The index on ``follow_up_by``, which
-only the events' promises used, is dropped; the index on ``plan`` keeps only the
-interactions that have one.
+only the events' promises used, is dropped.
 
 Revision ID: 0010
 Revises: 0009
@@ -106,6 +105,7 @@ def _rebuild_sqlite() -> None:
     )
     child("interaction_topics", sa.Column("topic", sa.String(200), primary_key=True))
     op.create_index("ix_interactions_at", "interactions", ["at"])
+    op.create_index("ix_interactions_plan", "interactions", ["plan"])
     op.create_index(
         "ix_interaction_participants_stakeholder_at",
         "interaction_participants",
@@ -138,16 +138,6 @@ def upgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_interactions_follow_up_by")
     if op.get_bind().dialect.name == "sqlite":
         _rebuild_sqlite()
-    else:
-        op.drop_index("ix_interactions_plan", "interactions")
-    # Few interactions belong to a plan: a partial index costs the others nothing.
-    op.create_index(
-        "ix_interactions_plan",
-        "interactions",
-        ["plan"],
-        sqlite_where=sa.text("plan IS NOT NULL"),
-        postgresql_where=sa.text("plan IS NOT NULL"),
-    )
 
 
 def downgrade() -> None:
