@@ -234,10 +234,12 @@ def contacts(lo: int | None, hi: int) -> sa.Select[Any]:
         .join(so, sa.and_(so.c.key == po.c.stakeholder, so.c.kind == OFFICER))
         .join(pk, pk.c.interaction_id == i.id)
         .join(sk, sa.and_(sk.c.key == pk.c.stakeholder, sk.c.kind != OFFICER))
-        .where(i.at <= hi)
+        .where(i.at <= hi, po.c.at <= hi)
     )
     if lo is not None:
-        q = q.where(i.at > lo)
+        # the bound on the participants' copy of ``at`` too, so that a plan driven by
+        # the officers reads each one's window of its (stakeholder, at) index
+        q = q.where(i.at > lo, po.c.at > lo)
     return q
 
 
