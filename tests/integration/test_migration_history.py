@@ -47,6 +47,7 @@ RELEASED = {
     "0007_engagement.py": "f94ae8cb44732715d81da63b19115cdd8a2958af0c607dfc2ce38016809c4a47",
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
     "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
+    "0010_pair_summaries.py": "6654986b5370910a26546a15b089ad3b32c31fb5c5fd0a0d26bdfa921b6c7f47",
 }
 
 # commit -> the revision its store is at
