@@ -39,7 +39,6 @@ __all__ = [
     "absent_keys",
     "decay",
     "decay_sql",
-    "latest_promise_sql",
     "present",
     "present_sql",
     "promise_passed",
@@ -189,12 +188,3 @@ def promise_passed(follow_up_by: int | None, at: int) -> bool:
 def promise_passed_sql(follow_up_by: _Expr, at: int) -> sa.ColumnElement[bool]:
     """SQL form of :func:`promise_passed` (a NULL date never passes)."""
     return follow_up_by <= at
-
-
-def latest_promise_sql(when: _Expr, follow_up_by: _Expr, at: int) -> _Expr:
-    """Aggregate: the time of a group's latest contact whose promise has passed by ``at``.
-
-    Equal to the group's ``max(when)`` exactly when its last contact was a broken
-    promise (the caller keeps ``when <= at``).
-    """
-    return sa.func.max(sa.case((promise_passed_sql(follow_up_by, at), when)))

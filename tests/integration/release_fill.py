@@ -60,6 +60,23 @@ def fill(path: str, tz: str) -> None:
                 areas=("d-01",),
             )
         )
+        # The same instant as the first, with a later promise; then one logged after the
+        # others but older than all of them, in another 30-day bucket.
+        crm.interactions.log(
+            Interaction(
+                at=at.subtract(days=40),
+                kind=InteractionKind.CALL,
+                participants=("m-17", "P1234"),
+                follow_up_by=at.subtract(days=5),
+            )
+        )
+        crm.interactions.log(
+            Interaction(
+                at=at.subtract(days=200),
+                kind=InteractionKind.MEETING,
+                participants=("P1234", "P2000", "m-17", "org-dmh"),
+            )
+        )
     if hasattr(crm.plans, "create"):
         from rbp.plans import ActionPlan, PartnerRole, Task
 

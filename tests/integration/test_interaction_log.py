@@ -3,9 +3,11 @@
 What ``log``/``log_many`` wrote is read back with plain SQL text (not rbp's reading
 code) and compared with values computed here from the drawn fields: one
 ``interactions`` row per item with its time as UTC epoch microseconds, one
-``interaction_participants`` row per participant, one ``tie_events`` row per officer x
-non-officer pair. ``find`` is compared with a filter over the Python-side list. Every
-test runs on in-memory SQLite, a SQLite file and the throwaway PostgreSQL server.
+``interaction_participants`` row per participant, and the officer x non-officer pair
+summaries (``tie_pairs``, ``tie_months``) equal to a brute-force summary of the drawn
+contacts (:mod:`tests.pair_summaries`). ``find`` is compared with a filter over the
+Python-side list. Every test runs on in-memory SQLite, a SQLite file and the throwaway
+PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from tests.interaction_logs import (
     logs,
     micros,
 )
+from tests.pair_summaries import check_summaries, contacts_of
 
 T_CONCERN = pendulum.datetime(2020, 1, 1)
 EXAMPLES = 30
@@ -54,13 +57,11 @@ def _kind(value: Any) -> str:
 
 def _expected_rows(log: Log, ids: list[int]) -> dict[str, set[tuple[Any, ...]]]:
     """The rows each table should hold, from the raw drawn fields."""
-    officers = set(log.officers)
     rows: dict[str, set[tuple[Any, ...]]] = {
         "interactions": set(),
         "interaction_participants": set(),
         "interaction_areas": set(),
         "interaction_topics": set(),
-        "tie_events": set(),
     }
     for iid, f in zip(ids, log.fields, strict=True):
         at = micros(f["at"])
@@ -82,10 +83,22 @@ def _expected_rows(log: Log, ids: list[int]) -> dict[str, set[tuple[Any, ...]]]:
         rows["interaction_participants"] |= {(iid, k, at) for k in f["participants"]}
         rows["interaction_areas"] |= {(iid, a, at) for a in f.get("areas", ())}
         rows["interaction_topics"] |= {(iid, x) for x in f.get("topics", ())}
-        inside = [k for k in f["participants"] if k in officers]
-        outside = [k for k in f["participants"] if k not in officers]
-        rows["tie_events"] |= {(o, s, at, iid) for o in inside for s in outside}
     return rows
+
+
+def _expected_contacts(log: Log) -> list[tuple[str, str, int, int | None]]:
+    """(officer, non-officer, at, follow_up_by) of every shared contact drawn."""
+    return contacts_of(
+        (
+            (
+                micros(f["at"]),
+                f["participants"],
+                None if f.get("follow_up_by") is None else micros(f["follow_up_by"]),
+            )
+            for f in log.fields
+        ),
+        set(log.officers),
+    )
 
 
 _COLUMNS = {
@@ -93,7 +106,6 @@ _COLUMNS = {
     "interaction_participants": "interaction_id, stakeholder, at",
     "interaction_areas": "interaction_id, area, at",
     "interaction_topics": "interaction_id, topic",
-    "tie_events": "officer, stakeholder, at, interaction_id",
 }
 
 
@@ -103,12 +115,17 @@ def _check_rows(sql: PlainSQL, log: Log, ids: list[int]) -> None:
         got = sql.rows(f"SELECT {columns} FROM {table}")
         assert len(got) == len(set(got)), table  # no row twice
         assert set(got) == want[table], table
+    # the pair summaries: the drawn contacts, and what the stored rows say, agree
+    contacts = _expected_contacts(log)
+    check_summaries(sql, contacts)
+    check_summaries(sql)
     # ties join an officer and a non-officer, never two of a kind
-    for end, kind_test in (("officer", "<> 'officer'"), ("stakeholder", "= 'officer'")):
-        bad = sql.count(
-            f"tie_events e JOIN stakeholders s ON s.key = e.{end}", f"s.kind {kind_test}"
-        )
-        assert bad == 0
+    for table in ("tie_pairs", "tie_months"):
+        for end, kind_test in (("officer", "<> 'officer'"), ("stakeholder", "= 'officer'")):
+            bad = sql.count(
+                f"{table} e JOIN stakeholders s ON s.key = e.{end}", f"s.kind {kind_test}"
+            )
+            assert bad == 0
 
 
 def _brute_find(log: Log, ids: list[int], query: dict[str, Any]) -> list[int]:
@@ -228,11 +245,21 @@ def test_one_interaction_rows_by_hand(crm: rbp.Store, sql: PlainSQL) -> None:
         ("m-1", at_us),
         ("org-1", at_us),
     ]
-    assert sorted(sql.rows("SELECT officer, stakeholder, interaction_id FROM tie_events")) == [
-        ("P1", "m-1", 1),
-        ("P1", "org-1", 1),
-        ("P2", "m-1", 1),
-        ("P2", "org-1", 1),
+    promise = at_us + hours * 3_600_000_000
+    summary = (1, at_us, at_us, promise, 1.0)
+    assert sorted(sql.rows("SELECT * FROM tie_pairs")) == [
+        ("P1", "m-1", *summary),
+        ("P1", "org-1", *summary),
+        ("P2", "m-1", *summary),
+        ("P2", "org-1", *summary),
+    ]
+    bucket = at_us // (30 * 86_400_000_000)
+    assert bucket == 683  # 2026-03-03 is day 20,515 after 1970-01-01; 20,515 // 30 = 683
+    assert sorted(sql.rows("SELECT * FROM tie_months")) == [
+        (bucket, "P1", "m-1", *summary),
+        (bucket, "P1", "org-1", *summary),
+        (bucket, "P2", "m-1", *summary),
+        (bucket, "P2", "org-1", *summary),
     ]
     assert sorted(sql.rows("SELECT topic FROM interaction_topics")) == [("housing",), ("youth",)]
 
@@ -250,7 +277,8 @@ def test_interactions_without_an_officer_or_without_a_member_make_no_ties(
     )
     assert ids == range(1, 4)
     assert sql.count("interaction_participants") == 6
-    assert sql.count("tie_events") == 0
+    assert sql.count("tie_pairs") == 0
+    assert sql.count("tie_months") == 0
     assert len(crm.interactions.ties(as_of=T0)) == 0
 
 
@@ -325,7 +353,12 @@ def test_erasing_a_member_clears_their_notes_and_keeps_their_ties(
         (4, None),
     ]
     assert sql.count("interaction_participants", "stakeholder = 'm-1'") == 3
-    assert sql.count("tie_events", "stakeholder = 'm-1'") == 3
+    m1 = "SELECT officer, n FROM tie_pairs WHERE stakeholder = 'm-1' ORDER BY officer"
+    assert sql.rows(m1) == [
+        ("P1", 1),
+        ("P2", 2),
+    ]
+    check_summaries(sql)
     assert list(crm.interactions.ties(as_of=as_of)) == before
     assert crm.interactions.explain("P2", "m-1", as_of=as_of) == explained
     assert crm.interactions.get(1).notes is None

@@ -24,8 +24,16 @@ import rbp
 import rbp.io
 from rbp.errors import BulkValidationError, RowError, ValidationError
 from tests.integration.conftest import ReusedDatabase
+from tests.pair_summaries import check_summaries, stored_summaries
 
-TABLES = ("interactions", "interaction_participants", "tie_events", "stakeholders", "audit_log")
+TABLES = (
+    "interactions",
+    "interaction_participants",
+    "tie_pairs",
+    "tie_months",
+    "stakeholders",
+    "audit_log",
+)
 GOOD = b"2026-01-05 10:00,P1;m-1,meeting\n"
 SETTINGS = settings(
     derandomize=True,
@@ -41,8 +49,10 @@ def _store(db: ReusedDatabase) -> rbp.Store:
     return crm
 
 
-def _counts(db: ReusedDatabase) -> dict[str, int]:
-    return {t: db.sql.count(t) for t in TABLES}
+def _counts(db: ReusedDatabase) -> dict[str, Any]:
+    """Row counts, and the pair summaries themselves (a write may change a summary
+    without adding a row)."""
+    return {**{t: db.sql.count(t) for t in TABLES}, "summaries": stored_summaries(db.sql)}
 
 
 _junk_line = st.binary(max_size=40).map(lambda b: b.replace(b"\n", b" ") + b"\n")
@@ -175,6 +185,7 @@ def test_junk_frames_name_exactly_the_junk_rows(
     if not junk_lines:
         report = rbp.io.import_frame(crm, df, "interactions", columns=columns)
         assert report.added == len(rows) == reused_db.sql.count("interactions")
+        check_summaries(reused_db.sql)
         return
     with pytest.raises(BulkValidationError) as caught:
         rbp.io.import_frame(crm, df, "interactions", columns=columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ import rbp
 import rbp.io
 from rbp.errors import BulkValidationError, RowError, ValidationError
 from tests.databases import PlainSQL
+from tests.pair_summaries import check_summaries, stored_summaries
 
 TABLES = (
     "areas",
@@ -25,12 +27,15 @@ TABLES = (
     "relationships",
     "interactions",
     "interaction_participants",
-    "tie_events",
+    "tie_pairs",
+    "tie_months",
 )
 
 
-def counts(sql: PlainSQL) -> dict[str, int]:
-    return {t: sql.count(t) for t in TABLES}
+def counts(sql: PlainSQL) -> dict[str, Any]:
+    """Row counts, and the pair summaries themselves (a write may change a summary
+    without adding a row)."""
+    return {**{t: sql.count(t) for t in TABLES}, "summaries": stored_summaries(sql)}
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -161,6 +166,12 @@ def test_wide_interactions_read_zones_and_split_participants(
         "SELECT interaction_id, stakeholder FROM interaction_participants ORDER BY 1, 2"
     ) == [(1, "P1"), (1, "m-1"), (2, "P1"), (2, "m-2"), (2, "org-1"), (3, "m-1")]
     assert sql.count("interaction_areas") == 1
+    assert sql.rows("SELECT officer, stakeholder, n FROM tie_pairs ORDER BY 1, 2") == [
+        ("P1", "m-1", 1),
+        ("P1", "m-2", 1),
+        ("P1", "org-1", 1),
+    ]
+    check_summaries(sql)
 
 
 def test_long_form_groups_rows_by_id(crm: rbp.Store, sql: PlainSQL, tmp_path: Path) -> None:
@@ -183,6 +194,7 @@ def test_long_form_groups_rows_by_id(crm: rbp.Store, sql: PlainSQL, tmp_path: Pa
     ) == [(1, "P1"), (1, "m-1"), (1, "m-2"), (2, "m-2")]
     assert sql.rows("SELECT DISTINCT kind FROM interactions") == [("community_event",)]
     assert sql.count("interaction_areas", "area = 'd-1'") == 2
+    check_summaries(sql)
     bad = write(
         tmp_path,
         "bad.csv",

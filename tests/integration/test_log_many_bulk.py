@@ -20,6 +20,7 @@ import pytest
 import rbp
 from rbp.interactions import Interaction, InteractionKind
 from tests.databases import TZ, PlainSQL, fixed_clock, probe_for
+from tests.pair_summaries import check_summaries, stored_summaries
 
 T0 = pendulum.datetime(2025, 1, 1, 8, tz=TZ)
 OFFICERS = [f"P{i}" for i in range(10)]
@@ -29,7 +30,8 @@ TABLES = (
     "interaction_participants",
     "interaction_areas",
     "interaction_topics",
-    "tie_events",
+    "tie_pairs",
+    "tie_months",
     "audit_log",
 )
 
@@ -106,6 +108,7 @@ def _state(sql: PlainSQL) -> dict[str, Any]:
     state: dict[str, Any] = {table: sql.count(table) for table in TABLES}
     state["max id"] = sql.scalar("SELECT max(id) FROM interactions")
     state["max audit id"] = sql.scalar("SELECT max(id) FROM audit_log")
+    state["summaries"] = stored_summaries(sql)  # a batch may change a row without adding one
     return state
 
 
@@ -115,7 +118,8 @@ def _all_or_nothing(crm: rbp.Store, sql: PlainSQL, n: int) -> None:
     assert first == range(1, 4)
     before = _state(sql)
     assert before["interactions"] == 3
-    assert before["tie_events"] == 3
+    assert before["tie_pairs"] == 3  # three items of three pairs
+    check_summaries(sql)
     assert before["interaction_areas"] == 1
     assert before["interaction_topics"] == 1
 
@@ -142,8 +146,9 @@ def _all_or_nothing(crm: rbp.Store, sql: PlainSQL, n: int) -> None:
     after = _state(sql)
     assert after["interactions"] == 8
     assert after["max id"] == 8
-    assert after["tie_events"] == before["tie_events"] + 5
+    assert after["tie_pairs"] == before["tie_pairs"] + 5  # POOL[3:8]: five new pairs
     assert after["audit_log"] == before["audit_log"] + 1
+    check_summaries(sql)
 
 
 def test_log_many_is_all_or_nothing(crm: rbp.Store, sql: PlainSQL) -> None:

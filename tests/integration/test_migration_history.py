@@ -29,7 +29,9 @@ import pytest
 import sqlalchemy as sa
 
 import rbp
-from rbp._migrate import MIGRATIONS, head
+from rbp._migrate import MIGRATIONS, head, upgrade_to_head
+from tests.databases import PlainSQL
+from tests.pair_summaries import check_summaries, contacts_in_store, stored_summaries
 
 ROOT = Path(__file__).resolve().parents[2]
 FILL = Path(__file__).with_name("release_fill.py")
@@ -45,6 +47,7 @@ RELEASED = {
     "0007_engagement.py": "f94ae8cb44732715d81da63b19115cdd8a2958af0c607dfc2ce38016809c4a47",
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
     "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
+    "0010_pair_summaries.py": "966e5d509e4ea4b50a9716904e0274d600f29bd8a71cd47708c4ad5c8741dd0d",
 }
 
 # commit -> the revision its store is at
@@ -198,35 +201,63 @@ def test_every_release_upgrades_with_its_data_and_the_fresh_schema(
     assert _revision(path) == head()
 
     after = _rows(path)
+    assert "tie_events" not in after  # 0010 replaced it with the pair summaries
     for table, rows in before.items():
+        if table == "tie_events":
+            continue
         width = len(rows[0]) if rows else 0
         assert [r[:width] for r in after[table]] == rows, table  # old columns first
     assert after["rbp_meta"] == [("tz", TZ)]
-    with sqlite3.connect(path) as conn:
-        # 0004's back-fill: each tie event carries its interaction's follow-up time
-        mismatched = conn.execute(
-            "SELECT count(*) FROM tie_events AS t JOIN interactions AS i "
-            "ON i.id = t.interaction_id WHERE t.follow_up_by IS NOT i.follow_up_by"
-        ).fetchone()[0]
-        promised = conn.execute(
-            "SELECT count(*) FROM tie_events WHERE follow_up_by IS NOT NULL"
-        ).fetchone()[0]
-    assert mismatched == 0
-    assert promised == (1 if before.get("interactions") else 0)
+    interactions = before.get("interactions", [])
+    assert len(interactions) in (0, 4)
+    for table in ("interactions", "interaction_participants", "interaction_areas"):
+        assert len(after[table]) == len(before.get(table, [])), table
+
+    # The summaries 0010 built from the release's tie events equal a brute-force
+    # summary of the interactions, their participants and the stakeholders' kinds.
+    sql = PlainSQL(sa.create_engine(f"sqlite:///{path}"), owned=True)
+    try:
+        contacts = contacts_in_store(sql)
+        old_events = sorted(r[:3] for r in before.get("tie_events", []))
+        assert sorted((o, k, at) for o, k, at, _ in contacts) == old_events
+        pairs, months = stored_summaries(sql)
+        if interactions:
+            assert len(contacts) == 8
+            assert len(pairs) == 4
+            # buckets (30-day, from 1970): -200 days in 677, -40 in 682, -3 in 683
+            assert len(months) == 7
+            # two contacts at the pair's last instant: the earlier promise stands
+            by_id = {i[0]: i for i in interactions}
+            first, last, promise = by_id[4][1], by_id[1][1], by_id[1][5]
+            assert by_id[3][1] == last
+            assert by_id[3][5] > promise
+            assert pairs["P1234", "m-17"][:4] == (3, first, last, promise)
+        check_summaries(sql, contacts)
+    finally:
+        sql.close()
 
 
 def test_the_first_release_lacks_the_index_that_0005_adds(
     release_stores: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The defect 0005 mends, seen in the first release's own file."""
+    """The defect 0005 mends, seen in the first release's own file (0010 then drops
+    the index again: only the tie events' promises used it)."""
     first = next(iter(RELEASES))
     indexes = {i[0] for i in _schema(release_stores[first])["interactions"]["indexes"]}
     assert "ix_interactions_follow_up_by" not in indexes
     path = tmp_path / "first.db"
     shutil.copyfile(release_stores[first], path)
-    rbp.open(path).close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        upgrade_to_head(engine, "0009")
+    finally:
+        engine.dispose()
+    assert _revision(path) == "0009"
     indexes = {i[0] for i in _schema(path)["interactions"]["indexes"]}
     assert "ix_interactions_follow_up_by" in indexes
+    rbp.open(path).close()
+    indexes = {i[0] for i in _schema(path)["interactions"]["indexes"]}
+    assert "ix_interactions_follow_up_by" not in indexes
 
 
 def test_a_release_store_opened_read_only_asks_for_an_upgrade(

@@ -128,36 +128,3 @@ def test_promise_passed(reused_db: ReusedDatabase, cases: list[tuple[int | None,
         plain = follow_up_by is not None and follow_up_by <= at
         assert rules.promise_passed(follow_up_by, at) is plain
         assert bool(sql) is plain
-
-
-@SETTINGS
-@given(
-    contacts=st.lists(st.tuples(instant, maybe), min_size=1, max_size=8, unique_by=lambda c: c[0]),
-    at=instant,
-)
-def test_latest_promise_marks_a_broken_promise(
-    reused_db: ReusedDatabase, contacts: list[tuple[int, int | None]], at: int
-) -> None:
-    """Over one pair's contacts up to T: ``latest_promise == max(at)`` exactly when the
-    last contact's promise has passed."""
-    seen = [(t, f) for t, f in contacts if t <= at]
-    rows = sa.values(sa.column("t", sa.BigInteger), sa.column("f", sa.BigInteger), name="c").data(
-        seen or [(at + 1, None)]
-    )
-    c = rows.cte("c")
-    # A VALUES column of NULLs only is text to PostgreSQL: cast it as the schema types it.
-    f = sa.cast(c.c.f, sa.BigInteger)
-    q = sa.select(sa.func.max(c.c.t), rules.latest_promise_sql(c.c.t, f, at)).where(c.c.t <= at)
-    last, promised = _one(reused_db, q)
-    if not seen:
-        assert last is None
-        assert promised is None
-        return
-    newest = max(seen)
-    assert last == newest[0]
-    assert (promised == last) is rules.promise_passed(newest[1], at)
-
-
-def _one(db: ReusedDatabase, q: Any) -> tuple[Any, ...]:
-    with db.base.engine.connect() as conn:
-        return tuple(conn.execute(q).one())

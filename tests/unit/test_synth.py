@@ -17,6 +17,8 @@ from rbp._time import MICROS_PER_DAY, to_micros
 from rbp.store import Store
 from rbp.synth import SIZES, CityInfo, blueprint, city
 from rbp.synth.__main__ import main
+from tests.databases import PlainSQL
+from tests.pair_summaries import check_summaries, contacts_in_store
 
 # Every table the city writes; the audit log is left out (it records wall-clock times).
 TABLES = (
@@ -30,7 +32,8 @@ TABLES = (
     "interaction_participants",
     "interaction_areas",
     "interaction_topics",
-    "tie_events",
+    "tie_pairs",
+    "tie_months",
 )
 
 
@@ -111,8 +114,10 @@ def test_every_key_exists(toy: CityInfo) -> None:
         ("interaction_participants", "stakeholder", "stakeholders"),
         ("interaction_areas", "area", "areas"),
         ("stakeholder_areas", "area", "areas"),
-        ("tie_events", "officer", "stakeholders"),
-        ("tie_events", "stakeholder", "stakeholders"),
+        ("tie_pairs", "officer", "stakeholders"),
+        ("tie_pairs", "stakeholder", "stakeholders"),
+        ("tie_months", "officer", "stakeholders"),
+        ("tie_months", "stakeholder", "stakeholders"),
         ("relationships", "a", "stakeholders"),
         ("relationships", "b", "stakeholders"),
     ):
@@ -142,12 +147,28 @@ def test_ids_rise_with_time(toy: CityInfo) -> None:
 def test_pairs_repeat(toy: CityInfo) -> None:
     counts = [
         r[0]
-        for r in rows(toy.store, "SELECT count(*) FROM tie_events GROUP BY officer, stakeholder")
+        for r in rows(
+            toy.store,
+            "SELECT count(*) FROM interaction_participants po "
+            "JOIN stakeholders so ON so.key = po.stakeholder AND so.kind = 'officer' "
+            "JOIN interaction_participants pk ON pk.interaction_id = po.interaction_id "
+            "JOIN stakeholders sk ON sk.key = pk.stakeholder AND sk.kind <> 'officer' "
+            "GROUP BY po.stakeholder, pk.stakeholder",
+        )
     ]
     repeated = sum(1 for n in counts if n > 1)
     assert repeated > len(counts) / 2
     ties = toy.store.interactions.ties(as_of=toy.end)
     assert max(ties.counts) > 5
+
+
+def test_pair_summaries_match_the_log(toy: CityInfo) -> None:
+    """tie_pairs and tie_months, as the city's writes left them, equal a brute-force
+    summary of its interactions and participants."""
+    sql = PlainSQL(toy.store.engine, owned=False)
+    contacts = contacts_in_store(sql)
+    assert len(contacts) > 1000
+    check_summaries(sql, contacts)
 
 
 def test_participants_per_interaction_near_two_and_a_half(toy: CityInfo) -> None:
