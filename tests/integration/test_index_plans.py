@@ -43,6 +43,8 @@ TABLES = (
     "tie_months",
 )
 OFFICERS = [f"P{i:02d}" for i in range(12)]
+HISTORY = tuple(name for name in TABLES if name != "tie_pairs")
+"""The tables that grow with the history (``tie_pairs`` grows with the pairs)."""
 MEMBERS = [f"m{i:03d}" for i in range(300)]
 N = 4000
 INSIDE = T - 300 * DAY + DAY // 3
@@ -130,14 +132,19 @@ def _pg_nodes(conn: sa.Connection, statement: str, parameters: Any) -> list[dict
     return out
 
 
-def _plans(crm: rbp.Store, call: Callable[[rbp.Store], object]) -> list[Any]:
-    """The plan of every SELECT ``call`` sends: lines (SQLite) or nodes (PostgreSQL)."""
+def _plans(
+    crm: rbp.Store, call: Callable[[rbp.Store], object], *, pg_settings: tuple[str, ...] = ()
+) -> list[Any]:
+    """The plan of every SELECT ``call`` sends: lines (SQLite) or nodes (PostgreSQL,
+    planned under ``pg_settings``)."""
     with _recording(crm.engine) as sent:
         call(crm)
     assert sent, "the call sent no SELECT"
     with crm.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             return [_sqlite_plan(conn, s, p) for s, p in sent]
+        for setting in pg_settings:
+            conn.exec_driver_sql(f"SET LOCAL {setting}")
         return [_pg_nodes(conn, s, p) for s, p in sent]
 
 
@@ -284,10 +291,12 @@ NEEDS = [
     ),
     Need(
         "pk:tie_months",
-        "the window of an as-of answer: a range of buckets",
+        "the window of an as-of answer: a touched pair's checkpoints in the window are one "
+        "range of the key",
         _window,
-        r"^SEARCH tie_months USING PRIMARY KEY \(bucket>\? AND bucket<\?\)$",
-        "bucket",
+        r"^SEARCH (tie_months|inner) USING PRIMARY KEY "
+        r"\(officer=\? AND stakeholder=\? AND bucket>\? AND bucket<\?\)$",
+        "officer",
     ),
 ]
 
@@ -312,9 +321,14 @@ def test_the_query_that_needs_an_index_uses_it(town: rbp.Store, need: Need) -> N
 def test_a_window_read_touches_only_the_window(town: rbp.Store) -> None:
     """The raw contacts of T's bucket are a range of ``at`` (by the interactions' ``at``
     index, or each officer's range of the participants' (stakeholder, at) index),
-    never a scan of the log."""
+    never a scan of the log. ``tie_pairs`` (one row per pair, not the history) is the
+    one table read whole: it says which pairs were touched after T.
+
+    PostgreSQL's planner rightly reads a table of this test's size whole rather than
+    through an index; there the check is that a plan exists that reads no table of the
+    history whole when whole reads are priced out (``enable_seqscan = off``)."""
     for call in (_bucket_rows, _window):
-        plans = _plans(town, call)
+        plans = _plans(town, call, pg_settings=("enable_seqscan = off",))
         if town.engine.dialect.name == "sqlite":
             lines = [line for plan in plans for line in plan]
             ranged = [
@@ -330,13 +344,17 @@ def test_a_window_read_touches_only_the_window(town: rbp.Store) -> None:
                 )
             ]
             assert ranged, lines
-            for table in TABLES:
+            for table in HISTORY:
                 assert not any(re.match(rf"SCAN {table}\b", line) for line in lines), lines
         else:
             nodes = [n for p in plans for n in p]
             assert not any(
-                n.get("Node Type") == "Seq Scan" and n.get("Relation Name") in TABLES for n in nodes
-            ), nodes
+                n.get("Node Type") == "Seq Scan" and n.get("Relation Name") in HISTORY
+                for n in nodes
+            ), " ; ".join(
+                f"{n.get('Node Type')} {n.get('Relation Name')} {n.get('Index Name')}"
+                for n in nodes
+            )
             assert any(
                 n.get("Index Name")
                 in ("ix_interactions_at", "ix_interaction_participants_stakeholder_at")

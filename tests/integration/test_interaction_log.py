@@ -256,10 +256,10 @@ def test_one_interaction_rows_by_hand(crm: rbp.Store, sql: PlainSQL) -> None:
     bucket = at_us // (30 * 86_400_000_000)
     assert bucket == 683  # 2026-03-03 is day 20,515 after 1970-01-01; 20,515 // 30 = 683
     assert sorted(sql.rows("SELECT * FROM tie_months")) == [
-        (bucket, "P1", "m-1", *summary),
-        (bucket, "P1", "org-1", *summary),
-        (bucket, "P2", "m-1", *summary),
-        (bucket, "P2", "org-1", *summary),
+        ("P1", "m-1", bucket, *summary),
+        ("P1", "org-1", bucket, *summary),
+        ("P2", "m-1", bucket, *summary),
+        ("P2", "org-1", bucket, *summary),
     ]
     assert sorted(sql.rows("SELECT topic FROM interaction_topics")) == [("housing",), ("youth",)]
 
