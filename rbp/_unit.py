@@ -29,9 +29,13 @@ from rbp.audit import AuditEntry
 from rbp.errors import StoreError
 from rbp.settings import Settings
 
-__all__ = ["Clock", "UnitOfWork", "make_engine"]
+__all__ = ["BULK_CACHE_KIB", "Clock", "UnitOfWork", "make_engine"]
 
 Clock = Callable[[], pendulum.DateTime]
+
+BULK_CACHE_KIB = 262_144
+"""SQLite's page cache during a bulk write, in KiB (256 MiB): index upkeep dominates bulk
+loads, and it is about twice as fast when the indexes being written fit in the cache."""
 
 
 def make_engine(
@@ -171,10 +175,12 @@ class UnitOfWork:
         return str(self.engine.dialect.name)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, bulk: bool = False) -> Iterator[Connection]:
         """A write transaction: commits when the block ends, rolls back on any error.
 
         A store opened read-only refuses with a :class:`~rbp.errors.StoreError`.
+        ``bulk`` gives a SQLite connection a large page cache (:data:`BULK_CACHE_KIB`)
+        for the transaction and puts its own back afterwards (:meth:`bulk_cache`).
         """
         if self.readonly:
             raise StoreError(
@@ -183,10 +189,38 @@ class UnitOfWork:
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(rbp_write=True)
             try:
-                with conn.begin():
+                with self.bulk_cache(conn) if bulk else contextlib.nullcontext(), conn.begin():
                     yield conn
             finally:
                 self._generation += 1
+
+    @staticmethod
+    @contextlib.contextmanager
+    def bulk_cache(conn: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+        """Raise a SQLite connection's page cache to ``kib`` KiB for the block, then put
+        the connection's own size back (a no-op on other databases).
+
+        The cache never shrinks: a connection whose cache is already larger keeps it.
+        ``PRAGMA cache_size`` is not transactional, so it may wrap a transaction or
+        run inside one; the size is restored even when the block raises.
+        """
+        if conn.dialect.name != "sqlite":
+            yield
+            return
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        before = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+        # A negative size is KiB, a positive one pages; compare both in KiB.
+        page = int(raw.execute("PRAGMA page_size").fetchone()[0])
+        held = -before if before < 0 else before * page // 1024
+        if held >= kib:
+            yield
+            return
+        raw.execute(f"PRAGMA cache_size=-{int(kib)}")
+        try:
+            yield
+        finally:
+            raw.execute(f"PRAGMA cache_size={before}")
 
     def version(self, conn: Connection) -> tuple[int, int]:
         """A stamp that changes whenever the data may have changed.

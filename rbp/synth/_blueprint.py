@@ -187,10 +187,11 @@ class Blueprint:
         )
 
     def write_directory(self, crm: Store) -> None:
-        """Write the areas and stakeholders (one transaction), then declare the relationships."""
+        """Write the areas and stakeholders, then declare the relationships (one
+        transaction each: :meth:`~rbp.directory.Directory.add_many`, then
+        :meth:`~rbp.directory.Directory.relate_many`)."""
         crm.directory.add_many(self.directory())
-        for rel in self.relationships:
-            crm.directory.relate(rel.a, rel.b, rel.kind, since=rel.since, until=rel.until)
+        crm.directory.relate_many(self.relationships)
 
     def info(self, crm: Store, *, interactions: int | None = None) -> CityInfo:
         """The :class:`CityInfo` of this city in ``crm``."""
