@@ -25,7 +25,7 @@ import pendulum
 
 from rbp.interactions import Interaction, InteractionKind
 from rbp.synth._calendar import Calendar
-from rbp.synth._force import CA, CSP, HOU, PATROL, YOUTH, Duty
+from rbp.synth._portfolio import CA, CSP, HOU, PATROL, YOUTH, Duty
 
 __all__ = ["allocate", "stream"]
 
