@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
+from rbp._time import from_micros, to_micros
 from rbp.engagement import Concern, ConcernStatus, Response, Tip
 from rbp.interactions import Interaction
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORIES", "Sampler", "write_concerns", "write_responses", "write_tips"]
 
 SURVEYED = 1 / 12
+_HOUR = 3_600_000_000  # microseconds
 CATEGORIES = (
     "noise",
     "traffic",
@@ -93,11 +95,16 @@ def write_responses(
     officers = sorted({o for *_, o in kept})
     lean = _lean(rng, officers, 0.6)
 
+    tz = end.timezone_name or "UTC"
+    last = to_micros(end)
+
     def responses() -> Iterator[Response]:
         for i, at, people, officer in kept:
-            when = at.add(hours=rng.randint(24, 60))
-            if when > end:
+            # ``at.add(hours=h)``, without pendulum's arithmetic: hours are absolute time.
+            micros = to_micros(at) + rng.randint(24, 60) * _HOUR
+            if micros > last:
                 continue
+            when = from_micros(micros, tz)
             base = 4.1 + lean.get(officer, 0.0) + rng.gauss(0.0, 0.9)
             overall = min(5, max(1, round(base)))
             items = [min(5, max(1, round(overall + rng.gauss(0.0, 0.7)))) for _ in range(4)]
