@@ -102,19 +102,19 @@ class ResponseWriter:
         # Two lookups by key: joined to the stakeholders' kind, SQLite walks every
         # officer's contacts and probes the id list for each (seconds on a big log).
         pairs: list[tuple[int, str]] = []
-        for piece in chunks(wanted):
+        for ids in chunks(wanted):
             pairs.extend(
                 (int(i), str(k))
                 for i, k in self.conn.execute(
-                    sa.select(p.interaction_id, p.stakeholder).where(p.interaction_id.in_(piece))
+                    sa.select(p.interaction_id, p.stakeholder).where(p.interaction_id.in_(ids))
                 )
             )
         people = sorted({k for _, k in pairs})
         officers: set[str] = set()
-        for piece in chunks(people):
+        for keys in chunks(people):
             officers.update(
                 self.conn.execute(
-                    sa.select(s.key).where(s.kind == "officer", s.key.in_(piece))
+                    sa.select(s.key).where(s.kind == "officer", s.key.in_(keys))
                 ).scalars()
             )
         for iid, key in sorted(pairs, key=lambda pair: pair[1]):

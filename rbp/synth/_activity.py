@@ -34,12 +34,14 @@ _TABLE = 4096
 _NEW = object.__new__
 # The record's slots, filled straight (see :func:`_record`).
 _FIELDS = tuple(a.name for a in attrs.fields(Interaction))
-_SLOTS = tuple(Interaction.__dict__[name].__set__ for name in _FIELDS)
-_PUT_NOTES, _PUT_ID = _SLOTS[_FIELDS.index("notes")], _SLOTS[_FIELDS.index("id")]
 assert _FIELDS == (
     "at", "kind", "participants", "areas", "topics", "attendees", "duration",
     "follow_up_by", "plan", "concern", "notes", "id",
 ), "the record's fields changed: update _record"  # fmt: skip
+(
+    _PUT_AT, _PUT_KIND, _PUT_PARTICIPANTS, _PUT_AREAS, _PUT_TOPICS, _PUT_ATTENDEES,
+    _PUT_DURATION, _PUT_FOLLOW_UP_BY, _PUT_PLAN, _PUT_CONCERN, _PUT_NOTES, _PUT_ID,
+) = (Interaction.__dict__[name].__set__ for name in _FIELDS)  # the record's slots  # fmt: skip
 
 
 class _Kind:
@@ -202,19 +204,16 @@ def _record(
     that this module built itself was more than half the cost of making them.
     """
     item = _NEW(Interaction)
-    put_at, put_kind, put_parts, put_areas, put_topics, put_n, put_d, put_f, put_p, put_c = _SLOTS[
-        :10
-    ]
-    put_at(item, at)
-    put_kind(item, kind)
-    put_parts(item, participants)
-    put_areas(item, areas)
-    put_topics(item, topics)
-    put_n(item, attendees)
-    put_d(item, duration)
-    put_f(item, follow_up_by)
-    put_p(item, None)
-    put_c(item, None)
+    _PUT_AT(item, at)
+    _PUT_KIND(item, kind)
+    _PUT_PARTICIPANTS(item, participants)
+    _PUT_AREAS(item, areas)
+    _PUT_TOPICS(item, topics)
+    _PUT_ATTENDEES(item, attendees)
+    _PUT_DURATION(item, duration)
+    _PUT_FOLLOW_UP_BY(item, follow_up_by)
+    _PUT_PLAN(item, None)
+    _PUT_CONCERN(item, None)
     _PUT_NOTES(item, notes)
     _PUT_ID(item, None)
     return item
