@@ -14,7 +14,11 @@ Plausible rhythms, every draw from its own seeded generator:
 - **tips**: two anonymous tips a district in the last year.
 
 The interactions to answer are chosen while the log streams into the store
-(:class:`Sampler`), so the log is generated once and written at its bulk speed.
+(:class:`Sampler`), so the log is generated once and written at its bulk speed. Each
+part is then one bulk call: the responses one ``record_many``, the concerns with their
+status changes one ``report_many`` (a call per change took a transaction each, and
+read the concern's linked interactions by scanning the log: about 30 ms a change at
+500,000 interactions, ten times that at 5 million).
 """
 
 from __future__ import annotations
