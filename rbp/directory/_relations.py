@@ -7,15 +7,15 @@ Each call is one write transaction, checked first and recorded in the audit trai
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pendulum
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._schema._copy import copy_dicts
+from rbp._queries.batch import chunks, write_rows
 from rbp.directory import _sql as sql
 from rbp.errors import BulkValidationError, RbpError, UnknownKeyError, ValidationError
 from rbp.model import Relationship, RelationshipKind
@@ -25,7 +25,42 @@ if TYPE_CHECKING:
 
 __all__ = ["RelationshipWrites"]
 
-_CHUNK = 5_000  # rows per INSERT of a bulk call
+_CHUNK = 5_000  # items checked and written at a time by a bulk call
+_COLUMNS = ("a", "b", "kind", "since", "until")
+
+
+def _check_batch(
+    conn: Connection, batch: Sequence[tuple[int, object]], errors: list[RbpError]
+) -> list[tuple[Any, ...]]:
+    """The rows of a batch of ``relate_many``; its bad items go to ``errors``.
+
+    One query names the batch's keys that are stakeholders.
+    """
+    wanted = [k for _, rel in batch if isinstance(rel, Relationship) for k in (rel.a, rel.b)]
+    known = t.existing(conn, t.stakeholders.c.key, wanted)
+    rows: list[tuple[Any, ...]] = []
+    for row, rel in batch:
+        if not isinstance(rel, Relationship):
+            errors.append(
+                ValidationError(
+                    f"item {row}: expected a Relationship, got {type(rel).__name__}", row=row
+                )
+            )
+            continue
+        for field, key in (("a", rel.a), ("b", rel.b)):
+            if key not in known:
+                errors.append(
+                    UnknownKeyError(
+                        f"item {row}: {key!r} is not a stakeholder; add it first",
+                        key=key,
+                        field=field,
+                        row=row,
+                    )
+                )
+                break
+        else:
+            rows.append((rel.a, rel.b, rel.kind.value, t.micros(rel.since), t.micros(rel.until)))
+    return rows
 
 
 class RelationshipWrites:
@@ -129,41 +164,15 @@ class RelationshipWrites:
                 f"got {type(relationships).__name__}"
             )
         errors: list[RbpError] = []
-        with self._uow.write() as conn:
-            known = set(conn.execute(sa.select(t.stakeholders.c.key)).scalars())
-            rows: list[dict[str, Any]] = []
-            count = 0
-            for row, rel in enumerate(relationships):
-                count = row + 1
-                if not isinstance(rel, Relationship):
-                    errors.append(
-                        ValidationError(
-                            f"item {row}: expected a Relationship, got {type(rel).__name__}",
-                            row=row,
-                        )
-                    )
-                    continue
-                for field, key in (("a", rel.a), ("b", rel.b)):
-                    if key not in known:
-                        errors.append(
-                            UnknownKeyError(
-                                f"item {row}: {key!r} is not a stakeholder; add it first",
-                                key=key,
-                                field=field,
-                                row=row,
-                            )
-                        )
-                        break
-                else:
-                    if not errors:
-                        rows.append(t.relationship_row(rel))
-                if len(rows) >= _CHUNK:
-                    copy_dicts(conn, t.relationships, rows)
-                    rows = []
+        count = 0
+        with self._uow.write(bulk=True) as conn:
+            for batch in chunks(enumerate(relationships), size=_CHUNK):
+                count = batch[-1][0] + 1
+                rows = _check_batch(conn, batch, errors)
+                if not errors:
+                    write_rows(conn, t.relationships, _COLUMNS, rows)
             if errors:
                 raise BulkValidationError("relate_many", errors)
-            if rows:
-                copy_dicts(conn, t.relationships, rows)
             if count:
                 self._uow.record(conn, "relate", "relationship", [None], {"count": count})
         return count

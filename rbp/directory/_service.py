@@ -155,7 +155,7 @@ class Directory(DirectoryReads, RelationshipWrites):
             )
         if not isinstance(items, Iterable):
             raise TypeError(f"items must be an iterable of records, got {type(items).__name__}")
-        with self._uow.write() as conn:
+        with self._uow.write(bulk=True) as conn:
             writer = BulkAdd(self._uow, conn)
             count = writer.run(items)
             if writer.errors:

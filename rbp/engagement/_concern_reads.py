@@ -33,10 +33,17 @@ _OVERDUE = ("key", "area", "category", "status", "owner", "stage", "due", "days_
 
 
 def load(
-    conn: Connection, tz: str, *, upto: int, keys: Sequence[str] | None = None, **where: Any
+    conn: Connection,
+    tz: str,
+    *,
+    upto: int,
+    keys: Sequence[str] | None = None,
+    links: bool = True,
+    **where: Any,
 ) -> list[ConcernRecord]:
     """Concerns reported at or before ``upto`` (micros) with their history, interactions
-    and plans up to then."""
+    and plans up to then (without ``links``: their history alone, which a change of
+    status needs, and no read of the interaction log)."""
     c, e = t.concerns.c, t.concern_events.c
     conds = [c.at <= upto]
     if keys is not None:
@@ -65,6 +72,8 @@ def load(
                 public=bool(r["public"]),
             )
         )
+    if not links:
+        return [_record(r, tuple(history[str(r["key"])]), tz) for r in rows]
     i = t.interactions.c
     linked: dict[str, list[int]] = defaultdict(list)
     for concern, iid in conn.execute(

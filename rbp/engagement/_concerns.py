@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 from rbp import _args
 from rbp import _schema as t
 from rbp._time import to_micros
+from rbp.engagement._concern_bulk import ConcernBulk
 from rbp.engagement._concern_reads import ConcernReads, insert_concern, load
-from rbp.engagement._messages import Draft, make
+from rbp.engagement._messages import Draft, concern_update, make
 from rbp.engagement._tips import TipDesk
 from rbp.errors import TransitionError, UnknownKeyError, ValidationError
 from rbp.model._engagement import (
@@ -35,16 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Concerns"]
 
-_WORDS = {
-    ConcernStatus.RECEIVED: "received",
-    ConcernStatus.ACKNOWLEDGED: "acknowledged",
-    ConcernStatus.IN_PROGRESS: "being worked on",
-    ConcernStatus.RESOLVED: "resolved",
-    ConcernStatus.CLOSED: "closed",
-}
 
-
-class Concerns(ConcernReads, TipDesk):
+class Concerns(ConcernReads, ConcernBulk, TipDesk):
     """Concerns and anonymous tips of one store, and the department's answers.
 
     A concern moves by :data:`rbp.engagement.CONCERN_TRANSITIONS`: received ->
@@ -286,7 +279,7 @@ class Concerns(ConcernReads, TipDesk):
 
     def _current(self, conn: Connection, key: str, when: int) -> Any:
         """The concern as it stands now, refusing a change dated before its last one."""
-        found = load(conn, self._uow.tz, upto=2**62, keys=[key])
+        found = load(conn, self._uow.tz, upto=2**62, keys=[key], links=False)
         if not found:
             raise UnknownKeyError(f"no concern {key!r}", key=key, field="concern")
         c = found[0]
@@ -305,9 +298,6 @@ class Concerns(ConcernReads, TipDesk):
     ) -> None:
         if reporter is None:
             return
-        text = (
-            f"{self._uow.settings.agency}: your concern {key} is now {_WORDS[status]}. "
-            "Reply STOP to opt out."
-        )
+        text = concern_update(self._uow.settings.agency, key, status)
         made = to_micros(self._uow.now())
         make(conn, [Draft(reporter, MessageKind.CONCERN_UPDATE, text, at, key)], made=made)

@@ -246,7 +246,7 @@ class Feedback(FeedbackReads):
                 f"got {type(responses).__name__}"
             )
         count = 0
-        with self._uow.write() as conn:
+        with self._uow.write(bulk=True) as conn:
             writer = ResponseWriter(conn, self._uow)
             it = iter(responses)
             while batch := list(islice(it, CHUNK)):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.batch import chunks
 from rbp._schema._copy import copy_dicts
 from rbp._time import to_micros
 from rbp.engagement._messages import Draft, make
@@ -99,14 +100,27 @@ class ResponseWriter:
         p, s = t.participants.c, t.stakeholders.c
         for iid in wanted:
             self._officers[iid] = []
-        rows = self.conn.execute(
-            sa.select(p.interaction_id, p.stakeholder)
-            .join(t.stakeholders, s.key == p.stakeholder)
-            .where(s.kind == "officer", p.interaction_id.in_(wanted))
-            .order_by(p.stakeholder)
-        )
-        for iid, officer in rows:
-            self._officers[int(iid)].append(str(officer))
+        # Two lookups by key: joined to the stakeholders' kind, SQLite walks every
+        # officer's contacts and probes the id list for each (seconds on a big log).
+        pairs: list[tuple[int, str]] = []
+        for ids in chunks(wanted):
+            pairs.extend(
+                (int(i), str(k))
+                for i, k in self.conn.execute(
+                    sa.select(p.interaction_id, p.stakeholder).where(p.interaction_id.in_(ids))
+                )
+            )
+        people = sorted({k for _, k in pairs})
+        officers: set[str] = set()
+        for keys in chunks(people):
+            officers.update(
+                self.conn.execute(
+                    sa.select(s.key).where(s.kind == "officer", s.key.in_(keys))
+                ).scalars()
+            )
+        for iid, key in sorted(pairs, key=lambda pair: pair[1]):
+            if key in officers:
+                self._officers[iid].append(key)
         tz, agency = self.uow.tz, self.uow.settings.agency
         drafts = [
             Draft(

@@ -150,7 +150,7 @@ class Interactions(TieReads):
         3
         """
         items = _iterable(interactions)
-        with self._uow.write(bulk=True) as conn:
+        with self._uow.write(bulk=True, checked=True) as conn:
             writer = LogWriter(conn)
             ids = writer.write(items)
             if writer.errors:

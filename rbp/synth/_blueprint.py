@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -153,7 +153,13 @@ class Blueprint:
         """A fresh generator of the city's interactions, in time order."""
         return stream(self.seed, self.force.duties, self.cal, self.total)
 
-    def write(self, crm: Store, *, voice: bool = True) -> CityInfo:
+    def write(
+        self,
+        crm: Store,
+        *,
+        voice: bool = True,
+        done: Callable[[str], object] | None = None,
+    ) -> CityInfo:
         """Write the whole city into ``crm``: :meth:`write_directory`, then the
         interactions, then (with ``voice``) the community's voice.
 
@@ -162,12 +168,20 @@ class Blueprint:
         that get a survey response are picked as they stream by. The voice is a
         response to about one interaction in twelve with a community member (a day or
         two later, through :meth:`~rbp.engagement.Feedback.record_many`), half a
-        year of concerns in every beat with their acknowledgements and resolutions, and two
-        anonymous tips a district (see :mod:`rbp.synth._voice`).
+        year of concerns in every beat with their acknowledgements and resolutions
+        (through :meth:`~rbp.engagement.Concerns.report_many`), and two anonymous tips
+        a district (see :mod:`rbp.synth._voice`). ``done``, if given, is called with
+        the name of each step as it ends ("directory", "relationships",
+        "interactions", "responses", "concerns", "tips"), e.g. to time them.
         """
-        self.write_directory(crm)
+        step = done or (lambda name: None)
+        crm.directory.add_many(self.directory())
+        step("directory")
+        crm.directory.relate_many(self.relationships)
+        step("relationships")
         if not voice:
             ids = crm.interactions.log_many(self.interactions())
+            step("interactions")
             return self.info(crm, interactions=len(ids))
         sampler = Sampler(
             self.seed,
@@ -175,10 +189,14 @@ class Blueprint:
             frozenset(o.key for o in self.force.officers),
         )
         ids = crm.interactions.log_many(sampler(self.interactions()))
+        step("interactions")
         end = self.cal.end()
         responses = write_responses(crm, self.seed, sampler.kept, ids, end)
+        step("responses")
         concerns = write_concerns(crm, self.seed, self.cal, self.places, self.people)
+        step("concerns")
         tips = write_tips(crm, self.seed, self.cal, self.places)
+        step("tips")
         return attrs.evolve(
             self.info(crm, interactions=len(ids)),
             responses=responses,
@@ -187,10 +205,11 @@ class Blueprint:
         )
 
     def write_directory(self, crm: Store) -> None:
-        """Write the areas and stakeholders (one transaction), then declare the relationships."""
+        """Write the areas and stakeholders, then declare the relationships (one
+        transaction each: :meth:`~rbp.directory.Directory.add_many`, then
+        :meth:`~rbp.directory.Directory.relate_many`)."""
         crm.directory.add_many(self.directory())
-        for rel in self.relationships:
-            crm.directory.relate(rel.a, rel.b, rel.kind, since=rel.since, until=rel.until)
+        crm.directory.relate_many(self.relationships)
 
     def info(self, crm: Store, *, interactions: int | None = None) -> CityInfo:
         """The :class:`CityInfo` of this city in ``crm``."""

@@ -11,38 +11,28 @@ its stakeholders orphaned).
 from __future__ import annotations
 
 import random
-from bisect import bisect_right
-from itertools import accumulate
 
 import attrs
 
-from rbp.model import Officer, Priority, Relationship, RelationshipKind, Sector, Training
+from rbp.model import (
+    Officer,
+    PartnerAgency,
+    Priority,
+    Relationship,
+    RelationshipKind,
+    Sector,
+    Training,
+)
 from rbp.synth._calendar import Calendar
 from rbp.synth._names import Namer
+from rbp.synth._portfolio import CA, CSP, HOU, PATROL, UNITS, YOUTH, Agencies, Duty, Pool, fill
 from rbp.synth._town import Partners, People, Places
 
 __all__ = ["UNITS", "Duty", "Force", "plan_force", "plan_relationships"]
 
 S = Sector
-PATROL, CSP, HOU, YOUTH, CA = UNITS = (
-    "Patrol",
-    "CSP",
-    "Homeless Outreach",
-    "Youth",
-    "Community Affairs",
-)
 _SHARE = {HOU: 0.08, YOUTH: 0.08, CA: 0.06}
 _RATE = {PATROL: 0.8, CSP: 1.3, HOU: 1.3, YOUTH: 1.1, CA: 1.5}
-_PORTFOLIO = {PATROL: (30, 4), CSP: (70, 10), HOU: (30, 14), YOUTH: (45, 10), CA: (70, 14)}
-_FAVOURED = {
-    PATROL: {S.BUSINESS, S.FAITH, S.RESIDENT},
-    CSP: {S.RESIDENT, S.HOUSING, S.EDUCATION, S.FAITH, S.YOUTH},
-    HOU: {S.HOMELESS_SERVICES, S.MENTAL_HEALTH, S.HOUSING, S.SOCIAL_SERVICES, S.HEALTH},
-    YOUTH: {S.YOUTH, S.EDUCATION},
-    CA: {S.FAITH, S.BUSINESS, S.ADVOCACY, S.GOVERNMENT, S.MEDIA},
-}
-_PICK = {Priority.KEY: 6.0, Priority.REGULAR: 1.0, Priority.LOW: 0.3}  # chance to be known
-_VISIT = {Priority.KEY: 4.0, Priority.REGULAR: 1.0, Priority.LOW: 0.4}  # how often seen
 _TRAININGS = (
     "de-escalation",
     "crisis-intervention",
@@ -55,29 +45,6 @@ _TRAININGS = (
 
 
 @attrs.define
-class Duty:
-    """One officer's working life in the period: where, when, and whom they see."""
-
-    key: str
-    unit: str
-    primary: str  # the area logged when no member's home applies
-    district: str
-    first: int  # first and last active day
-    last: int
-    rate: float
-    m_keys: list[str] = attrs.Factory(list)
-    m_area: list[str] = attrs.Factory(list)
-    m_cum: list[float] = attrs.Factory(list)
-    m_lo: list[int] = attrs.Factory(list)
-    m_hi: list[int] = attrs.Factory(list)
-    a_keys: list[str] = attrs.Factory(list)
-    a_cum: list[float] = attrs.Factory(list)
-    a_lo: list[int] = attrs.Factory(list)
-    a_hi: list[int] = attrs.Factory(list)
-    partners: list[int] = attrs.Factory(list)  # the colleagues they usually work with
-
-
-@attrs.define
 class Force:
     """The officers, their duties, and who transferred."""
 
@@ -86,31 +53,6 @@ class Force:
     transferred: list[str]
     successors: dict[str, str]
     orphaned: list[str]
-
-
-class _Pool:
-    """Weighted draws of members, by area, district or city-wide."""
-
-    def __init__(self, people: People, places: Places) -> None:
-        self.people = people
-        by_area: dict[str, list[int]] = {}
-        for i, m in enumerate(people.members):
-            assert m.area is not None
-            for a in (m.area, places.district_of[m.area], places.city):
-                by_area.setdefault(a, []).append(i)
-        self.index = by_area
-        self.cum = {
-            a: list(accumulate(_PICK[people.members[i].priority] for i in idx))
-            for a, idx in by_area.items()
-        }
-
-    def draw(self, rng: random.Random, areas: list[str]) -> int | None:
-        areas = [a for a in areas if a in self.index]
-        if not areas:
-            return None
-        a = areas[0] if len(areas) == 1 else rng.choice(areas)
-        cum = self.cum[a]
-        return self.index[a][bisect_right(cum, rng.random() * cum[-1])]
 
 
 def _units(n: int, sites: int) -> list[str]:
@@ -144,11 +86,8 @@ def plan_force(
         if b not in places.quiet:
             by_district[places.district_of[b]].append(b)
     staffed = [d for d in places.districts if by_district[d]] or places.districts
-    pool = _Pool(people, places)
-    agency_index: dict[str, list[int]] = {}
-    for j, ag in enumerate(partners.agencies):
-        for a in ag.areas:
-            agency_index.setdefault(a, []).append(j)
+    pool = Pool(people, places)
+    serving = Agencies(partners)
     officers: list[Officer] = []
     duties: list[Duty] = []
     homes: list[list[str]] = []
@@ -188,7 +127,7 @@ def plan_force(
             last=n_days - 1,
             rate=_RATE[unit] * rng.uniform(0.6, 1.4),
         )
-        _fill(rng, duty, home, places, pool, partners, agency_index, n_days)
+        fill(rng, duty, home, places, pool, serving, n_days)
         duties.append(duty)
         homes.append(assigned)
         officers.append(_officer(rng, duty, rank, assigned, since, namer, cal))
@@ -258,69 +197,6 @@ def _officer(
     )
 
 
-def _fill(
-    rng: random.Random,
-    duty: Duty,
-    home: list[str],
-    places: Places,
-    pool: _Pool,
-    partners: Partners,
-    agency_index: dict[str, list[int]],
-    n_days: int,
-) -> None:
-    """Draw the officer's portfolio: members mostly at home, agencies serving their areas."""
-    favoured = _FAVOURED[duty.unit]
-    size_m, size_a = _PORTFOLIO[duty.unit]
-    chosen: dict[int, None] = {}
-    want = round(size_m * rng.uniform(0.7, 1.3))
-    for _ in range(want * 3):
-        if len(chosen) >= want:
-            break
-        r = rng.random()
-        scope = home if r < 0.75 else [duty.district] if r < 0.95 else [places.city]
-        idx = pool.draw(rng, scope)
-        if idx is None:
-            continue
-        m = pool.people.members[idx]
-        if m.sector in favoured or m.pseudonymous or rng.random() < 0.35:
-            chosen[idx] = None
-    weights = []
-    for idx in chosen:
-        m = pool.people.members[idx]
-        lo, hi = pool.people.first[idx], pool.people.last[idx]
-        r = rng.random()
-        if r < 0.10:  # a contact made during the period
-            lo = max(lo, rng.randrange(n_days))
-        elif r < 0.22:  # the pair goes cold
-            hi = min(hi, rng.randrange(n_days))
-        duty.m_keys.append(m.key)
-        assert m.area is not None
-        duty.m_area.append(m.area)
-        duty.m_lo.append(lo)
-        duty.m_hi.append(hi)
-        weights.append(_VISIT[m.priority] * min(4.0, rng.lognormvariate(0.0, 0.6)))
-    duty.m_cum = list(accumulate(weights))
-    served = [*home, duty.district, places.city]
-    served += [places.beat_of[a] for a in home if a in places.beat_of]
-    found = list(dict.fromkeys(j for a in served for j in agency_index.get(a, ())))
-    if not found:
-        return
-    agencies = partners.agencies
-    pref = [
-        (3.0 if agencies[j].sector in favoured else 1.0) * _VISIT[agencies[j].priority]
-        for j in found
-    ]
-    picks = dict.fromkeys(rng.choices(found, weights=pref, k=size_a))
-    weights = []
-    for j in picks:
-        duty.a_keys.append(agencies[j].key)
-        duty.a_lo.append(partners.first[j])
-        duty.a_hi.append(partners.last[j])
-        fav = 3.0 if agencies[j].sector in favoured else 1.0
-        weights.append(fav * _VISIT[agencies[j].priority] * rng.lognormvariate(0.0, 0.5))
-    duty.a_cum = list(accumulate(weights))
-
-
 def _orphaned(
     duties: list[Duty],
     transferred: list[str],
@@ -384,9 +260,13 @@ def plan_relationships(
     for j, ag in enumerate(services):
         for a in ag.areas:
             serving.setdefault(a, []).append(j)
+    known: dict[tuple[tuple[str, ...], Sector], list[PartnerAgency]] = {}  # same areas, same list
     for ag in services:
-        found = dict.fromkeys(j for a in ag.areas for j in serving[a])
-        others = [services[j] for j in found if services[j].sector is not ag.sector]
+        others = known.get((ag.areas, ag.sector))
+        if others is None:
+            found = dict.fromkeys(j for a in ag.areas for j in serving[a])
+            others = [services[j] for j in found if services[j].sector is not ag.sector]
+            known[(ag.areas, ag.sector)] = others
         for b in rng.sample(others, min(len(others), rng.randint(0, 2))):
             out.append(Relationship(ag.key, b.key, RelationshipKind.REFERS_TO))
     leaders = [m for m in people.members if m.priority is Priority.KEY and m.until is None]

@@ -259,6 +259,12 @@ PLAUSIBLE: dict[tuple[str, str, str], Callable[[dict[str, Any]], Any]] = {
         at=T0.add(days=1), area="b-1", category="noise", text="again"
     ),
     ("concerns", "set_status", "status"): lambda w: "acknowledged",
+    ("concerns", "report_many", "concerns"): lambda w: [
+        (
+            Concern(at=T0.add(days=1), area="b-1", category="noise", text="again"),
+            [("acknowledged", T0.add(days=2))],
+        )
+    ],
     ("outbox", "find", "kind"): lambda w: "survey",
     ("outbox", "find", "status"): lambda w: "queued",
     ("accountability", "publish", "policy"): lambda w: Policy(

@@ -9,11 +9,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 
+import attrs
 import pendulum
 import pytest
 
 from rbp import Officer, ValidationError
 from rbp._time import MICROS_PER_DAY, to_micros
+from rbp.interactions import Interaction
 from rbp.store import Store
 from rbp.synth import SIZES, CityInfo, blueprint, city
 from rbp.synth.__main__ import main
@@ -262,6 +264,22 @@ def test_interactions_are_a_generator() -> None:
     assert inspect.isgenerator(items)
     assert len(list(items)) == 10
     assert len(list(plan.interactions())) == 10  # a fresh generator each time
+
+
+@pytest.mark.parametrize("tz", ["America/Chicago", "Australia/Lord_Howe"])
+def test_the_stream_makes_records_the_checks_would_make(tz: str) -> None:
+    # The stream fills its records without running Interaction's checks; each must be
+    # what the checked constructor makes of the same values, field by field and type.
+    plan = blueprint(size="toy", officers=30, interactions=4_000, seed=3, tz=tz)
+    names = [a.name for a in attrs.fields(Interaction) if a.init]
+    for item in plan.interactions():
+        values = {name: getattr(item, name) for name in names}
+        checked = Interaction(**values)
+        assert checked == item
+        for name in names:
+            assert type(getattr(checked, name)) is type(values[name]), name
+        assert item.participants == tuple(sorted(set(item.participants)))
+        assert item.id is None
 
 
 def test_sizes() -> None:
