@@ -1,10 +1,8 @@
-"""Splitting long key lists into ``IN``-list sized pieces, writing rows in bulk and
-reading plain rows.
+"""Splitting long key lists into ``IN``-list sized pieces, and reading plain rows.
 
 SQLite allows 32,766 bound parameters per statement and PostgreSQL 65,535; a few
-thousand per query also keeps each plan an index probe per key. :func:`write_rows`
-hands a batch of rows to the driver the fastest way it has (``executemany`` on SQLite,
-``COPY`` on PostgreSQL), so bulk calls do not go through a statement per row.
+thousand per query also keeps each plan an index probe per key. (Bulk writes go through
+:func:`rbp._schema._copy.copy_rows`.)
 
 Examples
 --------
@@ -21,7 +19,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-__all__ = ["CHUNK", "chunks", "plain_rows", "write_rows"]
+__all__ = ["CHUNK", "chunks", "plain_rows"]
 
 _T = TypeVar("_T")
 
@@ -50,27 +48,3 @@ def plain_rows(conn: Connection, statement: sa.Executable) -> list[tuple[Any, ..
         return [] if cursor is None else list(cursor.fetchall())
     finally:
         result.close()
-
-
-def write_rows(
-    conn: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``, without
-    asking for anything back: SQLite's ``executemany``, PostgreSQL's ``COPY``.
-
-    Values go to the driver as they are (micros as int, booleans as bool); columns left
-    out take their defaults (an autoincrement id its next value).
-    """
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as cp:
-            for row in rows:
-                cp.write_row(row)
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-    conn.exec_driver_sql(sql, list(rows))

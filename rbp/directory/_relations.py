@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._queries.batch import chunks, write_rows
+from rbp._queries.batch import chunks
+from rbp._schema._copy import copy_rows
 from rbp.directory import _sql as sql
 from rbp.errors import BulkValidationError, RbpError, UnknownKeyError, ValidationError
 from rbp.model import Relationship, RelationshipKind
@@ -170,7 +171,7 @@ class RelationshipWrites:
                 count = batch[-1][0] + 1
                 rows = _check_batch(conn, batch, errors)
                 if not errors:
-                    write_rows(conn, t.relationships, _COLUMNS, rows)
+                    copy_rows(conn, t.relationships, _COLUMNS, rows)
             if errors:
                 raise BulkValidationError("relate_many", errors)
             if count:

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from rbp import _args
 from rbp import _schema as t
-from rbp._queries.batch import CHUNK, chunks, write_rows
+from rbp._queries.batch import CHUNK, chunks
+from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
 from rbp.engagement._messages import Draft, concern_update, make
 from rbp.errors import (
@@ -181,7 +182,7 @@ class _Batches:
                 if reporter is not None:
                     text = concern_update(agency, key, status)
                     drafts.append(Draft(reporter, MessageKind.CONCERN_UPDATE, text, when, key))
-        write_rows(conn, t.concern_events, _EVENT_COLUMNS, events)
+        copy_rows(conn, t.concern_events, _EVENT_COLUMNS, events)
         make(conn, drafts, made=self.made)
         for key, i in zip(keys, items, strict=True):
             final = i.moves[-1][0] if i.moves else ConcernStatus.RECEIVED

@@ -9,7 +9,7 @@ summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.pairs import BUCKET, Tally
+from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
 from rbp.model._interactions import Interaction
@@ -42,23 +43,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "interaction_areas": ("interaction_id", "area", "at"),
     "interaction_topics": ("interaction_id", "topic"),
 }
-
-
-def insert_rows(conn: Connection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert tuples into ``table`` (columns as in ``_COLUMNS``) the fastest way the driver has."""
-    if not rows:
-        return
-    cols = _COLUMNS[table]
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
-            for row in rows:
-                cp.write_row(row)
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-    conn.exec_driver_sql(sql, list(rows))
 
 
 _FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
@@ -227,10 +211,14 @@ class LogWriter:
 
     def _flush(self) -> None:
         conn = self.conn
-        insert_rows(conn, "interactions", self._main)
-        insert_rows(conn, "interaction_participants", self._people)
-        insert_rows(conn, "interaction_areas", self._places)
-        insert_rows(conn, "interaction_topics", self._topics)
+        for table, rows in (
+            (t.interactions, self._main),
+            (t.participants, self._people),
+            (t.interaction_areas, self._places),
+            (t.interaction_topics, self._topics),
+        ):
+            if rows:
+                copy_rows(conn, table, _COLUMNS[table.name], rows)
         self._ties.write(conn)
         self.written += len(self._main)
         self._clear()
