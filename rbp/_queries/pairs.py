@@ -440,6 +440,11 @@ def _latest(at: int, *, first_bucket: int | None) -> sa.Subquery:
             m.c.bucket == touched.c.b,
         ),
     )
+    # The same bounds as the probe's, as constants: a store partitioned by bucket then
+    # plans only the partitions up to T (or of the window).
+    from_months = from_months.where(m.c.bucket < b)
+    if first_bucket is not None:
+        from_months = from_months.where(m.c.bucket >= first_bucket)
     return _last_of(sa.union_all(from_raw, from_months).subquery("candidates"), "latest")
 
 
