@@ -206,10 +206,11 @@ class CoverageReads(GraphBase):
                 self._uow.tz,
                 areas=None if scope is None else area_scope(conn, scope),
             )
-        cold = metrics.cold_ties(snap, self._uow.tz)
-        keys = {m.key for m in chosen}
-        by_priority = {m.key: m.priority for m in chosen}
-        uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}
+        keys = {snap.keys[i] for i in chosen}
+        position, priority = snap.position, snap.priority
+        uncovered = {
+            p: tuple(k for k in cov.uncovered if priority[position[k]] is p) for p in Priority
+        }
         missing: dict[str, tuple[Sector, ...]] = {}
         for a in cov.by_area:
             expected = snap.tree[a].expected_sectors or settings.expected_sectors
@@ -230,7 +231,7 @@ class CoverageReads(GraphBase):
             as_of=snap.as_of,
             window=win.duration,
             uncovered=uncovered,
-            cooling=tuple(c for c in cold if c.stakeholder in keys),
+            cooling=metrics.cold_ties(snap, chosen, self._uow.tz),
             matrix_gaps=tuple(k for k, c in cov.matrix.items() if c.total > 0 and c.covered == 0),
             missing_sectors=missing,
             quiet_areas=quiet_areas,

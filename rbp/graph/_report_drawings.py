@@ -201,7 +201,8 @@ class ReportDiagramReads(GraphBase):
             chosen = list(report.sole_held.items())[:count]
             drawn = {o for o, _ in chosen} | {k for _, held in chosen for k in held[:per]}
             naming = read_names(conn, drawn, names=named)
-        kinds = {m.key: m.kind.value for m in snap.members}
+        position = snap.position
+        kinds = {k: snap.kind[position[k]].value for k in drawn if k in position}
         where = "" if scope is None else f" in {naming.area(scope)}"
         shown_officers = words.count(min(count, len(report.sole_held)), "officer")
         return keyperson_diagram(

@@ -1,15 +1,21 @@
-"""What the metrics read: one SQL pass per question, compact rows back.
+"""What the metrics read: one SQL pass per question, compact columns back.
 
-A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture
-with its last officer contact and how many officers hold an active tie with it,
-plus the area tree. Coverage, gaps and key-person risk are all computed from it,
-so the three agree with each other by construction.
+A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture (the
+*members*, in key order) column by column: member ``i`` is ``keys[i]``, of
+``kind[i]``, ``sector[i]`` and ``priority[i]``, in the areas ``homes[home[i]]``, last
+met by an officer at ``last[i]``, ``covered[i]`` within the window, held by
+``active[i]`` officers' active ties. Coverage, gaps, key-person risk, departures and
+trends are all computed from these columns (:mod:`rbp.graph._metrics`), so they agree
+with each other by construction, and a store of 200,000 stakeholders is a few lists
+rather than 200,000 objects.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from array import array
+from collections.abc import Collection, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -23,48 +29,63 @@ from rbp._queries.rules import (
     latest_promise_sql,
     present_sql,
     status_sql,
-    within,
     within_sql,
 )
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
 
-__all__ = ["Member", "Snapshot", "cadence_case", "load_snapshot", "pair_lasts"]
+__all__ = ["NEVER", "Snapshot", "cadence_case", "load_snapshot", "pair_lasts"]
 
 PRIORITY_RANK = {Priority.KEY: 0, Priority.REGULAR: 1, Priority.LOW: 2}
 
+NEVER = -(2**62)
+"""The ``last`` of a member no officer has met (earlier than any time)."""
 
-@attrs.frozen(kw_only=True)
-class Member:
-    """A non-officer stakeholder as the metrics see it (no personal data)."""
+NOBODY = -1
+"""The officer index of no officer."""
 
-    key: str
-    kind: StakeholderKind
-    sector: Sector
-    priority: Priority
-    areas: tuple[str, ...]
-    last: int | None  # last officer contact at or before T, epoch micros
-    window: int  # coverage window in micros
-    covered: bool
-    active_officers: tuple[str, ...]  # officers holding an active tie
+BATCH = 10_000
+"""Rows fetched from the database at a time."""
 
 
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True, slots=False, eq=False)
 class Snapshot:
-    """Everything coverage, gaps and key-person risk need, as of one time."""
+    """Everything coverage, gaps, key-person risk and departures need, as of one time.
+
+    Per member (non-officer stakeholder in the picture at T, ``keys`` sorted) one entry
+    in each column; officers in ``top`` and ``sole`` are indexes into ``staff``.
+    """
 
     as_of: pendulum.DateTime
     at: int
     window: Window
-    members: tuple[Member, ...]
     tree: AreaTree
-    officers: frozenset[str]
+    officers: frozenset[str]  # officers in the picture at T (less ``excluded``)
     excluded: frozenset[str] = frozenset()
+    spans: dict[Priority, int]  # the coverage window of each priority, in micros
+    keys: tuple[str, ...]
+    kind: tuple[StakeholderKind, ...]
+    sector: tuple[Sector, ...]
+    priority: tuple[Priority, ...]
+    home: Sequence[int]  # index into ``homes``
+    homes: tuple[tuple[str, ...], ...]  # the distinct sets of areas, each sorted
+    last: Sequence[int]  # last officer contact at or before T, or NEVER
+    covered: bytes  # 1 when ``last`` is within the member's window
+    active: Sequence[int]  # how many officers hold an active tie
+    sole: Sequence[int]  # one officer holding an active tie, or NOBODY
+    top: Sequence[int]  # the officer of ``last``, or NOBODY
+    runner_up: Sequence[int]  # the last contact by any other officer, or NEVER
+    staff: tuple[str, ...]  # officer keys, by index
+    # every active tie: its member and its officer, in two columns
+    held: tuple[Sequence[int], Sequence[int]]
     # (last, officer, stakeholder, status) of ties cooling or dormant at T, coldest first
     cold: tuple[tuple[int, str, str, str], ...] = ()
     # (officer, stakeholder, last) of pairs whose last contact was a promise now passed
     broken: tuple[tuple[str, str, int], ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
     def closure(self, areas: Sequence[str]) -> set[str]:
         """The areas and all their ancestors."""
@@ -80,6 +101,48 @@ class Snapshot:
     def _up(self) -> dict[str, tuple[str, ...]]:
         """Each area with its ancestors, found once per snapshot."""
         return {a.key: (a.key, *self.tree.ancestors(a.key)) for a in self.tree}
+
+    @functools.cached_property
+    def closures(self) -> tuple[frozenset[str], ...]:
+        """The closure (areas and their ancestors) of each of ``homes``."""
+        return tuple(frozenset(self.closure(h)) for h in self.homes)
+
+    def areas_of(self, i: int) -> tuple[str, ...]:
+        """Member ``i``'s areas (its home area, or the areas an agency serves)."""
+        return self.homes[self.home[i]]
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Member index by key."""
+        return {k: i for i, k in enumerate(self.keys)}
+
+    @functools.cached_property
+    def holders(self) -> dict[int, tuple[str, ...]]:
+        """Member index -> the officers holding an active tie with it (members with any)."""
+        out: dict[int, list[str]] = {}
+        staff = self.staff
+        for i, o in zip(*self.held, strict=True):
+            out.setdefault(i, []).append(staff[o])
+        return {i: tuple(sorted(v)) for i, v in out.items()}
+
+    def covered_without(self, officer: str) -> bytearray:
+        """``covered`` as it would be if ``officer`` had never met anybody."""
+        out = bytearray(self.covered)
+        try:
+            o = self.staff.index(officer)
+        except ValueError:
+            return out
+        at, spans, priority, runner_up = self.at, self.spans, self.priority, self.runner_up
+        for i, top in enumerate(self.top):
+            if top == o and out[i]:
+                seen = runner_up[i]
+                out[i] = seen != NEVER and at - spans[priority[i]] < seen
+        return out
+
+    @functools.cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Answers computed from this snapshot (they never change: it is immutable)."""
+        return {}
 
 
 def cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
@@ -115,26 +178,21 @@ def pair_lasts(
     return q.subquery("pairs")
 
 
-def load_snapshot(
+def tie_query(
     conn: Connection,
     *,
-    as_of: AsOf,
+    at: int,
     cadence: dict[Priority, int],
-    window: Window,
+    horizon: int,
     excluded: Collection[str] = (),
-) -> Snapshot:
-    """Load the as-of-T view in three queries (stakeholders, their areas, officer ties)."""
-    at = as_of.micros
-    fixed = window.micros
-    c_max = max(cadence.values()) * MICROS_PER_DAY
-    # Far enough back to see every tie that is not lapsed (a <= 4c) and every contact
-    # in the coverage window; + 1 because the bounds are inclusive.
-    horizon = max(4 * c_max, fixed or 0) + 1
+) -> sa.Select[Any]:
+    """The officer ties of the snapshot: (stakeholder, officer, last, status, promised)
+    of every pair :func:`pair_lasts` finds, both part of the picture at ``at``."""
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
     pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
     c = cadence_case(t.stakeholders.c.priority, cadence)
-    ties = conn.execute(
+    return (
         sa.select(
             pairs.c.stakeholder,
             pairs.c.officer,
@@ -145,67 +203,144 @@ def load_snapshot(
         .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
         .where(present, pairs.c.officer.not_in(absent_keys(at)))
         .order_by(pairs.c.stakeholder, pairs.c.officer)
-    ).all()
-    last: dict[str, int] = {}
-    active: dict[str, list[str]] = {}
+    )
+
+
+def load_snapshot(
+    conn: Connection,
+    *,
+    as_of: AsOf,
+    cadence: dict[Priority, int],
+    window: Window,
+    excluded: Collection[str] = (),
+) -> Snapshot:
+    """Load the as-of-T view in five queries (members, their areas, officers, areas,
+    officer ties), one row of each at a time into columns."""
+    at = as_of.micros
+    fixed = window.micros
+    c_max = max(cadence.values()) * MICROS_PER_DAY
+    # Far enough back to see every tie that is not lapsed (a <= 4c) and every contact
+    # in the coverage window; + 1 because the bounds are inclusive.
+    horizon = max(4 * c_max, fixed or 0) + 1
+    s = t.stakeholders.c
+    present = present_sql(s.since, s.until, at)
+    rows = list(
+        _rows(
+            conn,
+            sa.select(s.key, s.kind, s.sector, s.priority).where(
+                s.kind != StakeholderKind.OFFICER.value, present
+            ),
+        )
+    )
+    rows.sort(key=itemgetter(0))  # Python's order of keys, whatever the collation
+    keys = tuple(r[0] for r in rows)
+    position = {k: i for i, k in enumerate(keys)}
+    n = len(keys)
+    kinds = {k.value: k for k in StakeholderKind}
+    sectors = {x.value: x for x in Sector}
+    priorities = {p.value: p for p in Priority}
+    priority = tuple(priorities[r[3] or "regular"] for r in rows)
+    spans = {p: window.micros_for(cadence[p]) for p in Priority}
+    member = (
+        tuple(kinds[r[1]] for r in rows),
+        tuple(sectors[r[2] or "other"] for r in rows),
+    )
+    del rows
+    homes, home = _homes(conn, position, present)
+    last = array("q", [NEVER]) * n
+    runner_up = array("q", [NEVER]) * n
+    top = array("i", [NOBODY]) * n
+    sole = array("i", [NOBODY]) * n
+    active = array("i", [0]) * n
+    held_member, held_officer = array("i"), array("i")
+    staff: dict[str, int] = {}
     cold: list[tuple[int, str, str, str]] = []
     broken: list[tuple[str, str, int]] = []
-    for key, officer, when, state, promised in ties:
+    query = tie_query(conn, at=at, cadence=cadence, horizon=horizon, excluded=excluded)
+    for key, officer, when, state, promised in _rows(conn, query):
         if promised == when:
             broken.append((officer, key, when))
-        if when > last.get(key, -(2**62)):
-            last[key] = when
-        if state == "active":
-            active.setdefault(key, []).append(officer)
-        elif state != "lapsed":
+        if state != "active" and state != "lapsed":
             cold.append((when, officer, key, state))
+        i = position.get(key)
+        if i is None:
+            continue
+        o = staff.setdefault(officer, len(staff))
+        if when > last[i]:
+            runner_up[i] = last[i]
+            last[i] = when
+            top[i] = o
+        elif when > runner_up[i]:
+            runner_up[i] = when
+        if state == "active":
+            active[i] += 1
+            sole[i] = o
+            held_member.append(i)
+            held_officer.append(o)
     cold.sort()
-    rows = conn.execute(
-        sa.select(s.key, s.kind, s.sector, s.priority)
-        .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(s.key)
-    ).all()
-    links: dict[str, list[str]] = {}
-    sa_c = t.stakeholder_areas.c
-    for key, area in conn.execute(
-        sa.select(sa_c.stakeholder, sa_c.area)
-        .join_from(t.stakeholder_areas, t.stakeholders, s.key == sa_c.stakeholder)
-        .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(sa_c.stakeholder, sa_c.area)
-    ):
-        links.setdefault(key, []).append(area)
+    covered = bytes(
+        seen != NEVER and at - spans[p] < seen for seen, p in zip(last, priority, strict=True)
+    )
     officers = frozenset(
         conn.execute(
             sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
         ).scalars()
     ) - frozenset(excluded)
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
-    members = []
-    for key, kind, sector, priority in rows:
-        prio = Priority(priority or "regular")
-        win = window.micros_for(cadence[prio])
-        seen = last.get(key)
-        members.append(
-            Member(
-                key=key,
-                kind=StakeholderKind(kind),
-                sector=Sector(sector or "other"),
-                priority=prio,
-                areas=tuple(links.get(key, ())),
-                last=seen,
-                window=win,
-                covered=seen is not None and within(seen, at, win),
-                active_officers=tuple(active.get(key, ())),
-            )
-        )
     return Snapshot(
         as_of=as_of.at,
         at=at,
         window=window,
-        members=tuple(members),
         tree=tree,
         officers=officers,
         excluded=frozenset(excluded),
+        spans=spans,
+        keys=keys,
+        kind=member[0],
+        sector=member[1],
+        priority=priority,
+        home=home,
+        homes=homes,
+        last=last,
+        covered=covered,
+        active=active,
+        sole=sole,
+        top=top,
+        runner_up=runner_up,
+        staff=tuple(staff),
+        held=(held_member, held_officer),
         cold=tuple(cold),
         broken=tuple(broken),
     )
+
+
+def _homes(
+    conn: Connection, position: dict[str, int], present: sa.ColumnElement[bool]
+) -> tuple[tuple[tuple[str, ...], ...], array[int]]:
+    """The distinct sets of areas of the members, and each member's set (by index)."""
+    s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
+    links: dict[int, list[str]] = {}
+    for key, area in _rows(
+        conn,
+        sa.select(sa_c.stakeholder, sa_c.area)
+        .join_from(t.stakeholder_areas, t.stakeholders, s.key == sa_c.stakeholder)
+        .where(s.kind != StakeholderKind.OFFICER.value, present),
+    ):
+        i = position.get(key)
+        if i is not None:
+            links.setdefault(i, []).append(area)
+    found: dict[tuple[str, ...], int] = {(): 0}
+    home = array("i", [0]) * len(position)
+    for i, areas in links.items():
+        if len(areas) > 1:
+            areas.sort()
+        home[i] = found.setdefault(tuple(areas), len(found))
+    return tuple(found), home
+
+
+def _rows(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
+    """The rows of ``query``, fetched many at a time (not one call per row, nor all
+    at once)."""
+    result = conn.execute(query)
+    while batch := result.fetchmany(BATCH):
+        yield from batch

@@ -135,8 +135,9 @@ class TrendReads(GraphBase):
                     risk = metrics.key_person(snap, members)
                     row |= {"value": len(risk.single_threaded), "share": risk.ratio}
                 else:
+                    flags, priority = snap.covered, snap.priority
                     row["value"] = sum(
-                        1 for m in members if m.priority is Priority.KEY and not m.covered
+                        1 for i in members if priority[i] is Priority.KEY and not flags[i]
                     )
                 rows.append(row)
                 n += 1  # from the start each time, so Jan 31 steps to Feb 28 and Mar 31
