@@ -15,6 +15,7 @@ from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
 from rbp.graph._reports import CoverageReport, GapReport
+from rbp.graph._snapshot import PRIORITIES
 from rbp.model import Priority, Sector, StakeholderKind
 from rbp.model._plans import Phase
 
@@ -209,7 +210,8 @@ class CoverageReads(GraphBase):
         keys = {snap.keys[i] for i in chosen}
         position, priority = snap.position, snap.priority
         uncovered = {
-            p: tuple(k for k in cov.uncovered if priority[position[k]] is p) for p in Priority
+            p: tuple(k for k in cov.uncovered if priority[position[k]] == code)
+            for code, p in enumerate(PRIORITIES)
         }
         missing: dict[str, tuple[Sector, ...]] = {}
         for a in cov.by_area:

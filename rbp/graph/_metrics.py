@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import attrs
+import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -24,7 +25,7 @@ from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport
 from rbp.graph._risk_reports import KeyPersonReport, Successor
-from rbp.graph._snapshot import PRIORITY_RANK, Snapshot
+from rbp.graph._snapshot import KINDS, PRIORITIES, SECTORS, Snapshot
 from rbp.model import Sector, StakeholderKind
 
 __all__ = [
@@ -61,11 +62,13 @@ def select(
         None if area is None else frozenset(h for h, up in enumerate(snap.closures) if area in up)
     )
     home, sectors, kinds = snap.home, snap.sector, snap.kind
+    s = None if sector is None else SECTORS.index(sector)
+    k = None if kind is None else KINDS.index(kind)
     found = tuple(
         i
         for i in range(len(snap))
-        if (sector is None or sectors[i] is sector)
-        and (kind is None or kinds[i] is kind)
+        if (s is None or sectors[i] == s)
+        and (k is None or kinds[i] == k)
         and (homes is None or home[i] in homes)
     )
     snap.memo[memo] = found
@@ -108,30 +111,35 @@ def _coverage(
     else:
         groups = Counter((home[i], sector[i], flags[i]) for i in members)
     covered = 0
-    sec_total: Counter[Sector] = Counter()
-    sec_cov: Counter[Sector] = Counter()
-    cell_total: Counter[tuple[str, Sector]] = Counter()
-    cell_cov: Counter[tuple[str, Sector]] = Counter()
+    # Counted by sector code; the enums are keys only of what the report shows.
+    sec_total: Counter[int] = Counter()
+    sec_cov: Counter[int] = Counter()
+    cell_total: Counter[tuple[str, int]] = Counter()
+    cell_cov: Counter[tuple[str, int]] = Counter()
     closures = snap.closures
-    for (h, s, c), n in groups.items():
-        sec_total[s] += n
+    for (h, code, c), n in groups.items():
+        sec_total[code] += n
         if c:
             covered += n
-            sec_cov[s] += n
+            sec_cov[code] += n
         for a in closures[h]:
-            cell_total[a, s] += n
+            cell_total[a, code] += n
             if c:
-                cell_cov[a, s] += n
+                cell_cov[a, code] += n
     area_keys = list(snap.tree.order()) if area is None else [area, *snap.tree.descendants(area)]
     by_area: dict[str, Cell] = {}
     matrix: dict[tuple[str, Sector], Cell] = {}
     for a in area_keys:
-        n = sum(cell_total[a, s] for s in Sector)
-        c = sum(cell_cov[a, s] for s in Sector)
+        n = c = 0
+        for code, s in enumerate(SECTORS):
+            cell = Cell(cell_cov[a, code], cell_total[a, code])
+            matrix[a, s] = cell
+            n += cell.total
+            c += cell.covered
         by_area[a] = Cell(c, n)
-        for s in Sector:
-            matrix[a, s] = Cell(cell_cov[a, s], cell_total[a, s])
-    by_sector = {s: Cell(sec_cov[s], sec_total[s]) for s in Sector if sec_total[s]}
+    by_sector = {
+        s: Cell(sec_cov[code], sec_total[code]) for code, s in enumerate(SECTORS) if sec_total[code]
+    }
     return CoverageReport(
         as_of=snap.as_of,
         window=snap.window.duration,
@@ -146,11 +154,11 @@ def _coverage(
 
 def _by_priority(snap: Snapshot, members: Iterable[int]) -> tuple[str, ...]:
     """The keys of ``members`` (in key order) by priority (key first), then by key."""
-    ranked: tuple[list[str], ...] = ([], [], [])
+    ranked: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
     keys, priority = snap.keys, snap.priority
     for i in members:
-        ranked[PRIORITY_RANK[priority[i]]].append(keys[i])
-    return (*ranked[0], *ranked[1], *ranked[2])
+        ranked[priority[i]].append(keys[i])
+    return tuple(k for keys_of in ranked for k in keys_of)
 
 
 def key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
@@ -202,11 +210,15 @@ def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> tuple[ColdTie,
     """Ties of ``members`` that are cooling or dormant at T, coldest first."""
     everyone = isinstance(members, range) and members == range(len(snap))
     keys = None if everyone else {snap.keys[i] for i in members}
-    return tuple(
-        ColdTie(officer=o, stakeholder=k, status=st, last=from_micros(last, tz))
-        for last, o, k, st in snap.cold
-        if keys is None or k in keys
-    )
+    times: dict[int, pendulum.DateTime] = {}  # many ties share the time of one meeting
+    out = []
+    for last, o, k, st in snap.cold:
+        if keys is None or k in keys:
+            when = times.get(last)
+            if when is None:
+                when = times[last] = from_micros(last, tz)
+            out.append(ColdTie(officer=o, stakeholder=k, status=st, last=when))
+    return tuple(out)
 
 
 def quiet_areas(conn: Connection, snap: Snapshot, window: int) -> tuple[str, ...]:

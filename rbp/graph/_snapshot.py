@@ -1,8 +1,9 @@
 """What the metrics read: one SQL pass per question, compact columns back.
 
 A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture (the
-*members*, in key order) column by column: member ``i`` is ``keys[i]``, of
-``kind[i]``, ``sector[i]`` and ``priority[i]``, in the areas ``homes[home[i]]``, last
+*members*, in key order) column by column: member ``i`` is ``keys[i]``, of kind
+``KINDS[kind[i]]``, sector ``SECTORS[sector[i]]`` and priority
+``PRIORITIES[priority[i]]``, in the areas ``homes[home[i]]``, last
 met by an officer at ``last[i]``, ``covered[i]`` within the window, held by
 ``active[i]`` officers' active ties. Coverage, gaps, key-person risk, departures and
 trends are all computed from these columns (:mod:`rbp.graph._metrics`), so they agree
@@ -35,9 +36,26 @@ from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
 
-__all__ = ["NEVER", "Snapshot", "cadence_case", "load_snapshot", "pair_lasts"]
+__all__ = [
+    "KINDS",
+    "NEVER",
+    "PRIORITIES",
+    "SECTORS",
+    "Snapshot",
+    "cadence_case",
+    "load_snapshot",
+    "pair_lasts",
+]
 
-PRIORITY_RANK = {Priority.KEY: 0, Priority.REGULAR: 1, Priority.LOW: 2}
+KINDS = tuple(StakeholderKind)
+"""The kinds by their code in :attr:`Snapshot.kind`."""
+
+SECTORS = tuple(Sector)
+"""The sectors by their code in :attr:`Snapshot.sector`."""
+
+PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
+"""The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
+(key first)."""
 
 NEVER = -(2**62)
 """The ``last`` of a member no officer has met (earlier than any time)."""
@@ -63,11 +81,11 @@ class Snapshot:
     tree: AreaTree
     officers: frozenset[str]  # officers in the picture at T (less ``excluded``)
     excluded: frozenset[str] = frozenset()
-    spans: dict[Priority, int]  # the coverage window of each priority, in micros
+    spans: tuple[int, ...]  # the coverage window of each priority code, in micros
     keys: tuple[str, ...]
-    kind: tuple[StakeholderKind, ...]
-    sector: tuple[Sector, ...]
-    priority: tuple[Priority, ...]
+    kind: bytes  # codes: KINDS[kind[i]]
+    sector: bytes  # codes: SECTORS[sector[i]]
+    priority: bytes  # codes: PRIORITIES[priority[i]]
     home: Sequence[int]  # index into ``homes``
     homes: tuple[tuple[str, ...], ...]  # the distinct sets of areas, each sorted
     last: Sequence[int]  # last officer contact at or before T, or NEVER
@@ -236,14 +254,14 @@ def load_snapshot(
     keys = tuple(r[0] for r in rows)
     position = {k: i for i, k in enumerate(keys)}
     n = len(keys)
-    kinds = {k.value: k for k in StakeholderKind}
-    sectors = {x.value: x for x in Sector}
-    priorities = {p.value: p for p in Priority}
-    priority = tuple(priorities[r[3] or "regular"] for r in rows)
-    spans = {p: window.micros_for(cadence[p]) for p in Priority}
+    kinds = {k.value: code for code, k in enumerate(KINDS)}
+    sectors = {x.value: code for code, x in enumerate(SECTORS)}
+    priorities = {p.value: code for code, p in enumerate(PRIORITIES)}
+    priority = bytes(priorities[r[3] or Priority.REGULAR.value] for r in rows)
+    spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     member = (
-        tuple(kinds[r[1]] for r in rows),
-        tuple(sectors[r[2] or "other"] for r in rows),
+        bytes(kinds[r[1]] for r in rows),
+        bytes(sectors[r[2] or Sector.OTHER.value] for r in rows),
     )
     del rows
     homes, home = _homes(conn, position, present)
