@@ -55,19 +55,34 @@ class GraphBase:
         self._snapshots: OrderedDict[Any, Snapshot] = OrderedDict()
 
     def _snapshot(
-        self, conn: Connection, when: AsOf, window: Window, excluded: tuple[str, ...] = ()
+        self,
+        conn: Connection,
+        when: AsOf,
+        window: Window,
+        excluded: tuple[str, ...] = (),
+        *,
+        cooling: bool = False,
     ) -> Snapshot:
-        """The snapshot as of ``when`` with ``window``, read on ``conn`` unless cached."""
+        """The snapshot as of ``when`` with ``window``, read on ``conn`` unless cached;
+        ``cooling``: with the ties going cold (what only the gap report lists), which
+        reads four cadences back instead of one. A snapshot with them serves every
+        answer, so a gap report asked for first makes the others free."""
         stamp = self._uow.version(conn)
         key = (when.micros, window.duration, tuple(sorted(excluded)), stamp)
         cached = self._snapshots.get(key)
-        if cached is not None:
+        if cached is not None and (cached.cooling or not cooling):
             self._snapshots.move_to_end(key)
             return cached
         snap = load_snapshot(
-            conn, as_of=when, cadence=self._uow.settings.cadence, window=window, excluded=excluded
+            conn,
+            as_of=when,
+            cadence=self._uow.settings.cadence,
+            window=window,
+            excluded=excluded,
+            cooling=cooling,
         )
         self._snapshots[key] = snap
+        self._snapshots.move_to_end(key)
         while len(self._snapshots) > 4:
             self._snapshots.popitem(last=False)
         return snap

@@ -189,7 +189,7 @@ class CoverageReads(GraphBase):
             settings.cadence_days(Priority.REGULAR)
         )
         with self._uow.read() as conn:
-            snap = self._snapshot(conn, when, win)
+            snap = self._snapshot(conn, when, win, cooling=True)
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)
             risk = metrics.key_person(snap, chosen)

@@ -207,7 +207,9 @@ def departure(
 
 
 def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> tuple[ColdTie, ...]:
-    """Ties of ``members`` that are cooling or dormant at T, coldest first."""
+    """Ties of ``members`` that are cooling or dormant at T, coldest first (from a
+    snapshot read with them)."""
+    assert snap.cooling, "the snapshot was read without the ties going cold"
     everyone = isinstance(members, range) and members == range(len(snap))
     keys = None if everyone else {snap.keys[i] for i in members}
     times: dict[int, pendulum.DateTime] = {}  # many ties share the time of one meeting

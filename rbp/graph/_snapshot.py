@@ -81,6 +81,7 @@ class Snapshot:
     tree: AreaTree
     officers: frozenset[str]  # officers in the picture at T (less ``excluded``)
     excluded: frozenset[str] = frozenset()
+    cooling: bool = True  # whether ``cold`` was read (else it is empty)
     spans: tuple[int, ...]  # the coverage window of each priority code, in micros
     keys: tuple[str, ...]
     kind: bytes  # codes: KINDS[kind[i]]
@@ -231,15 +232,21 @@ def load_snapshot(
     cadence: dict[Priority, int],
     window: Window,
     excluded: Collection[str] = (),
+    cooling: bool = True,
 ) -> Snapshot:
     """Load the as-of-T view in five queries (members, their areas, officers, areas,
-    officer ties), one row of each at a time into columns."""
+    officer ties), one row of each at a time into columns.
+
+    The ties are read as far back as the answers need: every contact in the coverage
+    window and every active tie (one cadence); with ``cooling``, also the ties going
+    cold (up to four cadences), which only the gap report lists.
+    """
     at = as_of.micros
     fixed = window.micros
     c_max = max(cadence.values()) * MICROS_PER_DAY
-    # Far enough back to see every tie that is not lapsed (a <= 4c) and every contact
-    # in the coverage window; + 1 because the bounds are inclusive.
-    horizon = max(4 * c_max, fixed or 0) + 1
+    # Far enough back to see every contact in the coverage window and every active tie
+    # (a <= c), or every tie that is not lapsed (a <= 4c); + 1: the bounds are inclusive.
+    horizon = max(4 * c_max if cooling else c_max, fixed or 0) + 1
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
     rows = list(
@@ -278,7 +285,7 @@ def load_snapshot(
     for key, officer, when, state, promised in _rows(conn, query):
         if promised == when:
             broken.append((officer, key, when))
-        if state != "active" and state != "lapsed":
+        if cooling and state != "active" and state != "lapsed":
             cold.append((when, officer, key, state))
         i = position.get(key)
         if i is None:
@@ -312,6 +319,7 @@ def load_snapshot(
         tree=tree,
         officers=officers,
         excluded=frozenset(excluded),
+        cooling=cooling,
         spans=spans,
         keys=keys,
         kind=member[0],
@@ -337,7 +345,8 @@ def _homes(
 ) -> tuple[tuple[tuple[str, ...], ...], array[int]]:
     """The distinct sets of areas of the members, and each member's set (by index)."""
     s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
-    links: dict[int, list[str]] = {}
+    first: dict[int, str] = {}  # most members have one area
+    more: dict[int, list[str]] = {}
     for key, area in _rows(
         conn,
         sa.select(sa_c.stakeholder, sa_c.area)
@@ -345,14 +354,19 @@ def _homes(
         .where(s.kind != StakeholderKind.OFFICER.value, present),
     ):
         i = position.get(key)
-        if i is not None:
-            links.setdefault(i, []).append(area)
+        if i is None:
+            pass
+        elif i in first:
+            more.setdefault(i, [first[i]]).append(area)
+        else:
+            first[i] = area
     found: dict[tuple[str, ...], int] = {(): 0}
+    one = {a: found.setdefault((a,), len(found)) for a in sorted(set(first.values()))}
     home = array("i", [0]) * len(position)
-    for i, areas in links.items():
-        if len(areas) > 1:
-            areas.sort()
-        home[i] = found.setdefault(tuple(areas), len(found))
+    for i, area in first.items():
+        home[i] = one[area]
+    for i, areas in more.items():
+        home[i] = found.setdefault(tuple(sorted(areas)), len(found))
     return tuple(found), home
 
 

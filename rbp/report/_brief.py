@@ -76,12 +76,11 @@ def _areas(stakeholder: Any) -> tuple[str, ...]:
     return () if stakeholder.area is None else (stakeholder.area,)
 
 
-def _measure(crm: Store, at: pendulum.DateTime | None, area: str | None) -> _Measure:
+def _measure(crm: Store, at: pendulum.DateTime, area: str | None) -> _Measure:
     """The headline figures as of ``at``: coverage and key-person risk share the graph's
     one snapshot of that time; the gap counts come from them and from the ties, so no
     gap report is made for them."""
     cov = crm.graph.coverage(as_of=at, area=area)
-    at = cov.as_of  # one T for every figure, even when "now" was asked for
     risk = crm.graph.key_person_risk(as_of=at, area=area)
     people = [
         s for s in crm.directory.find(area=area, as_of=at) if s.kind is not StakeholderKind.OFFICER
@@ -361,9 +360,11 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
     >>> "Coverage by area and sector" in page and "@media print" in page
     True
     """
-    now = _measure(crm, as_of, area)
-    at = now.coverage.as_of
-    gaps = crm.graph.gaps(as_of=at, area=area)  # the same snapshot as the figures
+    # The gap report first: its snapshot (with the ties going cold) is the one every
+    # other figure of T is counted from.
+    gaps = crm.graph.gaps(as_of=as_of, area=area)
+    at = gaps.as_of
+    now = _measure(crm, at, area)
     compared = at - QUARTER
     then = _measure(crm, compared, area)
     tree = crm.directory.areas()

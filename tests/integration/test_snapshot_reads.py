@@ -2,12 +2,15 @@
 
 Coverage, gaps, key-person risk, departures and the diagrams drawn from them as of one
 T share one snapshot (one load of the stakeholders, their areas and the officer ties);
-a departure is computed from that snapshot, not from a second one without the officer;
-the brief reads the snapshot of T and the one of a quarter before and makes one gap
-report; the full report reads one snapshot. Loads are counted by wrapping the real
-loader, and statements with a SQLAlchemy event listener; nothing is timed. The
-figures the brief counts without a gap report are checked against the gap reports of
-the same times, on every database.
+a departure is computed from that snapshot, not from a second one without the officer.
+Coverage, key-person risk and departures read the ties one cadence back; the gap report
+reads them four cadences back (the ties going cold), once, and that snapshot then
+serves every other answer of T. The brief reads the snapshot of T (with the ties going
+cold) and the one of a quarter before (without) and makes one gap report; the full
+report reads one snapshot. Loads are counted by wrapping the real loader, and
+statements with a SQLAlchemy event listener; nothing is timed. The figures the brief
+counts without a gap report are checked against the gap reports of the same times,
+and the answers of the shorter read against those of the longer, on every database.
 """
 
 from __future__ import annotations
@@ -42,13 +45,14 @@ def town(
 
 
 @pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The as-of time (epoch micros) of every snapshot the graph loads from now on."""
-    seen: list[int] = []
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+    """The as-of time (epoch micros) of every snapshot the graph loads from now on, and
+    whether it read the ties going cold."""
+    seen: list[tuple[int, bool]] = []
     real = _base.load_snapshot
 
     def counted(conn: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs["as_of"].micros)
+        seen.append((kwargs["as_of"].micros, kwargs["cooling"]))
         return real(conn, **kwargs)
 
     monkeypatch.setattr(_base, "load_snapshot", counted)
@@ -92,16 +96,16 @@ def present_officers(city: City, at: int) -> list[str]:
 # Each test asks as of its own time, so no answer cached by another test is reused.
 
 
-def test_coverage_gaps_risk_departures_and_diagrams_of_one_time_read_one_snapshot(
-    town: tuple[rbp.Store, City], loads: list[int]
+def test_gaps_then_coverage_risk_departures_and_diagrams_of_one_time_read_one_snapshot(
+    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
 ) -> None:
     crm, city = town
     at = T - 3 * DAY
     when = dt_of(at)
     area = sorted(p.key for p in city.places)[0]
+    crm.graph.gaps(as_of=when)
     crm.graph.coverage(as_of=when)
     crm.graph.coverage(as_of=when, area=area)
-    crm.graph.gaps(as_of=when)
     crm.graph.key_person_risk(as_of=when, area=area)
     officers = present_officers(city, at)
     assert officers
@@ -109,17 +113,42 @@ def test_coverage_gaps_risk_departures_and_diagrams_of_one_time_read_one_snapsho
         crm.graph.simulate_departure(officer, as_of=when)
     crm.graph.matrix_diagram(as_of=when)
     crm.graph.keyperson_diagram(as_of=when)
-    assert loads == [at]
+    crm.graph.gaps(as_of=when, area=area)
+    assert loads == [(at, True)]
+
+
+def test_the_answers_of_the_shorter_read_are_those_of_the_longer(
+    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+) -> None:
+    crm, city = town
+    at = T - 9 * DAY
+    when = dt_of(at)
+    officers = present_officers(city, at)
+
+    def answers() -> list[object]:
+        return [
+            crm.graph.coverage(as_of=when),
+            crm.graph.key_person_risk(as_of=when),
+            *(crm.graph.simulate_departure(o, as_of=when) for o in officers),
+        ]
+
+    short = answers()
+    assert loads == [(at, False)]
+    gaps = crm.graph.gaps(as_of=when)
+    assert loads == [(at, False), (at, True)]
+    assert answers() == short
+    assert loads == [(at, False), (at, True)]
+    assert gaps.single_threaded == crm.graph.key_person_risk(as_of=when).single_threaded
 
 
 def test_a_departure_reads_no_second_snapshot_without_the_officer(
-    town: tuple[rbp.Store, City], loads: list[int]
+    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
 ) -> None:
     crm, city = town
     at = T - 4 * DAY
     officer = present_officers(city, at)[0]
     impact = crm.graph.simulate_departure(officer, as_of=dt_of(at))
-    assert loads == [at]
+    assert loads == [(at, False)]
     # What the one snapshot gives is the oracle's departure (every officer is checked
     # in test_graph_bruteforce; this one pins it beside the count).
     _, after, orphaned, _ = oracle.departure(city, at, officer)
@@ -159,23 +188,27 @@ def test_answers_from_one_snapshot_are_separate_objects(town: tuple[rbp.Store, C
     assert crm.graph.key_person_risk(as_of=when).sole_held == held
 
 
-def test_trend_reads_one_snapshot_per_step(town: tuple[rbp.Store, City], loads: list[int]) -> None:
+def test_trend_reads_one_snapshot_per_step(
+    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+) -> None:
     crm, _ = town
     start = dt_of(T - 100 * DAY)
     out = crm.graph.trend("coverage", start=start, end=start.add(months=2))
     assert len(out) == 3
-    assert len(loads) == 3
-    assert len(set(loads)) == 3
+    assert len(set(loads)) == len(loads) == 3
+    assert not any(cooling for _, cooling in loads)
 
 
 def test_the_brief_reads_now_and_the_quarter_before_and_makes_one_gap_report(
-    town: tuple[rbp.Store, City], loads: list[int], gap_reports: list[pendulum.DateTime]
+    town: tuple[rbp.Store, City],
+    loads: list[tuple[int, bool]],
+    gap_reports: list[pendulum.DateTime],
 ) -> None:
     crm, _ = town
     when = dt_of(T - 7 * DAY)
     brief = rbp.report.brief(crm, as_of=when)
     compared = brief.compared
-    assert sorted(loads) == sorted({_micros(when), _micros(compared)})
+    assert loads == [(_micros(when), True), (_micros(compared), False)]
     assert gap_reports == [brief.as_of]
     # The figures counted without a gap report are the gap reports' counts.
     figures = {h.name: h for h in brief.headlines}
@@ -186,12 +219,12 @@ def test_the_brief_reads_now_and_the_quarter_before_and_makes_one_gap_report(
 
 
 def test_the_full_report_reads_one_snapshot(
-    town: tuple[rbp.Store, City], loads: list[int], tmp_path: Path
+    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]], tmp_path: Path
 ) -> None:
     crm, _ = town
     at = T - 8 * DAY
     rbp.report.write_report(crm, tmp_path / "report.html", as_of=dt_of(at))
-    assert loads == [at]
+    assert loads == [(at, True)]
 
 
 def _micros(value: pendulum.DateTime) -> int:
