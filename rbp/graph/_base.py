@@ -50,8 +50,8 @@ class GraphBase:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        # The last few snapshots, keyed by (T, window, excluded, store version), so that
-        # coverage, gaps and key-person risk as of one T read the database once.
+        # The last few snapshots, keyed by (T, window, store version), so that coverage,
+        # gaps, key-person risk and departures as of one T read the database once.
         self._snapshots: OrderedDict[Any, Snapshot] = OrderedDict()
 
     def _snapshot(
@@ -59,7 +59,6 @@ class GraphBase:
         conn: Connection,
         when: AsOf,
         window: Window,
-        excluded: tuple[str, ...] = (),
         *,
         cooling: bool = False,
     ) -> Snapshot:
@@ -68,7 +67,7 @@ class GraphBase:
         reads four cadences back instead of one. A snapshot with them serves every
         answer, so a gap report asked for first makes the others free."""
         stamp = self._uow.version(conn)
-        key = (when.micros, window.duration, tuple(sorted(excluded)), stamp)
+        key = (when.micros, window.duration, stamp)
         cached = self._snapshots.get(key)
         if cached is not None and (cached.cooling or not cooling):
             self._snapshots.move_to_end(key)
@@ -78,7 +77,6 @@ class GraphBase:
             as_of=when,
             cadence=self._uow.settings.cadence,
             window=window,
-            excluded=excluded,
             cooling=cooling,
         )
         self._snapshots[key] = snap
