@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from rbp._time import AsOf, Window
 from rbp.errors import UnknownKeyError
 from rbp.graph._build import build_graph
-from rbp.graph._snapshot import Snapshot, load_snapshot
+from rbp.graph._snapshot import Snapshot, load_snapshot, widen
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
@@ -64,12 +64,16 @@ class GraphBase:
     ) -> Snapshot:
         """The snapshot as of ``when`` with ``window``, read on ``conn`` unless cached;
         ``cooling``: with the ties going cold (what only the gap report lists), which
-        reads four cadences back instead of one. A snapshot with them serves every
-        answer, so a gap report asked for first makes the others free."""
+        reads the ties four cadences back instead of one. A snapshot with them serves
+        every answer; one without them is widened by one more query of the ties."""
         stamp = self._uow.version(conn)
         key = (when.micros, window.duration, stamp)
         cached = self._snapshots.get(key)
-        if cached is not None and (cached.cooling or not cooling):
+        if cached is not None:
+            if cooling and not cached.cooling:
+                cached = self._snapshots[key] = widen(
+                    conn, cached, cadence=self._uow.settings.cadence
+                )
             self._snapshots.move_to_end(key)
             return cached
         snap = load_snapshot(

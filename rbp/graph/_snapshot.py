@@ -35,6 +35,7 @@ from rbp._queries.rules import (
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
+from rbp.model._interactions import TieStatus
 
 __all__ = [
     "KINDS",
@@ -45,6 +46,7 @@ __all__ = [
     "cadence_case",
     "load_snapshot",
     "pair_lasts",
+    "widen",
 ]
 
 KINDS = tuple(StakeholderKind)
@@ -65,6 +67,9 @@ NOBODY = -1
 
 BATCH = 10_000
 """Rows fetched from the database at a time."""
+
+COLD = (TieStatus.COOLING.value, TieStatus.DORMANT.value)
+"""The statuses of the ties going cold."""
 
 
 @attrs.frozen(kw_only=True, slots=False, eq=False)
@@ -242,11 +247,7 @@ def load_snapshot(
     cold (up to four cadences), which only the gap report lists.
     """
     at = as_of.micros
-    fixed = window.micros
-    c_max = max(cadence.values()) * MICROS_PER_DAY
-    # Far enough back to see every contact in the coverage window and every active tie
-    # (a <= c), or every tie that is not lapsed (a <= 4c); + 1: the bounds are inclusive.
-    horizon = max(4 * c_max if cooling else c_max, fixed or 0) + 1
+    horizon = _horizon(cadence, window, cooling=cooling)
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
     rows = list(
@@ -285,7 +286,7 @@ def load_snapshot(
     for key, officer, when, state, promised in _rows(conn, query):
         if promised == when:
             broken.append((officer, key, when))
-        if cooling and state != "active" and state != "lapsed":
+        if cooling and state in COLD:
             cold.append((when, officer, key, state))
         i = position.get(key)
         if i is None:
@@ -338,6 +339,40 @@ def load_snapshot(
         cold=tuple(cold),
         broken=tuple(broken),
     )
+
+
+def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
+    """``snap`` with the ties going cold, as :func:`load_snapshot` reads them with
+    ``cooling``: the officer ties four cadences back, of which only the cooling and
+    dormant come back. Everything else (the members, their areas, the officers, what was
+    counted from them) is the same, and is kept."""
+    if snap.cooling:
+        return snap
+    horizon = _horizon(cadence, snap.window, cooling=True)
+    ties = tie_query(
+        conn, at=snap.at, cadence=cadence, horizon=horizon, excluded=snap.excluded
+    ).subquery()
+    key, officer, last, state, _ = ties.c
+    cold = sorted(
+        (when, o, k, st)
+        for when, o, k, st in _rows(
+            conn,
+            sa.select(last, officer, key, state).where(state.in_(COLD)),
+        )
+    )
+    wider = attrs.evolve(snap, cooling=True, cold=tuple(cold))
+    for name in ("memo", "position", "closures", "holders", "_up"):  # found once per T
+        if name in snap.__dict__:
+            wider.__dict__[name] = snap.__dict__[name]
+    return wider
+
+
+def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> int:
+    """How far back the officer ties are read: far enough to see every contact in the
+    coverage window and every active tie (age <= c), or with ``cooling`` every tie that
+    is not lapsed (age <= 4c); + 1 because the bounds are inclusive."""
+    c_max = max(cadence.values()) * MICROS_PER_DAY
+    return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
 def _homes(

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import rbp
 import rbp.report
 from rbp import Priority
-from rbp.graph import _base, _coverage
+from rbp.graph import Graph, _base, _coverage
 from tests.databases import DB_KINDS, PgCluster
 from tests.integration import graph_oracle as oracle
 from tests.integration.conftest_graph import DAY, City, T, dt_of, loaded_store, random_city
@@ -45,17 +45,22 @@ def town(
 
 
 @pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
     """The as-of time (epoch micros) of every snapshot the graph loads from now on, and
-    whether it read the ties going cold."""
-    seen: list[tuple[int, bool]] = []
-    real = _base.load_snapshot
+    whether it read the ties going cold; a snapshot widened to read them is (T, "widened")."""
+    seen: list[tuple[int, object]] = []
+    real_load, real_widen = _base.load_snapshot, _base.widen
 
-    def counted(conn: Any, **kwargs: Any) -> Any:
+    def load(conn: Any, **kwargs: Any) -> Any:
         seen.append((kwargs["as_of"].micros, kwargs["cooling"]))
-        return real(conn, **kwargs)
+        return real_load(conn, **kwargs)
 
-    monkeypatch.setattr(_base, "load_snapshot", counted)
+    def widen(conn: Any, snap: Any, **kwargs: Any) -> Any:
+        seen.append((snap.at, "widened"))
+        return real_widen(conn, snap, **kwargs)
+
+    monkeypatch.setattr(_base, "load_snapshot", load)
+    monkeypatch.setattr(_base, "widen", widen)
     return seen
 
 
@@ -97,7 +102,7 @@ def present_officers(city: City, at: int) -> list[str]:
 
 
 def test_gaps_then_coverage_risk_departures_and_diagrams_of_one_time_read_one_snapshot(
-    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+    town: tuple[rbp.Store, City], loads: list[tuple[int, object]]
 ) -> None:
     crm, city = town
     at = T - 3 * DAY
@@ -118,7 +123,7 @@ def test_gaps_then_coverage_risk_departures_and_diagrams_of_one_time_read_one_sn
 
 
 def test_the_answers_of_the_shorter_read_are_those_of_the_longer(
-    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+    town: tuple[rbp.Store, City], loads: list[tuple[int, object]]
 ) -> None:
     crm, city = town
     at = T - 9 * DAY
@@ -134,15 +139,20 @@ def test_the_answers_of_the_shorter_read_are_those_of_the_longer(
 
     short = answers()
     assert loads == [(at, False)]
-    gaps = crm.graph.gaps(as_of=when)
-    assert loads == [(at, False), (at, True)]
+    widened = crm.graph.gaps(as_of=when)
+    assert loads == [(at, False), (at, "widened")]
     assert answers() == short
-    assert loads == [(at, False), (at, True)]
-    assert gaps.single_threaded == crm.graph.key_person_risk(as_of=when).single_threaded
+    assert widened.single_threaded == crm.graph.key_person_risk(as_of=when).single_threaded
+    assert loads == [(at, False), (at, "widened")]
+    # The widened snapshot's gap report is the one a snapshot read whole gives: asked of
+    # a second graph of the same store (its own cache), gap report first.
+    whole = Graph(crm._uow).gaps(as_of=when)
+    assert loads == [(at, False), (at, "widened"), (at, True)]
+    assert widened == whole
 
 
 def test_a_departure_reads_no_second_snapshot_without_the_officer(
-    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+    town: tuple[rbp.Store, City], loads: list[tuple[int, object]]
 ) -> None:
     crm, city = town
     at = T - 4 * DAY
@@ -189,7 +199,7 @@ def test_answers_from_one_snapshot_are_separate_objects(town: tuple[rbp.Store, C
 
 
 def test_trend_reads_one_snapshot_per_step(
-    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]]
+    town: tuple[rbp.Store, City], loads: list[tuple[int, object]]
 ) -> None:
     crm, _ = town
     start = dt_of(T - 100 * DAY)
@@ -201,7 +211,7 @@ def test_trend_reads_one_snapshot_per_step(
 
 def test_the_brief_reads_now_and_the_quarter_before_and_makes_one_gap_report(
     town: tuple[rbp.Store, City],
-    loads: list[tuple[int, bool]],
+    loads: list[tuple[int, object]],
     gap_reports: list[pendulum.DateTime],
 ) -> None:
     crm, _ = town
@@ -219,7 +229,7 @@ def test_the_brief_reads_now_and_the_quarter_before_and_makes_one_gap_report(
 
 
 def test_the_full_report_reads_one_snapshot(
-    town: tuple[rbp.Store, City], loads: list[tuple[int, bool]], tmp_path: Path
+    town: tuple[rbp.Store, City], loads: list[tuple[int, object]], tmp_path: Path
 ) -> None:
     crm, _ = town
     at = T - 8 * DAY
