@@ -14,9 +14,9 @@ rather than 200,000 objects.
 from __future__ import annotations
 
 import functools
+import itertools
 from array import array
 from collections.abc import Collection, Iterator, Sequence
-from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -239,8 +239,8 @@ def load_snapshot(
     excluded: Collection[str] = (),
     cooling: bool = True,
 ) -> Snapshot:
-    """Load the as-of-T view in five queries (members, their areas, officers, areas,
-    officer ties), one row of each at a time into columns.
+    """Load the as-of-T view in four queries (the members with their areas, the
+    officers, the area tree, the officer ties), many rows at a time into columns.
 
     The ties are read as far back as the answers need: every contact in the coverage
     window and every active tie (one cadence); with ``cooling``, also the ties going
@@ -250,29 +250,11 @@ def load_snapshot(
     horizon = _horizon(cadence, window, cooling=cooling)
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
-    rows = list(
-        _rows(
-            conn,
-            sa.select(s.key, s.kind, s.sector, s.priority).where(
-                s.kind != StakeholderKind.OFFICER.value, present
-            ),
-        )
-    )
-    rows.sort(key=itemgetter(0))  # Python's order of keys, whatever the collation
-    keys = tuple(r[0] for r in rows)
+    keys, codes, home, homes = _members(conn, present)
     position = {k: i for i, k in enumerate(keys)}
     n = len(keys)
-    kinds = {k.value: code for code, k in enumerate(KINDS)}
-    sectors = {x.value: code for code, x in enumerate(SECTORS)}
-    priorities = {p.value: code for code, p in enumerate(PRIORITIES)}
-    priority = bytes(priorities[r[3] or Priority.REGULAR.value] for r in rows)
+    priority = codes[2]
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
-    member = (
-        bytes(kinds[r[1]] for r in rows),
-        bytes(sectors[r[2] or Sector.OTHER.value] for r in rows),
-    )
-    del rows
-    homes, home = _homes(conn, position, present)
     last = array("q", [NEVER]) * n
     runner_up = array("q", [NEVER]) * n
     top = array("i", [NOBODY]) * n
@@ -323,8 +305,8 @@ def load_snapshot(
         cooling=cooling,
         spans=spans,
         keys=keys,
-        kind=member[0],
-        sector=member[1],
+        kind=codes[0],
+        sector=codes[1],
         priority=priority,
         home=home,
         homes=homes,
@@ -375,34 +357,53 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
-def _homes(
-    conn: Connection, position: dict[str, int], present: sa.ColumnElement[bool]
-) -> tuple[tuple[tuple[str, ...], ...], array[int]]:
-    """The distinct sets of areas of the members, and each member's set (by index)."""
+def _members(
+    conn: Connection, present: sa.ColumnElement[bool]
+) -> tuple[tuple[str, ...], tuple[bytes, bytes, bytes], array[int], tuple[tuple[str, ...], ...]]:
+    """The members' keys (sorted), their kind, sector and priority codes, and their areas
+    (an index into the distinct sets of areas, also returned), in one query: one row per
+    member and area, a member's rows one after another."""
     s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
-    first: dict[int, str] = {}  # most members have one area
-    more: dict[int, list[str]] = {}
-    for key, area in _rows(
-        conn,
-        sa.select(sa_c.stakeholder, sa_c.area)
-        .join_from(t.stakeholder_areas, t.stakeholders, s.key == sa_c.stakeholder)
-        .where(s.kind != StakeholderKind.OFFICER.value, present),
-    ):
-        i = position.get(key)
-        if i is None:
-            pass
-        elif i in first:
-            more.setdefault(i, [first[i]]).append(area)
-        else:
-            first[i] = area
+    kinds: dict[str | None, int] = {k.value: code for code, k in enumerate(KINDS)}
+    sectors: dict[str | None, int] = {x.value: code for code, x in enumerate(SECTORS)}
+    sectors[None] = SECTORS.index(Sector.OTHER)
+    priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
+    priorities[None] = PRIORITIES.index(Priority.REGULAR)
+    keys: list[str] = []
+    kind, sector, priority = bytearray(), bytearray(), bytearray()
+    home = array("i")
     found: dict[tuple[str, ...], int] = {(): 0}
-    one = {a: found.setdefault((a,), len(found)) for a in sorted(set(first.values()))}
-    home = array("i", [0]) * len(position)
-    for i, area in first.items():
-        home[i] = one[area]
+    one: dict[str | None, int] = {None: 0}  # the set of a single area (or none), by area
+    more: dict[int, list[str]] = {}  # members of more than one area
+    query = (
+        sa.select(s.key, s.kind, s.sector, s.priority, sa_c.area)
+        .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
+        .where(s.kind != StakeholderKind.OFFICER.value, present)
+        .order_by(s.key)
+    )
+    previous: str | None = None
+    first = ""  # the first area of the member just read
+    for key, k, sec, prio, area in _rows(conn, query):
+        if key == previous:  # another area of the member just read
+            more.setdefault(len(keys) - 1, [first]).append(area)
+            continue
+        previous, first = key, area
+        keys.append(key)
+        kind.append(kinds[k])
+        sector.append(sectors[sec])
+        priority.append(priorities[prio])
+        code = one.get(area)
+        if code is None:
+            code = one[area] = found.setdefault((area,), len(found))
+        home.append(code)
     for i, areas in more.items():
         home[i] = found.setdefault(tuple(sorted(areas)), len(found))
-    return tuple(found), home
+    if any(a > b for a, b in itertools.pairwise(keys)):  # sorted by a collation, not by code
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        keys = [keys[i] for i in order]
+        kind, sector, priority = (bytearray(c[i] for i in order) for c in (kind, sector, priority))
+        home = array("i", (home[i] for i in order))
+    return tuple(keys), (bytes(kind), bytes(sector), bytes(priority)), home, tuple(found)
 
 
 def _rows(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:

@@ -26,7 +26,6 @@ import sqlalchemy as sa
 import rbp
 import rbp.report
 from rbp import Priority
-from rbp.graph import Graph, _base, _coverage
 from tests.databases import DB_KINDS, PgCluster
 from tests.integration import graph_oracle as oracle
 from tests.integration.conftest_graph import DAY, City, T, dt_of, loaded_store, random_city
@@ -45,11 +44,17 @@ def town(
 
 
 @pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
+def loads(
+    town: tuple[rbp.Store, City], monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[int, object]]:
     """The as-of time (epoch micros) of every snapshot the graph loads from now on, and
-    whether it read the ties going cold; a snapshot widened to read them is (T, "widened")."""
+    whether it read the ties going cold; a snapshot widened to read them is (T, "widened").
+
+    The loader is wrapped where the store's graph looks it up (the globals of its
+    ``_snapshot`` method), so the count holds however the modules were imported."""
     seen: list[tuple[int, object]] = []
-    real_load, real_widen = _base.load_snapshot, _base.widen
+    names = type(town[0].graph)._snapshot.__globals__
+    real_load, real_widen = names["load_snapshot"], names["widen"]
 
     def load(conn: Any, **kwargs: Any) -> Any:
         seen.append((kwargs["as_of"].micros, kwargs["cooling"]))
@@ -59,23 +64,26 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
         seen.append((snap.at, "widened"))
         return real_widen(conn, snap, **kwargs)
 
-    monkeypatch.setattr(_base, "load_snapshot", load)
-    monkeypatch.setattr(_base, "widen", widen)
+    monkeypatch.setitem(names, "load_snapshot", load)
+    monkeypatch.setitem(names, "widen", widen)
     return seen
 
 
 @pytest.fixture
-def gap_reports(monkeypatch: pytest.MonkeyPatch) -> list[pendulum.DateTime]:
-    """The as-of time of every gap report made from now on."""
+def gap_reports(
+    town: tuple[rbp.Store, City], monkeypatch: pytest.MonkeyPatch
+) -> list[pendulum.DateTime]:
+    """The as-of time of every gap report the store's graph makes from now on."""
     seen: list[pendulum.DateTime] = []
-    real = _coverage.CoverageReads.gaps
+    graph = type(town[0].graph)
+    real = graph.gaps
 
     def counted(self: Any, **kwargs: Any) -> Any:
         report = real(self, **kwargs)
         seen.append(report.as_of)
         return report
 
-    monkeypatch.setattr(_coverage.CoverageReads, "gaps", counted)
+    monkeypatch.setattr(graph, "gaps", counted)
     return seen
 
 
@@ -146,7 +154,7 @@ def test_the_answers_of_the_shorter_read_are_those_of_the_longer(
     assert loads == [(at, False), (at, "widened")]
     # The widened snapshot's gap report is the one a snapshot read whole gives: asked of
     # a second graph of the same store (its own cache), gap report first.
-    whole = Graph(crm._uow).gaps(as_of=when)
+    whole = type(crm.graph)(crm._uow).gaps(as_of=when)
     assert loads == [(at, False), (at, "widened"), (at, True)]
     assert widened == whole
 
