@@ -209,10 +209,10 @@ class CoverageReads(GraphBase):
             )
         keys = {snap.keys[i] for i in chosen}
         position, priority = snap.position, snap.priority
-        uncovered = {
-            p: tuple(k for k in cov.uncovered if priority[position[k]] == code)
-            for code, p in enumerate(PRIORITIES)
-        }
+        by_code: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
+        for k in cov.uncovered:
+            by_code[priority[position[k]]].append(k)
+        uncovered = {p: tuple(by_code[code]) for code, p in enumerate(PRIORITIES)}
         missing: dict[str, tuple[Sector, ...]] = {}
         for a in cov.by_area:
             expected = snap.tree[a].expected_sectors or settings.expected_sectors
