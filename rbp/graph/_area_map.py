@@ -24,7 +24,7 @@ from rbp._queries.rules import absent_keys, present_sql
 from rbp._render._words import count, percent
 from rbp._time import MICROS_PER_DAY
 from rbp.graph._reports import CoverageReport
-from rbp.graph._snapshot import Member, Snapshot, cadence_case
+from rbp.graph._snapshot import Snapshot, cadence_case
 from rbp.graph.diagrams._areas import MapArea, area_diagram, packed
 from rbp.model import Priority, Sector, StakeholderKind
 
@@ -168,19 +168,21 @@ def _strongest(
     ]
 
 
-def _rest(snap: Snapshot, chosen: Sequence[Member], tops: Sequence[str]) -> tuple[int, int]:
+def _rest(snap: Snapshot, chosen: Sequence[int], tops: Sequence[str]) -> tuple[int, int]:
     """Covered and total of the stakeholders in scope that no area in ``tops`` holds
     (held by the map's own area, or by no area at all)."""
     drawn = set(tops)
-    left = [m for m in chosen if not snap.closure(m.areas) & drawn]
-    return sum(m.covered for m in left), len(left)
+    apart = {h for h, up in enumerate(snap.closures) if not up & drawn}
+    home, flags = snap.home, snap.covered
+    left = [i for i in chosen if home[i] in apart]
+    return sum(flags[i] for i in left), len(left)
 
 
 def area_map(
     conn: Connection,
     snap: Snapshot,
     cov: CoverageReport,
-    chosen: Sequence[Member],
+    chosen: Sequence[int],
     *,
     scope: str | None,
     title: str,

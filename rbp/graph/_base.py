@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from rbp._time import AsOf, Window
 from rbp.errors import UnknownKeyError
 from rbp.graph._build import build_graph
-from rbp.graph._snapshot import Snapshot, load_snapshot
+from rbp.graph._snapshot import Snapshot, load_snapshot, widen
 
 if TYPE_CHECKING:
     from rbp._unit import UnitOfWork
@@ -50,24 +50,41 @@ class GraphBase:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        # The last few snapshots, keyed by (T, window, excluded, store version), so that
-        # coverage, gaps and key-person risk as of one T read the database once.
+        # The last few snapshots, keyed by (T, window, store version), so that coverage,
+        # gaps, key-person risk and departures as of one T read the database once.
         self._snapshots: OrderedDict[Any, Snapshot] = OrderedDict()
 
     def _snapshot(
-        self, conn: Connection, when: AsOf, window: Window, excluded: tuple[str, ...] = ()
+        self,
+        conn: Connection,
+        when: AsOf,
+        window: Window,
+        *,
+        cooling: bool = False,
     ) -> Snapshot:
-        """The snapshot as of ``when`` with ``window``, read on ``conn`` unless cached."""
+        """The snapshot as of ``when`` with ``window``, read on ``conn`` unless cached;
+        ``cooling``: with the ties going cold (what only the gap report lists), which
+        reads the ties four cadences back instead of one. A snapshot with them serves
+        every answer; one without them is widened by one more query of the ties."""
         stamp = self._uow.version(conn)
-        key = (when.micros, window.duration, tuple(sorted(excluded)), stamp)
+        key = (when.micros, window.duration, stamp)
         cached = self._snapshots.get(key)
         if cached is not None:
+            if cooling and not cached.cooling:
+                cached = self._snapshots[key] = widen(
+                    conn, cached, cadence=self._uow.settings.cadence
+                )
             self._snapshots.move_to_end(key)
             return cached
         snap = load_snapshot(
-            conn, as_of=when, cadence=self._uow.settings.cadence, window=window, excluded=excluded
+            conn,
+            as_of=when,
+            cadence=self._uow.settings.cadence,
+            window=window,
+            cooling=cooling,
         )
         self._snapshots[key] = snap
+        self._snapshots.move_to_end(key)
         while len(self._snapshots) > 4:
             self._snapshots.popitem(last=False)
         return snap

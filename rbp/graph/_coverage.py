@@ -15,6 +15,7 @@ from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
 from rbp.graph._reports import CoverageReport, GapReport
+from rbp.graph._snapshot import PRIORITIES
 from rbp.model import Priority, Sector, StakeholderKind
 from rbp.model._plans import Phase
 
@@ -188,7 +189,7 @@ class CoverageReads(GraphBase):
             settings.cadence_days(Priority.REGULAR)
         )
         with self._uow.read() as conn:
-            snap = self._snapshot(conn, when, win)
+            snap = self._snapshot(conn, when, win, cooling=True)
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)
             risk = metrics.key_person(snap, chosen)
@@ -206,10 +207,12 @@ class CoverageReads(GraphBase):
                 self._uow.tz,
                 areas=None if scope is None else area_scope(conn, scope),
             )
-        cold = metrics.cold_ties(snap, self._uow.tz)
-        keys = {m.key for m in chosen}
-        by_priority = {m.key: m.priority for m in chosen}
-        uncovered = {p: tuple(k for k in cov.uncovered if by_priority[k] is p) for p in Priority}
+        keys = {snap.keys[i] for i in chosen}
+        position, priority = snap.position, snap.priority
+        by_code: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
+        for k in cov.uncovered:
+            by_code[priority[position[k]]].append(k)
+        uncovered = {p: tuple(by_code[code]) for code, p in enumerate(PRIORITIES)}
         missing: dict[str, tuple[Sector, ...]] = {}
         for a in cov.by_area:
             expected = snap.tree[a].expected_sectors or settings.expected_sectors
@@ -230,7 +233,7 @@ class CoverageReads(GraphBase):
             as_of=snap.as_of,
             window=win.duration,
             uncovered=uncovered,
-            cooling=tuple(c for c in cold if c.stakeholder in keys),
+            cooling=metrics.cold_ties(snap, chosen, self._uow.tz),
             matrix_gaps=tuple(k for k, c in cov.matrix.items() if c.total > 0 and c.covered == 0),
             missing_sectors=missing,
             quiet_areas=quiet_areas,

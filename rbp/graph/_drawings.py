@@ -192,7 +192,7 @@ class DiagramReads(GraphBase):
             if scope is None:
                 g = self._graph(conn, when, win)
             else:
-                keys = {m.key for m in chosen}
+                keys = {snap.keys[i] for i in chosen}
                 g = self._graph(conn, when, win, keys=keys)
                 keep = keys & set(g)
                 keep |= {o for n in keep for o in g[n] if g.nodes[o].get("kind") == "officer"}

@@ -1,10 +1,19 @@
-"""Coverage, gaps and key-person risk from a :class:`~rbp.graph._snapshot.Snapshot`."""
+"""Coverage, gaps and key-person risk from the columns of a
+:class:`~rbp.graph._snapshot.Snapshot`.
+
+Members are passed as indexes into the snapshot's columns. Answers are counted once
+per snapshot: :func:`coverage` and :func:`key_person` keep what they count in the
+snapshot's memo, and each call returns a new report from it, so coverage, gaps and
+key-person risk as of one T count once however many of them are asked for.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import attrs
+import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -16,10 +25,18 @@ from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
 from rbp.graph._reports import Cell, ColdTie, CoverageReport
 from rbp.graph._risk_reports import KeyPersonReport, Successor
-from rbp.graph._snapshot import PRIORITY_RANK, Member, Snapshot
+from rbp.graph._snapshot import KINDS, PRIORITIES, SECTORS, Snapshot
 from rbp.model import Sector, StakeholderKind
 
-__all__ = ["cold_ties", "coverage", "key_person", "quiet_areas", "select", "successors"]
+__all__ = [
+    "cold_ties",
+    "coverage",
+    "departure",
+    "key_person",
+    "quiet_areas",
+    "select",
+    "successors",
+]
 
 
 def select(
@@ -28,93 +45,182 @@ def select(
     area: str | None = None,
     sector: Sector | None = None,
     kind: StakeholderKind | None = None,
-) -> list[Member]:
-    """The members in scope: in ``area`` (or below it), of ``sector`` and ``kind``."""
+) -> Sequence[int]:
+    """The members in scope, by index (in key order): in ``area`` (or below it), of
+    ``sector`` and ``kind``. The same scope gives the same object, so that what is
+    counted from it is counted once."""
     if area is not None and area not in snap.tree:
         raise UnknownKeyError(f"no area {area!r}", key=area, field="area")
-    out = []
-    for m in snap.members:
-        if sector is not None and m.sector is not sector:
-            continue
-        if kind is not None and m.kind is not kind:
-            continue
-        if area is not None and area not in snap.closure(m.areas):
-            continue
-        out.append(m)
-    return out
+    memo = ("select", area, sector, kind)
+    found: Sequence[int] | None = snap.memo.get(memo)
+    if found is not None:
+        return found
+    if area is None and sector is None and kind is None:
+        snap.memo[memo] = everyone = range(len(snap))
+        return everyone
+    homes = (
+        None if area is None else frozenset(h for h, up in enumerate(snap.closures) if area in up)
+    )
+    home, sectors, kinds = snap.home, snap.sector, snap.kind
+    s = None if sector is None else SECTORS.index(sector)
+    k = None if kind is None else KINDS.index(kind)
+    found = tuple(
+        i
+        for i in range(len(snap))
+        if (s is None or sectors[i] == s)
+        and (k is None or kinds[i] == k)
+        and (homes is None or home[i] in homes)
+    )
+    snap.memo[memo] = found
+    return found
 
 
-def coverage(snap: Snapshot, members: Iterable[Member], *, area: str | None) -> CoverageReport:
-    """Count covered and total members overall, by sector, by area (rolled up), area × sector,
-    by the snapshot's window."""
-    members = list(members)
-    total = len(members)
-    covered = sum(m.covered for m in members)
-    sec_total: Counter[Sector] = Counter()
-    sec_cov: Counter[Sector] = Counter()
-    cell_total: Counter[tuple[str, Sector]] = Counter()
-    cell_cov: Counter[tuple[str, Sector]] = Counter()
-    for m in members:
-        sec_total[m.sector] += 1
-        sec_cov[m.sector] += m.covered
-        for a in snap.closure(m.areas):
-            cell_total[a, m.sector] += 1
-            cell_cov[a, m.sector] += m.covered
+def coverage(
+    snap: Snapshot,
+    members: Sequence[int],
+    *,
+    area: str | None,
+    covered: bytes | bytearray | None = None,
+) -> CoverageReport:
+    """Count covered and total ``members`` overall, by sector, by area (rolled up), area ×
+    sector, by the snapshot's window; ``covered`` (default the snapshot's) says who is.
+
+    Counted once per snapshot, scope and ``covered``; every call returns its own report.
+    """
+    flags = snap.covered if covered is None else covered
+    memo = ("coverage", id(members), area, None if covered is None else bytes(covered))
+    found = snap.memo.get(memo)
+    if found is None or found[0] is not members:
+        found = (members, _coverage(snap, members, area, flags))
+        snap.memo[memo] = found
+    report: CoverageReport = found[1]
+    return attrs.evolve(
+        report,
+        by_area=dict(report.by_area),
+        by_sector=dict(report.by_sector),
+        matrix=dict(report.matrix),
+    )
+
+
+def _coverage(
+    snap: Snapshot, members: Sequence[int], area: str | None, flags: bytes | bytearray
+) -> CoverageReport:
+    home, sector = snap.home, snap.sector
+    if isinstance(members, range) and members == range(len(snap)):
+        groups = Counter(zip(home, sector, flags, strict=True))
+    else:
+        groups = Counter((home[i], sector[i], flags[i]) for i in members)
+    covered = 0
+    # Counted by sector code; the enums are keys only of what the report shows.
+    sec_total: Counter[int] = Counter()
+    sec_cov: Counter[int] = Counter()
+    cell_total: Counter[tuple[str, int]] = Counter()
+    cell_cov: Counter[tuple[str, int]] = Counter()
+    closures = snap.closures
+    for (h, code, c), n in groups.items():
+        sec_total[code] += n
+        if c:
+            covered += n
+            sec_cov[code] += n
+        for a in closures[h]:
+            cell_total[a, code] += n
+            if c:
+                cell_cov[a, code] += n
     area_keys = list(snap.tree.order()) if area is None else [area, *snap.tree.descendants(area)]
     by_area: dict[str, Cell] = {}
     matrix: dict[tuple[str, Sector], Cell] = {}
     for a in area_keys:
-        n = sum(cell_total[a, s] for s in Sector)
-        c = sum(cell_cov[a, s] for s in Sector)
+        n = c = 0
+        for code, s in enumerate(SECTORS):
+            cell = Cell(cell_cov[a, code], cell_total[a, code])
+            matrix[a, s] = cell
+            n += cell.total
+            c += cell.covered
         by_area[a] = Cell(c, n)
-        for s in Sector:
-            matrix[a, s] = Cell(cell_cov[a, s], cell_total[a, s])
-    by_sector = {s: Cell(sec_cov[s], sec_total[s]) for s in Sector if sec_total[s]}
-    uncovered = sorted(
-        (m for m in members if not m.covered), key=lambda m: (PRIORITY_RANK[m.priority], m.key)
-    )
+    by_sector = {
+        s: Cell(sec_cov[code], sec_total[code]) for code, s in enumerate(SECTORS) if sec_total[code]
+    }
     return CoverageReport(
         as_of=snap.as_of,
         window=snap.window.duration,
         covered=covered,
-        total=total,
+        total=len(members),
         by_area=by_area,
         by_sector=by_sector,
         matrix=matrix,
-        uncovered=tuple(m.key for m in uncovered),
+        uncovered=_by_priority(snap, (i for i in members if not flags[i])),
     )
 
 
-def key_person(snap: Snapshot, members: Iterable[Member]) -> KeyPersonReport:
+def _by_priority(snap: Snapshot, members: Iterable[int]) -> tuple[str, ...]:
+    """The keys of ``members`` (in key order) by priority (key first), then by key."""
+    ranked: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
+    keys, priority = snap.keys, snap.priority
+    for i in members:
+        ranked[priority[i]].append(keys[i])
+    return tuple(k for keys_of in ranked for k in keys_of)
+
+
+def key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
     """Covered members held by exactly one officer's active tie, and who holds them."""
-    covered = 0
-    single: list[Member] = []
-    for m in members:
-        if not m.covered:
-            continue
-        covered += 1
-        if len(m.active_officers) == 1:
-            single.append(m)
-    single.sort(key=lambda m: (PRIORITY_RANK[m.priority], m.key))
+    memo = ("key_person", id(members))
+    found = snap.memo.get(memo)
+    if found is None or found[0] is not members:
+        found = (members, _key_person(snap, members))
+        snap.memo[memo] = found
+    report: KeyPersonReport = found[1]
+    return attrs.evolve(report, sole_held=dict(report.sole_held))
+
+
+def _key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
+    flags, active = snap.covered, snap.active
+    chosen = [i for i in members if flags[i]]
+    single = _by_priority(snap, (i for i in chosen if active[i] == 1))
     held: dict[str, list[str]] = defaultdict(list)
-    for m in single:
-        held[m.active_officers[0]].append(m.key)
-    sole = dict(sorted(held.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    position, sole, staff = snap.position, snap.sole, snap.staff
+    for k in single:
+        held[staff[sole[position[k]]]].append(k)
+    ordered = sorted(held.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return KeyPersonReport(
         as_of=snap.as_of,
         window=snap.window.duration,
-        covered=covered,
-        single_threaded=tuple(m.key for m in single),
-        sole_held={o: tuple(keys) for o, keys in sole.items()},
+        covered=len(chosen),
+        single_threaded=single,
+        sole_held={o: tuple(keys) for o, keys in ordered},
     )
 
 
-def cold_ties(snap: Snapshot, tz: str) -> tuple[ColdTie, ...]:
-    """Ties that are cooling or dormant at T, coldest first (from the snapshot)."""
-    return tuple(
-        ColdTie(officer=o, stakeholder=k, status=st, last=from_micros(last, tz))
-        for last, o, k, st in snap.cold
+def departure(
+    snap: Snapshot, officer: str
+) -> tuple[CoverageReport, CoverageReport, tuple[int, ...]]:
+    """Coverage of everybody before and after ``officer`` leaves, and the orphans (the
+    members covered before and not after), from the one snapshot."""
+    everyone = select(snap)
+    after = snap.covered_without(officer)
+    before_flags = snap.covered
+    orphans = tuple(i for i in everyone if before_flags[i] and not after[i])
+    return (
+        coverage(snap, everyone, area=None),
+        coverage(snap, everyone, area=None, covered=after),
+        orphans,
     )
+
+
+def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> tuple[ColdTie, ...]:
+    """Ties of ``members`` that are cooling or dormant at T, coldest first (from a
+    snapshot read with them)."""
+    assert snap.cooling, "the snapshot was read without the ties going cold"
+    everyone = isinstance(members, range) and members == range(len(snap))
+    keys = None if everyone else {snap.keys[i] for i in members}
+    times: dict[int, pendulum.DateTime] = {}  # many ties share the time of one meeting
+    out = []
+    for last, o, k, st in snap.cold:
+        if keys is None or k in keys:
+            when = times.get(last)
+            if when is None:
+                when = times[last] = from_micros(last, tz)
+            out.append(ColdTie(officer=o, stakeholder=k, status=st, last=when))
+    return tuple(out)
 
 
 def quiet_areas(conn: Connection, snap: Snapshot, window: int) -> tuple[str, ...]:
@@ -131,14 +237,14 @@ def successors(
     conn: Connection,
     snap: Snapshot,
     leaving: str,
-    orphans: list[Member],
+    orphans: Sequence[int],
     *,
     limit: int = 10,
 ) -> tuple[Successor, ...]:
     """Rank officers for a warm handover of ``orphans`` (documented in ``simulate_departure``)."""
     if not orphans:
         return ()
-    keys = [m.key for m in orphans]
+    keys = [snap.keys[i] for i in orphans]
     candidates = snap.officers - {leaving}
     score: Counter[str] = Counter()
     reasons: dict[str, list[str]] = defaultdict(list)
@@ -166,10 +272,15 @@ def successors(
         ):
             related[a].add(b)
             related[b].add(a)
-    holders = {m.key: m.active_officers for m in snap.members}
+    holders, position = snap.holders, snap.position
     via: Counter[str] = Counter()
-    for m in orphans:
-        officers = {o for other in related.get(m.key, ()) for o in holders.get(other, ())}
+    for k in keys:
+        officers = {
+            o
+            for other in related.get(k, ())
+            if other in position
+            for o in holders.get(position[other], ())
+        }
         for o in officers & candidates:
             via[o] += 1
     for o, n in via.items():
@@ -188,11 +299,12 @@ def successors(
         if o in candidates:
             assigned[o].add(area)
     near: Counter[str] = Counter()
-    for m in orphans:
-        home = snap.closure(m.areas)
-        below = {d for a in m.areas if a in snap.tree for d in snap.tree.descendants(a)}
-        for o, areas in assigned.items():
-            if areas & (home | below):
+    for i in orphans:
+        areas = snap.areas_of(i)
+        home = snap.closure(areas)
+        below = {d for a in areas if a in snap.tree for d in snap.tree.descendants(a)}
+        for o, theirs in assigned.items():
+            if theirs & (home | below):
                 near[o] += 1
     for o, n in near.items():
         score[o] += n

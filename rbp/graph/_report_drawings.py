@@ -18,6 +18,7 @@ from rbp._render import _words as words
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase, labels_arg
 from rbp.graph._names import names_arg, read_names
+from rbp.graph._snapshot import KINDS
 from rbp.graph.diagrams import keyperson_diagram, matrix_diagram, plan_diagram
 
 __all__ = ["ReportDiagramReads"]
@@ -201,7 +202,8 @@ class ReportDiagramReads(GraphBase):
             chosen = list(report.sole_held.items())[:count]
             drawn = {o for o, _ in chosen} | {k for _, held in chosen for k in held[:per]}
             naming = read_names(conn, drawn, names=named)
-        kinds = {m.key: m.kind.value for m in snap.members}
+        position = snap.position
+        kinds = {k: KINDS[snap.kind[position[k]]].value for k in drawn if k in position}
         where = "" if scope is None else f" in {naming.area(scope)}"
         shown_officers = words.count(min(count, len(report.sole_held)), "officer")
         return keyperson_diagram(

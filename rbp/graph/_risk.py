@@ -171,16 +171,10 @@ class RiskReads(GraphBase):
         when = self._uow.when(as_of)
         win = self._uow.window(window)
         with self._uow.read() as conn:
-            before_snap = self._snapshot(conn, when, win)
-            self._officer(before_snap, key)
-            after_snap = self._snapshot(conn, when, win, excluded=(key,))
-            before = metrics.coverage(before_snap, before_snap.members, area=None)
-            after = metrics.coverage(after_snap, after_snap.members, area=None)
-            lost = {m.key for m in before_snap.members if m.covered} - {
-                m.key for m in after_snap.members if m.covered
-            }
-            orphans = [m for m in before_snap.members if m.key in lost]
-            ranked = metrics.successors(conn, after_snap, key, orphans, limit=limit)
+            snap = self._snapshot(conn, when, win)
+            self._officer(snap, key)
+            before, after, orphans = metrics.departure(snap, key)
+            ranked = metrics.successors(conn, snap, key, orphans, limit=limit)
         drops = sorted(
             (
                 (before.by_area[a].covered - after.by_area[a].covered, a)
@@ -194,7 +188,7 @@ class RiskReads(GraphBase):
             window=win.duration,
             before=before,
             after=after,
-            orphaned=tuple(m.key for m in sorted(orphans, key=lambda m: m.key)),
+            orphaned=tuple(snap.keys[i] for i in orphans),
             areas_dropped=tuple(a for _, a in drops),
             successors=ranked,
         )

@@ -11,6 +11,7 @@ import pendulum
 from rbp import _args
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
+from rbp.graph._snapshot import PRIORITIES
 from rbp.model import Priority
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class Every(enum.Enum):
     MONTH = "month"
     QUARTER = "quarter"
 
+
+KEY = PRIORITIES.index(Priority.KEY)
+"""The code of the key priority in a snapshot's ``priority`` column."""
 
 _STEPS = {Every.WEEK: ("weeks", 1), Every.MONTH: ("months", 1), Every.QUARTER: ("months", 3)}
 
@@ -135,9 +139,8 @@ class TrendReads(GraphBase):
                     risk = metrics.key_person(snap, members)
                     row |= {"value": len(risk.single_threaded), "share": risk.ratio}
                 else:
-                    row["value"] = sum(
-                        1 for m in members if m.priority is Priority.KEY and not m.covered
-                    )
+                    flags, priority, key = snap.covered, snap.priority, KEY
+                    row["value"] = sum(1 for i in members if priority[i] == key and not flags[i])
                 rows.append(row)
                 n += 1  # from the start each time, so Jan 31 steps to Feb 28 and Mar 31
                 when = self._uow.when(first.at.add(**{unit: size * n}))

@@ -3,7 +3,10 @@
 Everything on it comes from the public calls a user would make (``crm.graph.coverage``,
 ``gaps``, ``key_person_risk``, ``simulate_departure``, ``crm.plans.statuses``,
 ``crm.directory.find``, ``crm.interactions.ties``), as of one time T and, for the
-changes, as of a quarter before.
+changes, as of a quarter before. ``crm.graph`` keeps the snapshot of each time it
+answers for, so the coverage, gap, key-person and departure figures as of T are read
+from one snapshot and counted once, and the quarter before is one more snapshot with
+only its headline figures counted (no gap report, no departures).
 """
 
 from __future__ import annotations
@@ -55,11 +58,12 @@ class _Measure:
     """The figures of one time: the reports they come from and the counts."""
 
     coverage: CoverageReport
-    gaps: GapReport
     risk: KeyPersonReport
     homes: dict[str, tuple[str, ...]]  # key stakeholders in scope -> their areas
     in_scope: frozenset[str]  # every non-officer stakeholder in scope
-    live_ties: int
+    key_uncovered: int  # key stakeholders in scope without contact in their cadence
+    live_ties: int  # ties with a stakeholder in scope that have not lapsed
+    cold_ties: int  # of those, the cooling and dormant
     open_plans: int
     plans: tuple[PlanStatus, ...]  # open plans needing attention
     statuses: Renderable  # every plan's status
@@ -72,30 +76,32 @@ def _areas(stakeholder: Any) -> tuple[str, ...]:
     return () if stakeholder.area is None else (stakeholder.area,)
 
 
-def _measure(crm: Store, at: pendulum.DateTime | None, area: str | None) -> _Measure:
+def _measure(crm: Store, at: pendulum.DateTime, area: str | None) -> _Measure:
+    """The headline figures as of ``at``: coverage and key-person risk share the graph's
+    one snapshot of that time; the gap counts come from them and from the ties, so no
+    gap report is made for them."""
     cov = crm.graph.coverage(as_of=at, area=area)
-    at = cov.as_of  # one T for every figure, even when "now" was asked for
-    gaps = crm.graph.gaps(as_of=at, area=area)
     risk = crm.graph.key_person_risk(as_of=at, area=area)
     people = [
         s for s in crm.directory.find(area=area, as_of=at) if s.kind is not StakeholderKind.OFFICER
     ]
     homes = {s.key: _areas(s) for s in people if s.priority is Priority.KEY}
     in_scope = {s.key for s in people}
-    live = sum(
-        1
-        for tie in crm.interactions.ties(as_of=at)
-        if tie.status is not TieStatus.LAPSED and tie.stakeholder in in_scope
-    )
+    live = cold = 0
+    for tie in crm.interactions.ties(as_of=at):
+        if tie.status is not TieStatus.LAPSED and tie.stakeholder in in_scope:
+            live += 1
+            cold += tie.status is not TieStatus.ACTIVE
     statuses = crm.plans.statuses(as_of=at, area=area)
     still_open = [s for s in statuses if s.phase is not Phase.CLOSED]
     return _Measure(
         coverage=cov,
-        gaps=gaps,
         risk=risk,
         homes=homes,
         in_scope=frozenset(in_scope),
+        key_uncovered=sum(1 for k in cov.uncovered if k in homes),
         live_ties=live,
+        cold_ties=cold,
         open_plans=len(still_open),
         plans=tuple(p for p in still_open if p.overdue or p.unengaged or p.missing_sectors),
         statuses=statuses,
@@ -104,12 +110,11 @@ def _measure(crm: Store, at: pendulum.DateTime | None, area: str | None) -> _Mea
 
 def _headlines(now: _Measure, then: _Measure, compared: pendulum.DateTime) -> tuple[Headline, ...]:
     def figures(m: _Measure) -> dict[str, tuple[int, int]]:
-        key_uncovered = len(m.gaps.uncovered.get(Priority.KEY, ()))
         return {
             "coverage": (m.coverage.covered, m.coverage.total),
-            "key_uncontacted": (key_uncovered, len(m.homes)),
+            "key_uncontacted": (m.key_uncovered, len(m.homes)),
             "single_threaded": (len(m.risk.single_threaded), m.risk.covered),
-            "cold_ties": (len(m.gaps.cooling), m.live_ties),
+            "cold_ties": (m.cold_ties, m.live_ties),
             "plans": (len(m.plans), m.open_plans),
         }
 
@@ -355,8 +360,11 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
     >>> "Coverage by area and sector" in page and "@media print" in page
     True
     """
-    now = _measure(crm, as_of, area)
-    at = now.coverage.as_of
+    # The gap report first: its snapshot (with the ties going cold) is the one every
+    # other figure of T is counted from.
+    gaps = crm.graph.gaps(as_of=as_of, area=area)
+    at = gaps.as_of
+    now = _measure(crm, at, area)
     compared = at - QUARTER
     then = _measure(crm, compared, area)
     tree = crm.directory.areas()
@@ -383,7 +391,7 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
         heat=heatmap(now.coverage, tree, area),
         urgent=urgent_gaps(
             now.coverage,
-            now.gaps,
+            gaps,
             tree,
             homes=now.homes,
             key_days=settings.cadence_days(Priority.KEY),
@@ -398,6 +406,6 @@ def brief(crm: Store, *, as_of: pendulum.DateTime | None = None, area: str | Non
         busiest=busiest,
         diagrams=diagrams,
         coverage=now.coverage,
-        gaps=now.gaps,
+        gaps=gaps,
         risk=now.risk,
     )

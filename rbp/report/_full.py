@@ -134,11 +134,13 @@ def write_report(
     True
     """
     say = progress or (lambda line: None)
-    say("coverage")
-    cov = crm.graph.coverage(as_of=as_of, area=area)
-    at = cov.as_of
+    # The gap report first: its snapshot (with the ties going cold) is the one every
+    # other figure of T is counted from.
     say("gaps")
-    gaps = crm.graph.gaps(as_of=at, area=area)
+    gaps = crm.graph.gaps(as_of=as_of, area=area)
+    at = gaps.as_of
+    say("coverage")
+    cov = crm.graph.coverage(as_of=at, area=area)
     say("key-person risk")
     risk = crm.graph.key_person_risk(as_of=at, area=area)
     say("community satisfaction")
