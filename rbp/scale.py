@@ -70,7 +70,7 @@ def layout(*, start: pendulum.DateTime, end: pendulum.DateTime, months: int = 3)
     --------
     >>> sql = rbp.scale.layout(start=pendulum.datetime(2025, 1, 1),
     ...                        end=pendulum.datetime(2025, 12, 31), months=12)
-    >>> print(sql[2][:60])
+    >>> print(sql[3][:60])
     CREATE TABLE interactions (id BIGINT NOT NULL, at BIGINT NOT
     >>> [s for s in sql if s.startswith("ALTER")][0][:62]
     'ALTER TABLE interaction_areas ADD CONSTRAINT fk_interaction_ar'

@@ -170,9 +170,8 @@ class TieSet(Renderable, Sequence[Tie]):
         self.first_us: list[int] = list(map(int, columns[3]))
         self.last_us: list[int] = list(map(int, columns[4]))
         self.strengths: list[float] = list(map(float, columns[5]))
-        days = {p.value: cadence[p] for p in Priority}
-        regular = days[Priority.REGULAR.value]
-        self.cadences: list[int] = [days.get(p, regular) for p in columns[6]]
+        days = {p.value: d for p, d in cadence.items()}
+        self.cadences: list[int] = [days[p or Priority.REGULAR.value] for p in columns[6]]
         self.statuses: list[TieStatus] = [
             status(at - last, c * MICROS_PER_DAY)
             for last, c in zip(self.last_us, self.cadences, strict=True)

@@ -130,7 +130,7 @@ def layout_sql(*, first: int, last: int, span: int) -> list[str]:
     >>> sql = layout_sql(first=646, last=646, span=3)
     >>> sql[0]
     'DROP TABLE interaction_participants CASCADE'
-    >>> print(sql[2])  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(sql[3])  # doctest: +NORMALIZE_WHITESPACE
     CREATE TABLE interactions (id BIGINT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(30)
     NOT NULL, attendees INTEGER DEFAULT '0' NOT NULL, duration_s INTEGER, follow_up_by
     BIGINT, plan VARCHAR(200), concern VARCHAR(200), notes TEXT, CONSTRAINT
