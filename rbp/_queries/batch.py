@@ -37,23 +37,15 @@ def chunks(items: Iterable[_T], *, size: int = CHUNK) -> Iterator[Sequence[_T]]:
 def plain_rows(conn: Connection, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
     """Every row of ``statement`` as the driver's plain tuples.
 
-    For large answers of plain columns (keys, integers, floats): the statement is
-    compiled here and run on the transaction's own DB-API cursor, so the driver's
-    tuples come back as they are, without a result row object per row (several times
-    cheaper for a hundred thousand rows) and whatever streaming options the connection
-    carries. Columns whose type converts values (dates, enums, JSON) must not be read
-    this way.
+    For large answers of plain columns (keys, integers, floats): the driver's tuples
+    come back as they are, without a result row object per row (several times cheaper
+    for a hundred thousand rows). The statement runs unbuffered whatever options the
+    connection carries, so every row is still on the cursor. Columns whose type
+    converts values (dates, enums, JSON) must not be read this way.
     """
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args: Any = (
-        tuple(params[name] for name in compiled.positiontup or ())
-        if compiled.positional
-        else params
-    )
-    cursor = conn.connection.cursor()
+    result = conn.execute(statement, execution_options={"stream_results": False, "yield_per": None})
     try:
-        cursor.execute(str(compiled), args)
-        return list(cursor.fetchall())
+        cursor = result.cursor
+        return [] if cursor is None else list(cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()

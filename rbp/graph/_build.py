@@ -141,7 +141,7 @@ def community_rows(
 
 def _streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time."""
-    with conn.execution_options(stream_results=True, yield_per=STREAM).execute(q) as result:
+    with conn.execute(q, execution_options={"stream_results": True, "yield_per": STREAM}) as result:
         for part in result.partitions():
             yield from map(tuple, part)
 

@@ -89,7 +89,9 @@ def dump_engagement(
         query = sa.select(*(table.c[c] for c in cols)).order_by(*order)
         rows = (
             [None if v is None else json.dumps(v, ensure_ascii=False) for v in row]
-            for row in conn.execution_options(stream_results=True, yield_per=_BATCH).execute(query)
+            for row in conn.execute(
+                query, execution_options={"stream_results": True, "yield_per": _BATCH}
+            )
         )
         put(f"engagement/{name}.csv", cols, rows)
 

@@ -81,7 +81,7 @@ def _write(path: Path, columns: list[str], rows: Iterable[Iterable[Any]]) -> int
 
 
 def _stream(conn: sa.Connection, query: sa.Select[Any]) -> Iterator[Any]:
-    result = conn.execution_options(stream_results=True, yield_per=_ROWS).execute(query)
+    result = conn.execute(query, execution_options={"stream_results": True, "yield_per": _ROWS})
     yield from result
 
 
