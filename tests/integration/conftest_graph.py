@@ -157,7 +157,8 @@ def _record(p: Person) -> Officer | CommunityMember | PartnerAgency:
     return PartnerAgency(p.key, sector=p.sector, priority=p.priority, areas=p.areas, **common)
 
 
-def _interaction(e: Event) -> Interaction:
+def interaction_of(e: Event) -> Interaction:
+    """The event as the Interaction rbp logs."""
     return Interaction(
         at=dt_of(e.at),
         kind=InteractionKind.MEETING,
@@ -170,7 +171,7 @@ def _interaction(e: Event) -> Interaction:
 
 def log_events(crm: rbp.Store, events: Sequence[Event]) -> list[Event]:
     """Log ``events`` in one call; returns them with the ids the store gave."""
-    ids = crm.interactions.log_many(_interaction(e) for e in events)
+    ids = crm.interactions.log_many(interaction_of(e) for e in events)
     return [replace(e, id=i) for e, i in zip(events, ids, strict=True)]
 
 

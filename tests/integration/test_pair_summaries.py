@@ -31,10 +31,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rbp
-from rbp.interactions import Interaction, InteractionKind, TieStatus
+from rbp.interactions import TieStatus
 from tests.databases import DB_KINDS, PlainSQL
 from tests.integration import graph_oracle as oracle
-from tests.integration.conftest_graph import DAY, City, Event, T, cities, dt_of, load
+from tests.integration.conftest_graph import (
+    DAY,
+    City,
+    Event,
+    T,
+    cities,
+    dt_of,
+    interaction_of,
+    load,
+)
 from tests.pair_summaries import (
     BUCKET,
     HALF_LIFE,
@@ -132,17 +141,6 @@ def histories(draw: st.DrawFn) -> History:
 # ----------------------------------------------------------------------------- checks
 
 
-def _item(e: Event) -> Interaction:
-    return Interaction(
-        at=dt_of(e.at),
-        kind=InteractionKind.MEETING,
-        participants=e.participants,
-        areas=e.areas,
-        attendees=e.attendees,
-        follow_up_by=None if e.follow_up_by is None else dt_of(e.follow_up_by),
-    )
-
-
 def _log(crm: rbp.Store, sql: PlainSQL, history: History) -> City:
     """Log the history chunk by chunk, checking the summaries after each; returns the
     city with the ids the store gave."""
@@ -152,9 +150,9 @@ def _log(crm: rbp.Store, sql: PlainSQL, history: History) -> City:
     for start, stop, many in history.chunks:
         part = city.events[start:stop]
         if many:
-            ids = list(crm.interactions.log_many(_item(e) for e in part))
+            ids = list(crm.interactions.log_many(interaction_of(e) for e in part))
         else:
-            ids = [crm.interactions.log(_item(e)) for e in part]
+            ids = [crm.interactions.log(interaction_of(e)) for e in part]
         logged += [replace(e, id=i) for e, i in zip(part, ids, strict=True)]
         assert [e.id for e in logged] == list(range(1, len(logged) + 1))
         check_summaries(
