@@ -82,26 +82,9 @@ def _decay(age: int) -> float:
 Summary = list[Any]  # [n, first, last, promise, weight]
 
 
-def _merge(rec: Summary, at: int, promise: int | None) -> None:
-    """Fold one contact into a summary."""
-    rec[0] += 1
-    if at < rec[1]:
-        rec[1] = at
-    last = rec[2]
-    if at > last:
-        rec[4] = rec[4] * _decay(at - last) + 1.0
-        rec[2] = at
-        rec[3] = promise
-    elif at == last:
-        rec[4] += 1.0
-        if promise is not None and (rec[3] is None or promise < rec[3]):
-            rec[3] = promise
-    else:
-        rec[4] += _decay(last - at)
-
-
-def _combine(rec: Summary, other: Summary) -> None:
-    """Fold another summary into ``rec`` (the same rule as the upsert's SQL)."""
+def _combine(rec: Summary, other: Sequence[Any]) -> None:
+    """Fold another summary (one contact is ``(1, at, at, promise, 1.0)``) into ``rec``,
+    by the same rule as the upsert's SQL."""
     n, first, last, promise, weight = other
     rec[0] += n
     if first < rec[1]:
@@ -163,7 +146,7 @@ class Tally:
         if rec is None:
             self.months[key] = [1, at, at, promise, 1.0]
         else:
-            _merge(rec, at, promise)
+            _combine(rec, (1, at, at, promise, 1.0))
 
     def write(self, conn: Connection) -> None:
         """Merge the folded summaries into ``tie_pairs`` and ``tie_months``, then forget them."""
