@@ -85,7 +85,10 @@ def import_csv(
     separator
         Splits list cells (participants, areas, tags, topics, trainings).
     encoding
-        The file's text encoding.
+        The file's text encoding. A byte-order mark overrides it (UTF-8, UTF-16,
+        UTF-32), and a header line with tabs and no comma makes the file
+        tab-separated, so a spreadsheet's "Unicode text" export (UTF-16, tabs)
+        imports as it is.
     dry_run
         Check everything (unknown keys too) and write nothing.
     progress

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -29,6 +30,15 @@ _FORMULA = re.compile(r"^[\t\r]*(?:[=@]|[+-]\s*[A-Za-z_(])")
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 _STARTS = frozenset("=+-@\t\r")
 _RISKY_START = re.compile("\x00[=+\\-@\t\r]")  # some cell of a NUL-joined row starts so
+# A byte-order mark names the encoding whatever ``encoding=`` says (UTF-32 before UTF-16:
+# its little-endian mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def escape(cell: str) -> str:
@@ -58,8 +68,9 @@ class FileRows:
     path
         The CSV file.
     encoding
-        The file's text encoding. A UTF-8 byte-order mark is dropped whatever the
-        encoding's spelling.
+        The file's text encoding. A byte-order mark (UTF-8, UTF-16 or UTF-32, little- or
+        big-endian) overrides it and is dropped, so a spreadsheet's "Unicode text"
+        export reads as it is.
     own
         The file is one rbp wrote: cells escaped by :func:`escape` are restored;
         otherwise a formula cell is a bad row.
@@ -73,6 +84,12 @@ class FileRows:
         except LookupError:
             raise ValidationError(f"encoding {encoding!r} is not known", field="encoding") from None
         self.encoding = codecs.lookup(encoding).name
+        try:
+            "\n".encode(self.encoding)
+        except LookupError:  # a bytes-to-bytes or text-to-text codec
+            raise ValidationError(
+                f"encoding {encoding!r} is not a text encoding", field="encoding"
+            ) from None
         self._physical = 0
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115
@@ -80,8 +97,22 @@ class FileRows:
             raise ValidationError(
                 f"cannot read {self.path}: {exc.strerror}", field="path"
             ) from None
-        self._reader = csv.reader(self._lines(), strict=True)
+        head = self._file.peek(4)[:4]
+        for bom, name in _BOMS:
+            if head.startswith(bom):
+                self.encoding = name
+                self._file.read(len(bom))
+                break
+        else:
+            if self.encoding in ("utf-16", "utf-32"):  # no mark: little-endian, as Windows
+                self.encoding += "-le"
+        lines = self._lines() if "\n".encode(self.encoding) == b"\n" else self._wide_lines()
         try:
+            # The header line decides the delimiter: tabs and no comma is tab-separated.
+            first = next(lines, None)
+            delimiter = "\t" if first and "\t" in first and "," not in first else ","
+            rest = lines if first is None else itertools.chain((first,), lines)
+            self._reader = csv.reader(rest, delimiter=delimiter, strict=True)
             header = self._next()
         except UnreadableError as exc:
             self.close()
@@ -98,18 +129,44 @@ class FileRows:
         encoding = self.encoding
         for raw in self._file:
             self._physical += 1
-            if self._physical == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
             try:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise UnreadableError(
-                    RowError(
-                        f"the line is not {self.encoding} text ({exc.reason} at byte "
-                        f"{exc.start}); pass the file's encoding=",
-                        line=self._physical,
-                    )
-                ) from None
+                raise self._undecodable(exc) from None
+
+    def _wide_lines(self) -> Iterator[str]:
+        # UTF-16 and UTF-32 spell the newline in two or four bytes: the file's b"\n"
+        # bytes only cut it into pieces, which an incremental decoder joins into text.
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        pending = ""
+        for raw in itertools.chain(self._file, (None,)):
+            failure = None
+            try:
+                pending += decoder.decode(b"", final=True) if raw is None else decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                # The lines before the bad bytes are whole: give them, then fail.
+                pending += codecs.decode(bytes(exc.object[: exc.start]), self.encoding)
+                failure = exc
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                self._physical += 1
+                yield line + "\n"
+            if failure is not None:
+                self._physical += 1
+                raise self._undecodable(failure, at_byte=False)
+        if pending:
+            self._physical += 1
+            yield pending
+
+    def _undecodable(self, exc: UnicodeDecodeError, *, at_byte: bool = True) -> UnreadableError:
+        where = f" at byte {exc.start}" if at_byte else ""
+        return UnreadableError(
+            RowError(
+                f"the line is not {self.encoding} text ({exc.reason}{where}); "
+                "pass the file's encoding=",
+                line=self._physical,
+            )
+        )
 
     def _next(self) -> list[str] | None:
         try:
