@@ -7,7 +7,9 @@
 #   make demo      venv + Graphviz + Chromium, then the demo (python -m rbp.demo): demo-out/
 #                  and the README's pictures in docs/ (brief.png, network-district.png,
 #                  coverage-matrix.png)
-#   make bench     run every bench/*.py script (python -m bench.NAME) and print its figures
+#   make bench     Step 12's benchmarks at the sizes that build in a minute (100k and 500k
+#                  interactions; a few minutes in all) and print their figures
+#   make bench-large   the same at 5M interactions (builds the large city once, into bench/out)
 #   make clean     remove caches and build output; `make distclean` also removes .venv
 
 SHELL := /bin/bash
@@ -24,7 +26,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one.
 PYTEST_WORKERS ?= auto
 
-.PHONY: venv graphviz postgres chromium test lint demo bench clean distclean
+.PHONY: venv graphviz postgres chromium test lint demo bench bench-large clean distclean
 
 # ---------------------------------------------------------------------------- venv
 # Re-installs only when pyproject.toml is newer than the stamp.
@@ -106,11 +108,14 @@ demo: venv graphviz chromium
 	$(PY) -m rbp.demo --docs docs
 
 bench: venv
-	@for script in bench/[!_]*.py; do \
-	  name=$$(basename $$script .py); \
-	  echo "== bench.$$name"; \
-	  $(PY) -m bench.$$name; \
-	done
+	$(PY) -m bench.window --sizes 100k,500k
+	$(PY) -m bench.scale --size medium
+	$(PY) -m bench.ingest --size small
+
+bench-large: venv
+	$(PY) -m bench.window
+	$(PY) -m bench.scale
+	$(PY) -m bench.ingest --size medium
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist demo-out bench/out *.egg-info
