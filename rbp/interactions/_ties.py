@@ -21,7 +21,7 @@ from rbp._queries.ties import (
     explain_rows,
     overdue_records,
     promise_rows,
-    tie_rows,
+    tie_set,
 )
 from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
@@ -108,14 +108,15 @@ class TieReads:
     def _ties(
         self, conn: Connection, when: AsOf, officer: str | None, stakeholder: str | None
     ) -> TieSet:
-        rows = tie_rows(
+        return tie_set(
             conn,
-            at=when.micros,
+            as_of=when,
             half_life=self._uow.settings.half_life,
+            tz=self._uow.tz,
+            cadence=self._uow.settings.cadence,
             officer=officer,
             stakeholder=stakeholder,
         )
-        return TieSet(rows, as_of=when, tz=self._uow.tz, cadence=self._uow.settings.cadence)
 
     def explain(
         self, officer: str, stakeholder: str, *, as_of: pendulum.DateTime | None = None
