@@ -13,16 +13,17 @@ several times the read of the pairs themselves.
 
 Examples
 --------
->>> import sqlalchemy as sa
+>>> from rbp._time import to_micros
 >>> with crm.engine.connect() as conn:
-...     rows = figure_rows(conn, at=T.int_timestamp * 1_000_000, officer="P0012")
+...     rows = figure_rows(conn, at=to_micros(T), officer="P0012")
 ...     kinds = priorities(conn, {k for _, k, *_ in rows})
->>> len(rows), rows[0][:3], sorted(set(kinds.values()))
-(63, ('P0012', 'm-000006', 14), ['key', 'low', 'regular'])
+>>> len(rows), rows[0][:3], kinds.get("m-000001"), sorted(set(kinds.values()))
+(63, ('P0012', 'm-000001', 2), 'low', ['key', 'low', 'regular'])
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, cast
 
@@ -31,10 +32,11 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import CHUNK, chunks, plain_rows
-from rbp._queries.pairs import BUCKET, HALF_LIFE, bucket_of, contacts, newest
+from rbp._queries.pairs import BUCKET, HALF_LIFE, bucket_of, contacts, newest, raw_strengths
 from rbp._queries.rules import absent_keys, decay_sql
+from rbp._time import duration_micros
 
-__all__ = ["Figure", "absent", "figure_rows", "priorities"]
+__all__ = ["Figure", "absent", "figure_rows", "priorities", "tie_figures"]
 
 Figure = tuple[str, str, int, int, int, float]
 """(officer, stakeholder, count, first, last, strength) of one pair as of T."""
@@ -195,3 +197,40 @@ def figure_rows(
     if gone:
         rows = [r for r in rows if r[0] not in gone and r[1] not in gone]
     return rows
+
+
+def tie_figures(
+    conn: Connection,
+    *,
+    at: int,
+    half_life: dt.timedelta,
+    officer: str | None = None,
+    stakeholder: str | None = None,
+    since: int | None = None,
+    officers: Collection[str] | None = None,
+    stakeholders: Collection[str] | None = None,
+    besides: str | None = None,
+) -> tuple[list[Figure], dict[str, str]]:
+    """:func:`figure_rows` with the strength for ``half_life``, and the priorities of
+    their stakeholders (:func:`priorities`, but those of priority ``besides``)."""
+    rows = figure_rows(
+        conn,
+        at=at,
+        officer=officer,
+        stakeholder=stakeholder,
+        since=since,
+        officers=officers,
+        stakeholders=stakeholders,
+    )
+    if duration_micros(half_life) != HALF_LIFE and rows:
+        strengths = raw_strengths(
+            conn,
+            at=at,
+            half_life=half_life,
+            officers=officers if officer is None else [officer],
+            stakeholders=stakeholders if stakeholder is None else [stakeholder],
+        )
+        rows = [(o, k, n, f, last, strengths.get((o, k), 0.0)) for o, k, n, f, last, _ in rows]
+    whole = officer is None and stakeholder is None and officers is None and stakeholders is None
+    kinds = priorities(conn, None if whole else {r[1] for r in rows}, besides=besides)
+    return rows, kinds

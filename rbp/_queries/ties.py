@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import heapq
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from operator import mul, sub
 from typing import TYPE_CHECKING, Any, overload
@@ -24,11 +25,10 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.pairs import HALF_LIFE, raw_strengths
 from rbp._queries.rules import absent_keys, status, status_of
-from rbp._queries.tie_figures import Figure, figure_rows, priorities
+from rbp._queries.tie_figures import tie_figures
 from rbp._render import Renderable, Report, Rows, Table
-from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
+from rbp._time import MICROS_PER_DAY, AsOf, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
@@ -230,17 +230,20 @@ class TieSet(Renderable, Sequence[Tie]):
 
     def get(self, officer: str, stakeholder: str) -> Tie | None:
         """The tie between ``officer`` and ``stakeholder``, or None."""
-        for i in range(len(self)):
-            if self.officers[i] == officer and self.stakeholders[i] == stakeholder:
-                return self[i]
-        return None
+        pairs = zip(self.officers, self.stakeholders, strict=True)
+        wanted = (officer, stakeholder)
+        found = next((i for i, pair in enumerate(pairs) if pair == wanted), None)
+        return None if found is None else self[found]
 
     def top(self, n: int = 10) -> list[Tie]:
         """The ``n`` strongest ties, strongest first (ties broken by key)."""
-        order = sorted(
-            range(len(self)),
-            key=lambda i: (-self.strengths[i], self.officers[i], self.stakeholders[i]),
-        )
+        s, o, k = self.strengths, self.officers, self.stakeholders
+        candidates: Iterable[int] = range(len(self))
+        if 0 < n < len(self):
+            # only the ties at least as strong as the n-th strongest are sorted
+            cut = heapq.nlargest(n, s)[-1]
+            candidates = [i for i, v in enumerate(s) if v >= cut]
+        order = sorted(candidates, key=lambda i: (-s[i], o[i], k[i]))
         return [self[i] for i in order[:n]]
 
     def to_frame(self) -> pd.DataFrame:
@@ -302,7 +305,7 @@ def tie_rows(
     (:func:`~rbp._queries.tie_figures.figure_rows`); the priority is the stakeholder's
     (None when it has none).
     """
-    rows, kinds = _figures(
+    rows, kinds = tie_figures(
         conn,
         at=at,
         half_life=half_life,
@@ -314,67 +317,6 @@ def tie_rows(
     )
     get = kinds.get
     return [(o, k, n, f, last, s, get(k)) for o, k, n, f, last, s in rows]
-
-
-def _figures(
-    conn: Connection,
-    *,
-    at: int,
-    half_life: dt.timedelta,
-    officer: str | None = None,
-    stakeholder: str | None = None,
-    since: int | None = None,
-    officers: Collection[str] | None = None,
-    stakeholders: Collection[str] | None = None,
-    besides: str | None = None,
-) -> tuple[list[Figure], dict[str, str]]:
-    """The figure rows of :func:`tie_rows` (strength for ``half_life``) and the
-    priorities of their stakeholders (but those of priority ``besides``)."""
-    rows = figure_rows(
-        conn,
-        at=at,
-        officer=officer,
-        stakeholder=stakeholder,
-        since=since,
-        officers=officers,
-        stakeholders=stakeholders,
-    )
-    if duration_micros(half_life) != HALF_LIFE and rows:
-        strengths = raw_strengths(
-            conn,
-            at=at,
-            half_life=half_life,
-            officers=officers if officer is None else [officer],
-            stakeholders=stakeholders if stakeholder is None else [stakeholder],
-        )
-        rows = [(o, k, n, f, last, strengths.get((o, k), 0.0)) for o, k, n, f, last, _ in rows]
-    whole = officer is None and stakeholder is None and officers is None and stakeholders is None
-    kinds = priorities(conn, None if whole else {r[1] for r in rows}, besides=besides)
-    return rows, kinds
-
-
-def tie_set(
-    conn: Connection,
-    *,
-    as_of: AsOf,
-    half_life: dt.timedelta,
-    tz: str,
-    cadence: dict[Priority, int],
-    officer: str | None = None,
-    stakeholder: str | None = None,
-) -> TieSet:
-    """The :class:`TieSet` as of ``as_of`` (of one officer's or stakeholder's ties)."""
-    # A stakeholder with no priority has the regular cadence: the regular ones are
-    # not looked up.
-    rows, kinds = _figures(
-        conn,
-        at=as_of.micros,
-        half_life=half_life,
-        officer=officer,
-        stakeholder=stakeholder,
-        besides=Priority.REGULAR.value,
-    )
-    return TieSet(rows, as_of=as_of, tz=tz, cadence=cadence, priorities=kinds)
 
 
 def explain_rows(

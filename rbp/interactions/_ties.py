@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from rbp import _args
 from rbp._queries.pairs import broken_pairs
 from rbp._queries.rules import absent_keys, decay
+from rbp._queries.tie_figures import tie_figures
 from rbp._queries.ties import (
     StrengthPart,
     TieExplanation,
@@ -21,10 +22,10 @@ from rbp._queries.ties import (
     explain_rows,
     overdue_records,
     promise_rows,
-    tie_set,
 )
 from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
+from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
 if TYPE_CHECKING:
@@ -108,14 +109,22 @@ class TieReads:
     def _ties(
         self, conn: Connection, when: AsOf, officer: str | None, stakeholder: str | None
     ) -> TieSet:
-        return tie_set(
+        # A stakeholder with no priority has the regular cadence: the regular ones are
+        # not looked up.
+        rows, kinds = tie_figures(
             conn,
-            as_of=when,
+            at=when.micros,
             half_life=self._uow.settings.half_life,
-            tz=self._uow.tz,
-            cadence=self._uow.settings.cadence,
             officer=officer,
             stakeholder=stakeholder,
+            besides=Priority.REGULAR.value,
+        )
+        return TieSet(
+            rows,
+            as_of=when,
+            tz=self._uow.tz,
+            cadence=self._uow.settings.cadence,
+            priorities=kinds,
         )
 
     def explain(
