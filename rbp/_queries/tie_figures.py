@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import CHUNK, chunks, plain_rows
-from rbp._queries.pairs import BUCKET, HALF_LIFE, bucket_of, contacts, newest, raw_strengths
+from rbp._queries.pairs import BUCKET, HALF_LIFE, bucket_of, newest, raw_strengths
 from rbp._queries.rules import absent_keys, decay_sql
 from rbp._time import duration_micros
 
@@ -125,19 +125,27 @@ def _touched(at: int, where: Where) -> sa.Select[Any]:
         .where(p.c.last > at, m.bucket < b, *(cond(p) for cond in where))
         .group_by(p.c.officer, p.c.stakeholder)
     )
-    raw = contacts(b * BUCKET - 1, at).subquery("raw")
+    # The bucket's raw contacts of the touched pairs: each interaction's participants
+    # paired and probed in ``tie_pairs``, which holds only officer x non-officer pairs
+    # (a stakeholder's kind never changes), so no participant's kind is read.
+    i = t.interactions.c
+    po, pk = t.participants.alias("po"), t.participants.alias("pk")
+    lo = b * BUCKET - 1
     recent = (
         sa.select(
-            raw.c.officer,
-            raw.c.stakeholder,
+            po.c.stakeholder.label("officer"),
+            pk.c.stakeholder.label("stakeholder"),
             sa.literal(1).label("n"),
-            raw.c.at.label("first"),
-            raw.c.at.label("last"),
-            _fade(sa.literal(at) - raw.c.at).label("strength"),
+            i.at.label("first"),
+            i.at.label("last"),
+            _fade(sa.literal(at) - i.at).label("strength"),
         )
-        .join_from(
-            raw, p, sa.and_(p.c.officer == raw.c.officer, p.c.stakeholder == raw.c.stakeholder)
-        )
+        .select_from(t.interactions)
+        .join(po, sa.and_(po.c.interaction_id == i.id, po.c.at == i.at))
+        .join(pk, sa.and_(pk.c.interaction_id == i.id, pk.c.at == i.at))
+        .join(p, sa.and_(p.c.officer == po.c.stakeholder, p.c.stakeholder == pk.c.stakeholder))
+        # the participants' own times are bounded too, for a store partitioned by time
+        .where(i.at > lo, i.at <= at, po.c.at > lo, po.c.at <= at, pk.c.at > lo, pk.c.at <= at)
         .where(p.c.last > at, *(cond(p) for cond in where))
     )
     parts = sa.union_all(months, recent).subquery("parts")
