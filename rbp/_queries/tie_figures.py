@@ -1,9 +1,11 @@
 """Officer-tie figures as of T, read as plain rows for answers of every tie.
 
-:func:`figure_rows` gives each pair's (officer, stakeholder, count, first, last,
+:func:`figure_pieces` gives each pair's (officer, stakeholder, count, first, last,
 strength) as of T, ordered by officer and stakeholder, for the people part of the
-picture at T. It reads one row per pair from ``tie_pairs`` when T is at or after the
-newest contact; before that, the pairs touched after T are folded from their
+picture at T, a piece at a time (:func:`figure_rows` in one list,
+:func:`figure_columns` column-wise, so that the driver's tuples never all live at
+once). It reads one row per pair from ``tie_pairs`` when T is at or after the newest
+contact; before that, the pairs touched after T are folded from their
 checkpoints and the raw contacts of T's bucket (:mod:`rbp._queries.pairs`).
 
 Nothing is joined per pair: the people absent at T are a small set read once and
@@ -24,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -36,7 +38,17 @@ from rbp._queries.pairs import BUCKET, HALF_LIFE, bucket_of, newest, raw_strengt
 from rbp._queries.rules import absent_keys, decay_sql
 from rbp._time import duration_micros
 
-__all__ = ["Figure", "absent", "figure_rows", "priorities", "tie_figures"]
+__all__ = [
+    "PIECE",
+    "Columns",
+    "Figure",
+    "absent",
+    "figure_columns",
+    "figure_pieces",
+    "figure_rows",
+    "priorities",
+    "tie_figures",
+]
 
 Figure = tuple[str, str, int, int, int, float]
 """(officer, stakeholder, count, first, last, strength) of one pair as of T."""
@@ -159,24 +171,40 @@ def _touched(at: int, where: Where) -> sa.Select[Any]:
     ).group_by(parts.c.officer, parts.c.stakeholder)
 
 
-def figure_rows(
-    conn: Connection,
-    *,
-    at: int,
-    officer: str | None = None,
-    stakeholder: str | None = None,
-    since: int | None = None,
-    officers: Collection[str] | None = None,
-    stakeholders: Collection[str] | None = None,
-) -> list[Figure]:
-    """(officer, stakeholder, count, first, last, strength) of every pair with a contact
-    up to ``at`` whose officer and stakeholder are part of the picture at ``at``,
-    ordered by officer and stakeholder; strength for :data:`~rbp._queries.pairs.HALF_LIFE`.
+class Columns:
+    """Figure rows held column-wise: one list per field, filled piece by piece."""
 
-    With ``since``, only pairs whose last contact up to ``at`` is after ``since``.
-    ``officer``/``stakeholder`` keep one key's pairs, ``officers``/``stakeholders``
-    those keys' pairs.
-    """
+    def __init__(self) -> None:
+        self.officers: list[str] = []
+        self.stakeholders: list[str] = []
+        self.counts: list[int] = []
+        self.first_us: list[int] = []
+        self.last_us: list[int] = []
+        self.strengths: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.officers)
+
+    def extend(self, rows: Sequence[Figure]) -> None:
+        """Append ``rows`` (one pass per column: no tuple per column)."""
+        self.officers += [r[0] for r in rows]
+        self.stakeholders += [r[1] for r in rows]
+        self.counts += [r[2] for r in rows]
+        self.first_us += [r[3] for r in rows]
+        self.last_us += [r[4] for r in rows]
+        self.strengths += [r[5] for r in rows]
+
+
+def _statement(
+    conn: Connection,
+    at: int,
+    *,
+    officer: str | None,
+    stakeholder: str | None,
+    since: int | None,
+    officers: Collection[str] | None,
+    stakeholders: Collection[str] | None,
+) -> sa.Select[Any]:
     where: list[Callable[[Any], Any]] = []
     if officer is not None:
         where.append(lambda q: q.c.officer == officer)
@@ -195,16 +223,114 @@ def figure_rows(
         q = settled.order_by(t.tie_pairs.c.officer, t.tie_pairs.c.stakeholder)
         if since is not None:
             q = q.where(t.tie_pairs.c.last > since)
-    else:
-        sub = sa.union_all(settled, _touched(at, where)).subquery("figures")
-        q = sa.select(sub).order_by(sub.c.officer, sub.c.stakeholder)
-        if since is not None:
-            q = q.where(sub.c.last > since)
-    rows = cast("list[Figure]", plain_rows(conn, q))
+        return q
+    sub = sa.union_all(settled, _touched(at, where)).subquery("figures")
+    q = sa.select(sub).order_by(sub.c.officer, sub.c.stakeholder)
+    if since is not None:
+        q = q.where(sub.c.last > since)
+    return q
+
+
+PIECE = 50_000
+"""Rows fetched from the driver at a time: the driver's tuples of one piece are
+dropped before the next is read."""
+
+
+def figure_pieces(
+    conn: Connection,
+    *,
+    at: int,
+    half_life: dt.timedelta | None = None,
+    officer: str | None = None,
+    stakeholder: str | None = None,
+    since: int | None = None,
+    officers: Collection[str] | None = None,
+    stakeholders: Collection[str] | None = None,
+) -> Iterator[list[Figure]]:
+    """(officer, stakeholder, count, first, last, strength) of every pair with a contact
+    up to ``at`` whose officer and stakeholder are part of the picture at ``at``,
+    ordered by officer and stakeholder, in pieces of at most :data:`PIECE` rows.
+
+    ``strength`` is for ``half_life`` (default :data:`~rbp._queries.pairs.HALF_LIFE`).
+    With ``since``, only pairs whose last contact up to ``at`` is after ``since``.
+    ``officer``/``stakeholder`` keep one key's pairs, ``officers``/``stakeholders``
+    those keys' pairs. Read the pieces to the end before running another statement.
+    """
+    q = _statement(
+        conn,
+        at,
+        officer=officer,
+        stakeholder=stakeholder,
+        since=since,
+        officers=officers,
+        stakeholders=stakeholders,
+    )
     gone = absent(conn, at)
-    if gone:
-        rows = [r for r in rows if r[0] not in gone and r[1] not in gone]
-    return rows
+    other: dict[tuple[str, str], float] | None = None
+    if half_life is not None and duration_micros(half_life) != HALF_LIFE:
+        other = raw_strengths(
+            conn,
+            at=at,
+            half_life=half_life,
+            officers=officers if officer is None else [officer],
+            stakeholders=stakeholders if stakeholder is None else [stakeholder],
+        )
+    # the driver's own tuples, as in plain_rows, a piece at a time
+    result = conn.execute(q, execution_options={"stream_results": False, "yield_per": None})
+    try:
+        cursor = result.cursor
+        while cursor is not None and (piece := cursor.fetchmany(PIECE)):
+            rows = cast("list[Figure]", piece)
+            if gone:
+                rows = [r for r in rows if r[0] not in gone and r[1] not in gone]
+            if other is not None:
+                rows = [(o, k, n, f, last, other.get((o, k), 0.0)) for o, k, n, f, last, _ in rows]
+            yield rows
+    finally:
+        result.close()
+
+
+def figure_rows(
+    conn: Connection,
+    *,
+    at: int,
+    half_life: dt.timedelta | None = None,
+    officer: str | None = None,
+    stakeholder: str | None = None,
+    since: int | None = None,
+    officers: Collection[str] | None = None,
+    stakeholders: Collection[str] | None = None,
+) -> list[Figure]:
+    """Every row of :func:`figure_pieces` (the same arguments), in one list."""
+    pieces = figure_pieces(
+        conn,
+        at=at,
+        half_life=half_life,
+        officer=officer,
+        stakeholder=stakeholder,
+        since=since,
+        officers=officers,
+        stakeholders=stakeholders,
+    )
+    return [row for piece in pieces for row in piece]
+
+
+def figure_columns(
+    conn: Connection,
+    *,
+    at: int,
+    half_life: dt.timedelta | None = None,
+    officer: str | None = None,
+    stakeholder: str | None = None,
+) -> Columns:
+    """The rows of :func:`figure_pieces` (the same arguments) column-wise: no row is
+    kept."""
+    columns = Columns()
+    for piece in figure_pieces(
+        conn, at=at, half_life=half_life, officer=officer, stakeholder=stakeholder
+    ):
+        columns.extend(piece)
+    return columns
 
 
 def tie_figures(
@@ -217,28 +343,17 @@ def tie_figures(
     since: int | None = None,
     officers: Collection[str] | None = None,
     stakeholders: Collection[str] | None = None,
-    besides: str | None = None,
 ) -> tuple[list[Figure], dict[str, str]]:
-    """:func:`figure_rows` with the strength for ``half_life``, and the priorities of
-    their stakeholders (:func:`priorities`, but those of priority ``besides``)."""
+    """:func:`figure_rows` and the priorities of their stakeholders."""
     rows = figure_rows(
         conn,
         at=at,
+        half_life=half_life,
         officer=officer,
         stakeholder=stakeholder,
         since=since,
         officers=officers,
         stakeholders=stakeholders,
     )
-    if duration_micros(half_life) != HALF_LIFE and rows:
-        strengths = raw_strengths(
-            conn,
-            at=at,
-            half_life=half_life,
-            officers=officers if officer is None else [officer],
-            stakeholders=stakeholders if stakeholder is None else [stakeholder],
-        )
-        rows = [(o, k, n, f, last, strengths.get((o, k), 0.0)) for o, k, n, f, last, _ in rows]
     whole = officer is None and stakeholder is None and officers is None and stakeholders is None
-    kinds = priorities(conn, None if whole else {r[1] for r in rows}, besides=besides)
-    return rows, kinds
+    return rows, priorities(conn, None if whole else {r[1] for r in rows})

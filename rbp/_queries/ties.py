@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, status, status_of
-from rbp._queries.tie_figures import tie_figures
+from rbp._queries.tie_figures import Columns, tie_figures
 from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, from_micros
 from rbp.model import Priority
@@ -143,7 +143,8 @@ class TieSet(Renderable, Sequence[Tie]):
     rows
         (officer, stakeholder, count, first, last, strength, priority) rows, as
         :func:`tie_rows` reads them; with ``priorities``, (officer, stakeholder,
-        count, first, last, strength) rows.
+        count, first, last, strength) rows or those columns
+        (:class:`~rbp._queries.tie_figures.Columns`, taken as they are).
     as_of
         The resolved T the rows were read for.
     tz
@@ -165,7 +166,7 @@ class TieSet(Renderable, Sequence[Tie]):
 
     def __init__(
         self,
-        rows: Sequence[tuple[Any, ...]],
+        rows: Sequence[tuple[Any, ...]] | Columns,
         *,
         as_of: AsOf,
         tz: str,
@@ -175,18 +176,27 @@ class TieSet(Renderable, Sequence[Tie]):
         self.as_of: pendulum.DateTime = as_of.at
         self._at = as_of.micros
         self._tz = tz
-        # One pass per column: no tuple per column, no object per tie (the rows'
-        # values are the driver's ints and floats already).
-        self.officers: list[str] = [r[0] for r in rows]
-        self.stakeholders: list[str] = [r[1] for r in rows]
-        self.counts: list[int] = [r[2] for r in rows]
-        self.first_us: list[int] = [r[3] for r in rows]
-        self.last_us: list[int] = [r[4] for r in rows]
-        self.strengths: list[float] = [r[5] for r in rows]
         self._days = {p.value: d for p, d in cadence.items()}
-        self._kinds: Mapping[str, str] | list[str | None] = (
-            [r[6] for r in rows] if priorities is None else priorities
-        )
+        if isinstance(rows, Columns):
+            if priorities is None:
+                raise TypeError("priorities must be given with columns")
+            self.officers: list[str] = rows.officers
+            self.stakeholders: list[str] = rows.stakeholders
+            self.counts: list[int] = rows.counts
+            self.first_us: list[int] = rows.first_us
+            self.last_us: list[int] = rows.last_us
+            self.strengths: list[float] = rows.strengths
+            self._kinds: Mapping[str, str] | list[str | None] = priorities
+            return
+        columns = Columns()
+        columns.extend(rows)
+        self.officers = columns.officers
+        self.stakeholders = columns.stakeholders
+        self.counts = columns.counts
+        self.first_us = columns.first_us
+        self.last_us = columns.last_us
+        self.strengths = columns.strengths
+        self._kinds = [r[6] for r in rows] if priorities is None else priorities
 
     @functools.cached_property
     def cadences(self) -> list[int]:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from rbp import _args
 from rbp._queries.pairs import broken_pairs
 from rbp._queries.rules import absent_keys, decay
-from rbp._queries.tie_figures import tie_figures
+from rbp._queries.tie_figures import figure_columns, priorities
 from rbp._queries.ties import (
     StrengthPart,
     TieExplanation,
@@ -109,18 +109,23 @@ class TieReads:
     def _ties(
         self, conn: Connection, when: AsOf, officer: str | None, stakeholder: str | None
     ) -> TieSet:
-        # A stakeholder with no priority has the regular cadence: the regular ones are
-        # not looked up.
-        rows, kinds = tie_figures(
+        columns = figure_columns(
             conn,
             at=when.micros,
             half_life=self._uow.settings.half_life,
             officer=officer,
             stakeholder=stakeholder,
+        )
+        whole = officer is None and stakeholder is None
+        # A stakeholder with no priority has the regular cadence: the regular ones are
+        # not looked up.
+        kinds = priorities(
+            conn,
+            None if whole else set(columns.stakeholders),
             besides=Priority.REGULAR.value,
         )
         return TieSet(
-            rows,
+            columns,
             as_of=when,
             tz=self._uow.tz,
             cadence=self._uow.settings.cadence,

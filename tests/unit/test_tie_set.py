@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rbp._queries.tie_figures import Columns
 from rbp._queries.ties import TieSet
 from rbp._time import MICROS_PER_DAY, AsOf, to_micros
 from rbp.interactions import Tie, status_of
@@ -84,16 +85,23 @@ def test_statuses_and_cadences_follow_each_priority(drawn: list[tuple[Any, ...]]
     consistent = all(len({r[6] or "regular" for r in rows if r[1] == k}) == 1 for k in stakeholders)
     sets = [_set(rows)]
     if consistent:  # a mapping gives each stakeholder one priority
-        sets.append(
-            TieSet(
-                [r[:6] for r in rows],
-                as_of=AsOf.of(T, "UTC"),
-                tz="UTC",
-                cadence=CADENCE,
-                priorities=mapping,
+        columns = Columns()
+        for start in range(0, len(rows), 5):  # filled piece by piece
+            columns.extend([r[:6] for r in rows[start : start + 5]])
+        for given_rows in ([r[:6] for r in rows], columns):
+            sets.append(
+                TieSet(
+                    given_rows,
+                    as_of=AsOf.of(T, "UTC"),
+                    tz="UTC",
+                    cadence=CADENCE,
+                    priorities=mapping,
+                )
             )
-        )
     for ties in sets:
+        assert [tuple(t) for t in zip(ties.officers, ties.stakeholders, strict=True)] == [
+            r[:2] for r in rows
+        ]
         assert ties.cadences == want_cadences
         assert ties.statuses == want_statuses
         assert [t.status for t in ties] == want_statuses
@@ -115,3 +123,8 @@ def test_a_mapping_and_row_priorities_agree_on_one_tie(priority: str | None) -> 
     a = _set([row])
     b = TieSet([row[:6]], as_of=AsOf.of(T, "UTC"), tz="UTC", cadence=CADENCE, priorities=mapped)
     assert list(a) == list(b)
+
+
+def test_columns_need_the_priorities() -> None:
+    with pytest.raises(TypeError, match="priorities"):
+        TieSet(Columns(), as_of=AsOf.of(T, "UTC"), tz="UTC", cadence=CADENCE)
