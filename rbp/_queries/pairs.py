@@ -12,8 +12,10 @@ An answer as of T reads ``tie_pairs`` for every pair with no contact after T (al
 them when T is at or after the newest contact, the usual case). Only the pairs with a
 contact after T are folded from their checkpoints before T's bucket (one range of the
 ``tie_months`` key per pair; a windowed answer reads only the window's buckets) and the
-raw contacts of T's bucket up to T. So an answer as of a recent time reads about one
-row per pair, and one as of a time long ago reads the checkpoints up to it.
+raw contacts of T's bucket up to T (:mod:`rbp._queries.tie_figures` folds the ties'
+figures so; :func:`window_lasts` and :func:`broken_pairs` probe the last contacts). So
+an answer as of a recent time reads about one row per pair, and one as of a time long
+ago reads the checkpoints up to it.
 
 Summaries are merged exactly: counts add, first and last are min and max, the promise
 follows the later ``last`` (the earlier promise when they are equal), and weights
@@ -33,14 +35,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.rules import UNDERFLOW, absent_keys, decay_sql
+from rbp._queries.rules import UNDERFLOW, decay_sql
 from rbp._time import MICROS_PER_DAY, duration_micros
 
 __all__ = [
@@ -51,8 +53,6 @@ __all__ = [
     "bucket_of",
     "contacts",
     "newest",
-    "pair_figures",
-    "present_pairs",
     "raw_strengths",
     "window_lasts",
 ]
@@ -258,115 +258,6 @@ def contacts(lo: int | None, hi: int) -> sa.Select[Any]:
     return q
 
 
-def _fade(age: Any) -> Any:
-    return decay_sql(age, half_life=HALF_LIFE)
-
-
-Where = Sequence[Callable[[Any], Any]]
-
-
-def _touched(at: int, *, first_bucket: int | None, where: Where) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, n, first, last, promise, strength) as of ``at`` of
-    the pairs with a contact after ``at`` (their stored summary counts too much), folded
-    from their checkpoints before ``at``'s bucket (from ``first_bucket`` on) and their
-    raw contacts in that bucket up to ``at``. Each pair's checkpoints are one range of
-    the ``tie_months`` key."""
-    p, m = t.tie_pairs, t.tie_months.c
-    b = bucket_of(at)
-    months = (
-        sa.select(
-            m.officer,
-            m.stakeholder,
-            m.n,
-            m.first,
-            m.last,
-            m.promise,
-            (m.weight * _fade(sa.literal(at) - m.last)).label("strength"),
-        )
-        .join_from(
-            p,
-            t.tie_months,
-            # The pair's side is wrapped so that no planner reads every checkpoint and
-            # looks each pair up: the few touched pairs come first, then their range.
-            sa.and_(
-                m.officer == sa.func.coalesce(p.c.officer, ""),
-                m.stakeholder == sa.func.coalesce(p.c.stakeholder, ""),
-            ),
-        )
-        .where(p.c.last > at, m.bucket < b, *(cond(p) for cond in where))
-    )
-    if first_bucket is not None:
-        months = months.where(m.bucket >= first_bucket)
-    raw = contacts(b * BUCKET - 1, at).subquery("raw")
-    recent = (
-        sa.select(
-            raw.c.officer,
-            raw.c.stakeholder,
-            sa.literal(1).label("n"),
-            raw.c.at.label("first"),
-            raw.c.at.label("last"),
-            raw.c.promise,
-            _fade(sa.literal(at) - raw.c.at).label("strength"),
-        )
-        .join_from(
-            raw, p, sa.and_(p.c.officer == raw.c.officer, p.c.stakeholder == raw.c.stakeholder)
-        )
-        .where(p.c.last > at, *(cond(p) for cond in where))
-    )
-    parts = sa.union_all(months, recent).subquery("parts")
-    f = sa.select(
-        parts,
-        sa.func.max(parts.c.last)
-        .over(partition_by=(parts.c.officer, parts.c.stakeholder))
-        .label("top"),
-    ).subquery("f")
-    return (
-        sa.select(
-            f.c.officer,
-            f.c.stakeholder,
-            sa.func.sum(f.c.n).label("n"),
-            sa.func.min(f.c.first).label("first"),
-            sa.func.max(f.c.last).label("last"),
-            sa.func.min(sa.case((f.c.last == f.c.top, f.c.promise))).label("promise"),
-            sa.func.sum(f.c.strength).label("strength"),
-        )
-        .group_by(f.c.officer, f.c.stakeholder)
-        .subquery("touched")
-    )
-
-
-def _settled(at: int, where: Where) -> sa.Select[Any]:
-    """(officer, stakeholder, n, first, last, promise, strength) of the pairs whose
-    stored summary is their answer as of ``at`` (no contact after ``at``)."""
-    p = t.tie_pairs
-    return sa.select(
-        p.c.officer,
-        p.c.stakeholder,
-        p.c.n,
-        p.c.first,
-        p.c.last,
-        p.c.promise,
-        (p.c.weight * _fade(sa.literal(at) - p.c.last)).label("strength"),
-    ).where(p.c.last <= at, *(cond(p) for cond in where))
-
-
-def pair_figures(conn: Connection, at: int, *, where: Where = ()) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, n, first, last, promise, strength) as of ``at``
-    of every pair with a contact up to ``at``.
-
-    ``where`` holds callables of ``tie_pairs`` (filters on officer/stakeholder). The
-    pairs with no contact after ``at`` are read from ``tie_pairs`` as they stand; only
-    the others are folded from their checkpoints, so an answer as of a recent time
-    reads little more than one row per pair.
-    """
-    settled = _settled(at, where)
-    top = newest(conn)
-    if top is None or at >= top:
-        return settled.subquery("pairs")
-    touched = _touched(at, first_bucket=None, where=where)
-    return sa.union_all(settled, sa.select(touched)).subquery("pairs")
-
-
 def _last_of(rows: sa.Subquery, name: str) -> sa.Subquery:
     """Subquery: (officer, stakeholder, last, promise) of each pair of ``rows`` (which
     has officer, stakeholder, last, promise): the latest row's time and the earliest
@@ -482,10 +373,3 @@ def raw_strengths(
     if stakeholders is not None:
         q = q.where(raw.c.stakeholder.in_(list(stakeholders)))
     return {(o, k): float(s) for o, k, s in conn.execute(q)}
-
-
-def present_pairs(sub: sa.Subquery, at: int) -> list[Any]:
-    """Conditions keeping the pairs whose officer and stakeholder are part of the picture
-    at ``at`` (checked once per pair, after grouping)."""
-    gone = absent_keys(at)
-    return [sub.c.officer.not_in(gone), sub.c.stakeholder.not_in(gone)]

@@ -11,7 +11,11 @@ the last shared interaction and the stakeholder's cadence (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+import functools
+import heapq
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
+from operator import mul, sub
 from typing import TYPE_CHECKING, Any, overload
 
 import attrs
@@ -20,11 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.batch import chunks, plain_rows
-from rbp._queries.pairs import HALF_LIFE, pair_figures, present_pairs, raw_strengths
+from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, status, status_of
+from rbp._queries.tie_figures import Columns, tie_figures
 from rbp._render import Renderable, Report, Rows, Table
-from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
+from rbp._time import MICROS_PER_DAY, AsOf, from_micros
 from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
@@ -128,20 +132,28 @@ _COLUMNS = ("officer", "stakeholder", "count", "first", "last", "strength", "sta
 class TieSet(Renderable, Sequence[Tie]):
     """Officer ties as of a time, held column-wise; iterate for :class:`Tie` records.
 
-    Made by :meth:`rbp.interactions.Interactions.ties`. ``to_frame()`` gives a pandas
-    frame without building a record per tie.
+    Made by :meth:`rbp.interactions.Interactions.ties`. The columns are plain lists
+    (``officers``, ``stakeholders``, ``counts``, ``first_us``, ``last_us`` in epoch
+    microseconds, ``strengths``); ``cadences`` and ``statuses`` are worked out when
+    first read. A :class:`Tie` is made only for the ties asked for; ``to_frame()``
+    gives a pandas frame without one.
 
     Parameters
     ----------
     rows
         (officer, stakeholder, count, first, last, strength, priority) rows, as
-        :func:`tie_rows` reads them.
+        :func:`tie_rows` reads them; with ``priorities``, (officer, stakeholder,
+        count, first, last, strength) rows or those columns
+        (:class:`~rbp._queries.tie_figures.Columns`, taken as they are).
     as_of
         The resolved T the rows were read for.
     tz
         The agency's time zone, for the records' times.
     cadence
         Days of each priority's cadence, for the statuses.
+    priorities
+        The stakeholders' priorities by key (a key missing has none), when the rows
+        do not carry them.
 
     Examples
     --------
@@ -154,28 +166,53 @@ class TieSet(Renderable, Sequence[Tie]):
 
     def __init__(
         self,
-        rows: Sequence[tuple[Any, ...]],
+        rows: Sequence[tuple[Any, ...]] | Columns,
         *,
         as_of: AsOf,
         tz: str,
         cadence: dict[Priority, int],
+        priorities: Mapping[str, str] | None = None,
     ) -> None:
         self.as_of: pendulum.DateTime = as_of.at
+        self._at = as_of.micros
         self._tz = tz
-        at = as_of.micros
-        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) or [()] * 7
-        self.officers: list[str] = list(columns[0])
-        self.stakeholders: list[str] = list(columns[1])
-        self.counts: list[int] = list(map(int, columns[2]))
-        self.first_us: list[int] = list(map(int, columns[3]))
-        self.last_us: list[int] = list(map(int, columns[4]))
-        self.strengths: list[float] = list(map(float, columns[5]))
-        days = {p.value: d for p, d in cadence.items()}
-        self.cadences: list[int] = [days[p or Priority.REGULAR.value] for p in columns[6]]
-        self.statuses: list[TieStatus] = [
-            status(at - last, c * MICROS_PER_DAY)
-            for last, c in zip(self.last_us, self.cadences, strict=True)
-        ]
+        self._days = {p.value: d for p, d in cadence.items()}
+        if isinstance(rows, Columns):
+            if priorities is None:
+                raise TypeError("priorities must be given with columns")
+            self.officers: list[str] = rows.officers
+            self.stakeholders: list[str] = rows.stakeholders
+            self.counts: list[int] = rows.counts
+            self.first_us: list[int] = rows.first_us
+            self.last_us: list[int] = rows.last_us
+            self.strengths: list[float] = rows.strengths
+            self._kinds: Mapping[str, str] | list[str | None] = priorities
+            return
+        columns = Columns()
+        columns.extend(rows)
+        self.officers = columns.officers
+        self.stakeholders = columns.stakeholders
+        self.counts = columns.counts
+        self.first_us = columns.first_us
+        self.last_us = columns.last_us
+        self.strengths = columns.strengths
+        self._kinds = [r[6] for r in rows] if priorities is None else priorities
+
+    @functools.cached_property
+    def cadences(self) -> list[int]:
+        """Days of each tie's cadence, from its stakeholder's priority."""
+        days, kinds = self._days, self._kinds
+        regular = days[Priority.REGULAR.value]
+        if isinstance(kinds, list):
+            return [regular if p is None else days[p] for p in kinds]
+        by_key = {k: days[p] for k, p in kinds.items()}
+        return list(map(by_key.get, self.stakeholders, repeat(regular)))
+
+    @functools.cached_property
+    def statuses(self) -> list[TieStatus]:
+        """Each tie's :class:`~rbp.interactions.TieStatus` as of T."""
+        ages = map(sub, repeat(self._at), self.last_us)
+        return list(map(status, ages, map(mul, self.cadences, repeat(MICROS_PER_DAY))))
 
     def __len__(self) -> int:
         return len(self.officers)
@@ -203,31 +240,38 @@ class TieSet(Renderable, Sequence[Tie]):
 
     def get(self, officer: str, stakeholder: str) -> Tie | None:
         """The tie between ``officer`` and ``stakeholder``, or None."""
-        for i in range(len(self)):
-            if self.officers[i] == officer and self.stakeholders[i] == stakeholder:
-                return self[i]
-        return None
+        pairs = zip(self.officers, self.stakeholders, strict=True)
+        wanted = (officer, stakeholder)
+        found = next((i for i, pair in enumerate(pairs) if pair == wanted), None)
+        return None if found is None else self[found]
 
     def top(self, n: int = 10) -> list[Tie]:
         """The ``n`` strongest ties, strongest first (ties broken by key)."""
-        order = sorted(
-            range(len(self)),
-            key=lambda i: (-self.strengths[i], self.officers[i], self.stakeholders[i]),
-        )
+        s, o, k = self.strengths, self.officers, self.stakeholders
+        candidates: Iterable[int] = range(len(self))
+        if 0 < n < len(self):
+            # only the ties at least as strong as the n-th strongest are sorted
+            cut = heapq.nlargest(n, s)[-1]
+            candidates = [i for i, v in enumerate(s) if v >= cut]
+        order = sorted(candidates, key=lambda i: (-s[i], o[i], k[i]))
         return [self[i] for i in order[:n]]
 
     def to_frame(self) -> pd.DataFrame:
         """All ties as a frame: officer, stakeholder, count, first, last (UTC), strength,
         status and cadence_days."""
+        import numpy as np
         import pandas as pd
+
+        def times(micros: list[int]) -> pd.DatetimeIndex:
+            return pd.to_datetime(np.asarray(micros, dtype=np.int64), unit="us", utc=True)
 
         return pd.DataFrame(
             {
                 "officer": self.officers,
                 "stakeholder": self.stakeholders,
                 "count": self.counts,
-                "first": pd.to_datetime(self.first_us, unit="us", utc=True),
-                "last": pd.to_datetime(self.last_us, unit="us", utc=True),
+                "first": times(self.first_us),
+                "last": times(self.last_us),
                 "strength": self.strengths,
                 "status": [s.value for s in self.statuses],
                 "cadence_days": self.cadences,
@@ -268,48 +312,21 @@ def tie_rows(
     With ``since``, only pairs with a contact after ``since`` are returned (their
     figures still count every contact up to ``at``). ``officers``/``stakeholders``
     restrict the answer to those keys. Read from the pair summaries
-    (:mod:`rbp._queries.pairs`).
+    (:func:`~rbp._queries.tie_figures.figure_rows`); the priority is the stakeholder's
+    (None when it has none).
     """
-    where: list[Any] = []
-    if officer is not None:
-        where.append(lambda q: q.c.officer == officer)
-    if stakeholder is not None:
-        where.append(lambda q: q.c.stakeholder == stakeholder)
-    if officers is not None:
-        wanted_o = list(officers)
-        where.append(lambda q: q.c.officer.in_(wanted_o))
-    if stakeholders is not None:
-        wanted_s = list(stakeholders)
-        where.append(lambda q: q.c.stakeholder.in_(wanted_s))
-    sub = pair_figures(conn, at, where=where)
-    s = t.stakeholders.c
-    q = (
-        sa.select(
-            sub.c.officer,
-            sub.c.stakeholder,
-            sub.c.n,
-            sub.c.first,
-            sub.c.last,
-            sub.c.strength,
-            s.priority,
-        )
-        .join_from(sub, t.stakeholders, s.key == sub.c.stakeholder)
-        .where(*present_pairs(sub, at))
-        .order_by(sub.c.officer, sub.c.stakeholder)
+    rows, kinds = tie_figures(
+        conn,
+        at=at,
+        half_life=half_life,
+        officer=officer,
+        stakeholder=stakeholder,
+        since=since,
+        officers=officers,
+        stakeholders=stakeholders,
     )
-    if since is not None:
-        q = q.where(sub.c.last > since)
-    rows = plain_rows(conn, q)
-    if duration_micros(half_life) != HALF_LIFE and rows:
-        strengths = raw_strengths(
-            conn,
-            at=at,
-            half_life=half_life,
-            officers=officers if officer is None else [officer],
-            stakeholders=stakeholders if stakeholder is None else [stakeholder],
-        )
-        rows = [(*r[:5], strengths.get((r[0], r[1]), 0.0), r[6]) for r in rows]
-    return rows
+    get = kinds.get
+    return [(o, k, n, f, last, s, get(k)) for o, k, n, f, last, s in rows]
 
 
 def explain_rows(

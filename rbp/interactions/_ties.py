@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from rbp import _args
 from rbp._queries.pairs import broken_pairs
 from rbp._queries.rules import absent_keys, decay
+from rbp._queries.tie_figures import figure_columns, priorities
 from rbp._queries.ties import (
     StrengthPart,
     TieExplanation,
@@ -21,10 +22,10 @@ from rbp._queries.ties import (
     explain_rows,
     overdue_records,
     promise_rows,
-    tie_rows,
 )
 from rbp._render import RecordList
 from rbp._time import MICROS_PER_DAY, AsOf, duration_micros, from_micros
+from rbp.model import Priority
 from rbp.model._interactions import FollowUp, FollowUpReason, TieStatus
 
 if TYPE_CHECKING:
@@ -108,14 +109,28 @@ class TieReads:
     def _ties(
         self, conn: Connection, when: AsOf, officer: str | None, stakeholder: str | None
     ) -> TieSet:
-        rows = tie_rows(
+        columns = figure_columns(
             conn,
             at=when.micros,
             half_life=self._uow.settings.half_life,
             officer=officer,
             stakeholder=stakeholder,
         )
-        return TieSet(rows, as_of=when, tz=self._uow.tz, cadence=self._uow.settings.cadence)
+        whole = officer is None and stakeholder is None
+        # A stakeholder with no priority has the regular cadence: the regular ones are
+        # not looked up.
+        kinds = priorities(
+            conn,
+            None if whole else set(columns.stakeholders),
+            besides=Priority.REGULAR.value,
+        )
+        return TieSet(
+            columns,
+            as_of=when,
+            tz=self._uow.tz,
+            cadence=self._uow.settings.cadence,
+            priorities=kinds,
+        )
 
     def explain(
         self, officer: str, stakeholder: str, *, as_of: pendulum.DateTime | None = None
