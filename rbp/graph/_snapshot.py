@@ -3,20 +3,27 @@
 A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture (the
 *members*, in key order) column by column: member ``i`` is ``keys[i]``, of kind
 ``KINDS[kind[i]]``, sector ``SECTORS[sector[i]]`` and priority
-``PRIORITIES[priority[i]]``, in the areas ``homes[home[i]]``, last
-met by an officer at ``last[i]``, ``covered[i]`` within the window, held by
-``active[i]`` officers' active ties. Coverage, gaps, key-person risk, departures and
-trends are all computed from these columns (:mod:`rbp.graph._metrics`), so they agree
-with each other by construction, and a store of 200,000 stakeholders is a few lists
-rather than 200,000 objects.
+``PRIORITIES[priority[i]]``, in the areas ``homes[home[i]]``, ``covered[i]`` within
+the window, held by ``active[i]`` officers' active ties. Coverage, gaps, key-person
+risk, departures and trends are all computed from these columns
+(:mod:`rbp.graph._metrics`), so they agree with each other by construction, and a store
+of 200,000 stakeholders is a few lists rather than 200,000 objects.
+
+The officer ties are read once, in the pair summaries' key order (nothing is sorted
+in the database), into columns of integers (:class:`Ties`): the member's index, the
+officer's index into ``staff`` (the officers in the picture, in key order) and the last
+contact. Everything counted from them is counted column-wise (``map``, ``compress``,
+``Counter``), not one Python statement per tie.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from array import array
-from collections.abc import Collection, Iterator, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import compress, repeat
+from operator import and_, itemgetter, le, lt, ne, not_, or_
 from typing import Any
 
 import attrs
@@ -25,27 +32,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.pairs import broken_pairs, window_lasts
-from rbp._queries.rules import (
-    absent_keys,
-    present_sql,
-    promise_passed_sql,
-    status_sql,
-)
+from rbp._queries.pairs import last_contacts
+from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
 from rbp.model import Priority, Sector, StakeholderKind
-from rbp.model._interactions import TieStatus
 
 __all__ = [
     "KINDS",
-    "NEVER",
+    "NOBODY",
     "PRIORITIES",
     "SECTORS",
     "Snapshot",
+    "Ties",
     "cadence_case",
     "load_snapshot",
-    "pair_lasts",
     "widen",
 ]
 
@@ -59,17 +60,49 @@ PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
 """The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
 (key first)."""
 
-NEVER = -(2**62)
-"""The ``last`` of a member no officer has met (earlier than any time)."""
-
 NOBODY = -1
 """The officer index of no officer."""
 
-BATCH = 10_000
+BATCH = 20_000
 """Rows fetched from the database at a time."""
 
-COLD = (TieStatus.COOLING.value, TieStatus.DORMANT.value)
-"""The statuses of the ties going cold."""
+_NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
+
+
+@attrs.frozen(kw_only=True)
+class Ties:
+    """Officer ties, column by column: tie ``j`` is member ``member[j]`` with officer
+    ``staff[officer[j]]``, last met at ``last[j]`` (epoch micros); ``cooling[j]`` is 1
+    for a cooling tie and 0 for a dormant one, in the lists of ties going cold."""
+
+    member: Sequence[int] = attrs.field(factory=lambda: array("i"))
+    officer: Sequence[int] = attrs.field(factory=lambda: array("i"))
+    last: Sequence[int] = attrs.field(factory=lambda: array("q"))
+    cooling: bytes = b""
+
+    def __len__(self) -> int:
+        return len(self.member)
+
+    def where(self, keep: Iterable[object]) -> Ties:
+        """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
+        flags = list(keep)
+        return Ties(
+            member=array("i", compress(self.member, flags)),
+            officer=array("i", compress(self.officer, flags)),
+            last=array("q", compress(self.last, flags)),
+            cooling=bytes(compress(self.cooling, flags)),
+        )
+
+    def coldest_first(self) -> Ties:
+        """The ties by last contact, then officer, then member (the keys' order, as both
+        indexes follow their keys)."""
+        order = sorted(zip(self.last, self.officer, self.member, self.cooling))
+        return Ties(
+            member=array("i", map(itemgetter(2), order)),
+            officer=array("i", map(itemgetter(1), order)),
+            last=array("q", map(itemgetter(0), order)),
+            cooling=bytes(map(itemgetter(3), order)),
+        )
 
 
 @attrs.frozen(kw_only=True, slots=False, eq=False)
@@ -77,7 +110,7 @@ class Snapshot:
     """Everything coverage, gaps, key-person risk and departures need, as of one time.
 
     Per member (non-officer stakeholder in the picture at T, ``keys`` sorted) one entry
-    in each column; officers in ``top`` and ``sole`` are indexes into ``staff``.
+    in each column; officers are indexes into ``staff``.
     """
 
     as_of: pendulum.DateTime
@@ -88,25 +121,26 @@ class Snapshot:
     excluded: frozenset[str] = frozenset()
     cooling: bool = True  # whether ``cold`` was read (else it is empty)
     spans: tuple[int, ...]  # the coverage window of each priority code, in micros
+    cadences: tuple[int, ...]  # the cadence of each priority code, in micros
     keys: tuple[str, ...]
     kind: bytes  # codes: KINDS[kind[i]]
     sector: bytes  # codes: SECTORS[sector[i]]
     priority: bytes  # codes: PRIORITIES[priority[i]]
     home: Sequence[int]  # index into ``homes``
     homes: tuple[tuple[str, ...], ...]  # the distinct sets of areas, each sorted
-    last: Sequence[int]  # last officer contact at or before T, or NEVER
-    covered: bytes  # 1 when ``last`` is within the member's window
+    covered: bytes  # 1 when an officer met the member within its window
     active: Sequence[int]  # how many officers hold an active tie
     sole: Sequence[int]  # one officer holding an active tie, or NOBODY
-    top: Sequence[int]  # the officer of ``last``, or NOBODY
-    runner_up: Sequence[int]  # the last contact by any other officer, or NEVER
-    staff: tuple[str, ...]  # officer keys, by index
+    staff: tuple[str, ...]  # officer keys, by index (in key order)
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
-    # (last, officer, stakeholder, status) of ties cooling or dormant at T, coldest first
-    cold: tuple[tuple[int, str, str, str], ...] = ()
-    # (officer, stakeholder, last) of pairs whose last contact was a promise now passed
-    broken: tuple[tuple[str, str, int], ...] = ()
+    ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
+    seen: Ties  # the ties with contact within the member's coverage window
+    # the ties cooling or dormant at T, coldest first (by last contact, officer, member)
+    cold: Ties = attrs.field(factory=Ties)
+    # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
+    # passed
+    broken: tuple[tuple[str, str, int, int], ...] = ()
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -150,18 +184,15 @@ class Snapshot:
         return {i: tuple(sorted(v)) for i, v in out.items()}
 
     def covered_without(self, officer: str) -> bytearray:
-        """``covered`` as it would be if ``officer`` had never met anybody."""
-        out = bytearray(self.covered)
+        """``covered`` as it would be if ``officer`` had never met anybody: a member stays
+        covered when another officer met it within its window."""
         try:
             o = self.staff.index(officer)
         except ValueError:
-            return out
-        at, spans, priority, runner_up = self.at, self.spans, self.priority, self.runner_up
-        for i, top in enumerate(self.top):
-            if top == o and out[i]:
-                seen = runner_up[i]
-                out[i] = seen != NEVER and at - spans[priority[i]] < seen
-        return out
+            return bytearray(self.covered)
+        seen = self.seen
+        still = set(compress(seen.member, map(ne, seen.officer, repeat(o))))
+        return bytearray(map(still.__contains__, range(len(self))))
 
     @functools.cached_property
     def memo(self) -> dict[Any, Any]:
@@ -175,65 +206,6 @@ def cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
         {p.value: cadence[p] * MICROS_PER_DAY for p in Priority},
         value=priority,
         else_=cadence[Priority.REGULAR] * MICROS_PER_DAY,
-    )
-
-
-def pair_lasts(
-    conn: Connection, *, at: int, horizon: int, excluded: Collection[str] = ()
-) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, last, promised) of pairs with a contact in
-    ``(at - horizon, at]``, or whose last contact up to ``at`` was a promise
-    (``follow_up_by``) that has passed by ``at``: ``promised`` equals ``last`` exactly
-    for those broken promises (NULL otherwise).
-
-    Reads the pair summaries of the window (see :mod:`rbp._queries.pairs`), plus the
-    broken promises older than it. The officers' presence at ``at`` is for the caller
-    to check, once per pair.
-    """
-    since = at - horizon
-    recent = window_lasts(conn, at=at, since=since)
-    broken = broken_pairs(conn, at=at)
-    q = sa.union_all(
-        sa.select(
-            recent.c.officer,
-            recent.c.stakeholder,
-            recent.c.last,
-            sa.case((promise_passed_sql(recent.c.promise, at), recent.c.last)).label("promised"),
-        ),
-        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last, broken.c.last).where(
-            broken.c.last <= since
-        ),
-    ).subquery("pairs")
-    if excluded:
-        return sa.select(q).where(q.c.officer.not_in(list(excluded))).subquery("pairs")
-    return q
-
-
-def tie_query(
-    conn: Connection,
-    *,
-    at: int,
-    cadence: dict[Priority, int],
-    horizon: int,
-    excluded: Collection[str] = (),
-) -> sa.Select[Any]:
-    """The officer ties of the snapshot: (stakeholder, officer, last, status, promised)
-    of every pair :func:`pair_lasts` finds, both part of the picture at ``at``."""
-    s = t.stakeholders.c
-    present = present_sql(s.since, s.until, at)
-    pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
-    c = cadence_case(t.stakeholders.c.priority, cadence)
-    return (
-        sa.select(
-            pairs.c.stakeholder,
-            pairs.c.officer,
-            pairs.c.last,
-            status_sql(sa.literal(at) - pairs.c.last, c),
-            pairs.c.promised,
-        )
-        .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
-        .where(present, pairs.c.officer.not_in(absent_keys(at)))
-        .order_by(pairs.c.stakeholder, pairs.c.officer)
     )
 
 
@@ -251,56 +223,37 @@ def load_snapshot(
 
     The ties are read as far back as the answers need: every contact in the coverage
     window and every active tie (one cadence); with ``cooling``, also the ties going
-    cold (up to four cadences), which only the gap report lists.
+    cold (up to four cadences), which only the gap report lists. Pairs whose last
+    contact was a promise now passed are read whatever their age.
     """
     at = as_of.micros
-    horizon = _horizon(cadence, window, cooling=cooling)
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
     keys, codes, home, homes = _members(conn, present)
-    position = {k: i for i, k in enumerate(keys)}
-    n = len(keys)
     priority = codes[2]
-    spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
-    last = array("q", [NEVER]) * n
-    runner_up = array("q", [NEVER]) * n
-    top = array("i", [NOBODY]) * n
-    sole = array("i", [NOBODY]) * n
-    active = array("i", [0]) * n
-    held_member, held_officer = array("i"), array("i")
-    staff: dict[str, int] = {}
-    cold: list[tuple[int, str, str, str]] = []
-    broken: list[tuple[str, str, int]] = []
-    query = tie_query(conn, at=at, cadence=cadence, horizon=horizon, excluded=excluded)
-    for key, officer, when, state, promised in _rows(conn, query):
-        if promised == when:
-            broken.append((officer, key, when))
-        if cooling and state in COLD:
-            cold.append((when, officer, key, state))
-        i = position.get(key)
-        if i is None:
-            continue
-        o = staff.setdefault(officer, len(staff))
-        if when > last[i]:
-            runner_up[i] = last[i]
-            last[i] = when
-            top[i] = o
-        elif when > runner_up[i]:
-            runner_up[i] = when
-        if state == "active":
-            active[i] += 1
-            sole[i] = o
-            held_member.append(i)
-            held_officer.append(o)
-    cold.sort()
-    covered = bytes(
-        seen != NEVER and at - spans[p] < seen for seen, p in zip(last, priority, strict=True)
-    )
     officers = frozenset(
         conn.execute(
             sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
         ).scalars()
     ) - frozenset(excluded)
+    staff = tuple(sorted(officers))
+    cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
+    spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
+    since = at - _horizon(cadence, window, cooling=cooling)
+    ties, broken = _read_ties(
+        conn, last_contacts(conn, at=at, since=since), at, keys, staff, older_than=None
+    )
+    n = len(keys)
+    # Per member, the earliest last contact that still counts (a threshold per code).
+    covering = _per_member(priority, (at - w for w in spans))
+    seen = ties.where(map(lt, map(covering.__getitem__, ties.member), ties.last))
+    within = set(seen.member)
+    acting = _per_member(priority, (at - c for c in cadences))
+    flags = list(map(le, map(acting.__getitem__, ties.member), ties.last))
+    held_member = array("i", compress(ties.member, flags))
+    held_officer = array("i", compress(ties.officer, flags))
+    counts = Counter(held_member)
+    sole_of = dict(zip(held_member, held_officer, strict=True))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     return Snapshot(
         as_of=as_of.at,
@@ -311,45 +264,47 @@ def load_snapshot(
         excluded=frozenset(excluded),
         cooling=cooling,
         spans=spans,
+        cadences=cadences,
         keys=keys,
         kind=codes[0],
         sector=codes[1],
         priority=priority,
         home=home,
         homes=homes,
-        last=last,
-        covered=covered,
-        active=active,
-        sole=sole,
-        top=top,
-        runner_up=runner_up,
-        staff=tuple(staff),
+        covered=bytes(map(within.__contains__, range(n))),
+        active=array("i", map(counts.get, range(n), repeat(0))),
+        sole=array("i", map(sole_of.get, range(n), repeat(NOBODY))),
+        staff=staff,
         held=(held_member, held_officer),
-        cold=tuple(cold),
-        broken=tuple(broken),
+        ties=ties,
+        seen=seen,
+        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
+        broken=broken,
     )
 
 
 def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
     """``snap`` with the ties going cold, as :func:`load_snapshot` reads them with
-    ``cooling``: the officer ties four cadences back, of which only the cooling and
-    dormant come back. Everything else (the members, their areas, the officers, what was
-    counted from them) is the same, and is kept."""
+    ``cooling``: the ties it read, and the officer ties older than those up to four
+    cadences back (the broken promises among them were read already). Everything else
+    (the members, their areas, the officers, what was counted from them) is the same,
+    and is kept."""
     if snap.cooling:
         return snap
-    horizon = _horizon(cadence, snap.window, cooling=True)
-    ties = tie_query(
-        conn, at=snap.at, cadence=cadence, horizon=horizon, excluded=snap.excluded
-    ).subquery()
-    key, officer, last, state, _ = ties.c
-    cold = sorted(
-        (when, o, k, st)
-        for when, o, k, st in _rows(
-            conn,
-            sa.select(last, officer, key, state).where(state.in_(COLD)),
-        )
+    at = snap.at
+    near = at - _horizon(cadence, snap.window, cooling=False)
+    far = at - _horizon(cadence, snap.window, cooling=True)
+    older, _ = _read_ties(
+        conn, last_contacts(conn, at=at, since=far), at, snap.keys, snap.staff, older_than=near
     )
-    wider = attrs.evolve(snap, cooling=True, cold=tuple(cold))
+    ties = Ties(
+        member=array("i", [*snap.ties.member, *older.member]),
+        officer=array("i", [*snap.ties.officer, *older.officer]),
+        last=array("q", [*snap.ties.last, *older.last]),
+    )
+    wider = attrs.evolve(
+        snap, cooling=True, ties=ties, cold=_cold(ties, snap.priority, snap.cadences, at)
+    )
     for name in ("memo", "position", "closures", "holders", "_up"):  # found once per T
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
@@ -364,58 +319,128 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
+def _per_member(priority: bytes, by_code: Iterable[int]) -> list[int]:
+    """One value per member, by its priority code."""
+    values = list(by_code)
+    return list(map(values.__getitem__, priority))
+
+
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
+    """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
+    at ``at``, coldest first."""
+    member, last = ties.member, ties.last
+    active = _per_member(priority, (at - c for c in cadences))
+    dormant = _per_member(priority, (at - 4 * c for c in cadences))
+    going = map(
+        and_,
+        map(not_, map(le, map(active.__getitem__, member), last)),
+        map(le, map(dormant.__getitem__, member), last),
+    )
+    cold = ties.where(going)
+    cooling = _per_member(priority, (at - 2 * c for c in cadences))
+    flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
+    return attrs.evolve(cold, cooling=flags).coldest_first()
+
+
+def _read_ties(
+    conn: Connection,
+    lasts: sa.Subquery,
+    at: int,
+    keys: tuple[str, ...],
+    staff: tuple[str, ...],
+    *,
+    older_than: int | None,
+) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
+    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
+    officer of ``staff`` and a member of ``keys``, in the database's order, and those of
+    them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
+    promise). ``older_than``: only the ties last met at or before it, and no broken
+    promise (those were read with the newer ties)."""
+    passed = sa.case((lasts.c.promise <= at, 1), else_=0)
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, lasts.c.promise, passed)
+    if older_than is not None:
+        query = query.where(lasts.c.last <= older_than, passed == 0)
+    position = {k: i for i, k in enumerate(keys)}
+    index = {k: o for o, k in enumerate(staff)}
+    member, officer, last = array("i"), array("i"), array("q")
+    broken: list[tuple[str, str, int, int]] = []
+    for batch in _batches(conn, query):
+        people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
+        held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
+        if -1 in people or -1 in held_by:  # an officer or member not in the picture
+            keep = list(map(_NONNEGATIVE, map(or_, people, held_by)))
+            people = list(compress(people, keep))
+            held_by = list(compress(held_by, keep))
+            batch = list(compress(batch, keep))
+        member.extend(people)
+        officer.extend(held_by)
+        last.extend(map(itemgetter(2), batch))
+        broken.extend(map(itemgetter(0, 1, 2, 3), compress(batch, map(itemgetter(4), batch))))
+    return Ties(member=member, officer=officer, last=last), tuple(broken)
+
+
 def _members(
     conn: Connection, present: sa.ColumnElement[bool]
 ) -> tuple[tuple[str, ...], tuple[bytes, bytes, bytes], array[int], tuple[tuple[str, ...], ...]]:
     """The members' keys (sorted), their kind, sector and priority codes, and their areas
-    (an index into the distinct sets of areas, also returned), in one query: one row per
-    member and area, a member's rows one after another."""
+    (an index into the distinct sets of areas, also returned), in two queries (the
+    members, every stakeholder's areas), column by column."""
     s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
     kinds: dict[str | None, int] = {k.value: code for code, k in enumerate(KINDS)}
     sectors: dict[str | None, int] = {x.value: code for code, x in enumerate(SECTORS)}
     sectors[None] = SECTORS.index(Sector.OTHER)
     priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
     priorities[None] = PRIORITIES.index(Priority.REGULAR)
-    keys: list[str] = []
-    kind, sector, priority = bytearray(), bytearray(), bytearray()
-    home = array("i")
+    rows = [
+        row
+        for batch in _batches(
+            conn,
+            sa.select(s.key, s.kind, s.sector, s.priority)
+            .where(s.kind != StakeholderKind.OFFICER.value, present)
+            .order_by(s.key),
+        )
+        for row in batch
+    ]
+    keys = list(map(itemgetter(0), rows))
+    if any(map(lt, keys[1:], keys)):  # sorted by a collation, not by code
+        rows.sort(key=itemgetter(0))
+        keys = list(map(itemgetter(0), rows))
+    kind = bytes(map(kinds.__getitem__, map(itemgetter(1), rows)))
+    sector = bytes(map(sectors.__getitem__, map(itemgetter(2), rows)))
+    priority = bytes(map(priorities.__getitem__, map(itemgetter(3), rows)))
+    del rows
+    # Every stakeholder's areas (officers' too: fewer than the members, and no join).
+    pairs = [row for batch in _batches(conn, sa.select(sa_c.stakeholder, sa_c.area)) for row in batch]
+    holders = list(map(itemgetter(0), pairs))
+    area_of = dict(pairs)  # one area of each stakeholder with any
     found: dict[tuple[str, ...], int] = {(): 0}
     one: dict[str | None, int] = {None: 0}  # the set of a single area (or none), by area
-    more: dict[int, list[str]] = {}  # members of more than one area
-    query = (
-        sa.select(s.key, s.kind, s.sector, s.priority, sa_c.area)
-        .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
-        .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(s.key)
-    )
-    previous: str | None = None
-    first = ""  # the first area of the member just read
-    for key, k, sec, prio, area in _rows(conn, query):
-        if key == previous:  # another area of the member just read
-            more.setdefault(len(keys) - 1, [first]).append(area)
-            continue
-        previous, first = key, area
-        keys.append(key)
-        kind.append(kinds[k])
-        sector.append(sectors[sec])
-        priority.append(priorities[prio])
-        code = one.get(area)
-        if code is None:
-            code = one[area] = found.setdefault((area,), len(found))
-        home.append(code)
-    for i, areas in more.items():
-        home[i] = found.setdefault(tuple(sorted(areas)), len(found))
-    if any(a > b for a, b in itertools.pairwise(keys)):  # sorted by a collation, not by code
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        keys = [keys[i] for i in order]
-        kind, sector, priority = (bytearray(c[i] for i in order) for c in (kind, sector, priority))
-        home = array("i", (home[i] for i in order))
-    return tuple(keys), (bytes(kind), bytes(sector), bytes(priority)), home, tuple(found)
+    for area in dict.fromkeys(map(itemgetter(1), pairs)):
+        one[area] = found.setdefault((area,), len(found))
+    home = array("i", map(one.__getitem__, map(area_of.get, keys)))
+    if len(area_of) < len(pairs):  # some stakeholders have more than one area
+        many = {k for k, n in Counter(holders).items() if n > 1}
+        more: dict[str, list[str]] = {}
+        for k, area in compress(pairs, map(many.__contains__, holders)):
+            more.setdefault(k, []).append(area)
+        position = {k: i for i, k in enumerate(keys)}
+        for k, areas in more.items():
+            i = position.get(k)
+            if i is not None:
+                home[i] = found.setdefault(tuple(sorted(areas)), len(found))
+    return tuple(keys), (kind, sector, priority), home, tuple(found)
 
 
-def _rows(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
-    """The rows of ``query``, fetched many at a time (not one call per row, nor all
-    at once)."""
-    result = conn.execute(query)
-    while batch := result.fetchmany(BATCH):
-        yield from batch
+def _batches(conn: Connection, query: sa.Select[Any]) -> Iterator[list[Any]]:
+    """The rows of ``query`` as the driver's plain tuples, many at a time (not one call
+    per row, nor all at once). The statement runs unbuffered whatever options the
+    connection carries, so every row is still on the cursor."""
+    result = conn.execute(query, execution_options={"stream_results": False, "yield_per": None})
+    try:
+        cursor = result.cursor
+        if cursor is None:
+            return
+        while batch := cursor.fetchmany(BATCH):
+            yield list(batch)
+    finally:
+        result.close()
