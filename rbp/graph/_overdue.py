@@ -11,8 +11,9 @@ interactions at that time are looked up in full (:func:`~rbp._queries.ties.promi
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
 from operator import itemgetter
 
@@ -24,7 +25,7 @@ from rbp._queries.ties import promise_rows
 from rbp._time import from_micros
 from rbp.model._interactions import FollowUp, FollowUpReason
 
-__all__ = ["overdue_follow_ups"]
+__all__ = ["overdue_follow_ups", "unmapped"]
 
 Broken = tuple[str, str, int, int]  # officer, stakeholder, last contact, its promise
 
@@ -41,17 +42,18 @@ def overdue_follow_ups(
     promise first (then officer, stakeholder, interaction)."""
     if not broken:
         return ()
-    found = _interactions_at(conn, {(k, last) for _, k, last, _ in broken})
     rows: list[tuple[int, str, str, int, int]] = []  # promise, officer, stakeholder, id, last
     unsure: list[tuple[str, str, int]] = []
-    for o, k, last, promise in broken:
-        ids = found.get((k, last))
-        if ids is None:
-            unsure.append((o, k, last))
-        else:
-            rows.append((promise, o, k, ids, last))
-    for o, k, iid, promised, last in promise_rows(conn, unsure, at):
-        rows.append((promised, o, k, iid, last))
+    with unmapped(conn):
+        found = _interactions_at(conn, {(k, last) for _, k, last, _ in broken})
+        for o, k, last, promise in broken:
+            iid = found.get((k, last))
+            if iid is None:
+                unsure.append((o, k, last))
+            else:
+                rows.append((promise, o, k, iid, last))
+        for o, k, iid, promised, last in promise_rows(conn, unsure, at):
+            rows.append((promised, o, k, iid, last))
     rows.sort()
     times: dict[int, pendulum.DateTime] = {}
 
@@ -75,6 +77,33 @@ def overdue_follow_ups(
     )
 
 
+@contextlib.contextmanager
+def unmapped(conn: Connection) -> Iterator[None]:
+    """On SQLite, read through the page cache for the block instead of the memory map,
+    then map the file again (a no-op on other databases).
+
+    Index probes scattered over a city-sized file map a little of every part of it: each
+    page fault maps its neighbours too, and mapped pages stay resident, so a few tens of
+    thousands of probes would hold most of the file in memory. Through the page cache
+    they hold at most the cache's size. Setting the map's size unmaps the file (no
+    statement is open between two of ours), so the pages mapped before are let go too.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    before = int(raw.execute("PRAGMA mmap_size").fetchone()[0])
+    if before == 0:
+        yield
+        return
+    raw.execute("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA mmap_size={before}")
+
+
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """For each (stakeholder, time) of ``wanted`` in exactly one interaction at that time,
     the interaction's id: a VALUES list joined on the participants' (stakeholder, at)
@@ -88,8 +117,11 @@ def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tup
             "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
             "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
         )
-        params = tuple(v for row in chunk for v in row)
-        seen += [(str(k), int(w), int(i)) for k, w, i in conn.exec_driver_sql(sql, params)]
+        result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+        try:
+            seen += [(str(k), int(w), int(i)) for k, w, i in result.cursor.fetchall()]
+        finally:
+            result.close()
     times = Counter(map(itemgetter(0, 1), seen))
     return {
         (k, w): i for k, w, i in compress(seen, (times[k, w] == 1 for k, w, _ in seen))

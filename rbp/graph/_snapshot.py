@@ -23,7 +23,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import compress, repeat
-from operator import and_, itemgetter, le, lt, ne, not_, or_
+from operator import add, and_, floordiv, itemgetter, le, lt, mod, mul, ne, not_, or_
 from typing import Any
 
 import attrs
@@ -85,7 +85,7 @@ class Ties:
 
     def where(self, keep: Iterable[object]) -> Ties:
         """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
-        flags = list(keep)
+        flags = bytes(map(bool, keep))
         return Ties(
             member=array("i", compress(self.member, flags)),
             officer=array("i", compress(self.officer, flags)),
@@ -93,15 +93,19 @@ class Ties:
             cooling=bytes(compress(self.cooling, flags)),
         )
 
-    def coldest_first(self) -> Ties:
-        """The ties by last contact, then officer, then member (the keys' order, as both
-        indexes follow their keys)."""
-        order = sorted(zip(self.last, self.officer, self.member, self.cooling))
+    def ordered(self, officers: int, members: int) -> Ties:
+        """The ties by last contact, then officer, then member (so by their keys, as both
+        indexes follow their keys), for indexes below ``officers`` and ``members``: one
+        integer per tie is sorted, and the columns are read back from it."""
+        wide = officers * members
+        order = sorted(
+            map(add, map(mul, self.last, repeat(wide)), map(add, map(mul, self.officer, repeat(members)), self.member))
+        )
+        rest = list(map(floordiv, order, repeat(members)))
         return Ties(
-            member=array("i", map(itemgetter(2), order)),
-            officer=array("i", map(itemgetter(1), order)),
-            last=array("q", map(itemgetter(0), order)),
-            cooling=bytes(map(itemgetter(3), order)),
+            member=array("i", map(mod, order, repeat(members))),
+            officer=array("i", map(mod, rest, repeat(officers))),
+            last=array("q", map(floordiv, rest, repeat(officers))),
         )
 
 
@@ -135,7 +139,6 @@ class Snapshot:
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
-    seen: Ties  # the ties with contact within the member's coverage window
     # the ties cooling or dormant at T, coldest first (by last contact, officer, member)
     cold: Ties = attrs.field(factory=Ties)
     # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
@@ -175,6 +178,18 @@ class Snapshot:
         return {k: i for i, k in enumerate(self.keys)}
 
     @functools.cached_property
+    def seen(self) -> Ties:
+        """The ties with contact within their member's coverage window."""
+        ties = self.ties
+        covering = _per_member(self.priority, (self.at - w for w in self.spans))
+        return ties.where(map(lt, map(covering.__getitem__, ties.member), ties.last))
+
+    @functools.cached_property
+    def staff_index(self) -> dict[str, int]:
+        """Officer index by key."""
+        return {k: o for o, k in enumerate(self.staff)}
+
+    @functools.cached_property
     def holders(self) -> dict[int, tuple[str, ...]]:
         """Member index -> the officers holding an active tie with it (members with any)."""
         out: dict[int, list[str]] = {}
@@ -186,9 +201,8 @@ class Snapshot:
     def covered_without(self, officer: str) -> bytearray:
         """``covered`` as it would be if ``officer`` had never met anybody: a member stays
         covered when another officer met it within its window."""
-        try:
-            o = self.staff.index(officer)
-        except ValueError:
+        o = self.staff_index.get(officer)
+        if o is None:
             return bytearray(self.covered)
         seen = self.seen
         still = set(compress(seen.member, map(ne, seen.officer, repeat(o))))
@@ -240,14 +254,14 @@ def load_snapshot(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    ties, broken = _read_ties(
-        conn, last_contacts(conn, at=at, since=since), at, keys, staff, older_than=None
-    )
+    position = {k: i for i, k in enumerate(keys)}
+    index = {k: o for o, k in enumerate(staff)}
+    lasts = last_contacts(conn, at=at, since=since)
+    ties, broken = _read_ties(conn, lasts, at, position, index, older_than=None)
     n = len(keys)
     # Per member, the earliest last contact that still counts (a threshold per code).
     covering = _per_member(priority, (at - w for w in spans))
-    seen = ties.where(map(lt, map(covering.__getitem__, ties.member), ties.last))
-    within = set(seen.member)
+    within = set(compress(ties.member, map(lt, map(covering.__getitem__, ties.member), ties.last)))
     acting = _per_member(priority, (at - c for c in cadences))
     flags = list(map(le, map(acting.__getitem__, ties.member), ties.last))
     held_member = array("i", compress(ties.member, flags))
@@ -255,7 +269,7 @@ def load_snapshot(
     counts = Counter(held_member)
     sole_of = dict(zip(held_member, held_officer, strict=True))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
-    return Snapshot(
+    snap = Snapshot(
         as_of=as_of.at,
         at=at,
         window=window,
@@ -277,10 +291,11 @@ def load_snapshot(
         staff=staff,
         held=(held_member, held_officer),
         ties=ties,
-        seen=seen,
-        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
+        cold=_cold(ties, priority, cadences, at, len(staff)) if cooling else Ties(),
         broken=broken,
     )
+    snap.__dict__.update(position=position, staff_index=index)  # the cached properties
+    return snap
 
 
 def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
@@ -294,18 +309,20 @@ def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> 
     at = snap.at
     near = at - _horizon(cadence, snap.window, cooling=False)
     far = at - _horizon(cadence, snap.window, cooling=True)
-    older, _ = _read_ties(
-        conn, last_contacts(conn, at=at, since=far), at, snap.keys, snap.staff, older_than=near
-    )
+    lasts = last_contacts(conn, at=at, since=far)
+    older, _ = _read_ties(conn, lasts, at, snap.position, snap.staff_index, older_than=near)
     ties = Ties(
         member=array("i", [*snap.ties.member, *older.member]),
         officer=array("i", [*snap.ties.officer, *older.officer]),
         last=array("q", [*snap.ties.last, *older.last]),
     )
     wider = attrs.evolve(
-        snap, cooling=True, ties=ties, cold=_cold(ties, snap.priority, snap.cadences, at)
+        snap,
+        cooling=True,
+        ties=ties,
+        cold=_cold(ties, snap.priority, snap.cadences, at, len(snap.staff)),
     )
-    for name in ("memo", "position", "closures", "holders", "_up"):  # found once per T
+    for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
@@ -325,34 +342,35 @@ def _per_member(priority: bytes, by_code: Iterable[int]) -> list[int]:
     return list(map(values.__getitem__, priority))
 
 
-def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: int) -> Ties:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
-    at ``at``, coldest first."""
+    at ``at``, coldest first (``staff``: how many officers there are)."""
     member, last = ties.member, ties.last
     active = _per_member(priority, (at - c for c in cadences))
     dormant = _per_member(priority, (at - 4 * c for c in cadences))
     going = map(
         and_,
-        map(not_, map(le, map(active.__getitem__, member), last)),
+        map(lt, last, map(active.__getitem__, member)),
         map(le, map(dormant.__getitem__, member), last),
     )
-    cold = ties.where(going)
+    cold = ties.where(going).ordered(staff, len(priority))
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
-    return attrs.evolve(cold, cooling=flags).coldest_first()
+    return attrs.evolve(cold, cooling=flags)
 
 
 def _read_ties(
     conn: Connection,
     lasts: sa.Subquery,
     at: int,
-    keys: tuple[str, ...],
-    staff: tuple[str, ...],
+    position: dict[str, int],
+    index: dict[str, int],
     *,
     older_than: int | None,
 ) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
-    officer of ``staff`` and a member of ``keys``, in the database's order, and those of
+    officer (``index``: officer index by key) and a member (``position``: member index
+    by key), in the database's order, and those of
     them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
     promise). ``older_than``: only the ties last met at or before it, and no broken
     promise (those were read with the newer ties)."""
@@ -360,8 +378,6 @@ def _read_ties(
     query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, lasts.c.promise, passed)
     if older_than is not None:
         query = query.where(lasts.c.last <= older_than, passed == 0)
-    position = {k: i for i, k in enumerate(keys)}
-    index = {k: o for o, k in enumerate(staff)}
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
     for batch in _batches(conn, query):
@@ -391,16 +407,12 @@ def _members(
     sectors[None] = SECTORS.index(Sector.OTHER)
     priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
     priorities[None] = PRIORITIES.index(Priority.REGULAR)
-    rows = [
-        row
-        for batch in _batches(
-            conn,
-            sa.select(s.key, s.kind, s.sector, s.priority)
-            .where(s.kind != StakeholderKind.OFFICER.value, present)
-            .order_by(s.key),
-        )
-        for row in batch
-    ]
+    rows = _all(
+        conn,
+        sa.select(s.key, s.kind, s.sector, s.priority)
+        .where(s.kind != StakeholderKind.OFFICER.value, present)
+        .order_by(s.key),
+    )
     keys = list(map(itemgetter(0), rows))
     if any(map(lt, keys[1:], keys)):  # sorted by a collation, not by code
         rows.sort(key=itemgetter(0))
@@ -410,7 +422,7 @@ def _members(
     priority = bytes(map(priorities.__getitem__, map(itemgetter(3), rows)))
     del rows
     # Every stakeholder's areas (officers' too: fewer than the members, and no join).
-    pairs = [row for batch in _batches(conn, sa.select(sa_c.stakeholder, sa_c.area)) for row in batch]
+    pairs = _all(conn, sa.select(sa_c.stakeholder, sa_c.area))
     holders = list(map(itemgetter(0), pairs))
     area_of = dict(pairs)  # one area of each stakeholder with any
     found: dict[tuple[str, ...], int] = {(): 0}
@@ -442,5 +454,15 @@ def _batches(conn: Connection, query: sa.Select[Any]) -> Iterator[list[Any]]:
             return
         while batch := cursor.fetchmany(BATCH):
             yield list(batch)
+    finally:
+        result.close()
+
+
+def _all(conn: Connection, query: sa.Select[Any]) -> list[Any]:
+    """Every row of ``query`` as the driver's plain tuples."""
+    result = conn.execute(query, execution_options={"stream_results": False, "yield_per": None})
+    try:
+        cursor = result.cursor
+        return [] if cursor is None else list(cursor.fetchall())
     finally:
         result.close()
