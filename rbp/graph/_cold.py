@@ -13,8 +13,8 @@ from typing import overload
 import pendulum
 
 from rbp._time import from_micros
+from rbp.graph._columns import Ties
 from rbp.graph._reports import ColdTie
-from rbp.graph._snapshot import Ties
 from rbp.model._interactions import TieStatus
 
 __all__ = ["ColdTies"]
@@ -37,14 +37,12 @@ class ColdTies(Sequence[ColdTie]):
     >>> len(cold), cold[0].status, cold[0] == tuple(cold)[0]
     (236, 'dormant', True)
     >>> [(c.officer, c.stakeholder) for c in cold[:2]]
-    [('P0003', 'm-000093'), ('P0000', 'm-000047')]
+    [('P0003', 'm-000093'), ('P0007', 'm-000058')]
     """
 
     __slots__ = ("_keys", "_staff", "_ties", "_times", "_tz")
 
-    def __init__(
-        self, ties: Ties, *, staff: Sequence[str], keys: Sequence[str], tz: str
-    ) -> None:
+    def __init__(self, ties: Ties, *, staff: Sequence[str], keys: Sequence[str], tz: str) -> None:
         self._ties = ties
         self._staff = staff
         self._keys = keys

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from rbp._queries.batch import chunks
 from rbp._queries.ties import promise_rows
 from rbp._time import from_micros
+from rbp.graph._columns import quiet_collector
 from rbp.model._interactions import FollowUp, FollowUpReason
 
 __all__ = ["overdue_follow_ups", "unmapped"]
@@ -42,6 +43,13 @@ def overdue_follow_ups(
     promise first (then officer, stakeholder, interaction)."""
     if not broken:
         return ()
+    with quiet_collector():  # tens of thousands of records, none in a cycle
+        return _overdue(conn, broken, at=at, as_of=as_of, tz=tz)
+
+
+def _overdue(
+    conn: Connection, broken: Sequence[Broken], *, at: int, as_of: pendulum.DateTime, tz: str
+) -> tuple[FollowUp, ...]:
     rows: list[tuple[int, str, str, int, int]] = []  # promise, officer, stakeholder, id, last
     unsure: list[tuple[str, str, int]] = []
     with unmapped(conn):
@@ -93,7 +101,8 @@ def unmapped(conn: Connection) -> Iterator[None]:
         return
     raw = conn.connection.driver_connection
     assert raw is not None
-    before = int(raw.execute("PRAGMA mmap_size").fetchone()[0])
+    row = raw.execute("PRAGMA mmap_size").fetchone()  # no row: a database in memory
+    before = 0 if row is None else int(row[0])
     if before == 0:
         yield
         return
@@ -123,6 +132,4 @@ def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tup
         finally:
             result.close()
     times = Counter(map(itemgetter(0, 1), seen))
-    return {
-        (k, w): i for k, w, i in compress(seen, (times[k, w] == 1 for k, w, _ in seen))
-    }
+    return {(k, w): i for k, w, i in compress(seen, (times[k, w] == 1 for k, w, _ in seen))}

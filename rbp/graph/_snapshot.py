@@ -21,10 +21,17 @@ from __future__ import annotations
 import functools
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import add, and_, floordiv, itemgetter, le, lt, mod, mul, ne, not_, or_
-from typing import Any
+from operator import (
+    contains,
+    is_not,
+    itemgetter,
+    le,
+    ne,
+    or_,
+)
+from typing import Any, TypeVar
 
 import attrs
 import pendulum
@@ -36,10 +43,20 @@ from rbp._queries.pairs import last_contacts
 from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
-from rbp.model import Priority, Sector, StakeholderKind
+from rbp.graph._columns import (
+    KINDS,
+    PRIORITIES,
+    SECTORS,
+    Ties,
+    batches,
+    quiet_collector,
+    read_members,
+)
+from rbp.model import Priority, StakeholderKind
 
 __all__ = [
     "KINDS",
+    "quiet_collector",
     "NOBODY",
     "PRIORITIES",
     "SECTORS",
@@ -50,63 +67,12 @@ __all__ = [
     "widen",
 ]
 
-KINDS = tuple(StakeholderKind)
-"""The kinds by their code in :attr:`Snapshot.kind`."""
-
-SECTORS = tuple(Sector)
-"""The sectors by their code in :attr:`Snapshot.sector`."""
-
-PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
-"""The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
-(key first)."""
-
 NOBODY = -1
 """The officer index of no officer."""
 
-BATCH = 20_000
-"""Rows fetched from the database at a time."""
-
 _NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
 
-
-@attrs.frozen(kw_only=True)
-class Ties:
-    """Officer ties, column by column: tie ``j`` is member ``member[j]`` with officer
-    ``staff[officer[j]]``, last met at ``last[j]`` (epoch micros); ``cooling[j]`` is 1
-    for a cooling tie and 0 for a dormant one, in the lists of ties going cold."""
-
-    member: Sequence[int] = attrs.field(factory=lambda: array("i"))
-    officer: Sequence[int] = attrs.field(factory=lambda: array("i"))
-    last: Sequence[int] = attrs.field(factory=lambda: array("q"))
-    cooling: bytes = b""
-
-    def __len__(self) -> int:
-        return len(self.member)
-
-    def where(self, keep: Iterable[object]) -> Ties:
-        """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
-        flags = bytes(map(bool, keep))
-        return Ties(
-            member=array("i", compress(self.member, flags)),
-            officer=array("i", compress(self.officer, flags)),
-            last=array("q", compress(self.last, flags)),
-            cooling=bytes(compress(self.cooling, flags)),
-        )
-
-    def ordered(self, officers: int, members: int) -> Ties:
-        """The ties by last contact, then officer, then member (so by their keys, as both
-        indexes follow their keys), for indexes below ``officers`` and ``members``: one
-        integer per tie is sorted, and the columns are read back from it."""
-        wide = officers * members
-        order = sorted(
-            map(add, map(mul, self.last, repeat(wide)), map(add, map(mul, self.officer, repeat(members)), self.member))
-        )
-        rest = list(map(floordiv, order, repeat(members)))
-        return Ties(
-            member=array("i", map(mod, order, repeat(members))),
-            officer=array("i", map(mod, rest, repeat(officers))),
-            last=array("q", map(floordiv, rest, repeat(officers))),
-        )
+_T = TypeVar("_T")
 
 
 @attrs.frozen(kw_only=True, slots=False, eq=False)
@@ -181,8 +147,9 @@ class Snapshot:
     def seen(self) -> Ties:
         """The ties with contact within their member's coverage window."""
         ties = self.ties
-        covering = _per_member(self.priority, (self.at - w for w in self.spans))
-        return ties.where(map(lt, map(covering.__getitem__, ties.member), ties.last))
+        at = self.at
+        covering = _per_member(self.priority, (range(at - w + 1, at + 1) for w in self.spans))
+        return ties.where(map(contains, map(covering.__getitem__, ties.member), ties.last))
 
     @functools.cached_property
     def staff_index(self) -> dict[str, int]:
@@ -240,10 +207,25 @@ def load_snapshot(
     cold (up to four cadences), which only the gap report lists. Pairs whose last
     contact was a promise now passed are read whatever their age.
     """
+    with quiet_collector():
+        return _load(
+            conn, as_of=as_of, cadence=cadence, window=window, excluded=excluded, cooling=cooling
+        )
+
+
+def _load(
+    conn: Connection,
+    *,
+    as_of: AsOf,
+    cadence: dict[Priority, int],
+    window: Window,
+    excluded: Collection[str] = (),
+    cooling: bool = True,
+) -> Snapshot:
     at = as_of.micros
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
-    keys, codes, home, homes = _members(conn, present)
+    keys, codes, home, homes = read_members(conn, present)
     priority = codes[2]
     officers = frozenset(
         conn.execute(
@@ -259,11 +241,13 @@ def load_snapshot(
     lasts = last_contacts(conn, at=at, since=since)
     ties, broken = _read_ties(conn, lasts, at, position, index, older_than=None)
     n = len(keys)
-    # Per member, the earliest last contact that still counts (a threshold per code).
-    covering = _per_member(priority, (at - w for w in spans))
-    within = set(compress(ties.member, map(lt, map(covering.__getitem__, ties.member), ties.last)))
-    acting = _per_member(priority, (at - c for c in cadences))
-    flags = list(map(le, map(acting.__getitem__, ties.member), ties.last))
+    # Per member, the last contacts that count (a range of times per priority code).
+    covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
+    within = set(
+        compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
+    )
+    acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
+    flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
@@ -306,6 +290,11 @@ def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> 
     and is kept."""
     if snap.cooling:
         return snap
+    with quiet_collector():
+        return _widen(conn, snap, cadence=cadence)
+
+
+def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
     at = snap.at
     near = at - _horizon(cadence, snap.window, cooling=False)
     far = at - _horizon(cadence, snap.window, cooling=True)
@@ -336,7 +325,7 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
-def _per_member(priority: bytes, by_code: Iterable[int]) -> list[int]:
+def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
     """One value per member, by its priority code."""
     values = list(by_code)
     return list(map(values.__getitem__, priority))
@@ -345,15 +334,9 @@ def _per_member(priority: bytes, by_code: Iterable[int]) -> list[int]:
 def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: int) -> Ties:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
     at ``at``, coldest first (``staff``: how many officers there are)."""
-    member, last = ties.member, ties.last
-    active = _per_member(priority, (at - c for c in cadences))
-    dormant = _per_member(priority, (at - 4 * c for c in cadences))
-    going = map(
-        and_,
-        map(lt, last, map(active.__getitem__, member)),
-        map(le, map(dormant.__getitem__, member), last),
-    )
-    cold = ties.where(going).ordered(staff, len(priority))
+    going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
+    cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
+    cold = cold.ordered(staff, len(priority))
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
     return attrs.evolve(cold, cooling=flags)
@@ -374,13 +357,13 @@ def _read_ties(
     them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
     promise). ``older_than``: only the ties last met at or before it, and no broken
     promise (those were read with the newer ties)."""
-    passed = sa.case((lasts.c.promise <= at, 1), else_=0)
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, lasts.c.promise, passed)
+    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
     if older_than is not None:
-        query = query.where(lasts.c.last <= older_than, passed == 0)
+        query = query.where(lasts.c.last <= older_than, passed.is_(None))
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
-    for batch in _batches(conn, query):
+    for batch in batches(conn, query):
         people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
         held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
         if -1 in people or -1 in held_by:  # an officer or member not in the picture
@@ -391,78 +374,5 @@ def _read_ties(
         member.extend(people)
         officer.extend(held_by)
         last.extend(map(itemgetter(2), batch))
-        broken.extend(map(itemgetter(0, 1, 2, 3), compress(batch, map(itemgetter(4), batch))))
+        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
     return Ties(member=member, officer=officer, last=last), tuple(broken)
-
-
-def _members(
-    conn: Connection, present: sa.ColumnElement[bool]
-) -> tuple[tuple[str, ...], tuple[bytes, bytes, bytes], array[int], tuple[tuple[str, ...], ...]]:
-    """The members' keys (sorted), their kind, sector and priority codes, and their areas
-    (an index into the distinct sets of areas, also returned), in two queries (the
-    members, every stakeholder's areas), column by column."""
-    s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
-    kinds: dict[str | None, int] = {k.value: code for code, k in enumerate(KINDS)}
-    sectors: dict[str | None, int] = {x.value: code for code, x in enumerate(SECTORS)}
-    sectors[None] = SECTORS.index(Sector.OTHER)
-    priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
-    priorities[None] = PRIORITIES.index(Priority.REGULAR)
-    rows = _all(
-        conn,
-        sa.select(s.key, s.kind, s.sector, s.priority)
-        .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(s.key),
-    )
-    keys = list(map(itemgetter(0), rows))
-    if any(map(lt, keys[1:], keys)):  # sorted by a collation, not by code
-        rows.sort(key=itemgetter(0))
-        keys = list(map(itemgetter(0), rows))
-    kind = bytes(map(kinds.__getitem__, map(itemgetter(1), rows)))
-    sector = bytes(map(sectors.__getitem__, map(itemgetter(2), rows)))
-    priority = bytes(map(priorities.__getitem__, map(itemgetter(3), rows)))
-    del rows
-    # Every stakeholder's areas (officers' too: fewer than the members, and no join).
-    pairs = _all(conn, sa.select(sa_c.stakeholder, sa_c.area))
-    holders = list(map(itemgetter(0), pairs))
-    area_of = dict(pairs)  # one area of each stakeholder with any
-    found: dict[tuple[str, ...], int] = {(): 0}
-    one: dict[str | None, int] = {None: 0}  # the set of a single area (or none), by area
-    for area in dict.fromkeys(map(itemgetter(1), pairs)):
-        one[area] = found.setdefault((area,), len(found))
-    home = array("i", map(one.__getitem__, map(area_of.get, keys)))
-    if len(area_of) < len(pairs):  # some stakeholders have more than one area
-        many = {k for k, n in Counter(holders).items() if n > 1}
-        more: dict[str, list[str]] = {}
-        for k, area in compress(pairs, map(many.__contains__, holders)):
-            more.setdefault(k, []).append(area)
-        position = {k: i for i, k in enumerate(keys)}
-        for k, areas in more.items():
-            i = position.get(k)
-            if i is not None:
-                home[i] = found.setdefault(tuple(sorted(areas)), len(found))
-    return tuple(keys), (kind, sector, priority), home, tuple(found)
-
-
-def _batches(conn: Connection, query: sa.Select[Any]) -> Iterator[list[Any]]:
-    """The rows of ``query`` as the driver's plain tuples, many at a time (not one call
-    per row, nor all at once). The statement runs unbuffered whatever options the
-    connection carries, so every row is still on the cursor."""
-    result = conn.execute(query, execution_options={"stream_results": False, "yield_per": None})
-    try:
-        cursor = result.cursor
-        if cursor is None:
-            return
-        while batch := cursor.fetchmany(BATCH):
-            yield list(batch)
-    finally:
-        result.close()
-
-
-def _all(conn: Connection, query: sa.Select[Any]) -> list[Any]:
-    """Every row of ``query`` as the driver's plain tuples."""
-    result = conn.execute(query, execution_options={"stream_results": False, "yield_per": None})
-    try:
-        cursor = result.cursor
-        return [] if cursor is None else list(cursor.fetchall())
-    finally:
-        result.close()
