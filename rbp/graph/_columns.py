@@ -46,9 +46,8 @@ PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
 """The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
 (key first)."""
 
-BATCH = 2000
-"""Rows fetched from the database at a time (few enough that a batch is gone before the
-cyclic collector would look at it twice)."""
+BATCH = 10_000
+"""Rows fetched from the database at a time (not one call per row, nor all at once)."""
 
 
 @contextlib.contextmanager
