@@ -29,7 +29,19 @@ class ColdTies(Sequence[ColdTie]):
     officer, then stakeholder): it has ``len``, indexes, slices (a tuple), iteration and
     ``==`` with any sequence of the same records, such as a tuple. The records are built
     from columns when read, so a report of a city with hundreds of thousands of ties
-    going cold costs no object per tie until somebody looks at them.
+    going cold costs no object per tie until somebody looks at them. Made by
+    :meth:`~rbp.graph.Graph.gaps`.
+
+    Parameters
+    ----------
+    ties
+        The ties going cold, as columns, coldest first.
+    staff
+        The officer keys, by the officer index of ``ties``.
+    keys
+        The stakeholder keys, by the member index of ``ties``.
+    tz
+        The zone the ``last`` times are given in.
 
     Examples
     --------
