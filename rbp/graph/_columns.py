@@ -83,9 +83,9 @@ class Ties:
     def __len__(self) -> int:
         return len(self.member)
 
-    def where(self, keep: Iterable[object]) -> Ties:
+    def where(self, keep: Iterable[bool]) -> Ties:
         """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
-        flags = bytes(map(bool, keep))
+        flags = bytes(keep)  # bools are the ints 0 and 1
         return Ties(
             member=array("i", compress(self.member, flags)),
             officer=array("i", compress(self.officer, flags)),
@@ -161,7 +161,7 @@ def read_members(
     return keys, (kind, sector, priority), home, tuple(found)
 
 
-def batches(conn: Connection, query: sa.Select[Any]) -> Iterator[list[Any]]:
+def batches(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
     """The rows of ``query`` as the driver's plain tuples, many at a time (not one call
     per row, nor all at once). The statement runs unbuffered whatever options the
     connection carries, so every row is still on the cursor."""
@@ -171,7 +171,7 @@ def batches(conn: Connection, query: sa.Select[Any]) -> Iterator[list[Any]]:
         if cursor is None:
             return
         while batch := cursor.fetchmany(BATCH):
-            yield list(batch)
+            yield batch
     finally:
         result.close()
 
