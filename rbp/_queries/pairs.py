@@ -51,6 +51,7 @@ __all__ = [
     "Tally",
     "broken_pairs",
     "bucket_of",
+    "last_contacts",
     "contacts",
     "newest",
     "raw_strengths",
@@ -349,6 +350,25 @@ def broken_pairs(conn: Connection, *, at: int) -> sa.Subquery:
     sub = _latest(at, first_bucket=None)
     touched = sa.select(sub.c.officer, sub.c.stakeholder, sub.c.last).where(sub.c.promise <= at)
     return sa.union_all(settled, touched).subquery("broken")
+
+
+def last_contacts(conn: Connection, *, at: int, since: int) -> sa.Subquery:
+    """Subquery: (officer, stakeholder, last, promise) as of ``at`` of the pairs whose
+    last contact up to ``at`` lies in ``(since, at]``, or carried a promise
+    (``follow_up_by``) that has passed by ``at``: what :func:`window_lasts` and
+    :func:`broken_pairs` find together, each pair once, in one pass over ``tie_pairs``
+    (in its key order: nothing is sorted). A pair with later contacts costs two probes
+    of its checkpoints."""
+    p = t.tie_pairs.c
+    settled = sa.select(p.officer, p.stakeholder, p.last, p.promise).where(
+        p.last <= at, sa.or_(p.last > since, p.promise <= at)
+    )
+    top = newest(conn)
+    if top is None or at >= top:
+        return settled.subquery("lasts")
+    sub = _latest(at, first_bucket=None)
+    touched = sa.select(sub).where(sa.or_(sub.c.last > since, sub.c.promise <= at))
+    return sa.union_all(settled, touched).subquery("lasts")
 
 
 def raw_strengths(

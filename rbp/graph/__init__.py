@@ -8,6 +8,7 @@ drawn by :mod:`rbp.graph.diagrams`.
 from __future__ import annotations
 
 from rbp.graph._area_map import MapLevel
+from rbp.graph._cold import ColdTies
 from rbp.graph._measures import Broker, Community, ReachReport, cut_off_counts, reach
 from rbp.graph._network import PartnerTie
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
@@ -21,6 +22,7 @@ __all__ = [
     "Broker",
     "Cell",
     "ColdTie",
+    "ColdTies",
     "Community",
     "CoverageReport",
     "DepartureImpact",
@@ -45,6 +47,7 @@ for _cls in (
     Broker,
     Cell,
     ColdTie,
+    ColdTies,
     Community,
     CoverageReport,
     DepartureImpact,

@@ -11,11 +11,10 @@ from rbp._queries.concerns import overdue as late_concerns
 from rbp._queries.currency import out_of_currency, standings
 from rbp._queries.plan_status import plan_statuses
 from rbp._queries.scope import area_scope
-from rbp._queries.ties import overdue_records, promise_rows
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
+from rbp.graph._overdue import overdue_follow_ups
 from rbp.graph._reports import CoverageReport, GapReport
-from rbp.graph._snapshot import PRIORITIES
 from rbp.model import Priority, Sector, StakeholderKind
 from rbp.model._plans import Phase
 
@@ -195,7 +194,14 @@ class CoverageReads(GraphBase):
             risk = metrics.key_person(snap, chosen)
             in_scope = set(cov.by_area)
             quiet_areas = tuple(a for a in metrics.quiet_areas(conn, snap, quiet) if a in in_scope)
-            promises = promise_rows(conn, snap.broken, snap.at)
+            mine = None if scope is None else {snap.keys[i] for i in chosen}
+            overdue = overdue_follow_ups(
+                conn,
+                snap.broken if mine is None else [b for b in snap.broken if b[1] in mine],
+                at=snap.at,
+                as_of=snap.as_of,
+                tz=self._uow.tz,
+            )
             statuses = plan_statuses(conn, snap.as_of, PLAN_ENGAGED, self._uow.tz, area=scope)
             currency = standings(
                 conn, when, grace=settings.policy_grace, due_soon=settings.due_soon
@@ -207,23 +213,13 @@ class CoverageReads(GraphBase):
                 self._uow.tz,
                 areas=None if scope is None else area_scope(conn, scope),
             )
-        keys = {snap.keys[i] for i in chosen}
-        position, priority = snap.position, snap.priority
-        by_code: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
-        for k in cov.uncovered:
-            by_code[priority[position[k]]].append(k)
-        uncovered = {p: tuple(by_code[code]) for code, p in enumerate(PRIORITIES)}
+        uncovered = metrics.by_priority(snap, chosen, cov.uncovered)
         missing: dict[str, tuple[Sector, ...]] = {}
         for a in cov.by_area:
             expected = snap.tree[a].expected_sectors or settings.expected_sectors
             absent = tuple(s for s in expected if cov.cell(a, s).total == 0)
             if absent:
                 missing[a] = absent
-        overdue = tuple(
-            f
-            for f in overdue_records(promises, as_of=snap.as_of, tz=self._uow.tz)
-            if f.stakeholder in keys
-        )
         plans = tuple(
             p
             for p in statuses

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import eq, not_
 
 import attrs
-import pendulum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -21,14 +22,15 @@ from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import present_sql, within_sql
 from rbp._render import count
-from rbp._time import from_micros
 from rbp.errors import UnknownKeyError
-from rbp.graph._reports import Cell, ColdTie, CoverageReport
+from rbp.graph._cold import ColdTies
+from rbp.graph._reports import Cell, CoverageReport
 from rbp.graph._risk_reports import KeyPersonReport, Successor
 from rbp.graph._snapshot import KINDS, PRIORITIES, SECTORS, Snapshot
-from rbp.model import Sector, StakeholderKind
+from rbp.model import Priority, Sector, StakeholderKind
 
 __all__ = [
+    "by_priority",
     "cold_ties",
     "coverage",
     "departure",
@@ -148,17 +150,47 @@ def _coverage(
         by_area=by_area,
         by_sector=by_sector,
         matrix=matrix,
-        uncovered=_by_priority(snap, (i for i in members if not flags[i])),
+        uncovered=tuple(map(snap.keys.__getitem__, _ranked(snap, _unflagged(members, flags)))),
     )
 
 
-def _by_priority(snap: Snapshot, members: Iterable[int]) -> tuple[str, ...]:
-    """The keys of ``members`` (in key order) by priority (key first), then by key."""
-    ranked: tuple[list[str], ...] = tuple([] for _ in PRIORITIES)
-    keys, priority = snap.keys, snap.priority
-    for i in members:
-        ranked[priority[i]].append(keys[i])
-    return tuple(k for keys_of in ranked for k in keys_of)
+def by_priority(
+    snap: Snapshot, members: Sequence[int], uncovered: Sequence[str]
+) -> dict[Priority, tuple[str, ...]]:
+    """``uncovered``, the keys of the uncovered ``members`` ranked by priority (as
+    :attr:`CoverageReport.uncovered` is), split by priority."""
+    counts = Counter(map(snap.priority.__getitem__, _unflagged(members, snap.covered)))
+    ranked = uncovered
+    out: dict[Priority, tuple[str, ...]] = {}
+    start = 0
+    for code, p in enumerate(PRIORITIES):
+        out[p] = tuple(ranked[start : start + counts[code]])
+        start += counts[code]
+    return out
+
+
+def _flagged(members: Sequence[int], flags: bytes | bytearray | Sequence[int]) -> list[int]:
+    """The ``members`` whose flag is set."""
+    if isinstance(members, range) and members == range(len(flags)):
+        return list(compress(members, flags))
+    return list(compress(members, map(flags.__getitem__, members)))
+
+
+def _unflagged(members: Sequence[int], flags: bytes | bytearray) -> list[int]:
+    """The ``members`` whose flag is not set."""
+    if isinstance(members, range) and members == range(len(flags)):
+        return list(compress(members, map(not_, flags)))
+    return list(compress(members, map(not_, map(flags.__getitem__, members))))
+
+
+def _ranked(snap: Snapshot, members: Iterable[int]) -> list[int]:
+    """``members`` (in key order) by priority (key first), then by key."""
+    chosen = list(members)
+    codes = list(map(snap.priority.__getitem__, chosen))
+    out: list[int] = []
+    for code in range(len(PRIORITIES)):
+        out.extend(compress(chosen, map(eq, codes, repeat(code))))
+    return out
 
 
 def key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
@@ -173,20 +205,21 @@ def key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
 
 
 def _key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
-    flags, active = snap.covered, snap.active
-    chosen = [i for i in members if flags[i]]
-    single = _by_priority(snap, (i for i in chosen if active[i] == 1))
-    held: dict[str, list[str]] = defaultdict(list)
-    position, sole, staff = snap.position, snap.sole, snap.staff
-    for k in single:
-        held[staff[sole[position[k]]]].append(k)
-    ordered = sorted(held.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    chosen = _flagged(members, snap.covered)
+    active = snap.active
+    single = _ranked(snap, compress(chosen, map(eq, map(active.__getitem__, chosen), repeat(1))))
+    keys = list(map(snap.keys.__getitem__, single))
+    held: dict[int, list[str]] = defaultdict(list)
+    for o, k in zip(map(snap.sole.__getitem__, single), keys, strict=True):
+        held[o].append(k)
+    staff = snap.staff
+    ordered = sorted(held.items(), key=lambda kv: (-len(kv[1]), staff[kv[0]]))
     return KeyPersonReport(
         as_of=snap.as_of,
         window=snap.window.duration,
         covered=len(chosen),
-        single_threaded=single,
-        sole_held={o: tuple(keys) for o, keys in ordered},
+        single_threaded=tuple(keys),
+        sole_held={staff[o]: tuple(keys) for o, keys in ordered},
     )
 
 
@@ -206,28 +239,27 @@ def departure(
     )
 
 
-def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> tuple[ColdTie, ...]:
+def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> ColdTies:
     """Ties of ``members`` that are cooling or dormant at T, coldest first (from a
-    snapshot read with them)."""
+    snapshot read with them), as columns."""
     assert snap.cooling, "the snapshot was read without the ties going cold"
-    everyone = isinstance(members, range) and members == range(len(snap))
-    keys = None if everyone else {snap.keys[i] for i in members}
-    times: dict[int, pendulum.DateTime] = {}  # many ties share the time of one meeting
-    out = []
-    for last, o, k, st in snap.cold:
-        if keys is None or k in keys:
-            when = times.get(last)
-            if when is None:
-                when = times[last] = from_micros(last, tz)
-            out.append(ColdTie(officer=o, stakeholder=k, status=st, last=when))
-    return tuple(out)
+    cold = snap.cold
+    if not (isinstance(members, range) and members == range(len(snap))):
+        chosen = set(members)
+        cold = cold.where(map(chosen.__contains__, cold.member))
+    return ColdTies(cold, staff=snap.staff, keys=snap.keys, tz=tz)
 
 
 def quiet_areas(conn: Connection, snap: Snapshot, window: int) -> tuple[str, ...]:
-    """Areas with no interaction in ``(T - window, T]``; activity counts for ancestors too."""
-    a = t.interaction_areas.c
+    """Areas with no interaction in ``(T - window, T]``; activity counts for ancestors too.
+
+    One probe of the interactions' (area, time) index per area, not a pass over the
+    window's interactions."""
+    a, ar = t.interaction_areas.c, t.areas.c
     busy = conn.execute(
-        sa.select(a.area).where(within_sql(a.at, snap.at, window)).distinct()
+        sa.select(ar.key).where(
+            sa.exists().where(a.area == ar.key, within_sql(a.at, snap.at, window))
+        )
     ).scalars()
     lively = snap.closure(list(busy))
     return tuple(sorted(x.key for x in snap.tree if x.key not in lively))

@@ -10,6 +10,7 @@ diagrams as inline SVG) to send to a program lead, and a short text repr.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -223,7 +224,7 @@ class GapReport(Renderable):
 
     as_of: pendulum.DateTime
     uncovered: dict[Priority, tuple[str, ...]]
-    cooling: tuple[ColdTie, ...]
+    cooling: Sequence[ColdTie]  # a ColdTies (built as read) or any sequence of them
     matrix_gaps: tuple[tuple[str, Sector], ...]
     missing_sectors: dict[str, tuple[Sector, ...]]
     quiet_areas: tuple[str, ...]

@@ -3,21 +3,35 @@
 A :class:`Snapshot` holds, as of T, every non-officer stakeholder in the picture (the
 *members*, in key order) column by column: member ``i`` is ``keys[i]``, of kind
 ``KINDS[kind[i]]``, sector ``SECTORS[sector[i]]`` and priority
-``PRIORITIES[priority[i]]``, in the areas ``homes[home[i]]``, last
-met by an officer at ``last[i]``, ``covered[i]`` within the window, held by
-``active[i]`` officers' active ties. Coverage, gaps, key-person risk, departures and
-trends are all computed from these columns (:mod:`rbp.graph._metrics`), so they agree
-with each other by construction, and a store of 200,000 stakeholders is a few lists
-rather than 200,000 objects.
+``PRIORITIES[priority[i]]``, in the areas ``homes[home[i]]``, ``covered[i]`` within
+the window, held by ``active[i]`` officers' active ties. Coverage, gaps, key-person
+risk, departures and trends are all computed from these columns
+(:mod:`rbp.graph._metrics`), so they agree with each other by construction, and a store
+of 200,000 stakeholders is a few lists rather than 200,000 objects.
+
+The officer ties are read once, in the pair summaries' key order (nothing is sorted
+in the database), into columns of integers (:class:`Ties`): the member's index, the
+officer's index into ``staff`` (the officers in the picture, in key order) and the last
+contact. Everything counted from them is counted column-wise (``map``, ``compress``,
+``Counter``), not one Python statement per tie.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from array import array
-from collections.abc import Collection, Iterator, Sequence
-from typing import Any
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from itertools import compress, repeat
+from operator import (
+    contains,
+    is_not,
+    itemgetter,
+    le,
+    ne,
+    or_,
+)
+from typing import Any, TypeVar
 
 import attrs
 import pendulum
@@ -25,51 +39,40 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.pairs import broken_pairs, window_lasts
-from rbp._queries.rules import (
-    absent_keys,
-    present_sql,
-    promise_passed_sql,
-    status_sql,
-)
+from rbp._queries.pairs import last_contacts
+from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp.areas import AreaTree
-from rbp.model import Priority, Sector, StakeholderKind
-from rbp.model._interactions import TieStatus
+from rbp.graph._columns import (
+    KINDS,
+    PRIORITIES,
+    SECTORS,
+    Ties,
+    batches,
+    quiet_collector,
+    read_members,
+)
+from rbp.model import Priority, StakeholderKind
 
 __all__ = [
     "KINDS",
-    "NEVER",
+    "quiet_collector",
+    "NOBODY",
     "PRIORITIES",
     "SECTORS",
     "Snapshot",
+    "Ties",
     "cadence_case",
     "load_snapshot",
-    "pair_lasts",
     "widen",
 ]
-
-KINDS = tuple(StakeholderKind)
-"""The kinds by their code in :attr:`Snapshot.kind`."""
-
-SECTORS = tuple(Sector)
-"""The sectors by their code in :attr:`Snapshot.sector`."""
-
-PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
-"""The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
-(key first)."""
-
-NEVER = -(2**62)
-"""The ``last`` of a member no officer has met (earlier than any time)."""
 
 NOBODY = -1
 """The officer index of no officer."""
 
-BATCH = 10_000
-"""Rows fetched from the database at a time."""
+_NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
 
-COLD = (TieStatus.COOLING.value, TieStatus.DORMANT.value)
-"""The statuses of the ties going cold."""
+_T = TypeVar("_T")
 
 
 @attrs.frozen(kw_only=True, slots=False, eq=False)
@@ -77,7 +80,7 @@ class Snapshot:
     """Everything coverage, gaps, key-person risk and departures need, as of one time.
 
     Per member (non-officer stakeholder in the picture at T, ``keys`` sorted) one entry
-    in each column; officers in ``top`` and ``sole`` are indexes into ``staff``.
+    in each column; officers are indexes into ``staff``.
     """
 
     as_of: pendulum.DateTime
@@ -88,25 +91,25 @@ class Snapshot:
     excluded: frozenset[str] = frozenset()
     cooling: bool = True  # whether ``cold`` was read (else it is empty)
     spans: tuple[int, ...]  # the coverage window of each priority code, in micros
+    cadences: tuple[int, ...]  # the cadence of each priority code, in micros
     keys: tuple[str, ...]
     kind: bytes  # codes: KINDS[kind[i]]
     sector: bytes  # codes: SECTORS[sector[i]]
     priority: bytes  # codes: PRIORITIES[priority[i]]
     home: Sequence[int]  # index into ``homes``
     homes: tuple[tuple[str, ...], ...]  # the distinct sets of areas, each sorted
-    last: Sequence[int]  # last officer contact at or before T, or NEVER
-    covered: bytes  # 1 when ``last`` is within the member's window
+    covered: bytes  # 1 when an officer met the member within its window
     active: Sequence[int]  # how many officers hold an active tie
     sole: Sequence[int]  # one officer holding an active tie, or NOBODY
-    top: Sequence[int]  # the officer of ``last``, or NOBODY
-    runner_up: Sequence[int]  # the last contact by any other officer, or NEVER
-    staff: tuple[str, ...]  # officer keys, by index
+    staff: tuple[str, ...]  # officer keys, by index (in key order)
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
-    # (last, officer, stakeholder, status) of ties cooling or dormant at T, coldest first
-    cold: tuple[tuple[int, str, str, str], ...] = ()
-    # (officer, stakeholder, last) of pairs whose last contact was a promise now passed
-    broken: tuple[tuple[str, str, int], ...] = ()
+    ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
+    # the ties cooling or dormant at T, coldest first (by last contact, officer, member)
+    cold: Ties = attrs.field(factory=Ties)
+    # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
+    # passed
+    broken: tuple[tuple[str, str, int, int], ...] = ()
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -141,6 +144,19 @@ class Snapshot:
         return {k: i for i, k in enumerate(self.keys)}
 
     @functools.cached_property
+    def seen(self) -> Ties:
+        """The ties with contact within their member's coverage window."""
+        ties = self.ties
+        at = self.at
+        covering = _per_member(self.priority, (range(at - w + 1, at + 1) for w in self.spans))
+        return ties.where(map(contains, map(covering.__getitem__, ties.member), ties.last))
+
+    @functools.cached_property
+    def staff_index(self) -> dict[str, int]:
+        """Officer index by key."""
+        return {k: o for o, k in enumerate(self.staff)}
+
+    @functools.cached_property
     def holders(self) -> dict[int, tuple[str, ...]]:
         """Member index -> the officers holding an active tie with it (members with any)."""
         out: dict[int, list[str]] = {}
@@ -150,18 +166,14 @@ class Snapshot:
         return {i: tuple(sorted(v)) for i, v in out.items()}
 
     def covered_without(self, officer: str) -> bytearray:
-        """``covered`` as it would be if ``officer`` had never met anybody."""
-        out = bytearray(self.covered)
-        try:
-            o = self.staff.index(officer)
-        except ValueError:
-            return out
-        at, spans, priority, runner_up = self.at, self.spans, self.priority, self.runner_up
-        for i, top in enumerate(self.top):
-            if top == o and out[i]:
-                seen = runner_up[i]
-                out[i] = seen != NEVER and at - spans[priority[i]] < seen
-        return out
+        """``covered`` as it would be if ``officer`` had never met anybody: a member stays
+        covered when another officer met it within its window."""
+        o = self.staff_index.get(officer)
+        if o is None:
+            return bytearray(self.covered)
+        seen = self.seen
+        still = set(compress(seen.member, map(ne, seen.officer, repeat(o))))
+        return bytearray(map(still.__contains__, range(len(self))))
 
     @functools.cached_property
     def memo(self) -> dict[Any, Any]:
@@ -175,65 +187,6 @@ def cadence_case(priority: Any, cadence: dict[Priority, int]) -> Any:
         {p.value: cadence[p] * MICROS_PER_DAY for p in Priority},
         value=priority,
         else_=cadence[Priority.REGULAR] * MICROS_PER_DAY,
-    )
-
-
-def pair_lasts(
-    conn: Connection, *, at: int, horizon: int, excluded: Collection[str] = ()
-) -> sa.Subquery:
-    """Subquery: (officer, stakeholder, last, promised) of pairs with a contact in
-    ``(at - horizon, at]``, or whose last contact up to ``at`` was a promise
-    (``follow_up_by``) that has passed by ``at``: ``promised`` equals ``last`` exactly
-    for those broken promises (NULL otherwise).
-
-    Reads the pair summaries of the window (see :mod:`rbp._queries.pairs`), plus the
-    broken promises older than it. The officers' presence at ``at`` is for the caller
-    to check, once per pair.
-    """
-    since = at - horizon
-    recent = window_lasts(conn, at=at, since=since)
-    broken = broken_pairs(conn, at=at)
-    q = sa.union_all(
-        sa.select(
-            recent.c.officer,
-            recent.c.stakeholder,
-            recent.c.last,
-            sa.case((promise_passed_sql(recent.c.promise, at), recent.c.last)).label("promised"),
-        ),
-        sa.select(broken.c.officer, broken.c.stakeholder, broken.c.last, broken.c.last).where(
-            broken.c.last <= since
-        ),
-    ).subquery("pairs")
-    if excluded:
-        return sa.select(q).where(q.c.officer.not_in(list(excluded))).subquery("pairs")
-    return q
-
-
-def tie_query(
-    conn: Connection,
-    *,
-    at: int,
-    cadence: dict[Priority, int],
-    horizon: int,
-    excluded: Collection[str] = (),
-) -> sa.Select[Any]:
-    """The officer ties of the snapshot: (stakeholder, officer, last, status, promised)
-    of every pair :func:`pair_lasts` finds, both part of the picture at ``at``."""
-    s = t.stakeholders.c
-    present = present_sql(s.since, s.until, at)
-    pairs = pair_lasts(conn, at=at, horizon=horizon, excluded=excluded)
-    c = cadence_case(t.stakeholders.c.priority, cadence)
-    return (
-        sa.select(
-            pairs.c.stakeholder,
-            pairs.c.officer,
-            pairs.c.last,
-            status_sql(sa.literal(at) - pairs.c.last, c),
-            pairs.c.promised,
-        )
-        .join_from(pairs, t.stakeholders, s.key == pairs.c.stakeholder)
-        .where(present, pairs.c.officer.not_in(absent_keys(at)))
-        .order_by(pairs.c.stakeholder, pairs.c.officer)
     )
 
 
@@ -251,58 +204,56 @@ def load_snapshot(
 
     The ties are read as far back as the answers need: every contact in the coverage
     window and every active tie (one cadence); with ``cooling``, also the ties going
-    cold (up to four cadences), which only the gap report lists.
+    cold (up to four cadences), which only the gap report lists. Pairs whose last
+    contact was a promise now passed are read whatever their age.
     """
+    with quiet_collector():
+        return _load(
+            conn, as_of=as_of, cadence=cadence, window=window, excluded=excluded, cooling=cooling
+        )
+
+
+def _load(
+    conn: Connection,
+    *,
+    as_of: AsOf,
+    cadence: dict[Priority, int],
+    window: Window,
+    excluded: Collection[str] = (),
+    cooling: bool = True,
+) -> Snapshot:
     at = as_of.micros
-    horizon = _horizon(cadence, window, cooling=cooling)
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
-    keys, codes, home, homes = _members(conn, present)
-    position = {k: i for i, k in enumerate(keys)}
-    n = len(keys)
+    keys, codes, home, homes = read_members(conn, present)
     priority = codes[2]
-    spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
-    last = array("q", [NEVER]) * n
-    runner_up = array("q", [NEVER]) * n
-    top = array("i", [NOBODY]) * n
-    sole = array("i", [NOBODY]) * n
-    active = array("i", [0]) * n
-    held_member, held_officer = array("i"), array("i")
-    staff: dict[str, int] = {}
-    cold: list[tuple[int, str, str, str]] = []
-    broken: list[tuple[str, str, int]] = []
-    query = tie_query(conn, at=at, cadence=cadence, horizon=horizon, excluded=excluded)
-    for key, officer, when, state, promised in _rows(conn, query):
-        if promised == when:
-            broken.append((officer, key, when))
-        if cooling and state in COLD:
-            cold.append((when, officer, key, state))
-        i = position.get(key)
-        if i is None:
-            continue
-        o = staff.setdefault(officer, len(staff))
-        if when > last[i]:
-            runner_up[i] = last[i]
-            last[i] = when
-            top[i] = o
-        elif when > runner_up[i]:
-            runner_up[i] = when
-        if state == "active":
-            active[i] += 1
-            sole[i] = o
-            held_member.append(i)
-            held_officer.append(o)
-    cold.sort()
-    covered = bytes(
-        seen != NEVER and at - spans[p] < seen for seen, p in zip(last, priority, strict=True)
-    )
     officers = frozenset(
         conn.execute(
             sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
         ).scalars()
     ) - frozenset(excluded)
+    staff = tuple(sorted(officers))
+    cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
+    spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
+    since = at - _horizon(cadence, window, cooling=cooling)
+    position = {k: i for i, k in enumerate(keys)}
+    index = {k: o for o, k in enumerate(staff)}
+    lasts = last_contacts(conn, at=at, since=since)
+    ties, broken = _read_ties(conn, lasts, at, position, index, older_than=None)
+    n = len(keys)
+    # Per member, the last contacts that count (a range of times per priority code).
+    covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
+    within = set(
+        compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
+    )
+    acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
+    flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
+    held_member = array("i", compress(ties.member, flags))
+    held_officer = array("i", compress(ties.officer, flags))
+    counts = Counter(held_member)
+    sole_of = dict(zip(held_member, held_officer, strict=True))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
-    return Snapshot(
+    snap = Snapshot(
         as_of=as_of.at,
         at=at,
         window=window,
@@ -311,46 +262,56 @@ def load_snapshot(
         excluded=frozenset(excluded),
         cooling=cooling,
         spans=spans,
+        cadences=cadences,
         keys=keys,
         kind=codes[0],
         sector=codes[1],
         priority=priority,
         home=home,
         homes=homes,
-        last=last,
-        covered=covered,
-        active=active,
-        sole=sole,
-        top=top,
-        runner_up=runner_up,
-        staff=tuple(staff),
+        covered=bytes(map(within.__contains__, range(n))),
+        active=array("i", map(counts.get, range(n), repeat(0))),
+        sole=array("i", map(sole_of.get, range(n), repeat(NOBODY))),
+        staff=staff,
         held=(held_member, held_officer),
-        cold=tuple(cold),
-        broken=tuple(broken),
+        ties=ties,
+        cold=_cold(ties, priority, cadences, at, len(staff)) if cooling else Ties(),
+        broken=broken,
     )
+    snap.__dict__.update(position=position, staff_index=index)  # the cached properties
+    return snap
 
 
 def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
     """``snap`` with the ties going cold, as :func:`load_snapshot` reads them with
-    ``cooling``: the officer ties four cadences back, of which only the cooling and
-    dormant come back. Everything else (the members, their areas, the officers, what was
-    counted from them) is the same, and is kept."""
+    ``cooling``: the ties it read, and the officer ties older than those up to four
+    cadences back (the broken promises among them were read already). Everything else
+    (the members, their areas, the officers, what was counted from them) is the same,
+    and is kept."""
     if snap.cooling:
         return snap
-    horizon = _horizon(cadence, snap.window, cooling=True)
-    ties = tie_query(
-        conn, at=snap.at, cadence=cadence, horizon=horizon, excluded=snap.excluded
-    ).subquery()
-    key, officer, last, state, _ = ties.c
-    cold = sorted(
-        (when, o, k, st)
-        for when, o, k, st in _rows(
-            conn,
-            sa.select(last, officer, key, state).where(state.in_(COLD)),
-        )
+    with quiet_collector():
+        return _widen(conn, snap, cadence=cadence)
+
+
+def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
+    at = snap.at
+    near = at - _horizon(cadence, snap.window, cooling=False)
+    far = at - _horizon(cadence, snap.window, cooling=True)
+    lasts = last_contacts(conn, at=at, since=far)
+    older, _ = _read_ties(conn, lasts, at, snap.position, snap.staff_index, older_than=near)
+    ties = Ties(
+        member=array("i", [*snap.ties.member, *older.member]),
+        officer=array("i", [*snap.ties.officer, *older.officer]),
+        last=array("q", [*snap.ties.last, *older.last]),
     )
-    wider = attrs.evolve(snap, cooling=True, cold=tuple(cold))
-    for name in ("memo", "position", "closures", "holders", "_up"):  # found once per T
+    wider = attrs.evolve(
+        snap,
+        cooling=True,
+        ties=ties,
+        cold=_cold(ties, snap.priority, snap.cadences, at, len(snap.staff)),
+    )
+    for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
@@ -364,58 +325,54 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
-def _members(
-    conn: Connection, present: sa.ColumnElement[bool]
-) -> tuple[tuple[str, ...], tuple[bytes, bytes, bytes], array[int], tuple[tuple[str, ...], ...]]:
-    """The members' keys (sorted), their kind, sector and priority codes, and their areas
-    (an index into the distinct sets of areas, also returned), in one query: one row per
-    member and area, a member's rows one after another."""
-    s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
-    kinds: dict[str | None, int] = {k.value: code for code, k in enumerate(KINDS)}
-    sectors: dict[str | None, int] = {x.value: code for code, x in enumerate(SECTORS)}
-    sectors[None] = SECTORS.index(Sector.OTHER)
-    priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
-    priorities[None] = PRIORITIES.index(Priority.REGULAR)
-    keys: list[str] = []
-    kind, sector, priority = bytearray(), bytearray(), bytearray()
-    home = array("i")
-    found: dict[tuple[str, ...], int] = {(): 0}
-    one: dict[str | None, int] = {None: 0}  # the set of a single area (or none), by area
-    more: dict[int, list[str]] = {}  # members of more than one area
-    query = (
-        sa.select(s.key, s.kind, s.sector, s.priority, sa_c.area)
-        .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
-        .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(s.key)
-    )
-    previous: str | None = None
-    first = ""  # the first area of the member just read
-    for key, k, sec, prio, area in _rows(conn, query):
-        if key == previous:  # another area of the member just read
-            more.setdefault(len(keys) - 1, [first]).append(area)
-            continue
-        previous, first = key, area
-        keys.append(key)
-        kind.append(kinds[k])
-        sector.append(sectors[sec])
-        priority.append(priorities[prio])
-        code = one.get(area)
-        if code is None:
-            code = one[area] = found.setdefault((area,), len(found))
-        home.append(code)
-    for i, areas in more.items():
-        home[i] = found.setdefault(tuple(sorted(areas)), len(found))
-    if any(a > b for a, b in itertools.pairwise(keys)):  # sorted by a collation, not by code
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        keys = [keys[i] for i in order]
-        kind, sector, priority = (bytearray(c[i] for i in order) for c in (kind, sector, priority))
-        home = array("i", (home[i] for i in order))
-    return tuple(keys), (bytes(kind), bytes(sector), bytes(priority)), home, tuple(found)
+def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
+    """One value per member, by its priority code."""
+    values = list(by_code)
+    return list(map(values.__getitem__, priority))
 
 
-def _rows(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
-    """The rows of ``query``, fetched many at a time (not one call per row, nor all
-    at once)."""
-    result = conn.execute(query)
-    while batch := result.fetchmany(BATCH):
-        yield from batch
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: int) -> Ties:
+    """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
+    at ``at``, coldest first (``staff``: how many officers there are)."""
+    going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
+    cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
+    cold = cold.ordered(staff, len(priority))
+    cooling = _per_member(priority, (at - 2 * c for c in cadences))
+    flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
+    return attrs.evolve(cold, cooling=flags)
+
+
+def _read_ties(
+    conn: Connection,
+    lasts: sa.Subquery,
+    at: int,
+    position: dict[str, int],
+    index: dict[str, int],
+    *,
+    older_than: int | None,
+) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
+    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
+    officer (``index``: officer index by key) and a member (``position``: member index
+    by key), in the database's order, and those of
+    them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
+    promise). ``older_than``: only the ties last met at or before it, and no broken
+    promise (those were read with the newer ties)."""
+    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    if older_than is not None:
+        query = query.where(lasts.c.last <= older_than, passed.is_(None))
+    member, officer, last = array("i"), array("i"), array("q")
+    broken: list[tuple[str, str, int, int]] = []
+    for batch in batches(conn, query):
+        people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
+        held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
+        if -1 in people or -1 in held_by:  # an officer or member not in the picture
+            keep = list(map(_NONNEGATIVE, map(or_, people, held_by)))
+            people = list(compress(people, keep))
+            held_by = list(compress(held_by, keep))
+            batch = list(compress(batch, keep))
+        member.extend(people)
+        officer.extend(held_by)
+        last.extend(map(itemgetter(2), batch))
+        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
+    return Ties(member=member, officer=officer, last=last), tuple(broken)

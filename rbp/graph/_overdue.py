@@ -1,0 +1,135 @@
+"""The gap report's overdue follow-ups: promises whose time passed without a later contact.
+
+The snapshot knows the pairs whose last contact carried a promise (``follow_up_by``)
+that has passed, with the time of that contact and the earliest promise made at it (the
+pair summary's). What it does not know is which interaction made the promise. A
+stakeholder is nearly always in one interaction at a given time: then that interaction
+is the pair's, and its promise is the summary's, so one probe of the participants'
+(stakeholder, time) index finds it. Only the pairs whose stakeholder was in several
+interactions at that time are looked up in full (:func:`~rbp._queries.ties.promise_rows`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from itertools import compress
+from operator import itemgetter
+
+import pendulum
+from sqlalchemy.engine import Connection
+
+from rbp._queries.batch import chunks
+from rbp._queries.ties import promise_rows
+from rbp._time import from_micros
+from rbp.graph._columns import quiet_collector
+from rbp.model._interactions import FollowUp, FollowUpReason
+
+__all__ = ["overdue_follow_ups", "unmapped"]
+
+Broken = tuple[str, str, int, int]  # officer, stakeholder, last contact, its promise
+
+
+def overdue_follow_ups(
+    conn: Connection,
+    broken: Sequence[Broken],
+    *,
+    at: int,
+    as_of: pendulum.DateTime,
+    tz: str,
+) -> tuple[FollowUp, ...]:
+    """FollowUp records (reason OVERDUE) of the promise contacts of ``broken``, earliest
+    promise first (then officer, stakeholder, interaction)."""
+    if not broken:
+        return ()
+    with quiet_collector():  # tens of thousands of records, none in a cycle
+        return _overdue(conn, broken, at=at, as_of=as_of, tz=tz)
+
+
+def _overdue(
+    conn: Connection, broken: Sequence[Broken], *, at: int, as_of: pendulum.DateTime, tz: str
+) -> tuple[FollowUp, ...]:
+    rows: list[tuple[int, str, str, int, int]] = []  # promise, officer, stakeholder, id, last
+    unsure: list[tuple[str, str, int]] = []
+    with unmapped(conn):
+        found = _interactions_at(conn, {(k, last) for _, k, last, _ in broken})
+        for o, k, last, promise in broken:
+            iid = found.get((k, last))
+            if iid is None:
+                unsure.append((o, k, last))
+            else:
+                rows.append((promise, o, k, iid, last))
+        for o, k, iid, promised, last in promise_rows(conn, unsure, at):
+            rows.append((promised, o, k, iid, last))
+    rows.sort()
+    times: dict[int, pendulum.DateTime] = {}
+
+    def moment(micros: int) -> pendulum.DateTime:
+        when = times.get(micros)
+        if when is None:
+            when = times[micros] = from_micros(micros, tz)
+        return when
+
+    return tuple(
+        FollowUp(
+            officer=o,
+            stakeholder=k,
+            reason=FollowUpReason.OVERDUE,
+            last=moment(last),
+            due=moment(promised),
+            suggested=as_of,
+            interaction=iid,
+        )
+        for promised, o, k, iid, last in rows
+    )
+
+
+@contextlib.contextmanager
+def unmapped(conn: Connection) -> Iterator[None]:
+    """On SQLite, read through the page cache for the block instead of the memory map,
+    then map the file again (a no-op on other databases).
+
+    Index probes scattered over a city-sized file map a little of every part of it: each
+    page fault maps its neighbours too, and mapped pages stay resident, so a few tens of
+    thousands of probes would hold most of the file in memory. Through the page cache
+    they hold at most the cache's size. Setting the map's size unmaps the file (no
+    statement is open between two of ours), so the pages mapped before are let go too.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    row = raw.execute("PRAGMA mmap_size").fetchone()  # no row: a database in memory
+    before = 0 if row is None else int(row[0])
+    if before == 0:
+        yield
+        return
+    raw.execute("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA mmap_size={before}")
+
+
+def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """For each (stakeholder, time) of ``wanted`` in exactly one interaction at that time,
+    the interaction's id: a VALUES list joined on the participants' (stakeholder, at)
+    index, whose entries hold the interaction id (no table row is read)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    seen: list[tuple[str, int, int]] = []
+    for chunk in chunks(sorted(wanted), size=2_000):
+        values = ", ".join([f"({mark}, {mark})"] * len(chunk))
+        sql = (
+            f"WITH wanted (k, w) AS (VALUES {values}) "
+            "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
+            "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
+        )
+        result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+        try:
+            seen += [(str(k), int(w), int(i)) for k, w, i in result.cursor.fetchall()]
+        finally:
+            result.close()
+    times = Counter(map(itemgetter(0, 1), seen))
+    return {(k, w): i for k, w, i in compress(seen, (times[k, w] == 1 for k, w, _ in seen))}
