@@ -21,6 +21,7 @@ from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
+from rbp.interactions import _log_pg
 from rbp.model._interactions import Interaction
 
 __all__ = ["LogWriter"]
@@ -87,8 +88,10 @@ class LogWriter:
         self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
         self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
         self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE")
+        self._pg = conn.dialect.name == "postgresql"
+        # PostgreSQL: the table lock, and the foreign-key triggers off when the role
+        # may (each batch then pins its keys); the setting to put back, or None.
+        self._triggers = _log_pg.begin(conn) if self._pg else None
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
@@ -162,6 +165,7 @@ class LogWriter:
                 pending = 0
         if not self.errors:
             self._flush()
+            _log_pg.end(self.conn, self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
     def _clear(self) -> None:
@@ -211,6 +215,12 @@ class LogWriter:
 
     def _flush(self) -> None:
         conn = self.conn
+        if self._triggers is not None:
+            _log_pg.pin(
+                conn,
+                {k for _, k, _ in self._people},
+                {a for _, a, _ in self._places},
+            )
         for table, rows in (
             (t.interactions, self._main),
             (t.participants, self._people),

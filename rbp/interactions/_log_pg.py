@@ -1,0 +1,83 @@
+"""The contact log's PostgreSQL side: the table lock, and foreign keys checked once per key.
+
+On PostgreSQL every row of ``interaction_participants``, ``interaction_areas`` and
+``interaction_topics`` fires its foreign-key triggers: one lookup and one row lock per
+key per row, about two thirds of the server's work for a bulk log. The writer checks
+every key itself, inside the transaction (the directory's keys, and the interactions it
+writes first under a table lock), so when the role may set
+``session_replication_role`` (a superuser, or on PostgreSQL 15 a role granted ``SET``
+on it) the transaction runs with it set to ``replica`` (the triggers do not fire; the
+setting is ``LOCAL``, so it ends with the transaction at the latest) and each batch
+instead locks the rows of its distinct keys ``FOR KEY SHARE``, as the triggers would
+have: a directory row a batch names cannot be deleted (or its key changed) until the
+transaction ends, and a key deleted since the writer read it fails the batch. Any other
+role writes with the triggers, as before.
+
+Nothing here runs on SQLite, which switches foreign keys off for the checked
+transaction itself (:meth:`rbp._unit.UnitOfWork.write`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy.engine import Connection
+
+from rbp.errors import StoreError
+
+__all__ = ["begin", "end", "pin"]
+
+_LOCK = "LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE"
+
+_MAY_SET = {
+    # PostgreSQL 15 grants SET on a parameter; earlier versions: superusers only.
+    True: "SELECT current_setting('session_replication_role'), "
+    "has_parameter_privilege('session_replication_role', 'SET')",
+    False: "SELECT current_setting('session_replication_role'), "
+    "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+}
+
+_PIN = (
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM stakeholders WHERE key = ANY(%s) "
+    "FOR KEY SHARE) AS s), (SELECT count(*) FROM (SELECT 1 FROM areas WHERE key = ANY(%s) "
+    "FOR KEY SHARE) AS a)"
+)
+
+
+def begin(conn: Connection) -> str | None:
+    """Lock ``interactions`` against other writers (ids are handed out from its largest),
+    and switch the foreign-key triggers off when the role may: the setting to put back
+    (:func:`end`), or None when the triggers stay on."""
+    conn.exec_driver_sql(_LOCK)
+    version = conn.dialect.server_version_info or (0,)
+    before, may = conn.exec_driver_sql(_MAY_SET[version >= (15,)]).one()
+    if not may or before == "replica":
+        return None
+    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+    return str(before)
+
+
+def pin(conn: Connection, stakeholders: Collection[str], areas: Collection[str]) -> None:
+    """Lock the directory rows a batch names ``FOR KEY SHARE`` (what the foreign-key
+    triggers would have done, once per key instead of once per row); a
+    :class:`~rbp.errors.StoreError` if one is gone (deleted by another session since
+    the writer read the keys)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        cur.execute(_PIN, (list(stakeholders), list(areas)))
+        found = cur.fetchone()
+    assert found is not None
+    if (found[0], found[1]) != (len(stakeholders), len(areas)):
+        raise StoreError(
+            "a stakeholder or area named by the interactions was deleted while they were "
+            "being logged; nothing was written, log them again"
+        )
+
+
+def end(conn: Connection, before: str | None) -> None:
+    """Switch the foreign-key triggers back on (for the rest of the transaction)."""
+    if before is not None:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("SELECT set_config('session_replication_role', %s, true)", (before,))
