@@ -1,0 +1,187 @@
+"""The log writer's bulk paths: summaries split into new and merged rows, and PostgreSQL's
+foreign keys checked once per key.
+
+On PostgreSQL a batch's pair summaries are written as a ``COPY`` of the rows that cannot
+be stored yet (a new pair, a bucket outside the pair's stored first..last) and a merge
+of the rest; the scenario below logs contacts that land in each case (a bucket a
+batch continues, one before the pair's first contact, one after its last, one inside
+its range that holds no checkpoint yet, a new pair, an equal ``last`` with a promise)
+and checks both tables against the brute force after every call, on every database.
+
+When the role may set ``session_replication_role``, the writer switches the
+foreign-key triggers off and locks each batch's directory rows itself: a key deleted
+by another session after the writer read the keys fails the call, and nothing is
+written. A role that may not set it writes with the triggers, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pendulum
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+import rbp
+from rbp.errors import StoreError
+from rbp.interactions import _log_pg
+from rbp.interactions._log import LogWriter
+from tests.databases import PgCluster, probe_for
+from tests.pair_summaries import check_summaries
+
+T0 = pendulum.datetime(2025, 1, 1, 9, tz="UTC")
+
+
+def _item(day: float, *people: str, promise: float | None = None) -> dict[str, Any]:
+    at = T0.add(hours=round(day * 24))
+    out: dict[str, Any] = {"at": at, "kind": "call", "participants": list(people)}
+    if promise is not None:
+        out["follow_up_by"] = at.add(days=promise)
+    return out
+
+
+CALLS = [
+    # day 0..: P1 x m-1 in buckets 0 and 3; P2 x m-2 in bucket 1
+    [_item(5, "P1", "m-1"), _item(6, "P1", "m-1", promise=9), _item(95, "P1", "m-1")],
+    [_item(40, "P2", "m-2", "m-3")],
+    [
+        _item(96, "P1", "m-1"),  # bucket 3 again: merged into the stored checkpoint
+        _item(-50, "P1", "m-1"),  # before the pair's first bucket: a new checkpoint
+        _item(400, "P1", "m-1", promise=3),  # after its last: new, and the pair's last
+        _item(65, "P1", "m-1"),  # bucket 2, inside the stored range, holds nothing yet
+        _item(40, "P2", "m-2", promise=2),  # the same last again, now with a promise
+        _item(41, "P1", "m-2"),  # a new pair
+        _item(10, "m-1", "m-2"),  # no officer: no tie
+    ],
+    [_item(400, "P1", "m-1", "P2", promise=1), _item(-400, "P2", "m-3")],
+]
+
+
+def _directory(crm: rbp.Store) -> None:
+    crm.directory.add_many(
+        [
+            rbp.Officer("P1"),
+            rbp.Officer("P2"),
+            rbp.CommunityMember("m-1"),
+            rbp.CommunityMember("m-2"),
+            rbp.CommunityMember("m-3"),
+        ]
+    )
+
+
+def test_summaries_stay_exact_however_the_rows_split(db_url: str | None) -> None:
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    try:
+        for call in CALLS:
+            crm.interactions.log_many(call)
+            check_summaries(sql)
+        # P1 x m-1, P1 x m-2, P2 x m-1, P2 x m-2, P2 x m-3
+        assert sql.count("tie_pairs") == 5
+    finally:
+        sql.close()
+        crm.close()
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def _conninfo(url: str) -> str:
+    return sa.make_url(url).set(drivername="postgresql").render_as_string(False)
+
+
+def _log_after_a_delete(crm: rbp.Store, url: str) -> None:
+    """Log through a writer that read the keys before another session deleted m-3."""
+    with crm._uow.write(bulk=True, checked=True) as conn:
+        writer = LogWriter(conn)  # reads the keys, m-3 among them
+        assert writer._triggers == "origin"  # the superuser's path
+        with psycopg.connect(_conninfo(url), autocommit=True) as other:
+            other.execute("DELETE FROM stakeholders WHERE key = 'm-3'")
+        writer.write([_item(1, "P1", "m-1"), _item(2, "P1", "m-3")])
+
+
+def test_a_key_deleted_after_the_writer_read_it_fails_the_call(pg_cluster: PgCluster) -> None:
+    pg_cluster.admin_url()
+    name = pg_cluster.create_database()
+    url = pg_cluster.url(name)
+    crm = rbp.open(url)
+    try:
+        _directory(crm)
+        with pytest.raises(StoreError, match="deleted while they were being logged"):
+            _log_after_a_delete(crm, url)
+        with psycopg.connect(_conninfo(url)) as check:
+            assert check.execute("SELECT count(*) FROM interactions").fetchone() == (0,)
+            assert check.execute("SELECT count(*) FROM tie_pairs").fetchone() == (0,)
+    finally:
+        crm.close()
+        pg_cluster.drop_database(name)
+
+
+def test_the_triggers_come_back_on_and_a_plain_role_keeps_them(pg_cluster: PgCluster) -> None:
+    pg_cluster.admin_url()
+    role = f"rbp_plain_{os.getpid()}"
+    name = f"rbp_plain_db_{os.getpid()}"
+    pg_cluster.admin(f"CREATE ROLE {role} LOGIN NOSUPERUSER")
+    pg_cluster.admin(f'CREATE DATABASE "{name}" OWNER {role} TEMPLATE template0')
+    url = pg_cluster.url(name).replace("postgres@", f"{role}@")
+    try:
+        crm = rbp.open(url)
+        try:
+            _directory(crm)
+            with crm._uow.write(bulk=True, checked=True) as conn:
+                writer = LogWriter(conn)
+                assert writer._triggers is None  # may not set the role: triggers on
+                ids = writer.write([_item(1, "P1", "m-1")])
+                assert list(ids) == [1]
+                setting = conn.exec_driver_sql("SHOW session_replication_role").scalar()
+                assert setting == "origin"
+            # the superuser's store: off while writing, back on afterwards
+            admin = rbp.open(pg_cluster.url(name))
+            try:
+                with admin._uow.write(bulk=True, checked=True) as conn:
+                    writer = LogWriter(conn)
+                    assert writer._triggers == "origin"
+                    on = conn.exec_driver_sql("SHOW session_replication_role").scalar()
+                    assert on == "replica"
+                    writer.write([_item(2, "P1", "m-2")])
+                    on = conn.exec_driver_sql("SHOW session_replication_role").scalar()
+                    assert on == "origin"
+                    dangling = (
+                        "INSERT INTO interaction_participants "
+                        "(interaction_id, stakeholder, at) VALUES (999, 'P1', 0)"
+                    )
+                    savepoint = conn.begin_nested()
+                    with pytest.raises(sa.exc.IntegrityError):  # the triggers fire again
+                        conn.exec_driver_sql(dangling)
+                    savepoint.rollback()
+            finally:
+                admin.close()
+            assert crm.interactions.count() == 2
+            sql = probe_for(url, crm)
+            try:
+                check_summaries(sql)
+            finally:
+                sql.close()
+        finally:
+            crm.close()
+    finally:
+        pg_cluster.drop_database(name)
+        pg_cluster.admin(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_pin_counts_every_key(pg_cluster: PgCluster) -> None:
+    pg_cluster.admin_url()
+    name = pg_cluster.create_database()
+    crm = rbp.open(pg_cluster.url(name))
+    try:
+        _directory(crm)
+        with crm._uow.write() as conn:
+            _log_pg.pin(conn, {"P1", "m-1"}, set())
+            with pytest.raises(StoreError):
+                _log_pg.pin(conn, {"P1", "nobody"}, set())
+    finally:
+        crm.close()
+        pg_cluster.drop_database(name)
