@@ -5,6 +5,10 @@ batches inside one transaction, so a call of millions of items streams in bounde
 memory and is still all or nothing. Each batch also folds its officer ties into pair
 summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
 :mod:`rbp._queries.pairs`).
+
+On PostgreSQL (:mod:`rbp.interactions._log_pg`) the foreign-key triggers are switched
+off when the role may (each batch locks its distinct directory keys instead), and a
+second thread sends each part of a batch while the next part is built.
 """
 
 from __future__ import annotations
@@ -92,6 +96,7 @@ class LogWriter:
         # PostgreSQL: the table lock, and the foreign-key triggers off when the role
         # may (each batch then pins its keys); the setting to put back, or None.
         self._triggers = _log_pg.begin(conn) if self._pg else None
+        self._pipe = _log_pg.Pipeline() if self._pg else None
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
@@ -154,17 +159,27 @@ class LogWriter:
         first = self.next_id
         self._clear()
         pending = 0
-        for row, raw in enumerate(items):
-            item = self.check(row, raw)
-            if item is None or self.errors:
-                continue
-            self._add(item)
-            pending += 1
-            if pending >= BATCH:
+        try:
+            for row, raw in enumerate(items):
+                item = self.check(row, raw)
+                if item is None or self.errors:
+                    continue
+                self._add(item)
+                pending += 1
+                if pending >= BATCH:
+                    self._flush()
+                    pending = 0
+                elif self._pipe is not None and pending % _log_pg.ROWS == 0:
+                    self._flush(ties=False)
+            if not self.errors:
                 self._flush()
-                pending = 0
+        except BaseException:
+            if self._pipe is not None:  # the connection is free again before the rollback
+                self._pipe.wait(quiet=True)
+            raise
+        if self._pipe is not None:
+            self._pipe.wait()
         if not self.errors:
-            self._flush()
             _log_pg.end(self.conn, self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
@@ -213,22 +228,32 @@ class LogWriter:
                 for s in others:
                     add(bucket, o, s, at, promise)
 
-    def _flush(self) -> None:
-        conn = self.conn
-        if self._triggers is not None:
-            _log_pg.pin(
-                conn,
-                {k for _, k, _ in self._people},
-                {a for _, a, _ in self._places},
-            )
-        for table, rows in (
-            (t.interactions, self._main),
-            (t.participants, self._people),
-            (t.interaction_areas, self._places),
-            (t.interaction_topics, self._topics),
-        ):
-            if rows:
-                copy_rows(conn, table, _COLUMNS[table.name], rows)
-        self._ties.write(conn)
+    def _flush(self, *, ties: bool = True) -> None:
+        """Write the rows gathered so far, and the batch's summaries unless not ``ties``
+        (PostgreSQL sends the rows of a batch in parts, to overlap their building)."""
+        rows = (self._main, self._people, self._places, self._topics)
+        tally = self._ties if ties else None
         self.written += len(self._main)
-        self._clear()
+        self._main, self._people, self._places, self._topics = [], [], [], []
+        if ties:
+            self._ties = Tally()
+        if self._pipe is not None:  # PostgreSQL: sent while the next rows are built
+            self._pipe.submit(self._send, rows, tally)
+        else:
+            self._send(rows, tally)
+
+    def _send(self, rows: tuple[list[tuple[Any, ...]], ...], ties: Tally | None) -> None:
+        conn = self.conn
+        main, people, places, topics = rows
+        if self._triggers is not None:
+            _log_pg.pin(conn, {k for _, k, _ in people}, {a for _, a, _ in places})
+        for table, batch in (
+            (t.interactions, main),
+            (t.participants, people),
+            (t.interaction_areas, places),
+            (t.interaction_topics, topics),
+        ):
+            if batch:
+                copy_rows(conn, table, _COLUMNS[table.name], batch)
+        if ties is not None:
+            ties.write(conn)

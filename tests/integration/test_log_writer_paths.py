@@ -86,6 +86,39 @@ def test_summaries_stay_exact_however_the_rows_split(db_url: str | None) -> None
         crm.close()
 
 
+def test_small_batches_and_parts_write_every_row(
+    db_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 7 sent in parts of 3 (PostgreSQL's second thread sends each part while
+    the next is built): every row and summary as the brute force says, in any order."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "BATCH", 7)
+    monkeypatch.setattr(_log_pg, "ROWS", 3)
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    people = [("P1", "m-1"), ("P2", "m-2", "m-3"), ("P1", "P2", "m-1"), ("m-2", "P1")]
+    try:
+        logged = 0
+        for start, count in ((0, 2), (100, 23), (-60, 15), (30, 7)):
+            calls = [
+                _item(start + 17 * (n % 5) - 3 * n, *people[n % 4], promise=n % 3 or None)
+                for n in range(count)
+            ]
+            ids = crm.interactions.log_many(calls)
+            assert list(ids) == list(range(logged + 1, logged + count + 1))
+            logged += count
+            check_summaries(sql)
+        assert sql.count("interactions") == logged
+        assert sql.count("interaction_participants") == sum(
+            len(people[n % 4]) for count in (2, 23, 15, 7) for n in range(count)
+        )
+    finally:
+        sql.close()
+        crm.close()
+
+
 # ----------------------------------------------------------------------------- PostgreSQL
 
 
