@@ -97,6 +97,7 @@ class LogWriter:
         # may (each batch then pins its keys); the setting to put back, or None.
         self._triggers = _log_pg.begin(conn) if self._pg else None
         self._pipe = _log_pg.Pipeline() if self._pg else None
+        self._pinned: tuple[set[str], set[str]] = (set(), set())  # keys locked so far
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
@@ -246,7 +247,8 @@ class LogWriter:
         conn = self.conn
         main, people, places, topics = rows
         if self._triggers is not None:
-            _log_pg.pin(conn, {k for _, k, _ in people}, {a for _, a, _ in places})
+            keys, areas = {k for _, k, _ in people}, {a for _, a, _ in places}
+            _log_pg.pin(conn, keys, areas, self._pinned)
         for table, batch in (
             (t.interactions, main),
             (t.participants, people),
@@ -254,6 +256,6 @@ class LogWriter:
             (t.interaction_topics, topics),
         ):
             if batch:
-                copy_rows(conn, table, _COLUMNS[table.name], batch)
+                copy_rows(conn, table, _COLUMNS[table.name], batch, binary=True)
         if ties is not None:
             ties.write(conn)

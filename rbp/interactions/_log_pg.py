@@ -44,9 +44,9 @@ _MAY_SET = {
 }
 
 _PIN = (
-    "SELECT (SELECT count(*) FROM (SELECT 1 FROM stakeholders WHERE key = ANY(%s) "
-    "FOR KEY SHARE) AS s), (SELECT count(*) FROM (SELECT 1 FROM areas WHERE key = ANY(%s) "
-    "FOR KEY SHARE) AS a)"
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM stakeholders WHERE key = ANY(%b::text[]) "
+    "FOR KEY SHARE) AS s), (SELECT count(*) FROM (SELECT 1 FROM areas "
+    "WHERE key = ANY(%b::text[]) FOR KEY SHARE) AS a)"
 )
 
 
@@ -63,11 +63,22 @@ def begin(conn: Connection) -> str | None:
     return str(before)
 
 
-def pin(conn: Connection, stakeholders: Collection[str], areas: Collection[str]) -> None:
+def pin(
+    conn: Connection,
+    stakeholders: Collection[str],
+    areas: Collection[str],
+    held: tuple[set[str], set[str]] | None = None,
+) -> None:
     """Lock the directory rows a batch names ``FOR KEY SHARE`` (what the foreign-key
     triggers would have done, once per key instead of once per row); a
     :class:`~rbp.errors.StoreError` if one is gone (deleted by another session since
-    the writer read the keys)."""
+    the writer read the keys). ``held``: the keys this transaction locked already
+    (skipped, and the new ones added)."""
+    if held is not None:
+        stakeholders = set(stakeholders) - held[0]
+        areas = set(areas) - held[1]
+    if not stakeholders and not areas:
+        return
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cur:
@@ -79,6 +90,9 @@ def pin(conn: Connection, stakeholders: Collection[str], areas: Collection[str])
             "a stakeholder or area named by the interactions was deleted while they were "
             "being logged; nothing was written, log them again"
         )
+    if held is not None:
+        held[0].update(stakeholders)
+        held[1].update(areas)
 
 
 def end(conn: Connection, before: str | None) -> None:

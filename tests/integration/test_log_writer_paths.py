@@ -205,16 +205,69 @@ def test_the_triggers_come_back_on_and_a_plain_role_keeps_them(pg_cluster: PgClu
         pg_cluster.admin(f"DROP ROLE IF EXISTS {role}")
 
 
-def test_pin_counts_every_key(pg_cluster: PgCluster) -> None:
+def test_pin_counts_and_locks_every_key(pg_cluster: PgCluster) -> None:
     pg_cluster.admin_url()
     name = pg_cluster.create_database()
-    crm = rbp.open(pg_cluster.url(name))
+    url = pg_cluster.url(name)
+    crm = rbp.open(url)
     try:
         _directory(crm)
         with crm._uow.write() as conn:
-            _log_pg.pin(conn, {"P1", "m-1"}, set())
+            held: tuple[set[str], set[str]] = (set(), set())
+            _log_pg.pin(conn, {"P1", "m-1"}, set(), held)
+            assert held == ({"P1", "m-1"}, set())
             with pytest.raises(StoreError):
-                _log_pg.pin(conn, {"P1", "nobody"}, set())
+                _log_pg.pin(conn, {"P1", "nobody"}, set(), held)
+            assert held == ({"P1", "m-1"}, set())  # nothing added by a failed pin
+            _log_pg.pin(conn, {"P1", "m-2"}, set(), held)
+            assert held == ({"P1", "m-1", "m-2"}, set())
+            # another session cannot delete a pinned row (it waits for this transaction)
+            with psycopg.connect(_conninfo(url), autocommit=True) as other:
+                other.execute("SET lock_timeout = '300ms'")
+                with pytest.raises(psycopg.errors.LockNotAvailable):
+                    other.execute("DELETE FROM stakeholders WHERE key = 'm-2'")
     finally:
         crm.close()
+        pg_cluster.drop_database(name)
+
+
+def test_binary_copy_writes_what_text_copy_writes(pg_cluster: PgCluster) -> None:
+    """``copy_rows(binary=True)``: integers, text (varchar too), floats and NULLs arrive as
+    sent; a table with a column of another type is sent as text instead."""
+    import datetime as dt
+
+    from rbp._schema._copy import copy_rows
+
+    pg_cluster.admin_url()
+    name = pg_cluster.create_database()
+    md = sa.MetaData()
+    plain = sa.Table(
+        "plain",
+        md,
+        sa.Column("a", sa.BigInteger),
+        sa.Column("b", sa.Integer),
+        sa.Column("c", sa.String(10)),
+        sa.Column("d", sa.Text),
+        sa.Column("e", sa.Float),
+        sa.Column("f", sa.SmallInteger),
+    )
+    dated = sa.Table("dated", md, sa.Column("a", sa.Integer), sa.Column("on", sa.Date))
+    rows = [
+        (2**62, -(2**31), "ä-1", "line\ttab\nnew", 0.1, 7),
+        (None, None, None, None, None, None),
+        (0, 0, "", "", -1e300, -(2**15)),
+    ]
+    engine = sa.create_engine(pg_cluster.url(name))
+    try:
+        md.create_all(engine)
+        with engine.begin() as conn:
+            assert copy_rows(conn, plain, tuple("abcdef"), rows, binary=True) == 3
+            on = dt.date(2026, 3, 2)
+            assert copy_rows(conn, dated, ("a", "on"), [(1, on)], binary=True) == 1
+        with psycopg.connect(_conninfo(pg_cluster.url(name))) as check:
+            got = check.execute("SELECT a, b, c, d, e, f FROM plain ORDER BY ctid").fetchall()
+            assert got == rows
+            assert check.execute('SELECT a, "on" FROM dated').fetchall() == [(1, on)]
+    finally:
+        engine.dispose()
         pg_cluster.drop_database(name)
