@@ -11,7 +11,8 @@ setting is ``LOCAL``, so it ends with the transaction at the latest) and each ba
 instead locks the rows of its distinct keys ``FOR KEY SHARE``, as the triggers would
 have: a directory row a batch names cannot be deleted (or its key changed) until the
 transaction ends, and a key deleted since the writer read it fails the batch. Any other
-role writes with the triggers, as before.
+role, or a store whose written tables carry triggers of their own (added by a
+deployment: ``replica`` would silence them too), writes with the triggers, as before.
 
 Nothing here runs on SQLite, which switches foreign keys off for the checked
 transaction itself (:meth:`rbp._unit.UnitOfWork.write`).
@@ -35,12 +36,31 @@ ROWS = 4_000
 
 _LOCK = "LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE"
 
+WRITTEN = (
+    "interactions",
+    "interaction_participants",
+    "interaction_areas",
+    "interaction_topics",
+    "tie_months",
+    "tie_pairs",
+)
+"""The tables the log writes (with their partitions, when partitioned)."""
+
+_OWN_TRIGGERS = (
+    "EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN ("
+    + " UNION ALL ".join(  # the partition tree of a plain table is empty
+        f"SELECT '{t}'::regclass UNION ALL SELECT relid FROM pg_partition_tree('{t}')"
+        for t in WRITTEN
+    )
+    + "))"
+)
+
 _MAY_SET = {
     # PostgreSQL 15 grants SET on a parameter; earlier versions: superusers only.
     True: "SELECT current_setting('session_replication_role'), "
-    "has_parameter_privilege('session_replication_role', 'SET')",
+    f"has_parameter_privilege('session_replication_role', 'SET'), {_OWN_TRIGGERS}",
     False: "SELECT current_setting('session_replication_role'), "
-    "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+    f"(SELECT rolsuper FROM pg_roles WHERE rolname = current_user), {_OWN_TRIGGERS}",
 }
 
 _PIN = (
@@ -52,12 +72,13 @@ _PIN = (
 
 def begin(conn: Connection) -> str | None:
     """Lock ``interactions`` against other writers (ids are handed out from its largest),
-    and switch the foreign-key triggers off when the role may: the setting to put back
-    (:func:`end`), or None when the triggers stay on."""
+    and switch the foreign-key triggers off when the role may and no table written has
+    a trigger of its own (one a deployment added: it would not fire either): the setting
+    to put back (:func:`end`), or None when the triggers stay on."""
     conn.exec_driver_sql(_LOCK)
     version = conn.dialect.server_version_info or (0,)
-    before, may = conn.exec_driver_sql(_MAY_SET[version >= (15,)]).one()
-    if not may or before == "replica":
+    before, may, triggers = conn.exec_driver_sql(_MAY_SET[version >= (15,)]).one()
+    if not may or triggers or before == "replica":
         return None
     conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
     return str(before)

@@ -271,3 +271,36 @@ def test_binary_copy_writes_what_text_copy_writes(pg_cluster: PgCluster) -> None
     finally:
         engine.dispose()
         pg_cluster.drop_database(name)
+
+
+def test_a_deployments_own_trigger_keeps_every_trigger_on(pg_cluster: PgCluster) -> None:
+    """A trigger a deployment added to a written table would be silenced by ``replica``
+    too: the writer then leaves every trigger on, and the added one fires per row."""
+    pg_cluster.admin_url()
+    name = pg_cluster.create_database()
+    url = pg_cluster.url(name)
+    crm = rbp.open(url)
+    try:
+        _directory(crm)
+        with psycopg.connect(_conninfo(url), autocommit=True) as admin:
+            admin.execute("CREATE TABLE fired (topic text)")
+            admin.execute(
+                "CREATE FUNCTION note_topic() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN INSERT INTO fired VALUES (NEW.topic); RETURN NEW; END $$"
+            )
+            admin.execute(
+                "CREATE TRIGGER note_topic AFTER INSERT ON interaction_topics "
+                "FOR EACH ROW EXECUTE FUNCTION note_topic()"
+            )
+        with crm._uow.write(bulk=True, checked=True) as conn:
+            assert LogWriter(conn)._triggers is None
+        items = [_item(1, "P1", "m-1"), _item(2, "P2", "m-2")]
+        items[0]["topics"] = ["lights", "parking"]
+        items[1]["topics"] = ["lights"]
+        crm.interactions.log_many(items)
+        with psycopg.connect(_conninfo(url)) as check:
+            got = check.execute("SELECT topic FROM fired ORDER BY topic").fetchall()
+            assert got == [("lights",), ("lights",), ("parking",)]
+    finally:
+        crm.close()
+        pg_cluster.drop_database(name)
