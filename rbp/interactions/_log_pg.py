@@ -30,7 +30,7 @@ from rbp.errors import StoreError
 
 __all__ = ["Pipeline", "begin", "end", "pin"]
 
-ROWS = 4_000
+ROWS = 10_000
 """Interactions per part of a batch whose rows are sent while the next part is built
 (the batch's summaries are written once, after its last part)."""
 
