@@ -13,7 +13,7 @@ second thread sends each part of a batch while the next part is built.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -85,14 +85,30 @@ class LogWriter:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        s = t.stakeholders.c
-        self.officer_of: dict[str, bool] = {
-            k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
-        }
-        self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
-        self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
-        self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
         self._pg = conn.dialect.name == "postgresql"
+        self.officer_of: Mapping[str, bool]
+        self.areas: Container[str]
+        self.plans: Container[str]
+        self.concerns: Container[str]
+        # PostgreSQL looks the keys of each chunk of items up (see write); SQLite reads
+        # them whole.
+        self._directory = _log_pg.Directory(conn) if self._pg else None
+        if self._directory is not None:
+            d = self._directory
+            self.officer_of, self.areas, self.plans, self.concerns = (
+                d.officer_of,
+                d.areas,
+                d.plans,
+                d.concerns,
+            )
+        else:
+            s = t.stakeholders.c
+            self.officer_of = {
+                k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
+            }
+            self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
+            self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
+            self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
         # PostgreSQL: the table lock, and the foreign-key triggers off when the role
         # may (each batch then pins its keys); the setting to put back, or None.
         self._triggers = _log_pg.begin(conn) if self._pg else None
@@ -160,6 +176,8 @@ class LogWriter:
         first = self.next_id
         self._clear()
         pending = 0
+        if self._directory is not None:
+            items = self._directory.chunks(items, _log_pg.LOOKUP)
         try:
             for row, raw in enumerate(items):
                 item = self.check(row, raw)

@@ -17,6 +17,7 @@ written. A role that may not set it writes with the triggers, as before.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pendulum
@@ -127,16 +128,26 @@ def _conninfo(url: str) -> str:
 
 
 def _log_after_a_delete(crm: rbp.Store, url: str) -> None:
-    """Log through a writer that read the keys before another session deleted m-3."""
-    with crm._uow.write(bulk=True, checked=True) as conn:
-        writer = LogWriter(conn)  # reads the keys, m-3 among them
-        assert writer._triggers == "origin"  # the superuser's path
+    """Log two items, looked up one at a time; another session deletes m-3, named by
+    the first, after it was looked up and before the rows are sent."""
+
+    def items() -> Iterator[dict[str, Any]]:
+        yield _item(1, "P1", "m-3")
         with psycopg.connect(_conninfo(url), autocommit=True) as other:
+            other.execute("SET lock_timeout = '5s'")  # never wait for the writer forever
             other.execute("DELETE FROM stakeholders WHERE key = 'm-3'")
-        writer.write([_item(1, "P1", "m-1"), _item(2, "P1", "m-3")])
+        yield _item(2, "P1", "m-1")
+
+    with crm._uow.write(bulk=True, checked=True) as conn:
+        writer = LogWriter(conn)
+        assert writer._triggers == "origin"  # the superuser's path
+        writer.write(items())
 
 
-def test_a_key_deleted_after_the_writer_read_it_fails_the_call(pg_cluster: PgCluster) -> None:
+def test_a_key_deleted_after_the_writer_read_it_fails_the_call(
+    pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_log_pg, "LOOKUP", 1)  # each item's keys looked up on their own
     pg_cluster.admin_url()
     name = pg_cluster.create_database()
     url = pg_cluster.url(name)
@@ -304,3 +315,41 @@ def test_a_deployments_own_trigger_keeps_every_trigger_on(pg_cluster: PgCluster)
     finally:
         crm.close()
         pg_cluster.drop_database(name)
+
+
+def test_keys_are_checked_however_the_items_name_them(db_url: str | None) -> None:
+    """Keys a chunk's look-up cannot see in advance (a generator of participants, a dict
+    view of areas) are still checked, each on its own: the good ones logged, the
+    unknown ones (participant, area, plan, concern) reported by row, nothing written."""
+    crm = rbp.open(db_url)
+    _directory(crm)
+    crm.directory.add_many([rbp.Area("north")])
+    sql = probe_for(db_url, crm)
+    try:
+        good = _item(1, "P1", "m-1")
+        good["participants"] = (k for k in ("P1", "m-1"))
+        good["areas"] = {"north": 1}.keys()
+        assert list(crm.interactions.log_many([good, _item(2, "P2", "m-2")])) == [1, 2]
+        check_summaries(sql)
+        assert sql.count("interaction_areas") == 1
+        bad = [
+            {**_item(3, "P1"), "participants": (k for k in ("P1", "ghost"))},
+            {**_item(4, "P1"), "areas": {"south": 1}.keys()},
+            {**_item(5, "P1"), "plan": "no-plan"},
+            {**_item(6, "P1"), "concern": "no-concern"},
+            _item(7, "P1", "ghost"),  # the same unknown key again
+        ]
+        with pytest.raises(rbp.BulkValidationError) as info:
+            crm.interactions.log_many(bad)
+        got = [(e.row, e.field, e.key) for e in info.value.errors]
+        assert got == [
+            (0, "participants", "ghost"),
+            (1, "areas", "south"),
+            (2, "plan", "no-plan"),
+            (3, "concern", "no-concern"),
+            (4, "participants", "ghost"),
+        ]
+        assert sql.count("interactions") == 2
+    finally:
+        sql.close()
+        crm.close()
