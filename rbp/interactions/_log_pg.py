@@ -240,8 +240,18 @@ class Directory:
         it = iter(items)
         while chunk := list(islice(it, size)):
             wanted: list[set[str]] = [set(), set(), set(), set()]
+            people, places, plans, concerns = wanted
             for item in chunk:
-                _wanted(item, wanted)
+                if item.__class__ is Interaction:  # the usual case, without the tests
+                    people.update(item.participants)
+                    if item.areas:
+                        places.update(item.areas)
+                    if item.plan is not None:
+                        plans.add(item.plan)
+                    if item.concern is not None:
+                        concerns.add(item.concern)
+                else:
+                    _wanted(item, wanted)
             self.look_up(wanted)
             yield from chunk
 
