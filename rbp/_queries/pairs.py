@@ -151,7 +151,13 @@ class Tally:
 
     def write(self, conn: Connection) -> None:
         """Merge the folded summaries into ``tie_pairs`` and ``tie_months``, then forget them."""
-        if self.months:
+        if self.months and conn.dialect.name == "postgresql":
+            from rbp._queries import _pairs_pg
+
+            _pairs_pg.write(
+                conn, self.months, self.pairs, bucket_of=bucket_of, merge_sql=_merge_sql
+            )
+        elif self.months:
             _upsert(conn, "tie_pairs", ("officer", "stakeholder"), _rows(self.pairs))
             _upsert(conn, "tie_months", ("officer", "stakeholder", "bucket"), _rows(self.months))
         self.months = {}
@@ -194,23 +200,6 @@ def _upsert(
     """Insert summaries, merging each with the stored one of the same key."""
     cols = (*key, *_FIGURES)
     conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {_merge_sql(table)}"
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        stage = f"{table}_in"
-        with raw.cursor() as cur:
-            cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS"
-            )
-            with cur.copy(f"COPY {stage} ({', '.join(cols)}) FROM STDIN") as cp:
-                for row in rows:
-                    cp.write_row(row)
-            cur.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) "
-                f"SELECT {', '.join(cols)} FROM {stage} {conflict}"
-            )
-            cur.execute(f"TRUNCATE {stage}")
-        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))}) "

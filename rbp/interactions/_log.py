@@ -5,11 +5,15 @@ batches inside one transaction, so a call of millions of items streams in bounde
 memory and is still all or nothing. Each batch also folds its officer ties into pair
 summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
 :mod:`rbp._queries.pairs`).
+
+On PostgreSQL (:mod:`rbp.interactions._log_pg`) the foreign-key triggers are switched
+off when the role may (each batch locks its distinct directory keys instead), and a
+second thread sends each part of a batch while the next part is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -21,6 +25,7 @@ from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
+from rbp.interactions import _log_pg
 from rbp.model._interactions import Interaction
 
 __all__ = ["LogWriter"]
@@ -80,15 +85,35 @@ class LogWriter:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        s = t.stakeholders.c
-        self.officer_of: dict[str, bool] = {
-            k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
-        }
-        self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
-        self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
-        self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE")
+        self._pg = conn.dialect.name == "postgresql"
+        self.officer_of: Mapping[str, bool]
+        self.areas: Container[str]
+        self.plans: Container[str]
+        self.concerns: Container[str]
+        # PostgreSQL looks the keys of each chunk of items up (see write); SQLite reads
+        # them whole.
+        self._directory = _log_pg.Directory(conn) if self._pg else None
+        if self._directory is not None:
+            d = self._directory
+            self.officer_of, self.areas, self.plans, self.concerns = (
+                d.officer_of,
+                d.areas,
+                d.plans,
+                d.concerns,
+            )
+        else:
+            s = t.stakeholders.c
+            self.officer_of = {
+                k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
+            }
+            self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
+            self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
+            self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
+        # PostgreSQL: the table lock, and the foreign-key triggers off when the role
+        # may (each batch then pins its keys); the setting to put back, or None.
+        self._triggers = _log_pg.begin(conn) if self._pg else None
+        self._pipe = _log_pg.Pipeline() if self._pg else None
+        self._pinned: tuple[set[str], set[str]] = (set(), set())  # keys locked so far
         top = conn.execute(sa.select(sa.func.max(t.interactions.c.id))).scalar()
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
@@ -151,17 +176,30 @@ class LogWriter:
         first = self.next_id
         self._clear()
         pending = 0
-        for row, raw in enumerate(items):
-            item = self.check(row, raw)
-            if item is None or self.errors:
-                continue
-            self._add(item)
-            pending += 1
-            if pending >= BATCH:
+        if self._directory is not None:
+            items = self._directory.chunks(items, _log_pg.LOOKUP)
+        try:
+            for row, raw in enumerate(items):
+                item = self.check(row, raw)
+                if item is None or self.errors:
+                    continue
+                self._add(item)
+                pending += 1
+                if pending >= BATCH:
+                    self._flush()
+                    pending = 0
+                elif self._pipe is not None and pending % _log_pg.ROWS == 0:
+                    self._flush(ties=False)
+            if not self.errors:
                 self._flush()
-                pending = 0
+        except BaseException:
+            if self._pipe is not None:  # the connection is free again before the rollback
+                self._pipe.wait(quiet=True)
+            raise
+        if self._pipe is not None:
+            self._pipe.wait()
         if not self.errors:
-            self._flush()
+            _log_pg.end(self.conn, self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
     def _clear(self) -> None:
@@ -209,16 +247,33 @@ class LogWriter:
                 for s in others:
                     add(bucket, o, s, at, promise)
 
-    def _flush(self) -> None:
-        conn = self.conn
-        for table, rows in (
-            (t.interactions, self._main),
-            (t.participants, self._people),
-            (t.interaction_areas, self._places),
-            (t.interaction_topics, self._topics),
-        ):
-            if rows:
-                copy_rows(conn, table, _COLUMNS[table.name], rows)
-        self._ties.write(conn)
+    def _flush(self, *, ties: bool = True) -> None:
+        """Write the rows gathered so far, and the batch's summaries unless not ``ties``
+        (PostgreSQL sends the rows of a batch in parts, to overlap their building)."""
+        rows = (self._main, self._people, self._places, self._topics)
+        tally = self._ties if ties else None
         self.written += len(self._main)
-        self._clear()
+        self._main, self._people, self._places, self._topics = [], [], [], []
+        if ties:
+            self._ties = Tally()
+        if self._pipe is not None:  # PostgreSQL: sent while the next rows are built
+            self._pipe.submit(self._send, rows, tally)
+        else:
+            self._send(rows, tally)
+
+    def _send(self, rows: tuple[list[tuple[Any, ...]], ...], ties: Tally | None) -> None:
+        conn = self.conn
+        main, people, places, topics = rows
+        if self._triggers is not None:
+            keys, areas = {k for _, k, _ in people}, {a for _, a, _ in places}
+            _log_pg.pin(conn, keys, areas, self._pinned)
+        for table, batch in (
+            (t.interactions, main),
+            (t.participants, people),
+            (t.interaction_areas, places),
+            (t.interaction_topics, topics),
+        ):
+            if batch:
+                copy_rows(conn, table, _COLUMNS[table.name], batch, binary=True)
+        if ties is not None:
+            ties.write(conn)
