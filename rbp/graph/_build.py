@@ -41,9 +41,11 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import decay_sql, present_sql, status
+from rbp._queries.pairs import HALF_LIFE, pair_figures
+from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
+from rbp.graph._edges import community_edges, officer_edges
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
@@ -140,10 +142,51 @@ def community_rows(
 
 
 def _streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time."""
+    """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time.
+
+    On SQLite the driver's own tuples, read from its cursor as they are consumed (the
+    driver steps the statement lazily; no result row object per row); elsewhere through
+    a streamed result (a server-side cursor on PostgreSQL).
+    """
+    if conn.dialect.name == "sqlite":
+        result = conn.execute(q, execution_options={"stream_results": False, "yield_per": None})
+        try:
+            cursor = result.cursor
+            while cursor is not None and (part := cursor.fetchmany(STREAM)):
+                yield from part
+        finally:
+            result.close()
+        return
     with conn.execute(q, execution_options={"stream_results": True, "yield_per": STREAM}) as result:
         for part in result.partitions():
             yield from map(tuple, part)
+
+
+@contextmanager
+def _unmapped(conn: Connection) -> Iterator[None]:
+    """On SQLite, read through the page cache instead of the memory map for the block.
+
+    A build reads whole tables once (every participant row, every pair summary).
+    Through the memory map each page read stays mapped into the process, so a city of
+    a few GB would add its tables' size to the process's resident memory; through the
+    page cache (``PRAGMA cache_size``) it costs the same CPU and the resident memory
+    stays the graph's. The connection's own setting is put back afterwards, also on an
+    error. A no-op elsewhere and on a connection without a map.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw: Any = conn.connection.driver_connection
+    row = raw.execute("PRAGMA mmap_size").fetchone()
+    size = int(row[0]) if row and row[0] else 0
+    if not size:
+        yield
+        return
+    raw.execute("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA mmap_size={size}")
 
 
 @contextmanager
@@ -190,7 +233,7 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
-    with _no_gc():
+    with _no_gc(), _unmapped(conn):
         return _build(
             conn,
             as_of=as_of,
@@ -222,44 +265,13 @@ def _build(
     g.add_nodes_from(_nodes(conn, at, personal=personal))
     scope = None if keys is None else {k for k in keys if k in g}
     # The status of an officer tie: from the stakeholder's cadence (by priority).
-    cadence = {p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority}
-    cadence[None] = cadence[Priority.REGULAR.value]  # type: ignore[index]
-    # Node keys are interned, so that each edge's ends share the node's key object
-    # rather than hold two more strings; a pair met once shares one time object.
-    key = sys.intern
-    g.add_edges_from(
-        (
-            key(o),
-            key(k),
-            {
-                "kind": "officer_tie",
-                "count": int(n),
-                "first": int(first),
-                "last": int(first) if last == first else int(last),
-                "strength": float(strength),
-                "status": status(at - last, cadence[priority]).value,
-                "declared": (),
-            },
-        )
-        for o, k, n, first, last, strength, priority in _ties(conn, g, scope, at, settings, since)
-    )
+    cadence: dict[str | None, int] = {
+        p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority
+    }
+    cadence[None] = cadence[Priority.REGULAR.value]
+    officer_edges(g, _ties(conn, g, scope, at, settings, since), at=at, cadence=cadence)
     if community:
-        g.add_edges_from(
-            (
-                key(a),
-                key(b),
-                {
-                    "kind": "community_tie",
-                    "count": int(n),
-                    "first": int(first),
-                    "last": int(first) if last == first else int(last),
-                    "strength": float(strength),
-                    "status": None,
-                    "declared": (),
-                },
-            )
-            for a, b, n, first, last, strength in _community(conn, g, scope, at, settings, since)
-        )
+        community_edges(g, _community(conn, g, scope, at, settings, since))
     if declared:
         _declared(conn, g, scope, at)
     elif scope is not None:
@@ -337,7 +349,20 @@ def _ties(
     settings: Settings,
     since: int | None,
 ) -> Iterable[tuple[Any, ...]]:
-    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once)."""
+    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once).
+
+    All of them, with the stored half-life, are the pair summaries as they stand,
+    streamed in key order; whether both ends are in the picture at T is the graph's
+    to check (its nodes are the people in it), and the status is worked out from the
+    node's priority, so the read joins nothing.
+    """
+    if scope is None and duration_micros(settings.half_life) == HALF_LIFE:
+        sub = pair_figures(conn, at)
+        c = sub.c
+        q = sa.select(c.officer, c.stakeholder, c.n, c.first, c.last, c.strength)
+        if since is not None:
+            q = q.where(c.last > since)
+        return _streamed(conn, q.order_by(c.officer, c.stakeholder))
     if scope is None:
         return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
