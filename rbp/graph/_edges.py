@@ -8,6 +8,13 @@ object (so an edge holds no copy of a key). Both ends must be nodes of the graph
 already: an officer-tie row with an end that is not (someone not in the picture at T)
 is skipped; community rows come filtered by their SQL.
 
+The attribute dicts of all the edges share one table of keys: each is the ``__dict__``
+of a :class:`_Tie` whose attributes were set in the same order (CPython's key-sharing
+dicts, PEP 412), so an edge's dict holds its seven values and not seven keys too (about
+130 bytes an edge instead of 270; a city of two million edges saves about 300 MiB).
+They are plain dicts all the same; one that gets another key, or loses one, simply
+becomes a dict of its own.
+
 Examples
 --------
 >>> import networkx as nx
@@ -20,6 +27,8 @@ Examples
 (2, 'ok', 1)
 >>> g.edges["m-1", "P1"] is g.edges["P1", "m-1"]
 True
+>>> type(g.edges["P1", "m-1"]), list(g.edges["P1", "m-1"])
+(<class 'dict'>, ['kind', 'count', 'first', 'last', 'strength', 'status', 'declared'])
 """
 
 from __future__ import annotations
@@ -32,6 +41,19 @@ import networkx as nx
 from rbp._queries.rules import status
 
 __all__ = ["community_edges", "officer_edges"]
+
+
+class _Tie:
+    """The attributes of one edge, always set in the order of the annotations below;
+    the instance is dropped and its ``__dict__`` kept as the edge's attribute dict."""
+
+    kind: str
+    count: int
+    first: int
+    last: int
+    strength: float
+    status: str | None
+    declared: tuple[str, ...]
 
 
 def officer_edges(
@@ -53,15 +75,15 @@ def officer_edges(
         if o is None or k is None:
             continue
         first, last = int(row[3]), int(row[4])
-        attrs = {
-            "kind": "officer_tie",
-            "count": int(row[2]),
-            "first": first,
-            "last": first if last == first else last,
-            "strength": float(row[5]),
-            "status": status(at - last, cadence[nodes[k]["priority"]]).value,
-            "declared": (),
-        }
+        tie = _Tie()
+        tie.kind = "officer_tie"
+        tie.count = int(row[2])
+        tie.first = first
+        tie.last = first if last == first else last
+        tie.strength = float(row[5])
+        tie.status = status(at - last, cadence[nodes[k]["priority"]]).value
+        tie.declared = ()
+        attrs = tie.__dict__
         adj[o][k] = attrs
         adj[k][o] = attrs
 
@@ -74,14 +96,14 @@ def community_edges(g: nx.Graph, rows: Iterable[tuple[Any, ...]]) -> None:
     for a, b, n, first, last, strength in rows:
         a, b = own[a], own[b]
         first, last = int(first), int(last)
-        attrs = {
-            "kind": "community_tie",
-            "count": int(n),
-            "first": first,
-            "last": first if last == first else last,
-            "strength": float(strength),
-            "status": None,
-            "declared": (),
-        }
+        tie = _Tie()
+        tie.kind = "community_tie"
+        tie.count = int(n)
+        tie.first = first
+        tie.last = first if last == first else last
+        tie.strength = float(strength)
+        tie.status = None
+        tie.declared = ()
+        attrs = tie.__dict__
         adj[a][b] = attrs
         adj[b][a] = attrs
