@@ -24,7 +24,7 @@ Examples
 >>> officer_edges(g, [("P1", "m-1", 2, 0, day, 1.5), ("P1", "gone", 1, 0, 0, 1.0)],
 ...               at=3 * day, cadence={"key": 7 * day, None: 30 * day})
 >>> g.edges["P1", "m-1"]["count"], g.edges["P1", "m-1"]["status"], g.number_of_edges()
-(2, 'ok', 1)
+(2, 'active', 1)
 >>> g.edges["m-1", "P1"] is g.edges["P1", "m-1"]
 True
 >>> type(g.edges["P1", "m-1"]), list(g.edges["P1", "m-1"])
