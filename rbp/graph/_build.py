@@ -22,8 +22,11 @@ reads them as DateTimes in the agency's zone (``g.graph["tz"]``); ``rbp.io`` wri
 them as ISO 8601 text; pandas reads a column of them with
 ``pd.to_datetime(values, unit="us", utc=True)``. A declared-only edge has None.
 
-The graph is built from streamed rows with ``add_edges_from`` over generators: no
-list of every row and no time object per row is held while it is built.
+The graph is built from streamed rows (on SQLite the driver's own tuples, read from its
+cursor as they are consumed): no list of every row and no time object per row is held
+while it is built. The edges go straight into the adjacency with one shared-key
+attribute dict each (:mod:`rbp.graph._edges`), and SQLite reads through its page cache
+rather than the memory map while a graph is built (:func:`rbp.graph._reading.unmapped`).
 """
 
 from __future__ import annotations
@@ -46,13 +49,11 @@ from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp.graph._edges import community_edges, officer_edges
+from rbp.graph._reading import streamed, unmapped
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
 __all__ = ["build_graph", "community_rows"]
-
-STREAM = 10_000
-"""Rows fetched at a time from a streamed read (a server-side cursor on PostgreSQL)."""
 
 
 def community_rows(
@@ -66,7 +67,7 @@ def community_rows(
     keys: Collection[str] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """(a, b, count, first, last, strength) of non-officer pairs from shared interactions,
-    streamed (``STREAM`` rows at a time; the rows are read as they are consumed).
+    streamed (:data:`rbp.graph._reading.STREAM` rows at a time; read as they are consumed).
 
     With ``keys`` (a few hundred at most: an ``IN`` list), only pairs with ``a`` in
     ``keys`` are read, through the participants' stakeholder index, and ``b`` is any
@@ -138,55 +139,7 @@ def community_rows(
         q = q.where(p1.c.interaction_id.in_(sizes))
     if since is not None:
         q = q.having(sa.func.max(p1.c.at) > since)
-    return _streamed(conn, q)
-
-
-def _streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time.
-
-    On SQLite the driver's own tuples, read from its cursor as they are consumed (the
-    driver steps the statement lazily; no result row object per row); elsewhere through
-    a streamed result (a server-side cursor on PostgreSQL).
-    """
-    if conn.dialect.name == "sqlite":
-        result = conn.execute(q, execution_options={"stream_results": False, "yield_per": None})
-        try:
-            cursor = result.cursor
-            while cursor is not None and (part := cursor.fetchmany(STREAM)):
-                yield from part
-        finally:
-            result.close()
-        return
-    with conn.execute(q, execution_options={"stream_results": True, "yield_per": STREAM}) as result:
-        for part in result.partitions():
-            yield from map(tuple, part)
-
-
-@contextmanager
-def _unmapped(conn: Connection) -> Iterator[None]:
-    """On SQLite, read through the page cache instead of the memory map for the block.
-
-    A build reads whole tables once (every participant row, every pair summary).
-    Through the memory map each page read stays mapped into the process, so a city of
-    a few GB would add its tables' size to the process's resident memory; through the
-    page cache (``PRAGMA cache_size``) it costs the same CPU and the resident memory
-    stays the graph's. The connection's own setting is put back afterwards, also on an
-    error. A no-op elsewhere and on a connection without a map.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    raw: Any = conn.connection.driver_connection
-    row = raw.execute("PRAGMA mmap_size").fetchone()
-    size = int(row[0]) if row and row[0] else 0
-    if not size:
-        yield
-        return
-    raw.execute("PRAGMA mmap_size=0")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA mmap_size={size}")
+    return streamed(conn, q)
 
 
 @contextmanager
@@ -233,7 +186,7 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
-    with _no_gc(), _unmapped(conn):
+    with _no_gc(), unmapped(conn):
         return _build(
             conn,
             as_of=as_of,
@@ -291,7 +244,7 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
         areas.setdefault(key, []).append(sys.intern(area))
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
-    for row in _streamed(conn, q):
+    for row in streamed(conn, q):
         # Kinds, sectors, priorities and units are a few words: one object each.
         attrs: dict[str, Any] = {
             "kind": _word(row[1]),
@@ -362,7 +315,7 @@ def _ties(
         q = sa.select(c.officer, c.stakeholder, c.n, c.first, c.last, c.strength)
         if since is not None:
             q = q.where(c.last > since)
-        return _streamed(conn, q.order_by(c.officer, c.stakeholder))
+        return streamed(conn, q.order_by(c.officer, c.stakeholder))
     if scope is None:
         return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
