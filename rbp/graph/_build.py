@@ -121,22 +121,24 @@ def community_rows(
         )
         attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
         q = q.where(size + attendees <= max_group)
-    elif max_group is not None:
-        # Participants counted per interaction first (read in the key's order, no
-        # sort), then one look-up of ``attendees`` per interaction, not per participant.
+    elif keys is None:
+        # The interactions that can make a pair at all, found in one pass over the
+        # participants in the key's order (no sort): at least two people of ``kinds``
+        # in the picture, and (with ``max_group``) participants + attendees within it,
+        # ``attendees`` looked up once per interaction. The pairs are then read from
+        # those interactions only.
         pc = t.participants.c
-        counted = (
-            sa.select(pc.interaction_id, sa.func.count().label("n"))
+        insider = sa.case((pc.stakeholder.not_in(outsiders), 1), else_=0)
+        candidates = (
+            sa.select(pc.interaction_id)
             .where(pc.at <= at)
             .group_by(pc.interaction_id)
-            .subquery()
+            .having(sa.func.sum(insider) >= 2)
         )
-        sizes = (
-            sa.select(counted.c.interaction_id)
-            .join_from(counted, t.interactions, i.id == counted.c.interaction_id)
-            .where(counted.c.n + i.attendees <= max_group)
-        )
-        q = q.where(p1.c.interaction_id.in_(sizes))
+        if max_group is not None:
+            attendees = sa.select(i.attendees).where(i.id == pc.interaction_id).scalar_subquery()
+            candidates = candidates.having(sa.func.count() + attendees <= max_group)
+        q = q.where(p1.c.interaction_id.in_(candidates))
     if since is not None:
         q = q.having(sa.func.max(p1.c.at) > since)
     return streamed(conn, q)
