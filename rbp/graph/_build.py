@@ -22,8 +22,11 @@ reads them as DateTimes in the agency's zone (``g.graph["tz"]``); ``rbp.io`` wri
 them as ISO 8601 text; pandas reads a column of them with
 ``pd.to_datetime(values, unit="us", utc=True)``. A declared-only edge has None.
 
-The graph is built from streamed rows with ``add_edges_from`` over generators: no
-list of every row and no time object per row is held while it is built.
+The graph is built from streamed rows (on SQLite the driver's own tuples, read from its
+cursor as they are consumed): no list of every row and no time object per row is held
+while it is built. The edges go straight into the adjacency with one shared-key
+attribute dict each (:mod:`rbp.graph._edges`), and SQLite reads through its page cache
+rather than the memory map while a graph is built (:func:`rbp.graph._reading.unmapped`).
 """
 
 from __future__ import annotations
@@ -41,16 +44,16 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.rules import decay_sql, present_sql, status
+from rbp._queries.pairs import HALF_LIFE, pair_figures
+from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
+from rbp.graph._edges import community_edges, officer_edges
+from rbp.graph._reading import streamed, unmapped
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
 __all__ = ["build_graph", "community_rows"]
-
-STREAM = 10_000
-"""Rows fetched at a time from a streamed read (a server-side cursor on PostgreSQL)."""
 
 
 def community_rows(
@@ -64,7 +67,7 @@ def community_rows(
     keys: Collection[str] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """(a, b, count, first, last, strength) of non-officer pairs from shared interactions,
-    streamed (``STREAM`` rows at a time; the rows are read as they are consumed).
+    streamed (:data:`rbp.graph._reading.STREAM` rows at a time; read as they are consumed).
 
     With ``keys`` (a few hundred at most: an ``IN`` list), only pairs with ``a`` in
     ``keys`` are read, through the participants' stakeholder index, and ``b`` is any
@@ -118,32 +121,27 @@ def community_rows(
         )
         attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
         q = q.where(size + attendees <= max_group)
-    elif max_group is not None:
-        # Participants counted per interaction first (read in the key's order, no
-        # sort), then one look-up of ``attendees`` per interaction, not per participant.
+    elif keys is None:
+        # The interactions that can make a pair at all, found in one pass over the
+        # participants in the key's order (no sort): at least two people of ``kinds``
+        # in the picture, and (with ``max_group``) participants + attendees within it,
+        # ``attendees`` looked up once per interaction. The pairs are then read from
+        # those interactions only.
         pc = t.participants.c
-        counted = (
-            sa.select(pc.interaction_id, sa.func.count().label("n"))
+        insider = sa.case((pc.stakeholder.not_in(outsiders), 1), else_=0)
+        candidates = (
+            sa.select(pc.interaction_id)
             .where(pc.at <= at)
             .group_by(pc.interaction_id)
-            .subquery()
+            .having(sa.func.sum(insider) >= 2)
         )
-        sizes = (
-            sa.select(counted.c.interaction_id)
-            .join_from(counted, t.interactions, i.id == counted.c.interaction_id)
-            .where(counted.c.n + i.attendees <= max_group)
-        )
-        q = q.where(p1.c.interaction_id.in_(sizes))
+        if max_group is not None:
+            attendees = sa.select(i.attendees).where(i.id == pc.interaction_id).scalar_subquery()
+            candidates = candidates.having(sa.func.count() + attendees <= max_group)
+        q = q.where(p1.c.interaction_id.in_(candidates))
     if since is not None:
         q = q.having(sa.func.max(p1.c.at) > since)
-    return _streamed(conn, q)
-
-
-def _streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``q`` as plain tuples, fetched ``STREAM`` at a time."""
-    with conn.execute(q, execution_options={"stream_results": True, "yield_per": STREAM}) as result:
-        for part in result.partitions():
-            yield from map(tuple, part)
+    return streamed(conn, q)
 
 
 @contextmanager
@@ -190,7 +188,7 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
-    with _no_gc():
+    with _no_gc(), unmapped(conn):
         return _build(
             conn,
             as_of=as_of,
@@ -222,44 +220,13 @@ def _build(
     g.add_nodes_from(_nodes(conn, at, personal=personal))
     scope = None if keys is None else {k for k in keys if k in g}
     # The status of an officer tie: from the stakeholder's cadence (by priority).
-    cadence = {p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority}
-    cadence[None] = cadence[Priority.REGULAR.value]  # type: ignore[index]
-    # Node keys are interned, so that each edge's ends share the node's key object
-    # rather than hold two more strings; a pair met once shares one time object.
-    key = sys.intern
-    g.add_edges_from(
-        (
-            key(o),
-            key(k),
-            {
-                "kind": "officer_tie",
-                "count": int(n),
-                "first": int(first),
-                "last": int(first) if last == first else int(last),
-                "strength": float(strength),
-                "status": status(at - last, cadence[priority]).value,
-                "declared": (),
-            },
-        )
-        for o, k, n, first, last, strength, priority in _ties(conn, g, scope, at, settings, since)
-    )
+    cadence: dict[str | None, int] = {
+        p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority
+    }
+    cadence[None] = cadence[Priority.REGULAR.value]
+    officer_edges(g, _ties(conn, g, scope, at, settings, since), at=at, cadence=cadence)
     if community:
-        g.add_edges_from(
-            (
-                key(a),
-                key(b),
-                {
-                    "kind": "community_tie",
-                    "count": int(n),
-                    "first": int(first),
-                    "last": int(first) if last == first else int(last),
-                    "strength": float(strength),
-                    "status": None,
-                    "declared": (),
-                },
-            )
-            for a, b, n, first, last, strength in _community(conn, g, scope, at, settings, since)
-        )
+        community_edges(g, _community(conn, g, scope, at, settings, since))
     if declared:
         _declared(conn, g, scope, at)
     elif scope is not None:
@@ -279,7 +246,7 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
         areas.setdefault(key, []).append(sys.intern(area))
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
-    for row in _streamed(conn, q):
+    for row in streamed(conn, q):
         # Kinds, sectors, priorities and units are a few words: one object each.
         attrs: dict[str, Any] = {
             "kind": _word(row[1]),
@@ -337,7 +304,20 @@ def _ties(
     settings: Settings,
     since: int | None,
 ) -> Iterable[tuple[Any, ...]]:
-    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once)."""
+    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once).
+
+    All of them, with the stored half-life, are the pair summaries as they stand,
+    streamed in key order; whether both ends are in the picture at T is the graph's
+    to check (its nodes are the people in it), and the status is worked out from the
+    node's priority, so the read joins nothing.
+    """
+    if scope is None and duration_micros(settings.half_life) == HALF_LIFE:
+        sub = pair_figures(conn, at)
+        c = sub.c
+        q = sa.select(c.officer, c.stakeholder, c.n, c.first, c.last, c.strength)
+        if since is not None:
+            q = q.where(c.last > since)
+        return streamed(conn, q.order_by(c.officer, c.stakeholder))
     if scope is None:
         return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
