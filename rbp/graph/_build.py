@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,8 +45,9 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.pairs import HALF_LIFE, pair_figures
+from rbp._queries.pairs import HALF_LIFE
 from rbp._queries.rules import decay_sql, present_sql
+from rbp._queries.tie_figures import figure_pieces
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp.graph._edges import community_edges, officer_edges
@@ -312,12 +314,7 @@ def _ties(
     node's priority, so the read joins nothing.
     """
     if scope is None and duration_micros(settings.half_life) == HALF_LIFE:
-        sub = pair_figures(conn, at)
-        c = sub.c
-        q = sa.select(c.officer, c.stakeholder, c.n, c.first, c.last, c.strength)
-        if since is not None:
-            q = q.where(c.last > since)
-        return streamed(conn, q.order_by(c.officer, c.stakeholder))
+        return itertools.chain.from_iterable(figure_pieces(conn, at=at, since=since))
     if scope is None:
         return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
