@@ -50,6 +50,7 @@ __all__ = [
     "broken_pairs",
     "bucket_of",
     "contacts",
+    "merge_sql",
     "newest",
     "pair_figures",
     "present_pairs",
@@ -160,7 +161,7 @@ def _rows(summaries: dict[Any, Summary]) -> list[tuple[Any, ...]]:
     return [(*key, *rec) for key, rec in summaries.items()]
 
 
-def _merge_sql(table: str) -> str:
+def merge_sql(table: str) -> str:
     """SET clause merging the stored summary (``table``) with the new one (``excluded``)."""
     old, new = table, "excluded"
     hl = f"CAST({HALF_LIFE} AS DOUBLE PRECISION)"
@@ -192,7 +193,7 @@ def _upsert(
 ) -> None:
     """Insert summaries, merging each with the stored one of the same key."""
     cols = (*key, *_FIGURES)
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {_merge_sql(table)}"
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {merge_sql(table)}"
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
         assert raw is not None

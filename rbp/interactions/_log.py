@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.pair_batch import SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
@@ -93,7 +94,8 @@ class LogWriter:
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
         self.written = 0
-        self._clear()
+        # SQLite folds each batch's pair summaries itself; elsewhere Python folds them.
+        self._summaries = SqlSummaries(conn) if conn.dialect.name == "sqlite" else None
 
     def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
         """The item as a valid Interaction, or None after recording why it is not."""
@@ -108,6 +110,13 @@ class LogWriter:
                     item = Interaction(**item)
                 except TypeError as exc:
                     raise ValidationError(f"bad fields: {exc}") from None
+            if (  # every key known (loops in C); the loops below say which one is not
+                all(map(self.officer_of.__contains__, item.participants))
+                and all(map(self.areas.__contains__, item.areas))
+                and (item.plan is None or item.plan in self.plans)
+                and (item.concern is None or item.concern in self.concerns)
+            ):
+                return item
             for key in item.participants:
                 if key not in self.officer_of:
                     raise UnknownKeyError(
@@ -143,82 +152,80 @@ class LogWriter:
     def write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
         """Check and insert every item in batches; returns the new ids (empty on errors).
 
-        Each good item becomes its rows at once (so the record itself is let go, and
-        only plain tuples wait for the batch insert). After the first bad item
-        nothing more is inserted, but every item is still checked so the error lists
-        them all; the caller rolls back.
+        Good items wait for their batch as records; each batch becomes its rows in one
+        pass per table. After the first bad item nothing more is inserted, but every
+        item is still checked so the error lists them all; the caller rolls back.
         """
         first = self.next_id
-        self._clear()
-        pending = 0
+        pending: list[Interaction] = []
+        check = self.check
         for row, raw in enumerate(items):
-            item = self.check(row, raw)
+            item = check(row, raw)
             if item is None or self.errors:
                 continue
-            self._add(item)
-            pending += 1
-            if pending >= BATCH:
-                self._flush()
-                pending = 0
-        if not self.errors:
-            self._flush()
+            pending.append(item)
+            if len(pending) >= BATCH:
+                self._flush(pending)
+                pending = []
+        if not self.errors and pending:
+            self._flush(pending)
         return range(0) if self.errors else range(first, self.next_id)
 
-    def _clear(self) -> None:
-        self._main: list[tuple[Any, ...]] = []
-        self._people: list[tuple[Any, ...]] = []
-        self._places: list[tuple[Any, ...]] = []
-        self._topics: list[tuple[Any, ...]] = []
-        self._ties = Tally()
-
-    def _add(self, item: Interaction) -> None:
-        """The rows of one good interaction, with the next id."""
-        i = self.next_id
-        self.next_id += 1
-        at = to_micros(item.at)
-        duration = item.duration
-        promise = None if item.follow_up_by is None else to_micros(item.follow_up_by)
-        self._main.append(
+    def _flush(self, items: list[Interaction]) -> None:
+        """Write one batch of good items with the next ids, and its pair summaries."""
+        conn = self.conn
+        first = self.next_id
+        ids = range(first, first + len(items))
+        self.next_id = ids.stop
+        ats = [to_micros(x.at) for x in items]
+        numbered = list(zip(ids, ats, items, strict=True))
+        main = [
             (
                 i,
                 at,
-                item.kind.value,
-                item.attendees,
-                None if duration is None else int(duration.total_seconds()),
-                promise,
-                item.plan,
-                item.concern,
-                item.notes,
+                x.kind._value_,
+                x.attendees,
+                None if x.duration is None else int(x.duration.total_seconds()),
+                None if x.follow_up_by is None else to_micros(x.follow_up_by),
+                x.plan,
+                x.concern,
+                x.notes,
             )
-        )
-        officer_of = self.officer_of
-        people = self._people
-        officers: list[str] = []
-        others: list[str] = []
-        for key in item.participants:
-            people.append((i, key, at))
-            (officers if officer_of[key] else others).append(key)
-        for area in item.areas:
-            self._places.append((i, area, at))
-        for topic in item.topics:
-            self._topics.append((i, topic))
-        if officers and others:
-            add = self._ties.add
-            bucket = at // BUCKET
-            for o in officers:
-                for s in others:
-                    add(bucket, o, s, at, promise)
-
-    def _flush(self) -> None:
-        conn = self.conn
+            for i, at, x in numbered
+        ]
+        people = [(i, k, at) for i, at, x in numbered for k in x.participants]
+        places = [(i, a, at) for i, at, x in numbered if x.areas for a in x.areas]
+        topics = [(i, tp) for i, _, x in numbered if x.topics for tp in x.topics]
         for table, rows in (
-            (t.interactions, self._main),
-            (t.participants, self._people),
-            (t.interaction_areas, self._places),
-            (t.interaction_topics, self._topics),
+            (t.interactions, main),
+            (t.participants, people),
+            (t.interaction_areas, places),
+            (t.interaction_topics, topics),
         ):
             if rows:
                 copy_rows(conn, table, _COLUMNS[table.name], rows)
-        self._ties.write(conn)
-        self.written += len(self._main)
-        self._clear()
+        if self._summaries is not None:
+            self._summaries.write(first, ids.stop - 1)
+        else:
+            self._fold(numbered, main).write(conn)
+        self.written += len(main)
+
+    def _fold(
+        self, numbered: list[tuple[int, int, Interaction]], main: list[tuple[Any, ...]]
+    ) -> Tally:
+        """The batch's pair summaries folded in Python (where SQLite does not fold them)."""
+        tally = Tally()
+        add = tally.add
+        officer_of = self.officer_of
+        for (_, at, item), row in zip(numbered, main, strict=True):
+            officers: list[str] = []
+            others: list[str] = []
+            for key in item.participants:
+                (officers if officer_of[key] else others).append(key)
+            if officers and others:
+                bucket = at // BUCKET
+                promise = row[5]
+                for o in officers:
+                    for s in others:
+                        add(bucket, o, s, at, promise)
+        return tally
