@@ -4,7 +4,8 @@ Rows go to the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
 batches inside one transaction, so a call of millions of items streams in bounded
 memory and is still all or nothing. Each batch also folds its officer ties into pair
 summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
-:mod:`rbp._queries.pairs`).
+:mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written
+(:mod:`rbp._queries.pair_batch`); elsewhere in Python (:class:`~rbp._queries.pairs.Tally`).
 """
 
 from __future__ import annotations

@@ -40,9 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cache-mib",
         type=int,
-        default=0,
-        help="SQLite page cache for the build, in MiB (default: the store's own, 128 MiB, "
-        "and 256 MiB during each bulk write); a large city loads faster when its indexes fit",
+        default=None,
+        help="SQLite page cache for the build, in MiB (default: about the size the city's "
+        "file will have, at least 256 MiB: the log's indexes and pair summaries are "
+        "written at random places, so a city whose file outgrows the cache loads far slower)",
     )
     parser.add_argument(
         "--no-voice",
@@ -76,8 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()
     try:
         with open_store(args.out, tz=args.tz) as crm:
-            if args.cache_mib:
-                _page_cache(crm.engine, args.cache_mib)
+            mib = args.cache_mib if args.cache_mib is not None else _file_mib(plan.total)
+            if mib:
+                _page_cache(crm.engine, mib)
             info = plan.write(crm, voice=args.voice, done=step)
             n = info.interactions
     finally:
@@ -89,6 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"time {name:<13}{seconds:>8.1f} s")
     print(f"total         {total:.1f} s ({n / max(total, 1e-9):,.0f} interactions/s overall)")
     return 0
+
+
+FILE_BYTES_PER_INTERACTION = 450
+"""About what one interaction of a synthetic city takes in the file, with its rows,
+indexes and share of the pair summaries (the large city: 2.0 GB for 5M)."""
+
+
+def _file_mib(interactions: int) -> int:
+    """The page cache a build of ``interactions`` gets by default, in MiB."""
+    return max(256, interactions * FILE_BYTES_PER_INTERACTION // 2**20)
 
 
 def _page_cache(engine: Engine, mib: int) -> None:
