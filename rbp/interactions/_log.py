@@ -178,7 +178,14 @@ class LogWriter:
         first = self.next_id
         ids = range(first, first + len(items))
         self.next_id = ids.stop
-        ats = [to_micros(x.at) for x in items]
+        # Records often share their time objects (a generator stamping quarter hours,
+        # say): each distinct object is converted once (the batch keeps them alive, so
+        # their ids stay theirs while this runs).
+        seen: dict[int, int] = {}
+        ats = [
+            seen[k] if (k := id(x.at)) in seen else seen.setdefault(k, to_micros(x.at))
+            for x in items
+        ]
         numbered = list(zip(ids, ats, items, strict=True))
         main = [
             (
