@@ -10,6 +10,7 @@ summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -46,6 +47,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "interaction_topics": ("interaction_id", "topic"),
 }
 
+
+_STAKEHOLDER = operator.itemgetter(1)
 
 _FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
 _REQUIRED = ("at", "kind", "participants")
@@ -202,6 +205,11 @@ class LogWriter:
             for i, at, x in numbered
         ]
         people = [(i, k, at) for i, at, x in numbered for k in x.participants]
+        if self._summaries is not None:
+            # In the order of the participants' stakeholder index: each stakeholder's
+            # new entries go in together, one sweep over the index instead of a jump
+            # per row (the table's own rows are the batch's, at its end either way).
+            people.sort(key=_STAKEHOLDER)
         places = [(i, a, at) for i, at, x in numbered if x.areas for a in x.areas]
         topics = [(i, tp) for i, _, x in numbered if x.topics for tp in x.topics]
         for table, rows in (
