@@ -13,6 +13,7 @@ store's rows read with plain SQL and, separately, from the list logged here).
 from __future__ import annotations
 
 import pendulum
+import pytest
 
 import rbp
 from rbp.interactions import Interaction
@@ -75,4 +76,32 @@ def test_summaries_before_1970_and_on_bucket_edges(crm: rbp.Store, sql: PlainSQL
     # One interaction at a time as well (each call its own batch and writer).
     crm.interactions.log(_item(-BUCKET - 1, ("P2", "m-1"), -2))
     logged.append((-BUCKET - 1, ("P2", "m-1"), -2))
+    check_summaries(sql, contacts_of(logged, set(OFFICERS)))
+
+
+def test_participants_written_in_stakeholder_order_are_the_same_rows(
+    crm: rbp.Store, sql: PlainSQL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store past ``SORT_AFTER`` interactions gets each batch's participant rows in
+    stakeholder order (SQLite); the rows and summaries are the ones logged."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "SORT_AFTER", 3)
+    crm.directory.add_many(
+        [
+            *(rbp.Officer(k) for k in OFFICERS),
+            rbp.CommunityMember("m-1"),
+            rbp.CommunityMember("m-2"),
+            rbp.PartnerAgency("a-1"),
+        ]
+    )
+    logged = FIRST + SECOND
+    for chunk in (logged[:4], logged[4:]):  # the second call starts past SORT_AFTER
+        crm.interactions.log_many(_item(*row) for row in chunk)
+    want = sorted((n + 1, k) for n, (_, who, _) in enumerate(logged) for k in who)
+    got = sorted(
+        (int(i), k)
+        for i, k in sql.rows("SELECT interaction_id, stakeholder FROM interaction_participants")
+    )
+    assert got == want
     check_summaries(sql, contacts_of(logged, set(OFFICERS)))
