@@ -53,6 +53,7 @@ __all__ = [
     "bucket_of",
     "last_contacts",
     "contacts",
+    "merge_sql",
     "newest",
     "raw_strengths",
     "window_lasts",
@@ -155,7 +156,7 @@ class Tally:
             from rbp._queries import _pairs_pg
 
             _pairs_pg.write(
-                conn, self.months, self.pairs, bucket_of=bucket_of, merge_sql=_merge_sql
+                conn, self.months, self.pairs, bucket_of=bucket_of, merge_sql=merge_sql
             )
         elif self.months:
             _upsert(conn, "tie_pairs", ("officer", "stakeholder"), _rows(self.pairs))
@@ -167,7 +168,7 @@ def _rows(summaries: dict[Any, Summary]) -> list[tuple[Any, ...]]:
     return [(*key, *rec) for key, rec in summaries.items()]
 
 
-def _merge_sql(table: str) -> str:
+def merge_sql(table: str) -> str:
     """SET clause merging the stored summary (``table``) with the new one (``excluded``)."""
     old, new = table, "excluded"
     hl = f"CAST({HALF_LIFE} AS DOUBLE PRECISION)"
@@ -199,7 +200,7 @@ def _upsert(
 ) -> None:
     """Insert summaries, merging each with the stored one of the same key."""
     cols = (*key, *_FIGURES)
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {_merge_sql(table)}"
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {merge_sql(table)}"
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))}) "

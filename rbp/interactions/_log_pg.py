@@ -21,8 +21,7 @@ transaction itself (:meth:`rbp._unit.UnitOfWork.write`).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
@@ -31,11 +30,7 @@ from sqlalchemy.engine import Connection
 from rbp.errors import StoreError
 from rbp.model._interactions import Interaction
 
-__all__ = ["Directory", "Keys", "Pipeline", "begin", "end", "pin"]
-
-ROWS = 10_000
-"""Interactions per part of a batch whose rows are sent while the next part is built
-(the batch's summaries are written once, after its last part)."""
+__all__ = ["Directory", "Keys", "begin", "end", "pin"]
 
 LOOKUP = 10_000
 """Items per chunk whose directory keys are looked up in one query."""
@@ -128,43 +123,6 @@ def end(conn: Connection, before: str | None) -> None:
         raw = conn.connection.driver_connection
         assert raw is not None
         raw.execute("SELECT set_config('session_replication_role', %s, true)", (before,))
-
-
-class Pipeline:
-    """Batches written by a second thread while the caller builds the next one.
-
-    The server's work on one batch (its ``COPY``s, index upkeep, the summaries' merge)
-    overlaps the caller's checking and row building of the next; at most one batch is
-    in flight, so memory stays at two batches. The thread is the connection's only
-    user while it runs: :meth:`submit` and :meth:`wait` join it first, and re-raise
-    its error in the caller.
-    """
-
-    def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    def submit(self, send: Callable[..., None], *args: Any) -> None:
-        """Wait for the batch in flight (raising its error), then start ``send(*args)``."""
-        self.wait()
-
-        def run() -> None:
-            try:
-                send(*args)
-            except BaseException as exc:  # handed to the caller by wait()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="rbp-log-batch", daemon=True)
-        self._thread.start()
-
-    def wait(self, *, quiet: bool = False) -> None:
-        """Wait for the batch in flight; raise its error unless ``quiet``."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        error, self._error = self._error, None
-        if error is not None and not quiet:
-            raise error
 
 
 # ----------------------------------------------------------------------------- keys

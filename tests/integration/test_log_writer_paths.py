@@ -87,15 +87,15 @@ def test_summaries_stay_exact_however_the_rows_split(db_url: str | None) -> None
         crm.close()
 
 
-def test_small_batches_and_parts_write_every_row(
+def test_small_batches_write_every_row(
     db_url: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Batches of 7 sent in parts of 3 (PostgreSQL's second thread sends each part while
-    the next is built): every row and summary as the brute force says, in any order."""
+    """Batches of 7 and key look-ups in chunks of 3: every row and summary as the brute
+    force says, in any order."""
     from rbp.interactions import _log
 
     monkeypatch.setattr(_log, "BATCH", 7)
-    monkeypatch.setattr(_log_pg, "ROWS", 3)
+    monkeypatch.setattr(_log_pg, "LOOKUP", 3)
     crm = rbp.open(db_url)
     _directory(crm)
     sql = probe_for(db_url, crm)

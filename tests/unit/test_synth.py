@@ -332,6 +332,24 @@ def test_cli_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "total" in out
 
 
+def test_cli_pauses_the_collector_only_while_it_writes() -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert main(["--size", "toy", "--no-voice"]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_cli_cache_covers_the_city_file() -> None:
+    from rbp.synth.__main__ import _file_mib
+
+    assert _file_mib(30_000) == 256  # never below the store's own bulk cache
+    # The large city (5M interactions, with its voice) as built: 2,029,957,120 bytes.
+    assert _file_mib(5_000_000) * 2**20 >= 2_029_957_120
+    assert _file_mib(5_000_000) * 2**20 < 1.25 * 2_029_957_120
+
+
 # ----------------------------------------------------------------------------- the voice
 
 

@@ -1,0 +1,123 @@
+"""A logged batch's pair summaries, folded and merged by SQLite itself.
+
+On SQLite the interaction log writes a batch's rows first; then three statements read
+the batch back (one range of interaction ids) and keep ``tie_months`` and
+``tie_pairs`` (see :mod:`rbp._queries.pairs`), with no Python object per contact:
+
+1. each contact of the batch (every officer x non-officer pair of each interaction,
+   as the one-contact summary ``(1, at, at, follow_up_by, 1.0)``) is upserted into a
+   temporary table of bucket summaries, clustered by (officer, stakeholder, bucket);
+2. those are merged into ``tie_months``, read in key order (so the b-tree is written
+   in order too);
+3. and into ``tie_pairs``, one bucket after another.
+
+Every fold is :func:`rbp._queries.pairs.merge_sql`, the rule the upsert always used,
+so the summaries stay exact whatever order the contacts arrive in. The officers' keys
+are copied once per writer into a temporary table.
+
+Examples
+--------
+>>> import pendulum, rbp
+>>> from rbp.interactions import Interaction
+>>> crm = rbp.open()
+>>> crm.directory.add_many([rbp.Officer("P1"), rbp.Officer("P2"), rbp.CommunityMember("m-1")])
+3
+>>> t0 = pendulum.datetime(2026, 1, 5, 10, tz="UTC")
+>>> crm.interactions.log_many(
+...     Interaction(at=t0.add(days=d), kind="call", participants=("P1", "P2", "m-1"))
+...     for d in (0, 40, 40))
+range(1, 4)
+>>> with crm.engine.connect() as conn:
+...     conn.exec_driver_sql(
+...         "SELECT officer, stakeholder, n, round(weight, 6) FROM tie_pairs").all()
+[('P1', 'm-1', 3, 2.734867), ('P2', 'm-1', 3, 2.734867)]
+>>> round(1 + 1 + 0.5 ** (40 / 90), 6)  # two contacts at the last, one 40 days before
+2.734867
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+from rbp._queries.pairs import BUCKET, OFFICER, merge_sql
+
+__all__ = ["SqlSummaries"]
+
+_OFFICERS = "temp.rbp_log_officers"
+_BATCH = "temp.rbp_log_months"
+_FIGURES = "n, first, last, promise, weight"
+
+# Floor division of an instant by the bucket width (SQLite's % and / truncate).
+_BUCKET_OF = f"((i.at - (((i.at % {BUCKET}) + {BUCKET}) % {BUCKET})) / {BUCKET})"
+
+_MONTHS = f"""
+INSERT INTO {_BATCH} (officer, stakeholder, bucket, {_FIGURES})
+SELECT po.stakeholder, pk.stakeholder, {_BUCKET_OF}, 1, i.at, i.at, i.follow_up_by, 1.0
+FROM interactions AS i
+CROSS JOIN interaction_participants AS po
+CROSS JOIN interaction_participants AS pk
+WHERE i.id BETWEEN ? AND ?
+  AND po.interaction_id = i.id
+  AND pk.interaction_id = i.id
+  AND +po.stakeholder IN {_OFFICERS}
+  AND +pk.stakeholder NOT IN {_OFFICERS}
+ON CONFLICT (officer, stakeholder, bucket) DO UPDATE SET {merge_sql(_BATCH.split(".")[1])}
+"""
+
+_TO_MONTHS = f"""
+INSERT INTO tie_months (officer, stakeholder, bucket, {_FIGURES})
+SELECT officer, stakeholder, bucket, {_FIGURES} FROM {_BATCH} WHERE true
+ON CONFLICT (officer, stakeholder, bucket) DO UPDATE SET {merge_sql("tie_months")}
+"""
+
+_TO_PAIRS = f"""
+INSERT INTO tie_pairs (officer, stakeholder, {_FIGURES})
+SELECT officer, stakeholder, {_FIGURES} FROM {_BATCH} WHERE true
+ON CONFLICT (officer, stakeholder) DO UPDATE SET {merge_sql("tie_pairs")}
+"""
+
+
+class SqlSummaries:
+    """Keeps ``tie_months`` and ``tie_pairs`` for the batches a SQLite writer logs.
+
+    Parameters
+    ----------
+    conn
+        The writer's transaction (SQLite); the officers are read from it when the
+        first batch is written.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._ready = False
+
+    def _prepare(self) -> None:
+        raw = self.conn.exec_driver_sql
+        raw(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_OFFICERS.split('.')[1]} "
+            "(key TEXT PRIMARY KEY) WITHOUT ROWID"
+        )
+        raw(f"DELETE FROM {_OFFICERS}")
+        raw(
+            f"INSERT INTO {_OFFICERS} SELECT key FROM stakeholders WHERE kind = '{OFFICER}' "
+            "ORDER BY key"
+        )
+        raw(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_BATCH.split('.')[1]} (officer TEXT, "
+            "stakeholder TEXT, bucket INTEGER, n INTEGER, first INTEGER, last INTEGER, "
+            "promise INTEGER, weight REAL, PRIMARY KEY (officer, stakeholder, bucket)) "
+            "WITHOUT ROWID"
+        )
+        raw(f"DELETE FROM {_BATCH}")
+        self._ready = True
+
+    def write(self, first_id: int, last_id: int) -> None:
+        """Fold the contacts of the interactions ``first_id`` to ``last_id`` (written
+        already) and merge them into the stored summaries."""
+        if not self._ready:
+            self._prepare()
+        raw = self.conn.exec_driver_sql
+        raw(_MONTHS, (first_id, last_id))
+        raw(_TO_MONTHS)
+        raw(_TO_PAIRS)
+        raw(f"DELETE FROM {_BATCH}")
