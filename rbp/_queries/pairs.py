@@ -155,9 +155,7 @@ class Tally:
         if self.months and conn.dialect.name == "postgresql":
             from rbp._queries import _pairs_pg
 
-            _pairs_pg.write(
-                conn, self.months, self.pairs, bucket_of=bucket_of, merge_sql=merge_sql
-            )
+            _pairs_pg.write(conn, self.months, self.pairs, bucket_of=bucket_of, merge_sql=merge_sql)
         elif self.months:
             _upsert(conn, "tie_pairs", ("officer", "stakeholder"), _rows(self.pairs))
             _upsert(conn, "tie_months", ("officer", "stakeholder", "bucket"), _rows(self.months))

@@ -87,9 +87,7 @@ def test_summaries_stay_exact_however_the_rows_split(db_url: str | None) -> None
         crm.close()
 
 
-def test_small_batches_write_every_row(
-    db_url: str | None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_small_batches_write_every_row(db_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 7 and key look-ups in chunks of 3: every row and summary as the brute
     force says, in any order."""
     from rbp.interactions import _log
