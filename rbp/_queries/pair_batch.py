@@ -12,8 +12,9 @@ the batch back (one range of interaction ids) and keep ``tie_months`` and
 3. and into ``tie_pairs``, one bucket after another.
 
 Every fold is :func:`rbp._queries.pairs.merge_sql`, the rule the upsert always used,
-so the summaries stay exact whatever order the contacts arrive in. The officers' keys
-are copied once per writer into a temporary table.
+so the summaries stay exact whatever order the contacts arrive in. The keys of the
+officers among a batch's participants go into a temporary table first (each once per
+writer), which tells the statement who is an officer.
 
 Examples
 --------
@@ -37,9 +38,11 @@ range(1, 4)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.engine import Connection
 
-from rbp._queries.pairs import BUCKET, OFFICER, merge_sql
+from rbp._queries.pairs import BUCKET, merge_sql
 
 __all__ = ["SqlSummaries"]
 
@@ -83,13 +86,13 @@ class SqlSummaries:
     Parameters
     ----------
     conn
-        The writer's transaction (SQLite); the officers are read from it when the
-        first batch is written.
+        The writer's transaction (SQLite).
     """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._ready = False
+        self._officers: set[str] = set()  # in the temporary table
 
     def _prepare(self) -> None:
         raw = self.conn.exec_driver_sql
@@ -99,10 +102,6 @@ class SqlSummaries:
         )
         raw(f"DELETE FROM {_OFFICERS}")
         raw(
-            f"INSERT INTO {_OFFICERS} SELECT key FROM stakeholders WHERE kind = '{OFFICER}' "
-            "ORDER BY key"
-        )
-        raw(
             f"CREATE TEMP TABLE IF NOT EXISTS {_BATCH.split('.')[1]} (officer TEXT, "
             "stakeholder TEXT, bucket INTEGER, n INTEGER, first INTEGER, last INTEGER, "
             "promise INTEGER, weight REAL, PRIMARY KEY (officer, stakeholder, bucket)) "
@@ -111,12 +110,17 @@ class SqlSummaries:
         raw(f"DELETE FROM {_BATCH}")
         self._ready = True
 
-    def write(self, first_id: int, last_id: int) -> None:
+    def write(self, first_id: int, last_id: int, officers: Iterable[str]) -> None:
         """Fold the contacts of the interactions ``first_id`` to ``last_id`` (written
-        already) and merge them into the stored summaries."""
+        already; ``officers``: every officer among their participants) and merge them
+        into the stored summaries."""
         if not self._ready:
             self._prepare()
         raw = self.conn.exec_driver_sql
+        new = sorted(set(officers) - self._officers)
+        if new:
+            raw(f"INSERT INTO {_OFFICERS} VALUES (?)", [(k,) for k in new])
+            self._officers.update(new)
         raw(_MONTHS, (first_id, last_id))
         raw(_TO_MONTHS)
         raw(_TO_PAIRS)

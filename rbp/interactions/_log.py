@@ -15,7 +15,7 @@ switched off when the role may (each batch locks its distinct directory keys ins
 from __future__ import annotations
 
 import operator
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -28,7 +28,8 @@ from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
 from rbp.errors import RbpError, UnknownKeyError, ValidationError
-from rbp.interactions import _log_pg
+from rbp.interactions import _log_keys, _log_pg
+from rbp.interactions._log_keys import Directory
 from rbp.model._interactions import Interaction
 
 __all__ = ["LogWriter"]
@@ -98,29 +99,17 @@ class LogWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         pg = conn.dialect.name == "postgresql"
-        self.officer_of: Mapping[str, bool]
-        self.areas: Container[str]
-        self.plans: Container[str]
-        self.concerns: Container[str]
-        # PostgreSQL looks the keys of each chunk of items up (see write); SQLite reads
-        # them whole.
-        self._directory = _log_pg.Directory(conn) if pg else None
-        if self._directory is not None:
-            d = self._directory
-            self.officer_of, self.areas, self.plans, self.concerns = (
-                d.officer_of,
-                d.areas,
-                d.plans,
-                d.concerns,
-            )
-        else:
-            s = t.stakeholders.c
-            self.officer_of = {
-                k: kind == "officer" for k, kind in conn.execute(sa.select(s.key, s.kind))
-            }
-            self.areas = set(conn.execute(sa.select(t.areas.c.key)).scalars())
-            self.plans = set(conn.execute(sa.select(t.plans.c.key)).scalars())
-            self.concerns = set(conn.execute(sa.select(t.concerns.c.key)).scalars())
+        # The keys each chunk of items names are looked up before it is checked.
+        self._directory = d = Directory(conn)
+        self.officer_of, self.areas, self.plans, self.concerns = (
+            d.officer_of,
+            d.areas,
+            d.plans,
+            d.concerns,
+        )
+        # ``in`` without the look-up (C speed): the chunk's keys are all there already
+        self._person_known = dict.__contains__.__get__(d.officer_of)
+        self._area_known = dict.__contains__.__get__(d.areas)
         # PostgreSQL: the table lock, and the foreign-key triggers off when the role
         # may (each batch then locks its keys); the setting to put back, or None.
         self._triggers = _log_pg.begin(conn) if pg else None
@@ -146,8 +135,8 @@ class LogWriter:
                 except TypeError as exc:
                     raise ValidationError(f"bad fields: {exc}") from None
             if (  # every key known (loops in C); the loops below say which one is not
-                all(map(self.officer_of.__contains__, item.participants))
-                and all(map(self.areas.__contains__, item.areas))
+                all(map(self._person_known, item.participants))
+                and all(map(self._area_known, item.areas))
                 and (item.plan is None or item.plan in self.plans)
                 and (item.concern is None or item.concern in self.concerns)
             ):
@@ -194,8 +183,7 @@ class LogWriter:
         first = self.next_id
         pending: list[Interaction] = []
         check = self.check
-        if self._directory is not None:
-            items = self._directory.chunks(items, _log_pg.LOOKUP)
+        items = self._directory.chunks(items, _log_keys.LOOKUP)
         for row, raw in enumerate(items):
             item = check(row, raw)
             if item is None or self.errors:
@@ -258,7 +246,9 @@ class LogWriter:
             if rows:
                 copy_rows(conn, table, _COLUMNS[table.name], rows, binary=True)
         if self._summaries is not None:
-            self._summaries.write(first, ids.stop - 1)
+            is_officer = self.officer_of.__getitem__
+            officers = {k for k in {p[1] for p in people} if is_officer(k)}
+            self._summaries.write(first, ids.stop - 1, officers)
         else:
             self._fold(numbered, main).write(conn)
         self.written += len(main)

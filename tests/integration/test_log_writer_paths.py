@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 import rbp
 from rbp.errors import StoreError
-from rbp.interactions import _log_pg
+from rbp.interactions import _log_keys, _log_pg
 from rbp.interactions._log import LogWriter
 from tests.databases import PgCluster, probe_for
 from tests.pair_summaries import check_summaries
@@ -93,7 +93,7 @@ def test_small_batches_write_every_row(db_url: str | None, monkeypatch: pytest.M
     from rbp.interactions import _log
 
     monkeypatch.setattr(_log, "BATCH", 7)
-    monkeypatch.setattr(_log_pg, "LOOKUP", 3)
+    monkeypatch.setattr(_log_keys, "LOOKUP", 3)
     crm = rbp.open(db_url)
     _directory(crm)
     sql = probe_for(db_url, crm)
@@ -145,7 +145,7 @@ def _log_after_a_delete(crm: rbp.Store, url: str) -> None:
 def test_a_key_deleted_after_the_writer_read_it_fails_the_call(
     pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_log_pg, "LOOKUP", 1)  # each item's keys looked up on their own
+    monkeypatch.setattr(_log_keys, "LOOKUP", 1)  # each item's keys looked up on their own
     pg_cluster.admin_url()
     name = pg_cluster.create_database()
     url = pg_cluster.url(name)
