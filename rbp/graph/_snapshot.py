@@ -239,7 +239,19 @@ def _load(
     position = {k: i for i, k in enumerate(keys)}
     index = {k: o for o, k in enumerate(staff)}
     lasts = last_contacts(conn, at=at, since=since)
-    ties, broken = _read_ties(conn, lasts, at, position, index, older_than=None)
+    # With the ties going cold, every tie of a member older than all its priority can
+    # use (window, activity, going cold) is left in the database: the read goes as far
+    # back as the longest cadence needs, and most members' cadences are shorter.
+    reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
+    ties, broken = _read_ties(
+        conn,
+        lasts,
+        at,
+        position,
+        index,
+        older_than=None,
+        reach=(reach, priority) if cooling else None,
+    )
     n = len(keys)
     # Per member, the last contacts that count (a range of times per priority code).
     covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
@@ -299,11 +311,20 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
     near = at - _horizon(cadence, snap.window, cooling=False)
     far = at - _horizon(cadence, snap.window, cooling=True)
     lasts = last_contacts(conn, at=at, since=far)
-    older, _ = _read_ties(conn, lasts, at, snap.position, snap.staff_index, older_than=near)
+    reach = tuple(at - 4 * c for c in snap.cadences)  # older ties count only going cold
+    older, _ = _read_ties(
+        conn,
+        lasts,
+        at,
+        snap.position,
+        snap.staff_index,
+        older_than=near,
+        reach=(reach, snap.priority),
+    )
     ties = Ties(
-        member=array("i", [*snap.ties.member, *older.member]),
-        officer=array("i", [*snap.ties.officer, *older.officer]),
-        last=array("q", [*snap.ties.last, *older.last]),
+        member=_joined("i", snap.ties.member, older.member),
+        officer=_joined("i", snap.ties.officer, older.officer),
+        last=_joined("q", snap.ties.last, older.last),
     )
     wider = attrs.evolve(
         snap,
@@ -315,6 +336,18 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
+
+
+def _joined(code: str, first: Sequence[int], then: Sequence[int]) -> array[int]:
+    """One column of ``first`` followed by ``then`` (copied whole when they are arrays
+    of ``code``, not item by item)."""
+    out = array(code)
+    for part in (first, then):
+        if isinstance(part, array) and part.typecode == code:
+            out.extend(part)
+        else:
+            out.extend(array(code, part))
+    return out
 
 
 def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> int:
@@ -350,17 +383,26 @@ def _read_ties(
     index: dict[str, int],
     *,
     older_than: int | None,
+    reach: tuple[Sequence[int], bytes] | None = None,
 ) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
     officer (``index``: officer index by key) and a member (``position``: member index
-    by key), in the database's order, and those of
-    them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
-    promise). ``older_than``: only the ties last met at or before it, and no broken
-    promise (those were read with the newer ties)."""
+    by key), in the database's order, and those of them whose last contact was a
+    promise passed by ``at`` (officer, stakeholder, last, promise). ``older_than``: only
+    the ties last met at or before it, and no broken promise (those were read with the
+    newer ties). ``reach``: the earliest last contact worth reading by priority code,
+    and the members' priority codes; the ties of a member last met before its
+    priority's are not read, save those whose last contact was a promise now passed."""
     passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
     query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
     if older_than is not None:
         query = query.where(lasts.c.last <= older_than, passed.is_(None))
+    if reach is not None:
+        worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
+        if worth is not None:
+            query = query.where(
+                worth if older_than is not None else sa.or_(worth, passed.isnot(None))
+            )
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
     for batch in batches(conn, query):
@@ -376,3 +418,35 @@ def _read_ties(
         last.extend(map(itemgetter(2), batch))
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
     return Ties(member=member, officer=officer, last=last), tuple(broken)
+
+
+def _worth(
+    stakeholder: Any, last: Any, bounds: Sequence[int], priority: bytes
+) -> sa.ColumnElement[bool] | None:
+    """SQL: the tie is last met at or after ``bounds[p]``, ``p`` its member's priority
+    code (``priority``: the members' codes, to count them); None when one bound serves
+    everybody. For each priority whose bound is not the earliest, ties older than it
+    must be of another priority's member: said by the keys of that priority's members,
+    or by those of the priorities reaching further back, whichever are fewer."""
+    earliest = min(bounds)
+    terms: list[sa.ColumnElement[bool]] = []
+    for p, bound in enumerate(bounds):
+        if bound == earliest:
+            continue
+        further = [q for q, b in enumerate(bounds) if b < bound]
+        if priority.count(p) <= sum(map(priority.count, further)):
+            terms.append(sa.not_(sa.and_(last < bound, stakeholder.in_(_keys_of([p])))))
+        else:
+            terms.append(sa.or_(last >= bound, stakeholder.in_(_keys_of(further))))
+    return sa.and_(*terms) if terms else None
+
+
+def _keys_of(codes: Sequence[int]) -> sa.Select[Any]:
+    """SQL: the keys of the non-officer stakeholders of the priority ``codes`` (a
+    stakeholder without a priority is a regular one)."""
+    s = t.stakeholders.c
+    values = [PRIORITIES[c].value for c in codes]
+    has = s.priority.in_(values)
+    if PRIORITIES.index(Priority.REGULAR) in codes:
+        has = sa.or_(has, s.priority.is_(None))
+    return sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, has)
