@@ -446,7 +446,7 @@ def _keys_of(codes: Sequence[int]) -> sa.Select[Any]:
     stakeholder without a priority is a regular one)."""
     s = t.stakeholders.c
     values = [PRIORITIES[c].value for c in codes]
-    has = s.priority.in_(values)
+    has: sa.ColumnElement[bool] = s.priority.in_(values)
     if PRIORITIES.index(Priority.REGULAR) in codes:
         has = sa.or_(has, s.priority.is_(None))
     return sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, has)
