@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import compress
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter, not_
 
 import pendulum
 from sqlalchemy.engine import Connection
@@ -106,18 +106,17 @@ def overdue_follow_ups(
 
 
 def _overdue(conn: Connection, broken: Sequence[Broken], *, at: int) -> list[Row]:
-    rows: list[Row] = []
-    unsure: list[tuple[str, str, int]] = []
+    officer, stakeholder, last, promise = (list(c) for c in zip(*broken, strict=True))
     with unmapped(conn):
-        found = _interactions_at(conn, {(k, last) for _, k, last, _ in broken})
-        for o, k, last, promise in broken:
-            iid = found.get((k, last))
-            if iid is None:
-                unsure.append((o, k, last))
-            else:
-                rows.append((promise, o, k, iid, last))
-        for o, k, iid, promised, last in promise_rows(conn, unsure, at):
-            rows.append((promised, o, k, iid, last))
+        found = _interactions_at(conn, set(zip(stakeholder, last, strict=True)))
+        ids = list(map(found.get, zip(stakeholder, last, strict=True)))
+        sure = list(map(is_not, ids, repeat(None)))
+        rows: list[Row] = list(
+            compress(zip(promise, officer, stakeholder, ids, last, strict=True), sure)  # type: ignore[arg-type]
+        )
+        unsure = list(compress(zip(officer, stakeholder, last, strict=True), map(not_, sure)))
+        for o, k, iid, promised, when in promise_rows(conn, unsure, at):
+            rows.append((promised, o, k, iid, when))
     rows.sort()
     return rows
 
@@ -163,7 +162,7 @@ def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tup
             "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
             "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
         )
-        result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+        result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         try:
             seen.extend(result.cursor.fetchall())  # the driver's (str, int, int) tuples
         finally:
