@@ -204,8 +204,10 @@ def load_snapshot(
 
     The ties are read as far back as the answers need: every contact in the coverage
     window and every active tie (one cadence); with ``cooling``, also the ties going
-    cold (up to four cadences), which only the gap report lists. Pairs whose last
-    contact was a promise now passed are read whatever their age.
+    cold (up to four cadences), which only the gap report lists. A member's ties older
+    than its own priority needs (its cadence four times, and the window) are left in
+    the database. Pairs whose last contact was a promise now passed are read whatever
+    their age.
     """
     with quiet_collector():
         return _load(
@@ -239,18 +241,12 @@ def _load(
     position = {k: i for i, k in enumerate(keys)}
     index = {k: o for o, k in enumerate(staff)}
     lasts = last_contacts(conn, at=at, since=since)
-    # With the ties going cold, every tie of a member older than all its priority can
-    # use (window, activity, going cold) is left in the database: the read goes as far
-    # back as the longest cadence needs, and most members' cadences are shorter.
+    # A tie of a member older than all its priority can use (window, activity, going
+    # cold) is left in the database: the read goes as far back as the longest cadence
+    # or the window needs, and most members' cadences are shorter.
     reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
     ties, broken = _read_ties(
-        conn,
-        lasts,
-        at,
-        position,
-        index,
-        older_than=None,
-        reach=(reach, priority) if cooling else None,
+        conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
     )
     n = len(keys)
     # Per member, the last contacts that count (a range of times per priority code).
@@ -319,7 +315,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         snap.position,
         snap.staff_index,
         older_than=near,
-        reach=(reach, snap.priority),
+        reach=(reach, snap.priority, far),
     )
     ties = Ties(
         member=_joined("i", snap.ties.member, older.member),
@@ -383,7 +379,7 @@ def _read_ties(
     index: dict[str, int],
     *,
     older_than: int | None,
-    reach: tuple[Sequence[int], bytes] | None = None,
+    reach: tuple[Sequence[int], bytes, int] | None = None,
 ) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
     officer (``index``: officer index by key) and a member (``position``: member index
@@ -391,8 +387,9 @@ def _read_ties(
     promise passed by ``at`` (officer, stakeholder, last, promise). ``older_than``: only
     the ties last met at or before it, and no broken promise (those were read with the
     newer ties). ``reach``: the earliest last contact worth reading by priority code,
-    and the members' priority codes; the ties of a member last met before its
-    priority's are not read, save those whose last contact was a promise now passed."""
+    the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
+    last met before its priority's are not read, save those whose last contact was a
+    promise now passed."""
     passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
     query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
     if older_than is not None:
@@ -421,17 +418,17 @@ def _read_ties(
 
 
 def _worth(
-    stakeholder: Any, last: Any, bounds: Sequence[int], priority: bytes
+    stakeholder: Any, last: Any, bounds: Sequence[int], priority: bytes, since: int
 ) -> sa.ColumnElement[bool] | None:
     """SQL: the tie is last met at or after ``bounds[p]``, ``p`` its member's priority
-    code (``priority``: the members' codes, to count them); None when one bound serves
-    everybody. For each priority whose bound is not the earliest, ties older than it
-    must be of another priority's member: said by the keys of that priority's members,
-    or by those of the priorities reaching further back, whichever are fewer."""
-    earliest = min(bounds)
+    code (``priority``: the members' codes, to count them), among ties last met after
+    ``since``; None when that says it already. For each priority whose bound is later
+    than ``since``, ties older than it must be of another priority's member: said by
+    the keys of that priority's members, or by those of the priorities reaching further
+    back, whichever are fewer."""
     terms: list[sa.ColumnElement[bool]] = []
     for p, bound in enumerate(bounds):
-        if bound == earliest:
+        if bound <= since + 1:  # every tie read was last met at or after it
             continue
         further = [q for q, b in enumerate(bounds) if b < bound]
         if priority.count(p) <= sum(map(priority.count, further)):
