@@ -12,8 +12,9 @@ of 200,000 stakeholders is a few lists rather than 200,000 objects.
 The officer ties are read once, in the pair summaries' key order (nothing is sorted
 in the database), into columns of integers (:class:`Ties`): the member's index, the
 officer's index into ``staff`` (the officers in the picture, in key order) and the last
-contact. Everything counted from them is counted column-wise (``map``, ``compress``,
-``Counter``), not one Python statement per tie.
+contact (:mod:`rbp.graph._tie_reads`, which leaves a member's ties older than its
+priority needs in the database). Everything counted from them is counted column-wise
+(``map``, ``compress``, ``Counter``), not one Python statement per tie.
 """
 
 from __future__ import annotations
@@ -23,14 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import (
-    contains,
-    is_not,
-    itemgetter,
-    le,
-    ne,
-    or_,
-)
+from operator import contains, le, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -48,10 +42,10 @@ from rbp.graph._columns import (
     PRIORITIES,
     SECTORS,
     Ties,
-    batches,
     quiet_collector,
     read_members,
 )
+from rbp.graph._tie_reads import read_ties
 from rbp.model import Priority, StakeholderKind
 
 __all__ = [
@@ -69,8 +63,6 @@ __all__ = [
 
 NOBODY = -1
 """The officer index of no officer."""
-
-_NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
 
 _T = TypeVar("_T")
 
@@ -245,7 +237,7 @@ def _load(
     # cold) is left in the database: the read goes as far back as the longest cadence
     # or the window needs, and most members' cadences are shorter.
     reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
-    ties, broken = _read_ties(
+    ties, broken = read_ties(
         conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
     )
     n = len(keys)
@@ -308,7 +300,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
     far = at - _horizon(cadence, snap.window, cooling=True)
     lasts = last_contacts(conn, at=at, since=far)
     reach = tuple(at - 4 * c for c in snap.cadences)  # older ties count only going cold
-    older, _ = _read_ties(
+    older, _ = read_ties(
         conn,
         lasts,
         at,
@@ -369,81 +361,3 @@ def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: 
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
     return attrs.evolve(cold, cooling=flags)
-
-
-def _read_ties(
-    conn: Connection,
-    lasts: sa.Subquery,
-    at: int,
-    position: dict[str, int],
-    index: dict[str, int],
-    *,
-    older_than: int | None,
-    reach: tuple[Sequence[int], bytes, int] | None = None,
-) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
-    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
-    officer (``index``: officer index by key) and a member (``position``: member index
-    by key), in the database's order, and those of them whose last contact was a
-    promise passed by ``at`` (officer, stakeholder, last, promise). ``older_than``: only
-    the ties last met at or before it, and no broken promise (those were read with the
-    newer ties). ``reach``: the earliest last contact worth reading by priority code,
-    the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
-    last met before its priority's are not read, save those whose last contact was a
-    promise now passed."""
-    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
-    if older_than is not None:
-        query = query.where(lasts.c.last <= older_than, passed.is_(None))
-    if reach is not None:
-        worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
-        if worth is not None:
-            query = query.where(
-                worth if older_than is not None else sa.or_(worth, passed.isnot(None))
-            )
-    member, officer, last = array("i"), array("i"), array("q")
-    broken: list[tuple[str, str, int, int]] = []
-    for batch in batches(conn, query):
-        people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
-        held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
-        if -1 in people or -1 in held_by:  # an officer or member not in the picture
-            keep = list(map(_NONNEGATIVE, map(or_, people, held_by)))
-            people = list(compress(people, keep))
-            held_by = list(compress(held_by, keep))
-            batch = list(compress(batch, keep))
-        member.extend(people)
-        officer.extend(held_by)
-        last.extend(map(itemgetter(2), batch))
-        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
-    return Ties(member=member, officer=officer, last=last), tuple(broken)
-
-
-def _worth(
-    stakeholder: Any, last: Any, bounds: Sequence[int], priority: bytes, since: int
-) -> sa.ColumnElement[bool] | None:
-    """SQL: the tie is last met at or after ``bounds[p]``, ``p`` its member's priority
-    code (``priority``: the members' codes, to count them), among ties last met after
-    ``since``; None when that says it already. For each priority whose bound is later
-    than ``since``, ties older than it must be of another priority's member: said by
-    the keys of that priority's members, or by those of the priorities reaching further
-    back, whichever are fewer."""
-    terms: list[sa.ColumnElement[bool]] = []
-    for p, bound in enumerate(bounds):
-        if bound <= since + 1:  # every tie read was last met at or after it
-            continue
-        further = [q for q, b in enumerate(bounds) if b < bound]
-        if priority.count(p) <= sum(map(priority.count, further)):
-            terms.append(sa.not_(sa.and_(last < bound, stakeholder.in_(_keys_of([p])))))
-        else:
-            terms.append(sa.or_(last >= bound, stakeholder.in_(_keys_of(further))))
-    return sa.and_(*terms) if terms else None
-
-
-def _keys_of(codes: Sequence[int]) -> sa.Select[Any]:
-    """SQL: the keys of the non-officer stakeholders of the priority ``codes`` (a
-    stakeholder without a priority is a regular one)."""
-    s = t.stakeholders.c
-    values = [PRIORITIES[c].value for c in codes]
-    has: sa.ColumnElement[bool] = s.priority.in_(values)
-    if PRIORITIES.index(Priority.REGULAR) in codes:
-        has = sa.or_(has, s.priority.is_(None))
-    return sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, has)
