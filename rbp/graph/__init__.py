@@ -11,6 +11,7 @@ from rbp.graph._area_map import MapLevel
 from rbp.graph._cold import ColdTies
 from rbp.graph._measures import Broker, Community, ReachReport, cut_off_counts, reach
 from rbp.graph._network import PartnerTie
+from rbp.graph._overdue import OverdueFollowUps
 from rbp.graph._reports import Cell, ColdTie, CoverageReport, GapReport
 from rbp.graph._risk_reports import DepartureImpact, KeyPersonReport, Successor
 from rbp.graph._service import Graph
@@ -31,6 +32,7 @@ __all__ = [
     "Graph",
     "KeyPersonReport",
     "MapLevel",
+    "OverdueFollowUps",
     "PartnerTie",
     "ReachReport",
     "Successor",
@@ -56,6 +58,7 @@ for _cls in (
     Graph,
     KeyPersonReport,
     MapLevel,
+    OverdueFollowUps,
     PartnerTie,
     ReachReport,
     Successor,

@@ -7,13 +7,10 @@ sequence of :class:`~rbp.graph.ColdTie` records, each built when it is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import overload
+from collections.abc import Sequence
 
-import pendulum
-
-from rbp._time import from_micros
 from rbp.graph._columns import Ties
+from rbp.graph._lazy import LazyRecords
 from rbp.graph._reports import ColdTie
 from rbp.model._interactions import TieStatus
 
@@ -22,7 +19,7 @@ __all__ = ["ColdTies"]
 _STATUS = (TieStatus.DORMANT.value, TieStatus.COOLING.value)  # by the ``cooling`` flag
 
 
-class ColdTies(Sequence[ColdTie]):
+class ColdTies(LazyRecords[ColdTie]):
     """The ties going cold of a :class:`~rbp.graph.GapReport`, coldest first.
 
     A read-only sequence of :class:`~rbp.graph.ColdTie` records (by last contact, then
@@ -52,56 +49,25 @@ class ColdTies(Sequence[ColdTie]):
     [('P0003', 'm-000093'), ('P0007', 'm-000058')]
     """
 
-    __slots__ = ("_keys", "_staff", "_ties", "_times", "_tz")
+    __slots__ = ("_keys", "_staff", "_ties")
 
     def __init__(self, ties: Ties, *, staff: Sequence[str], keys: Sequence[str], tz: str) -> None:
+        super().__init__(tz)
         self._ties = ties
         self._staff = staff
         self._keys = keys
-        self._tz = tz
-        self._times: dict[int, pendulum.DateTime] = {}  # many ties share one meeting's time
 
     def __len__(self) -> int:
         return len(self._ties)
 
     def _record(self, j: int) -> ColdTie:
         ties = self._ties
-        last = ties.last[j]
-        when = self._times.get(last)
-        if when is None:
-            when = self._times[last] = from_micros(last, self._tz)
         return ColdTie(
             officer=self._staff[ties.officer[j]],
             stakeholder=self._keys[ties.member[j]],
             status=_STATUS[ties.cooling[j]],
-            last=when,
+            last=self._moment(ties.last[j]),
         )
-
-    @overload
-    def __getitem__(self, index: int) -> ColdTie: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[ColdTie, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> ColdTie | tuple[ColdTie, ...]:
-        if isinstance(index, slice):
-            return tuple(map(self._record, range(len(self))[index]))
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"index must be an int or a slice, got {type(index).__name__}")
-        j = index + len(self) if index < 0 else index
-        if not 0 <= j < len(self):
-            raise IndexError("index out of range")
-        return self._record(j)
-
-    def __iter__(self) -> Iterator[ColdTie]:
-        return map(self._record, range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"ColdTies({len(self)} ties going cold)"

@@ -10,6 +10,7 @@ several times the read itself.
 from __future__ import annotations
 
 import contextlib
+import enum
 import gc
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp.errors import StoreError
 from rbp.model import Priority, Sector, StakeholderKind
 
 __all__ = [
@@ -45,6 +47,9 @@ SECTORS = tuple(Sector)
 PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
 """The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
 (key first)."""
+
+UNKNOWN = 255
+"""The code of a value the enum does not have (read from a database written by hand)."""
 
 BATCH = 10_000
 """Rows fetched from the database at a time (not one call per row, nor all at once)."""
@@ -120,13 +125,14 @@ def read_members(
     (an index into the distinct sets of areas, also returned), in one query: one row per
     member and area, a member's rows one after another; read column by column."""
     s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
-    kinds: dict[str | None, int] = {k.value: code for code, k in enumerate(KINDS)}
-    sectors: dict[str | None, int] = {x.value: code for code, x in enumerate(SECTORS)}
-    sectors[None] = SECTORS.index(Sector.OTHER)
-    priorities: dict[str | None, int] = {p.value: code for code, p in enumerate(PRIORITIES)}
-    priorities[None] = PRIORITIES.index(Priority.REGULAR)
     query = (
-        sa.select(s.key, s.kind, s.sector, s.priority, sa_c.area)
+        sa.select(
+            s.key,
+            _code(s.kind, KINDS, None),
+            _code(s.sector, SECTORS, Sector.OTHER),
+            _code(s.priority, PRIORITIES, Priority.REGULAR),
+            sa_c.area,
+        )
         .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
         .where(s.kind != StakeholderKind.OFFICER.value, present)
         .order_by(s.key)
@@ -155,10 +161,26 @@ def read_members(
         for i, theirs in more.items():
             home[i] = found.setdefault(tuple(sorted(theirs)), len(found))
     keys = tuple(map(itemgetter(0), rows))
-    kind = bytes(map(kinds.__getitem__, map(itemgetter(1), rows)))
-    sector = bytes(map(sectors.__getitem__, map(itemgetter(2), rows)))
-    priority = bytes(map(priorities.__getitem__, map(itemgetter(3), rows)))
-    return keys, (kind, sector, priority), home, tuple(found)
+    codes = (
+        bytes(map(itemgetter(1), rows)),
+        bytes(map(itemgetter(2), rows)),
+        bytes(map(itemgetter(3), rows)),
+    )
+    if any(UNKNOWN in c for c in codes):
+        bad = next(r for r in rows if UNKNOWN in r[1:4])
+        raise StoreError(f"stakeholder {bad[0]!r} has a kind, sector or priority rbp does not know")
+    return keys, codes, home, tuple(found)
+
+
+def _code(column: Any, members: Sequence[enum.Enum], default: enum.Enum | None) -> Any:
+    """SQL: the code of ``column``'s value (its index in ``members``), ``default``'s when
+    it is NULL, :data:`UNKNOWN` for a value of none of them. Small integers come back
+    from the driver without a string made per row, and need no lookup in Python."""
+    return sa.case(
+        *((column == m.value, code) for code, m in enumerate(members)),
+        *(() if default is None else ((column.is_(None), members.index(default)),)),
+        else_=UNKNOWN,
+    )
 
 
 def batches(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:

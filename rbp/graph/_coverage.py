@@ -13,6 +13,7 @@ from rbp._queries.plan_status import plan_statuses
 from rbp._queries.scope import area_scope
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
+from rbp.graph._columns import quiet_collector
 from rbp.graph._overdue import overdue_follow_ups
 from rbp.graph._reports import CoverageReport, GapReport
 from rbp.model import Priority, Sector, StakeholderKind
@@ -103,10 +104,11 @@ class CoverageReads(GraphBase):
         scope = _args.optional_key(area, "area")
         chosen_sector = None if sector is None else _args.choice(Sector, sector, "sector")
         chosen_kind = None if kind is None else _args.choice(StakeholderKind, kind, "kind")
-        with self._uow.read() as conn:
-            snap = self._snapshot(conn, when, win)
-        chosen = metrics.select(snap, area=scope, sector=chosen_sector, kind=chosen_kind)
-        return metrics.coverage(snap, chosen, area=scope)
+        with quiet_collector():  # a city's answer is many objects, none in a cycle
+            with self._uow.read() as conn:
+                snap = self._snapshot(conn, when, win)
+            chosen = metrics.select(snap, area=scope, sector=chosen_sector, kind=chosen_kind)
+            return metrics.coverage(snap, chosen, area=scope)
 
     def gaps(
         self,
@@ -187,7 +189,8 @@ class CoverageReads(GraphBase):
         quiet = _args.window(quiet_window, field="quiet_window").micros_for(
             settings.cadence_days(Priority.REGULAR)
         )
-        with self._uow.read() as conn:
+        # a city's answers are many objects, none in a cycle
+        with quiet_collector(), self._uow.read() as conn:
             snap = self._snapshot(conn, when, win, cooling=True)
             chosen = metrics.select(snap, area=scope)
             cov = metrics.coverage(snap, chosen, area=scope)

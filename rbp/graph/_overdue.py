@@ -14,21 +14,79 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import compress
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter, not_
 
 import pendulum
 from sqlalchemy.engine import Connection
 
 from rbp._queries.batch import chunks
 from rbp._queries.ties import promise_rows
-from rbp._time import from_micros
 from rbp.graph._columns import quiet_collector
+from rbp.graph._lazy import LazyRecords
 from rbp.model._interactions import FollowUp, FollowUpReason
 
-__all__ = ["overdue_follow_ups", "unmapped"]
+__all__ = ["OverdueFollowUps", "overdue_follow_ups", "unmapped"]
 
 Broken = tuple[str, str, int, int]  # officer, stakeholder, last contact, its promise
+
+
+Row = tuple[int, str, str, int, int]  # promise, officer, stakeholder, interaction, last
+
+
+class OverdueFollowUps(LazyRecords[FollowUp]):
+    """The overdue follow-ups of a :class:`~rbp.graph.GapReport`, earliest promise first.
+
+    A read-only sequence of :class:`~rbp.interactions.FollowUp` records (reason
+    ``OVERDUE``; by promised time, then officer, stakeholder and interaction): it has
+    ``len``, indexes, slices (a tuple), iteration and ``==`` with any sequence of the
+    same records, such as a tuple. The records are built from plain rows when read, so
+    a report of a city with tens of thousands of broken promises costs no record per
+    promise until somebody looks at them. Made by :meth:`~rbp.graph.Graph.gaps`.
+
+    Parameters
+    ----------
+    rows
+        One row per overdue follow-up, in order: the promised time, the officer, the
+        stakeholder, the interaction and its time (times in epoch microseconds).
+    as_of
+        The report's time (every record's ``suggested``).
+    tz
+        The zone the times are given in.
+
+    Examples
+    --------
+    >>> overdue = crm.graph.gaps(as_of=T).overdue_follow_ups
+    >>> len(overdue) > 0, overdue[0] == tuple(overdue)[0], overdue[0].reason.value
+    (True, True, 'overdue')
+    >>> overdue[:1] == (overdue[0],)
+    True
+    """
+
+    __slots__ = ("_as_of", "_rows")
+
+    def __init__(self, rows: Sequence[Row], *, as_of: pendulum.DateTime, tz: str) -> None:
+        super().__init__(tz)
+        self._rows = rows
+        self._as_of = as_of
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _record(self, j: int) -> FollowUp:
+        promised, officer, stakeholder, iid, last = self._rows[j]
+        return FollowUp(
+            officer=officer,
+            stakeholder=stakeholder,
+            reason=FollowUpReason.OVERDUE,
+            last=self._moment(last),
+            due=self._moment(promised),
+            suggested=self._as_of,
+            interaction=iid,
+        )
+
+    def __repr__(self) -> str:
+        return f"OverdueFollowUps({len(self)} follow-ups overdue)"
 
 
 def overdue_follow_ups(
@@ -38,51 +96,29 @@ def overdue_follow_ups(
     at: int,
     as_of: pendulum.DateTime,
     tz: str,
-) -> tuple[FollowUp, ...]:
-    """FollowUp records (reason OVERDUE) of the promise contacts of ``broken``, earliest
+) -> OverdueFollowUps:
+    """The follow-ups (reason OVERDUE) of the promise contacts of ``broken``, earliest
     promise first (then officer, stakeholder, interaction)."""
     if not broken:
-        return ()
-    with quiet_collector():  # tens of thousands of records, none in a cycle
-        return _overdue(conn, broken, at=at, as_of=as_of, tz=tz)
+        return OverdueFollowUps((), as_of=as_of, tz=tz)
+    with quiet_collector():  # tens of thousands of rows, none in a cycle
+        return OverdueFollowUps(_overdue(conn, broken, at=at), as_of=as_of, tz=tz)
 
 
-def _overdue(
-    conn: Connection, broken: Sequence[Broken], *, at: int, as_of: pendulum.DateTime, tz: str
-) -> tuple[FollowUp, ...]:
-    rows: list[tuple[int, str, str, int, int]] = []  # promise, officer, stakeholder, id, last
-    unsure: list[tuple[str, str, int]] = []
+def _overdue(conn: Connection, broken: Sequence[Broken], *, at: int) -> list[Row]:
+    officer, stakeholder, last, promise = (list(c) for c in zip(*broken, strict=True))
     with unmapped(conn):
-        found = _interactions_at(conn, {(k, last) for _, k, last, _ in broken})
-        for o, k, last, promise in broken:
-            iid = found.get((k, last))
-            if iid is None:
-                unsure.append((o, k, last))
-            else:
-                rows.append((promise, o, k, iid, last))
-        for o, k, iid, promised, last in promise_rows(conn, unsure, at):
-            rows.append((promised, o, k, iid, last))
-    rows.sort()
-    times: dict[int, pendulum.DateTime] = {}
-
-    def moment(micros: int) -> pendulum.DateTime:
-        when = times.get(micros)
-        if when is None:
-            when = times[micros] = from_micros(micros, tz)
-        return when
-
-    return tuple(
-        FollowUp(
-            officer=o,
-            stakeholder=k,
-            reason=FollowUpReason.OVERDUE,
-            last=moment(last),
-            due=moment(promised),
-            suggested=as_of,
-            interaction=iid,
+        found = _interactions_at(conn, set(zip(stakeholder, last, strict=True)))
+        ids = list(map(found.get, zip(stakeholder, last, strict=True)))
+        sure = list(map(is_not, ids, repeat(None)))
+        rows: list[Row] = list(
+            compress(zip(promise, officer, stakeholder, ids, last, strict=True), sure)  # type: ignore[arg-type]
         )
-        for promised, o, k, iid, last in rows
-    )
+        unsure = list(compress(zip(officer, stakeholder, last, strict=True), map(not_, sure)))
+        for o, k, iid, promised, when in promise_rows(conn, unsure, at):
+            rows.append((promised, o, k, iid, when))
+    rows.sort()
+    return rows
 
 
 @contextlib.contextmanager
@@ -126,10 +162,15 @@ def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tup
             "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
             "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
         )
-        result = conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+        result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         try:
-            seen += [(str(k), int(w), int(i)) for k, w, i in result.cursor.fetchall()]
+            seen.extend(result.cursor.fetchall())  # the driver's (str, int, int) tuples
         finally:
             result.close()
-    times = Counter(map(itemgetter(0, 1), seen))
-    return {(k, w): i for k, w, i in compress(seen, (times[k, w] == 1 for k, w, _ in seen))}
+    pairs = list(map(itemgetter(0, 1), seen))
+    times = Counter(pairs)
+    once = list(map((1).__eq__, map(times.__getitem__, pairs)))
+    return dict(zip(compress(pairs, once), compress(map(itemgetter(2), seen), once), strict=True))
+
+
+__test__ = {"OverdueFollowUps": OverdueFollowUps}

@@ -229,7 +229,7 @@ class GapReport(Renderable):
     missing_sectors: dict[str, tuple[Sector, ...]]
     quiet_areas: tuple[str, ...]
     single_threaded: tuple[str, ...]
-    overdue_follow_ups: tuple[FollowUp, ...]
+    overdue_follow_ups: Sequence[FollowUp]  # an OverdueFollowUps (built as read) or a tuple
     plans: tuple[PlanStatus, ...] = ()
     window: dt.timedelta | None = None  # the one window used; None = each cadence
     out_of_currency: dict[str, tuple[str, ...]] = attrs.field(factory=dict)

@@ -12,8 +12,9 @@ of 200,000 stakeholders is a few lists rather than 200,000 objects.
 The officer ties are read once, in the pair summaries' key order (nothing is sorted
 in the database), into columns of integers (:class:`Ties`): the member's index, the
 officer's index into ``staff`` (the officers in the picture, in key order) and the last
-contact. Everything counted from them is counted column-wise (``map``, ``compress``,
-``Counter``), not one Python statement per tie.
+contact (:mod:`rbp.graph._tie_reads`, which leaves a member's ties older than its
+priority needs in the database). Everything counted from them is counted column-wise
+(``map``, ``compress``, ``Counter``), not one Python statement per tie.
 """
 
 from __future__ import annotations
@@ -23,14 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import (
-    contains,
-    is_not,
-    itemgetter,
-    le,
-    ne,
-    or_,
-)
+from operator import contains, le, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -48,10 +42,10 @@ from rbp.graph._columns import (
     PRIORITIES,
     SECTORS,
     Ties,
-    batches,
     quiet_collector,
     read_members,
 )
+from rbp.graph._tie_reads import read_ties
 from rbp.model import Priority, StakeholderKind
 
 __all__ = [
@@ -69,8 +63,6 @@ __all__ = [
 
 NOBODY = -1
 """The officer index of no officer."""
-
-_NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
 
 _T = TypeVar("_T")
 
@@ -204,8 +196,10 @@ def load_snapshot(
 
     The ties are read as far back as the answers need: every contact in the coverage
     window and every active tie (one cadence); with ``cooling``, also the ties going
-    cold (up to four cadences), which only the gap report lists. Pairs whose last
-    contact was a promise now passed are read whatever their age.
+    cold (up to four cadences), which only the gap report lists. A member's ties older
+    than its own priority needs (its cadence four times, and the window) are left in
+    the database. Pairs whose last contact was a promise now passed are read whatever
+    their age.
     """
     with quiet_collector():
         return _load(
@@ -239,7 +233,13 @@ def _load(
     position = {k: i for i, k in enumerate(keys)}
     index = {k: o for o, k in enumerate(staff)}
     lasts = last_contacts(conn, at=at, since=since)
-    ties, broken = _read_ties(conn, lasts, at, position, index, older_than=None)
+    # A tie of a member older than all its priority can use (window, activity, going
+    # cold) is left in the database: the read goes as far back as the longest cadence
+    # or the window needs, and most members' cadences are shorter.
+    reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
+    ties, broken = read_ties(
+        conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
+    )
     n = len(keys)
     # Per member, the last contacts that count (a range of times per priority code).
     covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
@@ -299,11 +299,20 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
     near = at - _horizon(cadence, snap.window, cooling=False)
     far = at - _horizon(cadence, snap.window, cooling=True)
     lasts = last_contacts(conn, at=at, since=far)
-    older, _ = _read_ties(conn, lasts, at, snap.position, snap.staff_index, older_than=near)
+    reach = tuple(at - 4 * c for c in snap.cadences)  # older ties count only going cold
+    older, _ = read_ties(
+        conn,
+        lasts,
+        at,
+        snap.position,
+        snap.staff_index,
+        older_than=near,
+        reach=(reach, snap.priority, far),
+    )
     ties = Ties(
-        member=array("i", [*snap.ties.member, *older.member]),
-        officer=array("i", [*snap.ties.officer, *older.officer]),
-        last=array("q", [*snap.ties.last, *older.last]),
+        member=_joined("i", snap.ties.member, older.member),
+        officer=_joined("i", snap.ties.officer, older.officer),
+        last=_joined("q", snap.ties.last, older.last),
     )
     wider = attrs.evolve(
         snap,
@@ -315,6 +324,18 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
+
+
+def _joined(code: str, first: Sequence[int], then: Sequence[int]) -> array[int]:
+    """One column of ``first`` followed by ``then`` (copied whole when they are arrays
+    of ``code``, not item by item)."""
+    out = array(code)
+    for part in (first, then):
+        if isinstance(part, array) and part.typecode == code:
+            out.extend(part)
+        else:
+            out.extend(array(code, part))
+    return out
 
 
 def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> int:
@@ -340,39 +361,3 @@ def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: 
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
     return attrs.evolve(cold, cooling=flags)
-
-
-def _read_ties(
-    conn: Connection,
-    lasts: sa.Subquery,
-    at: int,
-    position: dict[str, int],
-    index: dict[str, int],
-    *,
-    older_than: int | None,
-) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
-    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
-    officer (``index``: officer index by key) and a member (``position``: member index
-    by key), in the database's order, and those of
-    them whose last contact was a promise passed by ``at`` (officer, stakeholder, last,
-    promise). ``older_than``: only the ties last met at or before it, and no broken
-    promise (those were read with the newer ties)."""
-    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
-    if older_than is not None:
-        query = query.where(lasts.c.last <= older_than, passed.is_(None))
-    member, officer, last = array("i"), array("i"), array("q")
-    broken: list[tuple[str, str, int, int]] = []
-    for batch in batches(conn, query):
-        people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
-        held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
-        if -1 in people or -1 in held_by:  # an officer or member not in the picture
-            keep = list(map(_NONNEGATIVE, map(or_, people, held_by)))
-            people = list(compress(people, keep))
-            held_by = list(compress(held_by, keep))
-            batch = list(compress(batch, keep))
-        member.extend(people)
-        officer.extend(held_by)
-        last.extend(map(itemgetter(2), batch))
-        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
-    return Ties(member=member, officer=officer, last=last), tuple(broken)

@@ -1,0 +1,107 @@
+"""Reading the officer ties of a snapshot: one pass over the pair summaries into columns
+of integers, leaving in the database the ties no answer can use.
+
+A tie of a member older than its own priority needs (its cadence four times, and the
+coverage window) is neither active, nor going cold, nor covering: the read goes as far
+back as the longest cadence needs, and a condition on the member's priority (the keys
+of the members of one priority, a list the database builds once) leaves out the older
+ties of the members whose cadence is shorter. On a city most members are key or
+regular, and half the ties read back to the low priority's horizon are theirs.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import is_not, itemgetter, or_
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rbp import _schema as t
+from rbp.graph._columns import PRIORITIES, Ties, batches
+from rbp.model import Priority, StakeholderKind
+
+__all__ = ["read_ties"]
+
+_NONNEGATIVE = (-1).__lt__  # x >= 0, for the ints here
+
+
+def read_ties(
+    conn: Connection,
+    lasts: sa.Subquery,
+    at: int,
+    position: dict[str, int],
+    index: dict[str, int],
+    *,
+    older_than: int | None,
+    reach: tuple[Sequence[int], bytes, int] | None = None,
+) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
+    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
+    officer (``index``: officer index by key) and a member (``position``: member index
+    by key), in the database's order, and those of them whose last contact was a
+    promise passed by ``at`` (officer, stakeholder, last, promise). ``older_than``: only
+    the ties last met at or before it, and no broken promise (those were read with the
+    newer ties). ``reach``: the earliest last contact worth reading by priority code,
+    the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
+    last met before its priority's are not read, save those whose last contact was a
+    promise now passed."""
+    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    if older_than is not None:
+        query = query.where(lasts.c.last <= older_than, passed.is_(None))
+    if reach is not None:
+        worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
+        if worth is not None:
+            query = query.where(
+                worth if older_than is not None else sa.or_(worth, passed.isnot(None))
+            )
+    member, officer, last = array("i"), array("i"), array("q")
+    broken: list[tuple[str, str, int, int]] = []
+    for batch in batches(conn, query):
+        people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
+        held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
+        if -1 in people or -1 in held_by:  # an officer or member not in the picture
+            keep = list(map(_NONNEGATIVE, map(or_, people, held_by)))
+            people = list(compress(people, keep))
+            held_by = list(compress(held_by, keep))
+            batch = list(compress(batch, keep))
+        member.extend(people)
+        officer.extend(held_by)
+        last.extend(map(itemgetter(2), batch))
+        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
+    return Ties(member=member, officer=officer, last=last), tuple(broken)
+
+
+def _worth(
+    stakeholder: Any, last: Any, bounds: Sequence[int], priority: bytes, since: int
+) -> sa.ColumnElement[bool] | None:
+    """SQL: the tie is last met at or after ``bounds[p]``, ``p`` its member's priority
+    code (``priority``: the members' codes, to count them), among ties last met after
+    ``since``; None when that says it already. For each priority whose bound is later
+    than ``since``, ties older than it must be of another priority's member: said by
+    the keys of that priority's members, or by those of the priorities reaching further
+    back, whichever are fewer."""
+    terms: list[sa.ColumnElement[bool]] = []
+    for p, bound in enumerate(bounds):
+        if bound <= since + 1:  # every tie read was last met at or after it
+            continue
+        further = [q for q, b in enumerate(bounds) if b < bound]
+        if priority.count(p) <= sum(map(priority.count, further)):
+            terms.append(sa.not_(sa.and_(last < bound, stakeholder.in_(_keys_of([p])))))
+        else:
+            terms.append(sa.or_(last >= bound, stakeholder.in_(_keys_of(further))))
+    return sa.and_(*terms) if terms else None
+
+
+def _keys_of(codes: Sequence[int]) -> sa.Select[Any]:
+    """SQL: the keys of the non-officer stakeholders of the priority ``codes`` (a
+    stakeholder without a priority is a regular one)."""
+    s = t.stakeholders.c
+    values = [PRIORITIES[c].value for c in codes]
+    has: sa.ColumnElement[bool] = s.priority.in_(values)
+    if PRIORITIES.index(Priority.REGULAR) in codes:
+        has = sa.or_(has, s.priority.is_(None))
+    return sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, has)
