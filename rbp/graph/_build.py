@@ -32,11 +32,9 @@ rather than the memory map while a graph is built (:func:`rbp.graph._reading.unm
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -50,6 +48,7 @@ from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.tie_figures import figure_pieces
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
+from rbp.graph._columns import quiet_collector
 from rbp.graph._edges import community_edges, officer_edges
 from rbp.graph._reading import streamed, unmapped
 from rbp.model import Priority, StakeholderKind
@@ -146,23 +145,6 @@ def community_rows(
     return streamed(conn, q)
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a graph is built.
-
-    Building makes a few container objects per edge and no cycles; without this the
-    collector walks every object made so far again and again (a third of a large
-    build). Restored on the way out, also on an error.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 CHUNK = 500
 """How many keys one scoped query takes (an ``IN`` list; SQLite allows 32,766 params)."""
 
@@ -190,7 +172,7 @@ def build_graph(
     in the picture at T), their neighbours, and exactly the edges of the full graph
     that have an end in ``keys``, which is what a map of ``keys`` needs.
     """
-    with _no_gc(), unmapped(conn):
+    with quiet_collector(), unmapped(conn):
         return _build(
             conn,
             as_of=as_of,

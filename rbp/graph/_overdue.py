@@ -11,9 +11,8 @@ interactions at that time are looked up in full (:func:`~rbp._queries.ties.promi
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter, not_
 
@@ -24,9 +23,13 @@ from rbp._queries.batch import chunks
 from rbp._queries.ties import promise_rows
 from rbp.graph._columns import quiet_collector
 from rbp.graph._lazy import LazyRecords
+from rbp.graph._reading import unmapped
 from rbp.model._interactions import FollowUp, FollowUpReason
 
-__all__ = ["OverdueFollowUps", "overdue_follow_ups", "unmapped"]
+__all__ = [
+    "OverdueFollowUps",
+    "overdue_follow_ups",
+]
 
 Broken = tuple[str, str, int, int]  # officer, stakeholder, last contact, its promise
 
@@ -119,34 +122,6 @@ def _overdue(conn: Connection, broken: Sequence[Broken], *, at: int) -> list[Row
             rows.append((promised, o, k, iid, when))
     rows.sort()
     return rows
-
-
-@contextlib.contextmanager
-def unmapped(conn: Connection) -> Iterator[None]:
-    """On SQLite, read through the page cache for the block instead of the memory map,
-    then map the file again (a no-op on other databases).
-
-    Index probes scattered over a city-sized file map a little of every part of it: each
-    page fault maps its neighbours too, and mapped pages stay resident, so a few tens of
-    thousands of probes would hold most of the file in memory. Through the page cache
-    they hold at most the cache's size. Setting the map's size unmaps the file (no
-    statement is open between two of ours), so the pages mapped before are let go too.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    row = raw.execute("PRAGMA mmap_size").fetchone()  # no row: a database in memory
-    before = 0 if row is None else int(row[0])
-    if before == 0:
-        yield
-        return
-    raw.execute("PRAGMA mmap_size=0")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA mmap_size={before}")
 
 
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:

@@ -50,12 +50,15 @@ def streamed(conn: Connection, q: sa.Select[Any]) -> Iterator[tuple[Any, ...]]:
 def unmapped(conn: Connection) -> Iterator[None]:
     """On SQLite, read through the page cache instead of the memory map for the block.
 
-    A build reads whole tables once (every participant row, every pair summary).
-    Through the memory map each page read stays mapped into the process, so a city of
-    a few GB would add its tables' size to the process's resident memory; through the
-    page cache (``PRAGMA cache_size``) it costs the same CPU and the resident memory
-    stays the graph's. The connection's own setting is put back afterwards, also on an
-    error. A no-op elsewhere and on a connection without a map.
+    A build reads whole tables once (every participant row, every pair summary), and
+    the gap report probes an index all over the file. Through the memory map each page
+    read stays mapped into the process (a page fault maps its neighbours too), so a city
+    of a few GB would add most of its file to the process's resident memory; through
+    the page cache (``PRAGMA cache_size``) it costs the same CPU and holds at most the
+    cache. Setting the map's size unmaps the file (no statement is open between two of
+    ours), so pages mapped before are let go too. The connection's own setting is put
+    back afterwards, also on an error. A no-op elsewhere and on a connection without a
+    map (a database in memory).
     """
     if conn.dialect.name != "sqlite":
         yield
