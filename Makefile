@@ -94,7 +94,7 @@ postgres:
 # ---------------------------------------------------------------------------- tasks
 
 test: venv graphviz postgres chromium
-	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check rbp tests bench
