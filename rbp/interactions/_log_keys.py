@@ -102,7 +102,11 @@ class Directory:
     def look_up(self, wanted: list[set[str]]) -> None:
         """Read the keys of ``wanted`` (one set per table) not looked up yet."""
         asked = [
-            [k for k in keys if not dict.__contains__(table, k) and k not in table.absent]
+            [
+                k
+                for k in keys
+                if isinstance(k, str) and not dict.__contains__(table, k) and k not in table.absent
+            ]
             for keys, table in zip(wanted, self._tables, strict=True)
         ]
         if not any(asked):
@@ -148,7 +152,7 @@ def _wanted(item: Any, wanted: list[set[str]]) -> None:
     concern: Any
     if isinstance(item, Interaction):
         people, areas, plan, concern = item.participants, item.areas, item.plan, item.concern
-    elif isinstance(item, Mapping):
+    elif item.__class__ is dict or isinstance(item, Mapping):
         get = item.get
         people, areas, plan, concern = (
             get("participants"),
@@ -162,7 +166,10 @@ def _wanted(item: Any, wanted: list[set[str]]) -> None:
         if isinstance(keys, str):
             wanted[n].add(keys)
         elif isinstance(keys, list | tuple | set | frozenset):
-            wanted[n].update(k for k in keys if isinstance(k, str))
+            try:
+                wanted[n].update(keys)  # what is not a key is left out by look_up
+            except TypeError:  # an unhashable value (the checks name it)
+                wanted[n].update(k for k in keys if isinstance(k, str))
     for n, key in ((2, plan), (3, concern)):
         if isinstance(key, str):
             wanted[n].add(key)
