@@ -47,7 +47,6 @@ __all__ = [
     "figure_pieces",
     "figure_rows",
     "priorities",
-    "tie_figures",
 ]
 
 Figure = tuple[str, str, int, int, int, float]
@@ -331,29 +330,3 @@ def figure_columns(
     ):
         columns.extend(piece)
     return columns
-
-
-def tie_figures(
-    conn: Connection,
-    *,
-    at: int,
-    half_life: dt.timedelta,
-    officer: str | None = None,
-    stakeholder: str | None = None,
-    since: int | None = None,
-    officers: Collection[str] | None = None,
-    stakeholders: Collection[str] | None = None,
-) -> tuple[list[Figure], dict[str, str]]:
-    """:func:`figure_rows` and the priorities of their stakeholders."""
-    rows = figure_rows(
-        conn,
-        at=at,
-        half_life=half_life,
-        officer=officer,
-        stakeholder=stakeholder,
-        since=since,
-        officers=officers,
-        stakeholders=stakeholders,
-    )
-    whole = officer is None and stakeholder is None and officers is None and stakeholders is None
-    return rows, priorities(conn, None if whole else {r[1] for r in rows})

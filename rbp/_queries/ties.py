@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from rbp import _schema as t
 from rbp._queries.batch import chunks
 from rbp._queries.rules import absent_keys, status, status_of
-from rbp._queries.tie_figures import Columns, tie_figures
+from rbp._queries.tie_figures import Columns, figure_rows, priorities
 from rbp._render import Renderable, Report, Rows, Table
 from rbp._time import MICROS_PER_DAY, AsOf, from_micros
 from rbp.model import Priority
@@ -315,7 +315,7 @@ def tie_rows(
     (:func:`~rbp._queries.tie_figures.figure_rows`); the priority is the stakeholder's
     (None when it has none).
     """
-    rows, kinds = tie_figures(
+    rows = figure_rows(
         conn,
         at=at,
         half_life=half_life,
@@ -325,7 +325,8 @@ def tie_rows(
         officers=officers,
         stakeholders=stakeholders,
     )
-    get = kinds.get
+    whole = officer is None and stakeholder is None and officers is None and stakeholders is None
+    get = priorities(conn, None if whole else {r[1] for r in rows}).get
     return [(o, k, n, f, last, s, get(k)) for o, k, n, f, last, s in rows]
 
 
