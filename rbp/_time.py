@@ -91,7 +91,9 @@ def aware(value: object, *, field: str = "at", key: str | None = None) -> pendul
 
 
 def _in_range(value: _T, field: str, key: str | None) -> _T:
-    if _FIRST_MICROS <= to_micros(value) < _END_MICROS:
+    # A wall time in the years 1900-2200 is in range whatever its offset (offsets are
+    # under a day): the usual case, decided without asking the zone for its offset.
+    if FIRST_YEAR <= value.year <= LAST_YEAR or _FIRST_MICROS <= to_micros(value) < _END_MICROS:
         return value
     raise ValidationError(
         f"{field} {value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "

@@ -18,7 +18,6 @@ import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -27,10 +26,10 @@ from rbp._queries.pair_batch import SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
-from rbp.errors import RbpError, UnknownKeyError, ValidationError
+from rbp.errors import RbpError, UnknownKeyError
 from rbp.interactions import _log_keys, _log_pg
 from rbp.interactions._log_keys import Directory
-from rbp.model._interactions import Interaction
+from rbp.model._interactions import Interaction, interaction_from
 
 __all__ = ["LogWriter"]
 
@@ -62,29 +61,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 _STAKEHOLDER = operator.itemgetter(1)
-
-_FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
-_REQUIRED = ("at", "kind", "participants")
-_NEEDED = frozenset(_REQUIRED)
-
-
-def _check_fields(item: Mapping[str, Any]) -> None:
-    """Name the field when a mapping lacks a required one or has one Interaction lacks."""
-    names = item.keys()
-    if _NEEDED <= names <= _FIELDS:  # two set comparisons; the loops below say what is wrong
-        return
-    for name in _REQUIRED:
-        if name not in item:
-            raise ValidationError(
-                f"{name} is missing; every interaction needs at, kind and participants",
-                field=name,
-            )
-    for name in item:
-        if isinstance(name, str) and name not in _FIELDS:
-            raise ValidationError(
-                f"{name!r} is not a field of an interaction; use: {', '.join(sorted(_FIELDS))}",
-                field=name,
-            )
 
 
 class LogWriter:
@@ -125,15 +101,7 @@ class LogWriter:
         """The item as a valid Interaction, or None after recording why it is not."""
         try:
             if not isinstance(item, Interaction):
-                if item.__class__ is not dict and not isinstance(item, Mapping):
-                    raise ValidationError(
-                        f"expected an Interaction or a mapping, got {type(item).__name__}"
-                    )
-                _check_fields(item)
-                try:
-                    item = Interaction(**item)
-                except TypeError as exc:
-                    raise ValidationError(f"bad fields: {exc}") from None
+                item = interaction_from(item)
             if (  # every key known (loops in C); the loops below say which one is not
                 all(map(self._person_known, item.participants))
                 and all(map(self._area_known, item.areas))

@@ -20,6 +20,7 @@ from rbp.errors import BulkValidationError, RbpError, RowError, ValidationError
 from rbp.io._fields import FIELDS, ImportKind, Parse, make_record
 from rbp.io._report import ImportReport
 from rbp.io._source import Row, UnreadableError
+from rbp.model._interactions import interaction_from
 
 if TYPE_CHECKING:
     from rbp.store import Store
@@ -191,7 +192,7 @@ def _records(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) -
             try:
                 if kind is ImportKind.INTERACTIONS:
                     values.pop("id", None)
-                    item = values
+                    item = interaction_from(values)
                 else:
                     item = make_record(kind, values)
             except RbpError as exc:
@@ -253,11 +254,16 @@ def _groups(plan: Plan, rows: Iterable[Row], mine: dict[int, list[RowError]]) ->
         values.pop("id", None)
         values.pop("participant", None)
         values["participants"] = tuple(people)
+        if not errors:
+            try:
+                item = interaction_from(values)
+            except RbpError as exc:
+                errors.append(plan.row_error(exc, first_line))
         if errors:
             mine[first_line] = errors
             yield first_line, _BAD
         else:
-            yield first_line, values
+            yield first_line, item
 
     for line, cells, problems in rows:
         gid = cells.get(id_col)

@@ -67,6 +67,37 @@ _GOOD_KEY_RE = re.compile(_GOOD_KEY)
 _GOOD_KEYS_RE = re.compile(rf"{_GOOD_KEY}(?:\x00{_GOOD_KEY})*")
 
 
+_CHECKED: dict[tuple[Any, ...], tuple[str, ...]] = {}
+"""Tuples of keys that passed the rule of :func:`keys`, each with what it made of them
+(sorted, without repeats): the areas and topics of a log repeat row after row."""
+_CHECKED_MAX = 8192
+
+
+def checked_keys(values: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """What a key rule made of ``values`` before (:func:`remember_keys`), or None.
+
+    >>> remember_keys(("b", "a"), ("a", "b"))
+    ('a', 'b')
+    >>> checked_keys(("b", "a")), checked_keys(("c",))
+    (('a', 'b'), None)
+    """
+    try:
+        return _CHECKED.get(values)
+    except TypeError:  # an unhashable item: never remembered
+        return None
+
+
+def remember_keys(values: tuple[Any, ...], result: tuple[str, ...]) -> tuple[str, ...]:
+    """Remember that the good keys ``values`` make ``result``; returns ``result``.
+
+    The memory is emptied when it is full.
+    """
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[values] = result
+    return result
+
+
 def good_keys(values: tuple[Any, ...]) -> bool:
     """Whether every item of a non-empty tuple is a good key (one match for them all).
 
@@ -200,8 +231,11 @@ def keys(*, name: str | None = None) -> attrs.Converter[Any, Any]:
     """A set of keys, kept sorted (the store keeps no order); one key is a set of one."""
 
     def convert(values: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...]:
-        if values.__class__ is tuple and (not values or good_keys(values)):
-            return tuple(sorted(set(values)))
+        if values.__class__ is tuple:
+            if (known := checked_keys(values)) is not None:
+                return known
+            if not values or good_keys(values):
+                return remember_keys(values, tuple(sorted(set(values))))
         field = name or attribute.name
         return tuple(sorted({check_key(v, field) for v in _as_tuple(values, field)}))
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -32,7 +32,14 @@ from rbp.errors import ValidationError
 from rbp.model import _fields as f
 from rbp.model._fields import check_key, good_keys
 
-__all__ = ["FollowUp", "FollowUpReason", "Interaction", "InteractionKind", "TieStatus"]
+__all__ = [
+    "FollowUp",
+    "FollowUpReason",
+    "Interaction",
+    "InteractionKind",
+    "TieStatus",
+    "interaction_from",
+]
 
 MAX_INT = 2**31 - 1
 """Largest attendee count and duration in seconds: the columns are 32-bit integers."""
@@ -182,6 +189,48 @@ class Interaction:
     def size(self) -> int:
         """Named participants plus unnamed attendees."""
         return len(self.participants) + self.attendees
+
+
+_FIELDS = frozenset(a.name for a in attrs.fields(Interaction) if a.init)
+_REQUIRED = ("at", "kind", "participants")
+_NEEDED = frozenset(_REQUIRED)
+
+
+def interaction_from(item: Any) -> Interaction:
+    """The :class:`Interaction` a mapping of its fields describes (what a bulk call or
+    an import is given); a missing, unknown or bad field is a ValidationError naming it.
+
+    Examples
+    --------
+    >>> import pendulum
+    >>> at = pendulum.datetime(2026, 3, 2, 18, tz="UTC")
+    >>> interaction_from({"at": at, "kind": "call", "participants": ("P1", "m-1")}).kind.value
+    'call'
+    >>> interaction_from({"at": at, "kind": "call"})
+    Traceback (most recent call last):
+    ...
+    rbp.errors.ValidationError: participants is missing; every interaction needs at, kind ...
+    """
+    if item.__class__ is not dict and not isinstance(item, Mapping):
+        raise ValidationError(f"expected an Interaction or a mapping, got {type(item).__name__}")
+    names = item.keys()
+    if not _NEEDED <= names <= _FIELDS:  # two set comparisons; the loops say what is wrong
+        for name in _REQUIRED:
+            if name not in item:
+                raise ValidationError(
+                    f"{name} is missing; every interaction needs at, kind and participants",
+                    field=name,
+                )
+        for name in item:
+            if isinstance(name, str) and name not in _FIELDS:
+                raise ValidationError(
+                    f"{name!r} is not a field of an interaction; use: {', '.join(sorted(_FIELDS))}",
+                    field=name,
+                )
+    try:
+        return Interaction(**item)
+    except TypeError as exc:
+        raise ValidationError(f"bad fields: {exc}") from None
 
 
 @attrs.frozen(kw_only=True)
