@@ -57,6 +57,7 @@ class _Lines:
 
 _MISSING = object()
 _REMEMBERED = 4096  # text cells remembered per field (then forgotten, and again)
+_DISTINCT = frozenset(("participants",))  # cells that seldom repeat: not remembered
 
 
 class Plan:
@@ -101,7 +102,8 @@ class Plan:
         }
         # (field, its column, its parser, whether to remember values, those of text cells)
         self._steps: list[tuple[str, str, Callable[[Any], Any], bool, dict[str, Any]]] = [
-            (f, c, self.parsers[f], parse.repeats(fields[f]), {}) for f, c in self.columns.items()
+            (f, c, self.parsers[f], parse.repeats(fields[f]) and f not in _DISTINCT, {})
+            for f, c in self.columns.items()
         ]
         self.defaults: dict[str, Any] = {}
         for name, value in defaults.items():
@@ -148,14 +150,12 @@ class Plan:
     def values(self, line: int, cells: dict[str, Any], errors: list[RowError]) -> dict[str, Any]:
         """The parsed fields of one row; a bad cell adds to ``errors``."""
         out = dict(self.defaults)
+        get = cells.get
         for field, column, parse, remember, memo in self._steps:
-            cell = cells.get(column)
-            if cell is None:
+            if (cell := get(column)) is None:
                 continue
-            text = remember and cell.__class__ is str
-            if text:
-                value = memo.get(cell, _MISSING)
-                if value is not _MISSING:
+            if text := (remember and cell.__class__ is str):
+                if (value := memo.get(cell, _MISSING)) is not _MISSING:
                     out[field] = value
                     continue
             try:
