@@ -154,10 +154,10 @@ class Plan:
         for field, column, parse, remember, memo in self._steps:
             if (cell := get(column)) is None:
                 continue
-            if text := (remember and cell.__class__ is str):
-                if (value := memo.get(cell, _MISSING)) is not _MISSING:
-                    out[field] = value
-                    continue
+            text = remember and cell.__class__ is str
+            if text and (value := memo.get(cell, _MISSING)) is not _MISSING:
+                out[field] = value
+                continue
             try:
                 value = parse(cell)
             except (RbpError, ValueError, TypeError, OverflowError) as exc:
