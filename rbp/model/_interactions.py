@@ -200,6 +200,22 @@ def interaction_from(item: Any) -> Interaction:
     """The :class:`Interaction` a mapping of its fields describes (what a bulk call or
     an import is given); a missing, unknown or bad field is a ValidationError naming it.
 
+    Parameters
+    ----------
+    item
+        The fields by name: at least ``at``, ``kind`` and ``participants``.
+
+    Returns
+    -------
+    Interaction
+        The record, its fields converted and checked.
+
+    Raises
+    ------
+    ValidationError
+        ``item`` is not a mapping, lacks a required field, has one an interaction
+        lacks, or a field's value breaks its rule.
+
     Examples
     --------
     >>> import pendulum
