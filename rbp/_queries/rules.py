@@ -35,6 +35,7 @@ from rbp.errors import ValidationError
 from rbp.model._interactions import TieStatus
 
 __all__ = [
+    "STATUS_ORDER",
     "UNDERFLOW",
     "absent_keys",
     "decay",
@@ -44,6 +45,7 @@ __all__ = [
     "promise_passed",
     "promise_passed_sql",
     "status",
+    "status_limits",
     "status_of",
     "status_sql",
     "within",
@@ -98,6 +100,23 @@ def status(age: int, cadence: int) -> TieStatus:
     if age <= 4 * cadence:
         return TieStatus.DORMANT
     return TieStatus.LAPSED
+
+
+STATUS_ORDER = (TieStatus.ACTIVE, TieStatus.COOLING, TieStatus.DORMANT, TieStatus.LAPSED)
+"""The statuses from warm to cold: ``STATUS_ORDER[bisect_left(status_limits(c), age)]``
+is :func:`status` ``(age, c)``."""
+
+
+def status_limits(cadence: int) -> tuple[int, int, int]:
+    """The ages up to which a tie of ``cadence`` is active, cooling and dormant (the
+    rule of :func:`status` as numbers, for a loop over many ties: with
+    ``bisect.bisect_left`` they index :data:`STATUS_ORDER`).
+
+    >>> from bisect import bisect_left
+    >>> [STATUS_ORDER[bisect_left(status_limits(10), age)].value for age in (10, 11, 41)]
+    ['active', 'cooling', 'lapsed']
+    """
+    return (cadence, 2 * cadence, 4 * cadence)
 
 
 def status_of(age_micros: int, cadence_days: int) -> TieStatus:

@@ -33,14 +33,18 @@ True
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
 
-from rbp._queries.rules import status
+from rbp._queries.rules import STATUS_ORDER, status_limits
 
 __all__ = ["community_edges", "officer_edges"]
+
+
+_STATUS = tuple(s.value for s in STATUS_ORDER)
 
 
 class _Tie:
@@ -68,8 +72,11 @@ def officer_edges(
     stakeholder node's ``priority`` (its cadence in ``cadence``, micros). A row with an
     end that is not a node is skipped."""
     adj: dict[str, dict[str, Any]] = g._adj
-    nodes: dict[str, dict[str, Any]] = g._node
     own = {key: key for key in adj}
+    # Each node's status limits, looked up once per node rather than once per edge
+    # (an officer's ``priority`` is None: the default cadence, never used).
+    limits = {p: status_limits(c) for p, c in cadence.items()}
+    limits_of = {k: limits[a.get("priority")] for k, a in g._node.items()}
     for row in rows:
         o, k = own.get(row[0]), own.get(row[1])
         if o is None or k is None:
@@ -81,7 +88,7 @@ def officer_edges(
         tie.first = first
         tie.last = first if last == first else last
         tie.strength = float(row[5])
-        tie.status = status(at - last, cadence[nodes[k]["priority"]]).value
+        tie.status = _STATUS[bisect_left(limits_of[k], at - last)]
         tie.declared = ()
         attrs = tie.__dict__
         adj[o][k] = attrs

@@ -8,6 +8,7 @@ the plain definitions written out here.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -98,6 +99,8 @@ def test_status(reused_db: ReusedDatabase, cases: list[tuple[int, int]]) -> None
         )
         assert rules.status(age, c * DAY) is plain
         assert rules.status_of(age, c) is plain
+        limits = rules.status_limits(c * DAY)
+        assert rules.STATUS_ORDER[bisect.bisect_left(limits, age)] is plain
         assert sql == plain.value
 
 
