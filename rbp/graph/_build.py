@@ -201,7 +201,7 @@ def _build(
     at = as_of.micros
     since = None if window.micros is None else at - window.micros
     g = nx.Graph(as_of=as_of.at, window=window.duration, tz=tz)
-    g.add_nodes_from(_nodes(conn, at, personal=personal))
+    _add_nodes(g, _nodes(conn, at, personal=personal))
     scope = None if keys is None else {k for k in keys if k in g}
     # The status of an officer tie: from the stakeholder's cadence (by priority).
     cadence: dict[str | None, int] = {
@@ -222,30 +222,45 @@ def _build(
 
 
 def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(key, attributes) of the stakeholders in the picture at ``at``, in key order."""
+    """(key, attributes) of the stakeholders in the picture at ``at``, in key order.
+
+    Both reads stream the driver's own tuples; kinds, sectors, priorities, units and
+    areas are a few words, interned (one object each)."""
     s = t.stakeholders.c
+    intern = sys.intern
     areas: dict[str, list[str]] = {}
     sa_c = t.stakeholder_areas.c
-    for key, area in conn.execute(sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
-        areas.setdefault(key, []).append(sys.intern(area))
+    # in the key's order (the primary key covers the read); each one's areas sorted
+    listed = streamed(
+        conn,
+        sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.stakeholder, sa_c.area),
+    )
+    for key, area in listed:
+        areas.setdefault(key, []).append(intern(area))
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
+    none: tuple[str, ...] = ()
     for row in streamed(conn, q):
-        # Kinds, sectors, priorities and units are a few words: one object each.
+        key, kind, sector, priority, unit = row[:5]
         attrs: dict[str, Any] = {
-            "kind": _word(row[1]),
-            "sector": _word(row[2]),
-            "priority": _word(row[3]),
-            "unit": _word(row[4]),
-            "areas": tuple(areas.get(row[0], ())),
+            "kind": kind and intern(kind),
+            "sector": sector and intern(sector),
+            "priority": priority and intern(priority),
+            "unit": unit and intern(unit),
+            "areas": tuple(found) if (found := areas.get(key)) else none,
         }
         if personal:
             attrs["name"] = row[5]
-        yield sys.intern(row[0]), attrs
+        yield intern(key), attrs
 
 
-def _word(value: str | None) -> str | None:
-    return None if value is None else sys.intern(value)
+def _add_nodes(g: nx.Graph, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Put ``nodes`` (key, attributes; keys new to ``g``) into the graph's structure as
+    :meth:`networkx.Graph.add_nodes_from` would, without copying each attribute dict."""
+    node, adj = g._node, g._adj
+    for key, attrs in nodes:
+        node[key] = attrs
+        adj[key] = {}
 
 
 def _declared(conn: Connection, g: nx.Graph, scope: set[str] | None, at: int) -> None:
