@@ -136,9 +136,20 @@ interactions = sa.Table(
     sa.Column("attendees", sa.Integer, nullable=False, server_default="0"),
     sa.Column("duration_s", sa.Integer, nullable=True),
     sa.Column("follow_up_by", Micros, nullable=True),
-    sa.Column("plan", KEY, nullable=True, index=True),
+    sa.Column("plan", KEY, nullable=True),
     sa.Column("concern", KEY, nullable=True),
     sa.Column("notes", sa.Text, nullable=True),
+    # Partial: most interactions name no plan and no concern, and the log writes no
+    # index entry for them (``plan = ?`` and ``concern IN (...)`` imply NOT NULL).
+    *(
+        sa.Index(
+            f"ix_interactions_{column}",
+            column,
+            sqlite_where=sa.text(f'"{column}" IS NOT NULL'),
+            postgresql_where=sa.text(f'"{column}" IS NOT NULL'),
+        )
+        for column in ("plan", "concern")
+    ),
 )
 
 # The child tables are clustered by their primary key (no rowid on SQLite): rows of one

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 import rbp
 from rbp._queries import pairs
+from rbp.engagement import Concern
 from rbp.interactions import Interaction
 from rbp.plans import ActionPlan
 from tests.databases import DB_KINDS, PgCluster
@@ -62,6 +63,10 @@ def _fill(crm: rbp.Store) -> None:
     )
     for p in range(5):
         crm.plans.create(ActionPlan(f"plan-{p}", title=f"Plan {p}", problem="-"))
+    for _ in range(3):
+        crm.concerns.report(
+            Concern(at=dt_of(T - N * 4 * DAY // 23), area="b-0", category="noise", text="-")
+        )
     crm.interactions.log_many(
         Interaction(
             at=dt_of(T - (N - k) * 4 * DAY // 23),
@@ -76,6 +81,7 @@ def _fill(crm: rbp.Store) -> None:
             areas=(f"b-{k % 6}",) if k % 2 else (),
             topics=("housing",) if k % 97 == 0 else ("noise",) if k % 5 == 1 else (),
             plan=f"plan-{k % 5}" if k % 50 == 0 else None,
+            concern=f"C-{k % 3 + 1:06d}" if k % 70 == 0 else None,
             follow_up_by=dt_of(T - (N - k) * 4 * DAY // 23 + 14 * DAY) if k % 9 == 0 else None,
         )
         for k in range(N)
@@ -222,6 +228,13 @@ NEEDS = [
         lambda crm: crm.interactions.find(plan="plan-0"),
         r"^SEARCH interactions USING INDEX ix_interactions_plan \(plan=\?\)$",
         "plan",
+    ),
+    Need(
+        "ix_interactions_concern",
+        "concerns.get: the interactions that worked on a concern",
+        lambda crm: crm.concerns.get("C-000002"),
+        r"^SEARCH interactions USING INDEX ix_interactions_concern \(concern=\?\)$",
+        "concern",
     ),
     Need(
         "pk:interaction_participants",

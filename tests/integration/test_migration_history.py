@@ -48,6 +48,7 @@ RELEASED = {
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
     "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
     "0010_pair_summaries.py": "966e5d509e4ea4b50a9716904e0274d600f29bd8a71cd47708c4ad5c8741dd0d",
+    "0011_partial_indexes.py": "82a777a7feda01db2ca876057f9aef4b897967ddd4b085095d56ae09d5235603",
 }
 
 # commit -> the revision its store is at
