@@ -48,6 +48,7 @@ RELEASED = {
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
     "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
     "0010_pair_summaries.py": "966e5d509e4ea4b50a9716904e0274d600f29bd8a71cd47708c4ad5c8741dd0d",
+    "0011_community_pairs.py": "09bd2bc400dd759a1a4babc30b5671c95939dbca133a6655756b48252ca27c08",
 }
 
 # commit -> the revision its store is at
