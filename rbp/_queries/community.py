@@ -93,11 +93,13 @@ def summed(*, at: int, max_group: int, since: int | None = None) -> sa.Select[An
     ordered by a and b), from the summaries; valid when :func:`answers` says so.
 
     The rows of each pair are grouped in the key's order (the key is ``(a, b,
-    size)``); ``size <= max_group`` and the two ends' presence at ``at`` are tested per
-    row. With ``since``, only the pairs whose last contact is after it.
+    size)``), ``size <= max_group`` tested per row. With ``since``, only the pairs
+    whose last contact is after it. Pairs with an end not in the picture at ``at`` are
+    left in: the graph drops them (its nodes are the people in it; both ends are
+    members or agencies, kinds never change), which costs less than testing two keys
+    per row here.
     """
     c = t.community_pairs.c
-    gone = outsiders(at)
     q = (
         sa.select(
             c.a,
@@ -107,7 +109,7 @@ def summed(*, at: int, max_group: int, since: int | None = None) -> sa.Select[An
             sa.func.max(c.last),
             sa.func.sum(c.weight * decay_sql(sa.literal(at) - c.last, half_life=HALF_LIFE)),
         )
-        .where(c.size <= max_group, c.a.not_in(gone), c.b.not_in(gone))
+        .where(c.size <= max_group)
         .group_by(c.a, c.b)
         .order_by(c.a, c.b)
     )

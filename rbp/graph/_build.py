@@ -231,7 +231,7 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
     s = t.stakeholders.c
     areas: dict[str, list[str]] = {}
     sa_c = t.stakeholder_areas.c
-    for key, area in conn.execute(sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
+    for key, area in streamed(conn, sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.area)):
         areas.setdefault(key, []).append(sys.intern(area))
     cols = [s.key, s.kind, s.sector, s.priority, s.unit] + ([s.name] if personal else [])
     q = sa.select(*cols).where(present_sql(s.since, s.until, at)).order_by(s.key)
