@@ -22,6 +22,13 @@ reads them as DateTimes in the agency's zone (``g.graph["tz"]``); ``rbp.io`` wri
 them as ISO 8601 text; pandas reads a column of them with
 ``pd.to_datetime(values, unit="us", utc=True)``. A declared-only edge has None.
 
+The community ties of a whole graph come from the community summaries
+(``community_pairs``, kept when interactions are logged: :mod:`rbp._queries.community`)
+when they answer exactly: T at or after the newest interaction, the stored half-life,
+``max_group`` at most :data:`~rbp._queries.community.CAP`. Otherwise, and for a graph
+around a few keys, :func:`community_rows` pairs the participants of each interaction.
+The two agree edge for edge, strengths to rounding.
+
 The graph is built from streamed rows (on SQLite the driver's own tuples, read from its
 cursor as they are consumed): no list of every row and no time object per row is held
 while it is built. The edges go straight into the adjacency with one shared-key
