@@ -166,8 +166,9 @@ def _rows(summaries: dict[Any, Summary]) -> list[tuple[Any, ...]]:
     return [(*key, *rec) for key, rec in summaries.items()]
 
 
-def merge_sql(table: str) -> str:
-    """SET clause merging the stored summary (``table``) with the new one (``excluded``)."""
+def merge_sql(table: str, *, promise: bool = True) -> str:
+    """SET clause merging the stored summary (``table``) with the new one (``excluded``);
+    without ``promise``, of a summary that has none (``n, first, last, weight``)."""
     old, new = table, "excluded"
     hl = f"CAST({HALF_LIFE} AS DOUBLE PRECISION)"
 
@@ -175,16 +176,19 @@ def merge_sql(table: str) -> str:
         n = f"(({age}) / {hl})"
         return f"(CASE WHEN {n} >= {UNDERFLOW} THEN 0.0 ELSE power(0.5, {n}) END)"
 
-    return (
-        f"n = {old}.n + {new}.n, "
-        f"first = CASE WHEN {new}.first < {old}.first THEN {new}.first ELSE {old}.first END, "
-        f"last = CASE WHEN {new}.last > {old}.last THEN {new}.last ELSE {old}.last END, "
+    promised = (
         f"promise = CASE WHEN {new}.last > {old}.last THEN {new}.promise "
         f"WHEN {new}.last < {old}.last THEN {old}.promise "
         f"WHEN {new}.promise IS NULL THEN {old}.promise "
         f"WHEN {old}.promise IS NULL OR {new}.promise < {old}.promise THEN {new}.promise "
         f"ELSE {old}.promise END, "
-        f"weight = CASE WHEN {new}.last >= {old}.last "
+    )
+    return (
+        f"n = {old}.n + {new}.n, "
+        f"first = CASE WHEN {new}.first < {old}.first THEN {new}.first ELSE {old}.first END, "
+        f"last = CASE WHEN {new}.last > {old}.last THEN {new}.last ELSE {old}.last END, "
+        + (promised if promise else "")
+        + f"weight = CASE WHEN {new}.last >= {old}.last "
         f"THEN {old}.weight * {fade(f'{new}.last - {old}.last')} + {new}.weight "
         f"ELSE {old}.weight + {new}.weight * {fade(f'{old}.last - {new}.last')} END"
     )

@@ -15,6 +15,7 @@ __all__ = [
     "Micros",
     "areas",
     "audit_log",
+    "community_pairs",
     "interaction_areas",
     "interaction_topics",
     "interactions",
@@ -216,6 +217,25 @@ tie_pairs = sa.Table(
     sa.Column("first", Micros, nullable=False),
     sa.Column("last", Micros, nullable=False),
     sa.Column("promise", Micros, nullable=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# Community ties are summed up the same way, per pair of non-officers (``a < b``, both
+# members or agencies) and group size (``size``: the interaction's participants plus its
+# unnamed attendees, what ``Settings.max_group`` limits), for the interactions of at
+# most ``rbp._queries.community.CAP`` people: ``n``, ``first``, ``last`` and ``weight``
+# as above (no promise). Clustered by pair, so a graph build groups its rows in key
+# order. See rbp._queries.community.
+community_pairs = sa.Table(
+    "community_pairs",
+    metadata,
+    sa.Column("a", KEY, primary_key=True),
+    sa.Column("b", KEY, primary_key=True),
+    sa.Column("size", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("first", Micros, nullable=False),
+    sa.Column("last", Micros, nullable=False),
     sa.Column("weight", sa.Float, nullable=False),
     sqlite_with_rowid=False,
 )

@@ -22,6 +22,13 @@ reads them as DateTimes in the agency's zone (``g.graph["tz"]``); ``rbp.io`` wri
 them as ISO 8601 text; pandas reads a column of them with
 ``pd.to_datetime(values, unit="us", utc=True)``. A declared-only edge has None.
 
+The community ties of a whole graph come from the community summaries
+(``community_pairs``, kept when interactions are logged: :mod:`rbp._queries.community`)
+when they answer exactly: T at or after the newest interaction, the stored half-life,
+``max_group`` at most :data:`~rbp._queries.community.CAP`. Otherwise, and for a graph
+around a few keys, :func:`community_rows` pairs the participants of each interaction.
+The two agree edge for edge, strengths to rounding.
+
 The graph is built from streamed rows (on SQLite the driver's own tuples, read from its
 cursor as they are consumed): no list of every row and no time object per row is held
 while it is built. The edges go straight into the adjacency with one shared-key
@@ -43,6 +50,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
+from rbp._queries.community import COMMUNITY, answers, outsiders, summed
 from rbp._queries.pairs import HALF_LIFE
 from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.tie_figures import figure_pieces
@@ -63,7 +71,7 @@ def community_rows(
     at: int,
     half_life: dt.timedelta,
     max_group: int | None,
-    kinds: tuple[str, ...] = ("member", "agency"),
+    kinds: tuple[str, ...] = COMMUNITY,
     since: int | None = None,
     keys: Collection[str] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
@@ -77,13 +85,10 @@ def community_rows(
     """
     p1, p2 = sa.alias(t.participants), sa.alias(t.participants)
     i = t.interactions.c
-    s = t.stakeholders.c
     hl = duration_micros(half_life)
     # One list of the stakeholders left out (another kind, or not in the picture at
     # ``at``), probed once per participant row.
-    outsiders = sa.select(s.key).where(
-        sa.or_(s.kind.not_in(list(kinds)), s.since > at, s.until < at)
-    )
+    left_out = outsiders(at, kinds)
     q = (
         sa.select(
             p1.c.stakeholder,
@@ -105,8 +110,8 @@ def community_rows(
         )
         .where(
             p1.c.at <= at,
-            p1.c.stakeholder.not_in(outsiders),
-            p2.c.stakeholder.not_in(outsiders),
+            p1.c.stakeholder.not_in(left_out),
+            p2.c.stakeholder.not_in(left_out),
         )
         .group_by(p1.c.stakeholder, p2.c.stakeholder)
     )
@@ -129,7 +134,7 @@ def community_rows(
         # ``attendees`` looked up once per interaction. The pairs are then read from
         # those interactions only.
         pc = t.participants.c
-        insider = sa.case((pc.stakeholder.not_in(outsiders), 1), else_=0)
+        insider = sa.case((pc.stakeholder.not_in(left_out), 1), else_=0)
         candidates = (
             sa.select(pc.interaction_id)
             .where(pc.at <= at)
@@ -164,13 +169,18 @@ def build_graph(
     community: bool = True,
     declared: bool = True,
     keys: Collection[str] | None = None,
+    raw: bool = False,
 ) -> nx.Graph:
     """The graph as of ``as_of``; see the module docstring for its attributes.
 
     With ``keys``, only the edges touching those stakeholders are read (the SQL scans
     only their rows, a few hundred keys per query): the graph holds ``keys`` (those
     in the picture at T), their neighbours, and exactly the edges of the full graph
-    that have an end in ``keys``, which is what a map of ``keys`` needs.
+    that have an end in ``keys``, which is what a map of ``keys`` needs (their
+    community strengths summed from the participants: to rounding those of the full
+    graph, which may read the summaries). ``raw`` reads the community ties from the
+    participants even when the summaries answer (what the summaries are checked
+    against).
     """
     with quiet_collector(), unmapped(conn):
         return _build(
@@ -183,6 +193,7 @@ def build_graph(
             community=community,
             declared=declared,
             keys=keys,
+            raw=raw,
         )
 
 
@@ -197,6 +208,7 @@ def _build(
     community: bool,
     declared: bool,
     keys: Collection[str] | None,
+    raw: bool,
 ) -> nx.Graph:
     at = as_of.micros
     since = None if window.micros is None else at - window.micros
@@ -210,7 +222,7 @@ def _build(
     cadence[None] = cadence[Priority.REGULAR.value]
     officer_edges(g, _ties(conn, g, scope, at, settings, since), at=at, cadence=cadence)
     if community:
-        community_edges(g, _community(conn, g, scope, at, settings, since))
+        community_edges(g, _community(conn, g, scope, at, settings, since, raw=raw))
     if declared:
         _declared(conn, g, scope, at)
     elif scope is not None:
@@ -334,14 +346,27 @@ def _community(
     at: int,
     settings: Settings,
     since: int | None,
+    *,
+    raw: bool = False,
 ) -> Iterable[tuple[Any, ...]]:
-    """Community-tie rows (a < b): all of them (streamed), or those touching ``scope``."""
+    """Community-tie rows (a < b): all of them (streamed), or those touching ``scope``.
+
+    All of them are the community summaries grouped by pair when those answer exactly
+    (:func:`rbp._queries.community.answers`; unless ``raw``), else the participants
+    paired by :func:`community_rows`.
+    """
     args: dict[str, Any] = {
         "at": at,
         "half_life": settings.half_life,
         "max_group": settings.max_group,
         "since": since,
     }
+    if (
+        scope is None
+        and not raw
+        and answers(conn, at=at, half_life=settings.half_life, max_group=settings.max_group)
+    ):
+        return streamed(conn, summed(at=at, max_group=settings.max_group, since=since))
     if scope is None:
         return community_rows(conn, **args)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}

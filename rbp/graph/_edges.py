@@ -6,7 +6,8 @@ both ends for every edge. Here each edge's one attribute dict goes into both end
 adjacency, as ``add_edges_from`` would store it, and each end is the node's own key
 object (so an edge holds no copy of a key). Both ends must be nodes of the graph
 already: an officer-tie row with an end that is not (someone not in the picture at T)
-is skipped; community rows come filtered by their SQL.
+is skipped, and so is a community row's (the summaries' rows are not filtered by
+their SQL).
 
 The attribute dicts of all the edges share one table of keys: each is the ``__dict__``
 of a :class:`_Tie` whose attributes were set in the same order (CPython's key-sharing
@@ -72,13 +73,13 @@ def officer_edges(
     stakeholder node's ``priority`` (its cadence in ``cadence``, micros). A row with an
     end that is not a node is skipped."""
     adj: dict[str, dict[str, Any]] = g._adj
-    own = {key: key for key in adj}
+    own = {key: key for key in adj}.get
     # Each node's status limits, looked up once per node rather than once per edge
     # (an officer's ``priority`` is None: the default cadence, never used).
     limits = {p: status_limits(c) for p, c in cadence.items()}
     limits_of = {k: limits[a.get("priority")] for k, a in g._node.items()}
     for row in rows:
-        o, k = own.get(row[0]), own.get(row[1])
+        o, k = own(row[0]), own(row[1])
         if o is None or k is None:
             continue
         first, last = int(row[3]), int(row[4])
@@ -96,12 +97,14 @@ def officer_edges(
 
 
 def community_edges(g: nx.Graph, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Add ``"community_tie"`` edges from (a, b, count, first, last, strength) rows
-    whose ends are nodes of ``g``."""
+    """Add ``"community_tie"`` edges from (a, b, count, first, last, strength) rows; a
+    row with an end that is not a node is skipped."""
     adj: dict[str, dict[str, Any]] = g._adj
-    own = {key: key for key in adj}
+    own = {key: key for key in adj}.get
     for a, b, n, first, last, strength in rows:
-        a, b = own[a], own[b]
+        a, b = own(a), own(b)
+        if a is None or b is None:
+            continue
         first, last = int(first), int(last)
         tie = _Tie()
         tie.kind = "community_tie"

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries import community_batch
 from rbp._queries.pair_batch import SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
@@ -219,6 +220,7 @@ class LogWriter:
             self._summaries.write(first, ids.stop - 1, officers)
         else:
             self._fold(numbered, main).write(conn)
+        community_batch.write(conn, numbered, self.officer_of)
         self.written += len(main)
 
     def _fold(

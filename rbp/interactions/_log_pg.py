@@ -37,6 +37,7 @@ WRITTEN = (
     "interaction_topics",
     "tie_months",
     "tie_pairs",
+    "community_pairs",
 )
 """The tables the log writes (with their partitions, when partitioned)."""
 

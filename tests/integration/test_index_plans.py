@@ -414,3 +414,53 @@ def test_every_index_is_justified_and_every_justified_index_exists(town: rbp.Sto
             info = {r[1]: r for r in conn.exec_driver_sql("PRAGMA table_info(interactions)")}
         assert (info["id"][2], info["id"][5]) == ("INTEGER", 1)
     assert justified - set(listed) == set(), "a justified index is missing"
+
+
+# ----------------------------------------------------------------------------- community ties
+
+
+def test_the_build_groups_the_community_summaries_in_key_order(town: rbp.Store) -> None:
+    """A whole-graph build as of T after the newest interaction reads ``community_pairs``
+    once, grouping each pair's rows in the order of its key (a, b, size): no temporary
+    b-tree on SQLite; on PostgreSQL, with sorts and hashing priced out, the key's index
+    is read in order and nothing is sorted."""
+    settings = ("enable_sort = off", "enable_hashagg = off")
+    plans = _plans(town, lambda crm: crm.graph.build(as_of=dt_of(T)), pg_settings=settings)
+    if town.engine.dialect.name == "sqlite":
+        reads = [plan for plan in plans if any("community_pairs" in line for line in plan)]
+        assert len(reads) == 1, plans
+        assert "SCAN community_pairs" in reads[0], reads
+        assert not any("TEMP B-TREE" in line for line in reads[0]), reads
+        assert not any("interaction_participants" in line for plan in plans for line in plan)
+        return
+    reads = [p for p in plans if any(n.get("Relation Name") == "community_pairs" for n in p)]
+    assert len(reads) == 1, plans
+    nodes = reads[0]
+    assert not any(n.get("Node Type") == "Sort" for n in nodes), nodes
+    assert any(
+        n.get("Relation Name") == "community_pairs"
+        and n.get("Node Type") in ("Index Scan", "Index Only Scan")
+        and n.get("Index Name") == "pk_community_pairs"
+        for n in nodes
+    ), nodes
+
+
+def test_a_batch_folds_its_community_contacts_from_its_own_rows(town: rbp.Store) -> None:
+    """The log's fold of a batch (SQLite) reads the batch's interactions by a range of
+    the rowid and their participants by the key: never a whole table of the log."""
+    if town.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL folds a batch in Python")
+    from rbp._queries import community_batch
+
+    with town.engine.connect() as conn:
+        conn.exec_driver_sql(community_batch._CREATE)
+        lines = _sqlite_plan(conn, community_batch._FOLD, (1, 20_000))
+    assert any(
+        re.search(r"^SEARCH i USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$", line)
+        for line in lines
+    ), lines
+    assert any(
+        re.search(r"^SEARCH pb USING PRIMARY KEY \(interaction_id=\?", line) for line in lines
+    )
+    for table in ("interactions", "interaction_participants", "stakeholders", "i", "p", "pa", "pb"):
+        assert not any(re.match(rf"SCAN {table}\b", line) for line in lines), lines

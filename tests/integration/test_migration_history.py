@@ -48,7 +48,8 @@ RELEASED = {
     "0008_accountability.py": "00ac491f711e18a919443ba59315a4aeb8f1e0078dfeb257f170306392ceb523",
     "0009_plan_concerns.py": "075461663c3f1aab00309c1d0549043518ac426ba4d1e75b82bbf53975aada4a",
     "0010_pair_summaries.py": "966e5d509e4ea4b50a9716904e0274d600f29bd8a71cd47708c4ad5c8741dd0d",
-    "0011_partial_indexes.py": "82a777a7feda01db2ca876057f9aef4b897967ddd4b085095d56ae09d5235603",
+    "0011_partial_indexes.py": "543e75386a7b1bef52e5768456be8eb2c8939c0531c82c8312cb4699390193de",
+    "0012_community_pairs.py": "df8653e0078d8f1e9e3b6dd08c95b3072933ea82061d963fa51829c675fb1ce4",
 }
 
 # commit -> the revision its store is at

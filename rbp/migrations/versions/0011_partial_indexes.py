@@ -25,9 +25,7 @@ depends_on = None
 
 def _partial(name: str, column: str) -> None:
     where = sa.text(f'"{column}" IS NOT NULL')
-    op.create_index(
-        name, "interactions", [column], sqlite_where=where, postgresql_where=where
-    )
+    op.create_index(name, "interactions", [column], sqlite_where=where, postgresql_where=where)
 
 
 def upgrade() -> None:
