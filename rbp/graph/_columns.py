@@ -101,20 +101,28 @@ class Ties:
     def ordered(self, officers: int, members: int) -> Ties:
         """The ties by last contact, then officer, then member (so by their keys, as both
         indexes follow their keys), for indexes below ``officers`` and ``members``: one
-        integer per tie is sorted, and the columns are read back from it."""
+        integer per tie is sorted, and the columns are read back from it (``cooling``
+        too, when the ties have it: it rides in the integer's lowest bit)."""
         wide = officers * members
-        order = sorted(
-            map(
-                add,
-                map(mul, self.last, repeat(wide)),
-                map(add, map(mul, self.officer, repeat(members)), self.member),
-            )
+        keys = map(
+            add,
+            map(mul, self.last, repeat(wide)),
+            map(add, map(mul, self.officer, repeat(members)), self.member),
         )
+        flagged = len(self.cooling) == len(self) > 0
+        if flagged:
+            keys = map(add, map(mul, keys, repeat(2)), self.cooling)
+        order = sorted(keys)
+        cooling = b""
+        if flagged:
+            cooling = bytes(map(mod, order, repeat(2)))
+            order = list(map(floordiv, order, repeat(2)))
         rest = list(map(floordiv, order, repeat(members)))
         return Ties(
             member=array("i", map(mod, order, repeat(members))),
             officer=array("i", map(mod, rest, repeat(officers))),
             last=array("q", map(floordiv, rest, repeat(officers))),
+            cooling=cooling,
         )
 
 

@@ -97,7 +97,8 @@ class Snapshot:
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
-    # the ties cooling or dormant at T, coldest first (by last contact, officer, member)
+    # the ties cooling or dormant at T, in the order read (a ColdTies orders them coldest
+    # first, by last contact, officer and member, when a record is first read)
     cold: Ties = attrs.field(factory=Ties)
     # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
     # passed
@@ -275,7 +276,7 @@ def _load(
         staff=staff,
         held=(held_member, held_officer),
         ties=ties,
-        cold=_cold(ties, priority, cadences, at, len(staff)) if cooling else Ties(),
+        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
         broken=broken,
     )
     snap.__dict__.update(position=position, staff_index=index)  # the cached properties
@@ -318,7 +319,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         snap,
         cooling=True,
         ties=ties,
-        cold=_cold(ties, snap.priority, snap.cadences, at, len(snap.staff)),
+        cold=_cold(ties, snap.priority, snap.cadences, at),
     )
     for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
         if name in snap.__dict__:
@@ -352,12 +353,13 @@ def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
     return list(map(values.__getitem__, priority))
 
 
-def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: int) -> Ties:
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
-    at ``at``, coldest first (``staff``: how many officers there are)."""
+    at ``at``, in the order of ``ties`` (sorting them coldest first is left to the
+    :class:`~rbp.graph.ColdTies` that lists them, when a record is first read: a report
+    whose list is only counted never sorts hundreds of thousands of ties)."""
     going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
     cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
-    cold = cold.ordered(staff, len(priority))
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
     return attrs.evolve(cold, cooling=flags)
