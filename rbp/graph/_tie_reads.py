@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp.graph._columns import PRIORITIES, Ties, batches
+from rbp.graph._columns import PRIORITIES, Ties, all_rows, batches
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["read_ties"]
@@ -49,7 +49,7 @@ def read_ties(
     last met before its priority's are not read, save those whose last contact was a
     promise now passed."""
     passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed.label("passed"))
     if older_than is not None:
         query = query.where(lasts.c.last <= older_than, passed.is_(None))
     if reach is not None:
@@ -58,6 +58,10 @@ def read_ties(
             query = query.where(
                 worth if older_than is not None else sa.or_(worth, passed.isnot(None))
             )
+    if conn.dialect.name == "sqlite":
+        joined = _per_officer(conn, query.subquery("ties"), position, index)
+        if joined is not None:
+            return joined
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
     for batch in batches(conn, query):
@@ -72,6 +76,69 @@ def read_ties(
         officer.extend(held_by)
         last.extend(map(itemgetter(2), batch))
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
+    return Ties(member=member, officer=officer, last=last), tuple(broken)
+
+
+SEP = "\x1f"
+"""What the per-officer lists are joined with: the unit separator, which no key holds
+(keys have no control characters)."""
+
+Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
+
+
+def _per_officer(
+    conn: Connection, ties: sa.Subquery, position: dict[str, int], index: dict[str, int]
+) -> Read | None:
+    """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
+    contacts each joined into one string (``group_concat``, in the pair summaries' key
+    order: nothing is sorted), split in Python. The driver makes five objects per
+    officer instead of four per tie, and ``str.split``, ``int`` and the look-ups of the
+    keys turn the lists into columns in C. The broken promises come as a third list of
+    (stakeholder, last, promise) triples, of the few pairs that have one. None when a
+    list does not split into as many items as it has ties (a key holding the separator,
+    written by hand): the caller reads the ties row by row instead."""
+    c = ties.c
+    text = sa.Text()
+    promised = sa.case(
+        (
+            c.passed.isnot(None),
+            sa.func.printf(f"%s{SEP}%d{SEP}%d", c.stakeholder, c.last, c.passed),
+        )
+    )
+    query = sa.select(
+        c.officer,
+        sa.func.count(),
+        sa.func.group_concat(c.stakeholder, SEP, type_=text),
+        sa.func.group_concat(c.last, SEP, type_=text),
+        sa.func.group_concat(promised, SEP, type_=text),
+    ).group_by(c.officer)
+    officer, keys, times = array("i"), [], []
+    broken: list[tuple[str, str, int, int]] = []
+    for o, n, stakeholders, lasts, promises in all_rows(conn, query):
+        held_by = index.get(o)
+        if held_by is None:
+            continue  # an officer not in the picture
+        if stakeholders.count(SEP) != n - 1 or lasts.count(SEP) != n - 1:
+            return None
+        officer.extend(repeat(held_by, n))
+        keys.append(stakeholders)
+        times.append(lasts)
+        if promises is not None:
+            parts = promises.split(SEP)
+            if len(parts) % 3:
+                return None
+            for k, when, promise in zip(parts[::3], parts[1::3], parts[2::3], strict=True):
+                if k in position:
+                    broken.append((o, k, int(when), int(promise)))
+    if not keys:
+        return Ties(), ()
+    member = array("i", map(position.get, SEP.join(keys).split(SEP), repeat(-1)))
+    last = array("q", map(int, SEP.join(times).split(SEP)))
+    if -1 in member:  # members not in the picture
+        keep = bytes(map(_NONNEGATIVE, member))
+        member = array("i", compress(member, keep))
+        officer = array("i", compress(officer, keep))
+        last = array("q", compress(last, keep))
     return Ties(member=member, officer=officer, last=last), tuple(broken)
 
 
