@@ -231,8 +231,8 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    position = {k: i for i, k in enumerate(keys)}
-    index = {k: o for o, k in enumerate(staff)}
+    position = dict(zip(keys, range(len(keys)), strict=True))
+    index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
     # cold) is left in the database: the read goes as far back as the longest cadence
