@@ -43,8 +43,8 @@ from rbp.graph._columns import (
     SECTORS,
     Ties,
     quiet_collector,
-    read_members,
 )
+from rbp.graph._members import read_members
 from rbp.graph._tie_reads import read_ties
 from rbp.model import Priority, StakeholderKind
 
