@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp.graph._columns import PRIORITIES, Ties, all_rows, batches
+from rbp.graph._columns import PRIORITIES, SEP, Ties, all_rows, batches
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["read_ties"]
@@ -78,10 +78,6 @@ def read_ties(
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
     return Ties(member=member, officer=officer, last=last), tuple(broken)
 
-
-SEP = "\x1f"
-"""What the per-officer lists are joined with: the unit separator, which no key holds
-(keys have no control characters)."""
 
 Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
 
