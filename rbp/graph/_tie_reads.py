@@ -11,6 +11,7 @@ regular, and half the ties read back to the low priority's horizon are theirs.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Sequence
 from itertools import compress, repeat
@@ -87,12 +88,14 @@ def _per_officer(
 ) -> Read | None:
     """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
     contacts each joined into one string (``group_concat``, in the pair summaries' key
-    order: nothing is sorted), split in Python. The driver makes five objects per
-    officer instead of four per tie, and ``str.split``, ``int`` and the look-ups of the
-    keys turn the lists into columns in C. The broken promises come as a third list of
-    (stakeholder, last, promise) triples, of the few pairs that have one. None when a
-    list does not split into as many items as it has ties (a key holding the separator,
-    written by hand): the caller reads the ties row by row instead."""
+    order: nothing is sorted), read back in C. The driver makes five objects per officer
+    instead of four per tie; ``str.split`` and the look-ups of the keys make the member
+    column; the last contacts come as 16 hex digits each (the 64-bit two's complement,
+    big-endian), which ``bytes.fromhex`` and ``array`` read without an ``int`` per tie.
+    The broken promises come as a third list of (stakeholder, last, promise) triples, of
+    the few pairs that have one. None when a list does not split into as many items as
+    it has ties (a key holding the separator, written by hand): the caller reads the
+    ties row by row instead."""
     c = ties.c
     text = sa.Text()
     promised = sa.case(
@@ -105,7 +108,7 @@ def _per_officer(
         c.officer,
         sa.func.count(),
         sa.func.group_concat(c.stakeholder, SEP, type_=text),
-        sa.func.group_concat(c.last, SEP, type_=text),
+        sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
         sa.func.group_concat(promised, SEP, type_=text),
     ).group_by(c.officer)
     officer, keys, times = array("i"), [], []
@@ -114,7 +117,7 @@ def _per_officer(
         held_by = index.get(o)
         if held_by is None:
             continue  # an officer not in the picture
-        if stakeholders.count(SEP) != n - 1 or lasts.count(SEP) != n - 1:
+        if stakeholders.count(SEP) != n - 1 or len(lasts) != 16 * n:
             return None
         officer.extend(repeat(held_by, n))
         keys.append(stakeholders)
@@ -129,7 +132,9 @@ def _per_officer(
     if not keys:
         return Ties(), ()
     member = array("i", map(position.get, SEP.join(keys).split(SEP), repeat(-1)))
-    last = array("q", map(int, SEP.join(times).split(SEP)))
+    last = array("q", bytes.fromhex("".join(times)))
+    if sys.byteorder == "little":
+        last.byteswap()
     if -1 in member:  # members not in the picture
         keep = bytes(map(_NONNEGATIVE, member))
         member = array("i", compress(member, keep))
