@@ -242,17 +242,24 @@ def _load(
         conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
     )
     n = len(keys)
-    # Per member, the last contacts that count (a range of times per priority code).
-    covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
-    within = set(
-        compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
-    )
     acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
     flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
     sole_of = dict(zip(held_member, held_officer, strict=True))
+    edges = {at - c for c in cadences}
+    within: Collection[int]
+    if spans == cadences and not any(map(edges.__contains__, compress(ties.last, flags))):
+        # Each member's window is its cadence: a contact within it is an active tie
+        # (``at - c <= last``) not met exactly at ``at - c``, and none was.
+        within = counts
+    else:
+        # Per member, the last contacts that count (a range of times per priority code).
+        covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
+        within = set(
+            compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
+        )
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     snap = Snapshot(
         as_of=as_of.at,
