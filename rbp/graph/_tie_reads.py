@@ -49,20 +49,22 @@ def read_ties(
     the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
     last met before its priority's are not read, save those whose last contact was a
     promise now passed."""
-    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed.label("passed"))
+    promise = lasts.c.promise
+    passed_by = promise <= at  # the last contact's promise has passed (NULL: none made)
+    conditions: list[sa.ColumnElement[bool]] = []
     if older_than is not None:
-        query = query.where(lasts.c.last <= older_than, passed.is_(None))
+        conditions += [lasts.c.last <= older_than, sa.or_(promise.is_(None), promise > at)]
     if reach is not None:
         worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
         if worth is not None:
-            query = query.where(
-                worth if older_than is not None else sa.or_(worth, passed.isnot(None))
-            )
+            conditions.append(worth if older_than is not None else sa.or_(worth, passed_by))
     if conn.dialect.name == "sqlite":
-        joined = _per_officer(conn, query.subquery("ties"), position, index)
+        joined = _per_officer(conn, lasts, conditions, at, position, index)
         if joined is not None:
             return joined
+    passed = sa.case((passed_by, promise))  # NULL unless broken
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    query = query.where(*conditions)
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
     for batch in batches(conn, query):
@@ -84,7 +86,12 @@ Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
 
 
 def _per_officer(
-    conn: Connection, ties: sa.Subquery, position: dict[str, int], index: dict[str, int]
+    conn: Connection,
+    lasts: sa.Subquery,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    at: int,
+    position: dict[str, int],
+    index: dict[str, int],
 ) -> Read | None:
     """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
     contacts each joined into one string (``group_concat``, in the pair summaries' key
@@ -96,32 +103,33 @@ def _per_officer(
     the few pairs that have one. None when a list does not split into as many items as
     it has ties (a key holding the separator, written by hand): the caller reads the
     ties row by row instead."""
-    c = ties.c
+    c = lasts.c
     text = sa.Text()
     promised = sa.case(
-        (
-            c.passed.isnot(None),
-            sa.func.printf(f"%s{SEP}%d{SEP}%d", c.stakeholder, c.last, c.passed),
-        )
+        (c.promise <= at, sa.func.printf(f"%s{SEP}%d{SEP}%d", c.stakeholder, c.last, c.promise))
     )
-    query = sa.select(
-        c.officer,
-        sa.func.count(),
-        sa.func.group_concat(c.stakeholder, SEP, type_=text),
-        sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
-        sa.func.group_concat(promised, SEP, type_=text),
-    ).group_by(c.officer)
+    query = (
+        sa.select(
+            c.officer,
+            sa.func.count(),
+            sa.func.group_concat(c.stakeholder, SEP, type_=text),
+            sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
+            sa.func.group_concat(promised, SEP, type_=text),
+        )
+        .where(*conditions)
+        .group_by(c.officer)
+    )
     officer, keys, times = array("i"), [], []
     broken: list[tuple[str, str, int, int]] = []
-    for o, n, stakeholders, lasts, promises in all_rows(conn, query):
+    for o, n, stakeholders, hexes, promises in all_rows(conn, query):
         held_by = index.get(o)
         if held_by is None:
             continue  # an officer not in the picture
-        if stakeholders.count(SEP) != n - 1 or len(lasts) != 16 * n:
+        if stakeholders.count(SEP) != n - 1 or len(hexes) != 16 * n:
             return None
         officer.extend(repeat(held_by, n))
         keys.append(stakeholders)
-        times.append(lasts)
+        times.append(hexes)
         if promises is not None:
             parts = promises.split(SEP)
             if len(parts) % 3:
