@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Sequence
-from itertools import compress, repeat
-from operator import is_not, itemgetter, or_
+from itertools import chain, compress, repeat
+from operator import and_, is_not, itemgetter, or_
 from typing import Any
 
 import sqlalchemy as sa
@@ -99,56 +99,97 @@ def _per_officer(
     instead of four per tie; ``str.split`` and the look-ups of the keys make the member
     column; the last contacts come as 16 hex digits each (the 64-bit two's complement,
     big-endian), which ``bytes.fromhex`` and ``array`` read without an ``int`` per tie.
-    The broken promises come as a third list of (stakeholder, last, promise) triples, of
-    the few pairs that have one. None when a list does not split into as many items as
-    it has ties (a key holding the separator, written by hand): the caller reads the
-    ties row by row instead."""
+    The broken promises come as one more list (officer, stakeholder, and last contact
+    and promise in hex, of each pair that has one). None when a list does not split into
+    as many items as it has ties, or a key holds the separator (written by hand): the
+    caller reads the ties row by row instead."""
     c = lasts.c
     text = sa.Text()
-    promised = sa.case(
-        (c.promise <= at, sa.func.printf(f"%s{SEP}%d{SEP}%d", c.stakeholder, c.last, c.promise))
-    )
+    passed = c.promise <= at
+    broken = (c.officer, c.stakeholder, c.last, c.promise)
     query = (
         sa.select(
             c.officer,
             sa.func.count(),
             sa.func.group_concat(c.stakeholder, SEP, type_=text),
             sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
-            sa.func.group_concat(promised, SEP, type_=text),
+            sa.func.group_concat(sa.case((passed, sa.func.printf(_BROKEN, *broken))), SEP),
         )
         .where(*conditions)
         .group_by(c.officer)
     )
-    officer, keys, times = array("i"), [], []
-    broken: list[tuple[str, str, int, int]] = []
-    for o, n, stakeholders, hexes, promises in all_rows(conn, query):
-        held_by = index.get(o)
-        if held_by is None:
-            continue  # an officer not in the picture
-        if stakeholders.count(SEP) != n - 1 or len(hexes) != 16 * n:
-            return None
-        officer.extend(repeat(held_by, n))
-        keys.append(stakeholders)
-        times.append(hexes)
-        if promises is not None:
-            parts = promises.split(SEP)
-            if len(parts) % 3:
-                return None
-            for k, when, promise in zip(parts[::3], parts[1::3], parts[2::3], strict=True):
-                if k in position:
-                    broken.append((o, k, int(when), int(promise)))
-    if not keys:
+    rows = all_rows(conn, query)
+    found = list(map(index.get, map(itemgetter(0), rows)))
+    if None in found:  # officers not in the picture
+        rows = list(compress(rows, map(is_not, found, repeat(None))))
+    held_by = [o for o in found if o is not None]  # one row per officer: a few thousand
+    if not rows:
         return Ties(), ()
-    member = array("i", map(position.get, SEP.join(keys).split(SEP), repeat(-1)))
-    last = array("q", bytes.fromhex("".join(times)))
+    if SEP in "".join(map(itemgetter(0), rows)):  # an officer key holding the separator
+        return None
+    counts = list(map(itemgetter(1), rows))
+    n = sum(counts)
+    keys = SEP.join(map(itemgetter(2), rows)).split(SEP)
+    hexes = "".join(map(itemgetter(3), rows))
+    if len(keys) != n or len(hexes) != 16 * n:
+        return None
+    member = array("i", map(position.get, keys, repeat(-1)))
+    officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
+    last = _int64s(hexes)
+    promised = SEP.join(filter(None, map(itemgetter(4), rows)))
+    found_broken: tuple[tuple[str, str, int, int], ...] = ()
+    if promised:
+        parts = promised.split(SEP)
+        whose = parts[1::3]
+        times = "".join(parts[2::3])
+        if len(parts) % 3 or len(times) != 32 * len(whose):
+            return None
+        pairs = _int64s(times)  # each broken pair's last contact, then its promise
+        rest = zip(parts[0::3], whose, pairs[0::2], pairs[1::2], strict=True)
+        in_picture = map(
+            and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose)
+        )
+        found_broken = tuple(compress(rest, in_picture))
+    if -1 in member:  # members not in the picture: a few ties in a thousand
+        holes = _holes(member)
+        member, officer, last = (_without(c, holes) for c in (member, officer, last))
+    return Ties(member=member, officer=officer, last=last), found_broken
+
+
+def _holes(member: array[int]) -> list[int]:
+    """Where ``member`` holds -1 (a member not in the picture), in order."""
+    out: list[int] = []
+    j = -1
+    while True:
+        try:
+            j = member.index(-1, j + 1)
+        except ValueError:
+            return out
+        out.append(j)
+
+
+def _without(column: array[int], holes: list[int]) -> array[int]:
+    """``column`` less the items at ``holes`` (ascending), copied slice by slice."""
+    out = column[:0]
+    start = 0
+    for j in holes:
+        out += column[start:j]
+        start = j + 1
+    out += column[start:]
+    return out
+
+
+_BROKEN = f"%s{SEP}%s{SEP}%016x%016x"
+"""A broken promise in the joined list: officer, stakeholder, and its last contact and
+promise as 16 hex digits each."""
+
+
+def _int64s(hexes: str) -> array[int]:
+    """The 64-bit integers written as 16 hex digits each (two's complement, big-endian)."""
+    out = array("q", bytes.fromhex(hexes))
     if sys.byteorder == "little":
-        last.byteswap()
-    if -1 in member:  # members not in the picture
-        keep = bytes(map(_NONNEGATIVE, member))
-        member = array("i", compress(member, keep))
-        officer = array("i", compress(officer, keep))
-        last = array("q", compress(last, keep))
-    return Ties(member=member, officer=officer, last=last), tuple(broken)
+        out.byteswap()
+    return out
 
 
 def _worth(
