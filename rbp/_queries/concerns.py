@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
+from rbp._queries.batch import plain_rows
 from rbp._time import MICROS_PER_DAY, duration_micros, from_micros
 from rbp.errors import UnknownKeyError
 from rbp.model._engagement import OPEN_STATUSES, ConcernStatus
@@ -96,21 +97,23 @@ def standing(
     if areas is not None:
         conds.append(c.area.in_(list(areas)))
     q = sa.select(c.key, c.at, c.area, c.category, c.tip).where(*conds)
-    rows = conn.execute(q.order_by(c.at, c.id)).all()
+    rows = plain_rows(conn, q.order_by(c.at, c.id))
     if not rows:
         return []
-    status: dict[str, ConcernStatus] = {}
+    status: dict[str, str] = {}
     owner: dict[str, str | None] = {}
     keys = sa.select(c.key).where(*conds)
-    for key, kind, state, who in conn.execute(
+    events = (
         sa.select(e.concern, e.kind, e.status, e.owner)
         .where(e.at <= upto, e.concern.in_(keys))
         .order_by(e.at, e.id)
-    ):
+    )
+    for key, kind, state, who in plain_rows(conn, events):  # the driver's tuples
         if kind == "assign":
             owner[key] = who
         elif state is not None:
-            status[key] = ConcernStatus(state)
+            status[key] = state
+    received = ConcernStatus.RECEIVED.value
     return [
         Standing(
             str(key),
@@ -118,7 +121,7 @@ def standing(
             str(area),
             str(category),
             bool(tip),
-            status.get(key, ConcernStatus.RECEIVED),
+            ConcernStatus(status.get(key, received)),
             owner.get(key),
         )
         for key, at, area, category, tip in rows

@@ -142,12 +142,11 @@ interactions = sa.Table(
     sa.Column("notes", sa.Text, nullable=True),
     # Partial: most interactions name no plan and no concern, and the log writes no
     # index entry for them (``plan = ?`` and ``concern IN (...)`` imply NOT NULL).
+    # Migration 0011 makes them partial on PostgreSQL too; saying so here would load
+    # SQLAlchemy's PostgreSQL dialect with the schema, for every SQLite user.
     *(
         sa.Index(
-            f"ix_interactions_{column}",
-            column,
-            sqlite_where=sa.text(f'"{column}" IS NOT NULL'),
-            postgresql_where=sa.text(f'"{column}" IS NOT NULL'),
+            f"ix_interactions_{column}", column, sqlite_where=sa.text(f'"{column}" IS NOT NULL')
         )
         for column in ("plan", "concern")
     ),

@@ -56,7 +56,7 @@ from rbp._queries.rules import decay_sql, present_sql
 from rbp._queries.tie_figures import figure_pieces
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
-from rbp.graph._columns import quiet_collector
+from rbp._unit import quiet_collector
 from rbp.graph._edges import community_edges, officer_edges
 from rbp.graph._reading import streamed, unmapped
 from rbp.model import Priority, StakeholderKind

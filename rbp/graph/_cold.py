@@ -2,7 +2,9 @@
 
 A city has hundreds of thousands of ties going cold; a gap report lists them all, but
 a reader looks at a few (the coldest first) or counts them. :class:`ColdTies` is the
-sequence of :class:`~rbp.graph.ColdTie` records, each built when it is read.
+sequence of :class:`~rbp.graph.ColdTie` records, each built when it is read; the ties
+are put in order (coldest first) when the first record is read, so a list that is
+only counted is never sorted.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class ColdTies(LazyRecords[ColdTie]):
     Parameters
     ----------
     ties
-        The ties going cold, as columns, coldest first.
+        The ties going cold, as columns (with their ``cooling`` flags), in any order:
+        they are ordered coldest first when a record is first read.
     staff
         The officer keys, by the officer index of ``ties``.
     keys
@@ -49,19 +52,26 @@ class ColdTies(LazyRecords[ColdTie]):
     [('P0003', 'm-000093'), ('P0007', 'm-000058')]
     """
 
-    __slots__ = ("_keys", "_staff", "_ties")
+    __slots__ = ("_keys", "_sorted", "_staff", "_ties")
 
     def __init__(self, ties: Ties, *, staff: Sequence[str], keys: Sequence[str], tz: str) -> None:
         super().__init__(tz)
         self._ties = ties
+        self._sorted: Ties | None = None
         self._staff = staff
         self._keys = keys
 
     def __len__(self) -> int:
         return len(self._ties)
 
+    def _ordered(self) -> Ties:
+        """The ties coldest first (sorted once, when first needed)."""
+        if self._sorted is None:
+            self._sorted = self._ties.ordered(len(self._staff), len(self._keys))
+        return self._sorted
+
     def _record(self, j: int) -> ColdTie:
-        ties = self._ties
+        ties = self._ordered()
         return ColdTie(
             officer=self._staff[ties.officer[j]],
             stakeholder=self._keys[ties.member[j]],

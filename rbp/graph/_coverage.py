@@ -11,9 +11,9 @@ from rbp._queries.concerns import overdue as late_concerns
 from rbp._queries.currency import out_of_currency, standings
 from rbp._queries.plan_status import plan_statuses
 from rbp._queries.scope import area_scope
+from rbp._unit import quiet_collector
 from rbp.graph import _metrics as metrics
 from rbp.graph._base import GraphBase
-from rbp.graph._columns import quiet_collector
 from rbp.graph._overdue import overdue_follow_ups
 from rbp.graph._reports import CoverageReport, GapReport
 from rbp.model import Priority, Sector, StakeholderKind

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from rbp._queries.batch import chunks
 from rbp._queries.ties import promise_rows
-from rbp.graph._columns import quiet_collector
+from rbp._unit import quiet_collector
 from rbp.graph._lazy import LazyRecords
 from rbp.graph._reading import unmapped
 from rbp.model._interactions import FollowUp, FollowUpReason

@@ -36,21 +36,20 @@ from rbp import _schema as t
 from rbp._queries.pairs import last_contacts
 from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
+from rbp._unit import quiet_collector
 from rbp.areas import AreaTree
 from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
     SECTORS,
     Ties,
-    quiet_collector,
-    read_members,
 )
+from rbp.graph._members import read_members
 from rbp.graph._tie_reads import read_ties
 from rbp.model import Priority, StakeholderKind
 
 __all__ = [
     "KINDS",
-    "quiet_collector",
     "NOBODY",
     "PRIORITIES",
     "SECTORS",
@@ -97,7 +96,8 @@ class Snapshot:
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
-    # the ties cooling or dormant at T, coldest first (by last contact, officer, member)
+    # the ties cooling or dormant at T, in the order read (a ColdTies orders them coldest
+    # first, by last contact, officer and member, when a record is first read)
     cold: Ties = attrs.field(factory=Ties)
     # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
     # passed
@@ -230,8 +230,8 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    position = {k: i for i, k in enumerate(keys)}
-    index = {k: o for o, k in enumerate(staff)}
+    position = dict(zip(keys, range(len(keys)), strict=True))
+    index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
     # cold) is left in the database: the read goes as far back as the longest cadence
@@ -241,17 +241,24 @@ def _load(
         conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
     )
     n = len(keys)
-    # Per member, the last contacts that count (a range of times per priority code).
-    covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
-    within = set(
-        compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
-    )
     acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
     flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
     sole_of = dict(zip(held_member, held_officer, strict=True))
+    edges = {at - c for c in cadences}
+    within: Collection[int]
+    if spans == cadences and not any(map(edges.__contains__, compress(ties.last, flags))):
+        # Each member's window is its cadence: a contact within it is an active tie
+        # (``at - c <= last``) not met exactly at ``at - c``, and none was.
+        within = counts
+    else:
+        # Per member, the last contacts that count (a range of times per priority code).
+        covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
+        within = set(
+            compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
+        )
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     snap = Snapshot(
         as_of=as_of.at,
@@ -275,7 +282,7 @@ def _load(
         staff=staff,
         held=(held_member, held_officer),
         ties=ties,
-        cold=_cold(ties, priority, cadences, at, len(staff)) if cooling else Ties(),
+        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
         broken=broken,
     )
     snap.__dict__.update(position=position, staff_index=index)  # the cached properties
@@ -318,7 +325,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         snap,
         cooling=True,
         ties=ties,
-        cold=_cold(ties, snap.priority, snap.cadences, at, len(snap.staff)),
+        cold=_cold(ties, snap.priority, snap.cadences, at),
     )
     for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
         if name in snap.__dict__:
@@ -352,12 +359,13 @@ def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
     return list(map(values.__getitem__, priority))
 
 
-def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int, staff: int) -> Ties:
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
-    at ``at``, coldest first (``staff``: how many officers there are)."""
+    at ``at``, in the order of ``ties`` (sorting them coldest first is left to the
+    :class:`~rbp.graph.ColdTies` that lists them, when a record is first read: a report
+    whose list is only counted never sorts hundreds of thousands of ties)."""
     going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
     cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
-    cold = cold.ordered(staff, len(priority))
     cooling = _per_member(priority, (at - 2 * c for c in cadences))
     flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
     return attrs.evolve(cold, cooling=flags)

@@ -11,17 +11,18 @@ regular, and half the ties read back to the low priority's horizon are theirs.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Sequence
-from itertools import compress, repeat
-from operator import is_not, itemgetter, or_
+from itertools import chain, compress, repeat
+from operator import and_, is_not, itemgetter, or_
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp.graph._columns import PRIORITIES, Ties, batches
+from rbp.graph._columns import PRIORITIES, SEP, Ties, all_rows, batches
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["read_ties"]
@@ -48,16 +49,22 @@ def read_ties(
     the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
     last met before its priority's are not read, save those whose last contact was a
     promise now passed."""
-    passed = sa.case((lasts.c.promise <= at, lasts.c.promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    promise = lasts.c.promise
+    passed_by = promise <= at  # the last contact's promise has passed (NULL: none made)
+    conditions: list[sa.ColumnElement[bool]] = []
     if older_than is not None:
-        query = query.where(lasts.c.last <= older_than, passed.is_(None))
+        conditions += [lasts.c.last <= older_than, sa.or_(promise.is_(None), promise > at)]
     if reach is not None:
         worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
         if worth is not None:
-            query = query.where(
-                worth if older_than is not None else sa.or_(worth, passed.isnot(None))
-            )
+            conditions.append(worth if older_than is not None else sa.or_(worth, passed_by))
+    if conn.dialect.name == "sqlite":
+        joined = _per_officer(conn, lasts, conditions, at, position, index)
+        if joined is not None:
+            return joined
+    passed = sa.case((passed_by, promise))  # NULL unless broken
+    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
+    query = query.where(*conditions)
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []
     for batch in batches(conn, query):
@@ -73,6 +80,116 @@ def read_ties(
         last.extend(map(itemgetter(2), batch))
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
     return Ties(member=member, officer=officer, last=last), tuple(broken)
+
+
+Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
+
+
+def _per_officer(
+    conn: Connection,
+    lasts: sa.Subquery,
+    conditions: Sequence[sa.ColumnElement[bool]],
+    at: int,
+    position: dict[str, int],
+    index: dict[str, int],
+) -> Read | None:
+    """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
+    contacts each joined into one string (``group_concat``, in the pair summaries' key
+    order: nothing is sorted), read back in C. The driver makes five objects per officer
+    instead of four per tie; ``str.split`` and the look-ups of the keys make the member
+    column; the last contacts come as 16 hex digits each (the 64-bit two's complement,
+    big-endian), which ``bytes.fromhex`` and ``array`` read without an ``int`` per tie.
+    The broken promises come as one more list (officer, stakeholder, and last contact
+    and promise in hex, of each pair that has one). None when a list does not split into
+    as many items as it has ties, or a key holds the separator (written by hand): the
+    caller reads the ties row by row instead."""
+    c = lasts.c
+    text = sa.Text()
+    passed = c.promise <= at
+    broken = (c.officer, c.stakeholder, c.last, c.promise)
+    query = (
+        sa.select(
+            c.officer,
+            sa.func.count(),
+            sa.func.group_concat(c.stakeholder, SEP, type_=text),
+            sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
+            sa.func.group_concat(sa.case((passed, sa.func.printf(_BROKEN, *broken))), SEP),
+        )
+        .where(*conditions)
+        .group_by(c.officer)
+    )
+    rows = all_rows(conn, query)
+    found = list(map(index.get, map(itemgetter(0), rows)))
+    if None in found:  # officers not in the picture
+        rows = list(compress(rows, map(is_not, found, repeat(None))))
+    held_by = [o for o in found if o is not None]  # one row per officer: a few thousand
+    if not rows:
+        return Ties(), ()
+    if SEP in "".join(map(itemgetter(0), rows)):  # an officer key holding the separator
+        return None
+    counts = list(map(itemgetter(1), rows))
+    n = sum(counts)
+    keys = SEP.join(map(itemgetter(2), rows)).split(SEP)
+    hexes = "".join(map(itemgetter(3), rows))
+    if len(keys) != n or len(hexes) != 16 * n:
+        return None
+    member = array("i", map(position.get, keys, repeat(-1)))
+    officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
+    last = _int64s(hexes)
+    promised = SEP.join(filter(None, map(itemgetter(4), rows)))
+    found_broken: tuple[tuple[str, str, int, int], ...] = ()
+    if promised:
+        parts = promised.split(SEP)
+        whose = parts[1::3]
+        times = "".join(parts[2::3])
+        if len(parts) % 3 or len(times) != 32 * len(whose):
+            return None
+        pairs = _int64s(times)  # each broken pair's last contact, then its promise
+        rest = zip(parts[0::3], whose, pairs[0::2], pairs[1::2], strict=True)
+        in_picture = map(
+            and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose)
+        )
+        found_broken = tuple(compress(rest, in_picture))
+    if -1 in member:  # members not in the picture: a few ties in a thousand
+        holes = _holes(member)
+        member, officer, last = (_without(c, holes) for c in (member, officer, last))
+    return Ties(member=member, officer=officer, last=last), found_broken
+
+
+def _holes(member: array[int]) -> list[int]:
+    """Where ``member`` holds -1 (a member not in the picture), in order."""
+    out: list[int] = []
+    j = -1
+    while True:
+        try:
+            j = member.index(-1, j + 1)
+        except ValueError:
+            return out
+        out.append(j)
+
+
+def _without(column: array[int], holes: list[int]) -> array[int]:
+    """``column`` less the items at ``holes`` (ascending), copied slice by slice."""
+    out = column[:0]
+    start = 0
+    for j in holes:
+        out += column[start:j]
+        start = j + 1
+    out += column[start:]
+    return out
+
+
+_BROKEN = f"%s{SEP}%s{SEP}%016x%016x"
+"""A broken promise in the joined list: officer, stakeholder, and its last contact and
+promise as 16 hex digits each."""
+
+
+def _int64s(hexes: str) -> array[int]:
+    """The 64-bit integers written as 16 hex digits each (two's complement, big-endian)."""
+    out = array("q", bytes.fromhex(hexes))
+    if sys.byteorder == "little":
+        out.byteswap()
+    return out
 
 
 def _worth(
