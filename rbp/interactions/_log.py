@@ -3,9 +3,11 @@
 Rows go to the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
 batches inside one transaction, so a call of millions of items streams in bounded
 memory and is still all or nothing. Each batch also folds its officer ties into pair
-summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
-:mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written
-(:mod:`rbp._queries.pair_batch`); elsewhere in Python (:class:`~rbp._queries.pairs.Tally`).
+summaries, merged into ``tie_pairs`` and ``tie_months`` (see
+:mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written, and
+merged once per :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions and at the
+end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged per batch
+(:class:`~rbp._queries.pairs.Tally`).
 
 On PostgreSQL (:mod:`rbp.interactions._log_pg`) the directory's keys are looked up per
 chunk of items, the rows go by binary ``COPY``, and the foreign-key triggers are
@@ -23,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.pair_batch import SqlSummaries
+from rbp._queries.pair_batch import MERGE_EVERY, SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
@@ -195,6 +197,8 @@ class LogWriter:
         if not self.errors and pending:
             self._flush(pending)
         if not self.errors:
+            if self._summaries is not None:
+                self._summaries.merge()
             _log_pg.end(conn=self.conn, before=self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
@@ -248,7 +252,9 @@ class LogWriter:
         if self._summaries is not None:
             is_officer = self.officer_of.__getitem__
             officers = {k for k in {p[1] for p in people} if is_officer(k)}
-            self._summaries.write(first, ids.stop - 1, officers)
+            self._summaries.add(first, ids.stop - 1, officers)
+            if self._summaries.waiting >= MERGE_EVERY:
+                self._summaries.merge()
         else:
             self._fold(numbered, main).write(conn)
         self.written += len(main)

@@ -118,6 +118,33 @@ def test_small_batches_write_every_row(db_url: str | None, monkeypatch: pytest.M
         crm.close()
 
 
+def test_merges_spanning_batches(db_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the folded contacts of several batches wait for one merge (here batches
+    of 7, a merge once 15 are waiting, so one merge takes three batches and a call ends
+    with a partial one): every summary as the brute force says after each call, the
+    contacts of one pair and bucket split across batches and across merges."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "BATCH", 7)
+    monkeypatch.setattr(_log, "MERGE_EVERY", 15)
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    people = [("P1", "m-1"), ("P2", "m-2", "m-3"), ("P1", "P2", "m-1"), ("m-2", "P1")]
+    try:
+        for start, count in ((0, 23), (100, 44), (-60, 6), (1, 30)):
+            calls = [
+                _item(start + (n % 9) * 4 - n // 9, *people[n % 4], promise=n % 5 or None)
+                for n in range(count)
+            ]
+            crm.interactions.log_many(calls)
+            check_summaries(sql)
+        assert sql.count("interactions") == 23 + 44 + 6 + 30
+    finally:
+        sql.close()
+        crm.close()
+
+
 # ----------------------------------------------------------------------------- PostgreSQL
 
 
