@@ -250,8 +250,7 @@ class LogWriter:
             if rows:
                 copy_rows(conn, table, _COLUMNS[table.name], rows, binary=True)
         if self._summaries is not None:
-            is_officer = self.officer_of.__getitem__
-            officers = {k for k in {p[1] for p in people} if is_officer(k)}
+            officers = filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people)))
             self._summaries.add(first, ids.stop - 1, officers)
             if self._summaries.waiting >= MERGE_EVERY:
                 self._summaries.merge()

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import chain, filterfalse, islice
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -50,6 +51,13 @@ _LOOKUP = {
         for n, table in enumerate(_TABLES)
     ),
 }
+
+
+_RECORDS = {Interaction}
+_PARTICIPANTS = attrgetter("participants")
+_AREAS = attrgetter("areas")
+_PLAN = attrgetter("plan")
+_CONCERN = attrgetter("concern")
 
 
 class Keys(dict[str, bool]):
@@ -101,11 +109,13 @@ class Directory:
 
     def look_up(self, wanted: list[set[str]]) -> None:
         """Read the keys of ``wanted`` (one set per table) not looked up yet."""
+        # The keys known already are left out in C (most of a chunk's, once a log is
+        # under way): only the few new ones reach the Python test.
         asked = [
             [
                 k
-                for k in keys
-                if isinstance(k, str) and not dict.__contains__(table, k) and k not in table.absent
+                for k in filterfalse(dict.__contains__.__get__(table), keys)
+                if isinstance(k, str) and k not in table.absent
             ]
             for keys, table in zip(wanted, self._tables, strict=True)
         ]
@@ -126,18 +136,19 @@ class Directory:
         """``items`` again, each chunk of ``size`` looked up before it is handed on."""
         it = iter(items)
         while chunk := list(islice(it, size)):
-            wanted: list[set[str]] = [set(), set(), set(), set()]
-            people, places, plans, concerns = wanted
-            for item in chunk:
-                if item.__class__ is Interaction:  # the usual case, without the tests
-                    people.update(item.participants)
-                    if item.areas:
-                        places.update(item.areas)
-                    if item.plan is not None:
-                        plans.add(item.plan)
-                    if item.concern is not None:
-                        concerns.add(item.concern)
-                else:
+            wanted: list[set[str]]
+            if set(map(type, chunk)) == _RECORDS:  # the usual case: gathered in C
+                wanted = [
+                    set(chain.from_iterable(map(_PARTICIPANTS, chunk))),
+                    set(chain.from_iterable(map(_AREAS, chunk))),
+                    set(map(_PLAN, chunk)),
+                    set(map(_CONCERN, chunk)),
+                ]
+                wanted[2].discard(None)
+                wanted[3].discard(None)
+            else:
+                wanted = [set(), set(), set(), set()]
+                for item in chunk:
                     _wanted(item, wanted)
             self.look_up(wanted)
             yield from chunk
