@@ -185,15 +185,29 @@ class LogWriter:
         first = self.next_id
         pending: list[Interaction] = []
         check = self.check
-        items = self._directory.chunks(items, _log_keys.LOOKUP)
-        for row, raw in enumerate(items):
-            item = check(row, raw)
-            if item is None or self.errors:
+        row = 0
+        for chunk, clean in self._directory.chunks(items, _log_keys.LOOKUP):
+            if not clean:
+                for n, raw in enumerate(chunk, row):
+                    item = check(n, raw)
+                    if item is None or self.errors:
+                        continue
+                    pending.append(item)
+                    if len(pending) >= BATCH:
+                        self._flush(pending)
+                        pending = []
+            row += len(chunk)
+            if not clean or self.errors:
                 continue
-            pending.append(item)
-            if len(pending) >= BATCH:
-                self._flush(pending)
-                pending = []
+            # Records whose keys are all known: nothing to check one by one.
+            start = 0
+            while start < len(chunk):
+                take = chunk[start : start + BATCH - len(pending)]
+                pending += take
+                start += len(take)
+                if len(pending) >= BATCH:
+                    self._flush(pending)
+                    pending = []
         if not self.errors and pending:
             self._flush(pending)
         if not self.errors:

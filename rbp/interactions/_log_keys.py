@@ -87,7 +87,8 @@ class Directory:
     (one query for the chunk's keys of all four tables) instead of read whole.
 
     :meth:`chunks` feeds the items through in chunks of ``size``, looking each chunk's
-    keys up before its first item is checked; a key found nowhere in a chunk (a
+    keys up before its first item is checked (a chunk of records whose keys are all
+    known needs no check item by item); a key found nowhere in a chunk (a
     mapping's odd value that the record's converter turns into a key) is looked up on
     its own when it is checked.
 
@@ -132,12 +133,16 @@ class Directory:
         for keys, table in zip(asked, self._tables, strict=True):
             table.absent.update(k for k in keys if not dict.__contains__(table, k))
 
-    def chunks(self, items: Iterable[Any], size: int) -> Iterator[Any]:
-        """``items`` again, each chunk of ``size`` looked up before it is handed on."""
+    def chunks(self, items: Iterable[Any], size: int) -> Iterator[tuple[list[Any], bool]]:
+        """``items`` again in chunks of ``size``, each looked up before it is handed on,
+        with whether it is *clean*: every item an :class:`Interaction` record (checked
+        when it was made) and every key the chunk names known, so that no item of it
+        needs a check of its own."""
         it = iter(items)
         while chunk := list(islice(it, size)):
             wanted: list[set[str]]
-            if set(map(type, chunk)) == _RECORDS:  # the usual case: gathered in C
+            records = set(map(type, chunk)) == _RECORDS  # the usual case: gathered in C
+            if records:
                 wanted = [
                     set(chain.from_iterable(map(_PARTICIPANTS, chunk))),
                     set(chain.from_iterable(map(_AREAS, chunk))),
@@ -151,7 +156,11 @@ class Directory:
                 for item in chunk:
                     _wanted(item, wanted)
             self.look_up(wanted)
-            yield from chunk
+            clean = records and all(
+                all(map(dict.__contains__.__get__(table), keys))
+                for keys, table in zip(wanted, self._tables, strict=True)
+            )
+            yield chunk, clean
 
 
 def _wanted(item: Any, wanted: list[set[str]]) -> None:

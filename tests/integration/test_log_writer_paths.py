@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 import rbp
 from rbp.errors import StoreError
-from rbp.interactions import _log_keys, _log_pg
+from rbp.interactions import Interaction, _log_keys, _log_pg
 from rbp.interactions._log import LogWriter
 from tests.databases import PgCluster, probe_for
 from tests.pair_summaries import check_summaries
@@ -140,6 +140,43 @@ def test_merges_spanning_batches(db_url: str | None, monkeypatch: pytest.MonkeyP
             crm.interactions.log_many(calls)
             check_summaries(sql)
         assert sql.count("interactions") == 23 + 44 + 6 + 30
+    finally:
+        sql.close()
+        crm.close()
+
+
+def test_chunks_of_records_checked_at_once(
+    db_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk of records whose keys are all known goes to its batches without a check
+    of each item; a chunk naming an unknown key is checked item by item, and the errors
+    carry the item's position in the whole call (chunks of 4, batches of 5)."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "BATCH", 5)
+    monkeypatch.setattr(_log_keys, "LOOKUP", 4)
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    people = [("P1", "m-1"), ("P2", "m-2", "m-3"), ("P1", "P2", "m-1")]
+
+    def record(n: int, *extra: str) -> Interaction:
+        return Interaction(
+            at=T0.add(days=3 * n), kind="call", participants=(*people[n % 3], *extra)
+        )
+
+    try:
+        bad = [record(n) for n in range(19)]
+        bad[10] = record(10, "ghost")
+        bad[17] = Interaction(at=T0, kind="call", participants=("P1",), areas=("nowhere",))
+        with pytest.raises(rbp.BulkValidationError) as info:
+            crm.interactions.log_many(bad)
+        assert [(e.row, e.key) for e in info.value.errors] == [(10, "ghost"), (17, "nowhere")]
+        assert sql.count("interactions") == 0
+        good = [record(n) for n in range(19)]
+        assert crm.interactions.log_many(good) == range(1, 20)
+        assert sql.count("interaction_participants") == sum(len(people[n % 3]) for n in range(19))
+        check_summaries(sql)
     finally:
         sql.close()
         crm.close()
