@@ -46,7 +46,7 @@ from rbp._queries.rules import UNDERFLOW
 if TYPE_CHECKING:
     from rbp.model._interactions import Interaction
 
-__all__ = ["Tally", "write"]
+__all__ = ["Tally", "fold", "merge", "write"]
 
 _BATCH = "rbp_log_community"
 _KEY = ("a", "b", "size")
@@ -106,11 +106,8 @@ def write(
     if not batch:
         return
     if conn.dialect.name != "postgresql":
-        raw = conn.exec_driver_sql
-        raw(_CREATE)
-        raw(_FOLD, (batch[0][0], batch[-1][0]))
-        raw(_MERGE)
-        raw(f"DELETE FROM temp.{_BATCH}")
+        fold(conn, batch[0][0], batch[-1][0])
+        merge(conn)
         return
     tally = Tally()
     add = tally.add
@@ -125,6 +122,24 @@ def write(
         from rbp._queries import _community_pg
 
         _community_pg.write(conn, tally.pairs)
+
+
+def fold(conn: Connection, first_id: int, last_id: int) -> None:
+    """SQLite: fold the community contacts of the interactions ``first_id`` to
+    ``last_id`` (written already) into the temporary table; :func:`merge` puts them
+    into ``community_pairs`` (the log merges once per
+    :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions, as the officer ties)."""
+    raw = conn.exec_driver_sql
+    raw(_CREATE)
+    raw(_FOLD, (first_id, last_id))
+
+
+def merge(conn: Connection) -> None:
+    """SQLite: merge what :func:`fold` folded into ``community_pairs``, in key order."""
+    raw = conn.exec_driver_sql
+    raw(_CREATE)
+    raw(_MERGE)
+    raw(f"DELETE FROM temp.{_BATCH}")
 
 
 def _decay(age: int) -> float:

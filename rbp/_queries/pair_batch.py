@@ -1,15 +1,23 @@
 """A logged batch's pair summaries, folded and merged by SQLite itself.
 
-On SQLite the interaction log writes a batch's rows first; then three statements read
-the batch back (one range of interaction ids) and keep ``tie_months`` and
-``tie_pairs`` (see :mod:`rbp._queries.pairs`), with no Python object per contact:
+On SQLite the interaction log writes a batch's rows first; then statements read the
+batch back (one range of interaction ids) and keep ``tie_months`` and ``tie_pairs``
+(see :mod:`rbp._queries.pairs`), with no Python object per contact:
 
 1. each contact of the batch (every officer x non-officer pair of each interaction,
    as the one-contact summary ``(1, at, at, follow_up_by, 1.0)``) is upserted into a
-   temporary table of bucket summaries, clustered by (officer, stakeholder, bucket);
+   temporary table of bucket summaries, clustered by (officer, stakeholder, bucket)
+   (:meth:`SqlSummaries.add`, once per batch);
 2. those are merged into ``tie_months``, read in key order (so the b-tree is written
    in order too);
-3. and into ``tie_pairs``, one bucket after another.
+3. and into ``tie_pairs``, one bucket after another (2 and 3: :meth:`SqlSummaries.merge`,
+   once per :data:`MERGE_EVERY` interactions or so, and at the end of the log).
+
+The merges cost per row of the temporary table and per page of the stored b-trees they
+reach, so fewer, larger ones cost less: contacts of one pair in one bucket that came in
+different batches become one row, and the rows of one merge land closer together in the
+b-trees (at 5M interactions, merging once per 100,000 interactions instead of once per
+20,000 halved their cost per interaction).
 
 Every fold is :func:`rbp._queries.pairs.merge_sql`, the rule the upsert always used,
 so the summaries stay exact whatever order the contacts arrive in. The keys of the
@@ -44,7 +52,10 @@ from sqlalchemy.engine import Connection
 
 from rbp._queries.pairs import BUCKET, merge_sql
 
-__all__ = ["SqlSummaries"]
+__all__ = ["MERGE_EVERY", "SqlSummaries"]
+
+MERGE_EVERY = 200_000
+"""Interactions whose folded contacts wait in the temporary table before a merge."""
 
 _OFFICERS = "temp.rbp_log_officers"
 _BATCH = "temp.rbp_log_months"
@@ -93,6 +104,7 @@ class SqlSummaries:
         self.conn = conn
         self._ready = False
         self._officers: set[str] = set()  # in the temporary table
+        self.waiting = 0  # interactions folded since the last merge
 
     def _prepare(self) -> None:
         raw = self.conn.exec_driver_sql
@@ -110,10 +122,10 @@ class SqlSummaries:
         raw(f"DELETE FROM {_BATCH}")
         self._ready = True
 
-    def write(self, first_id: int, last_id: int, officers: Iterable[str]) -> None:
+    def add(self, first_id: int, last_id: int, officers: Iterable[str]) -> None:
         """Fold the contacts of the interactions ``first_id`` to ``last_id`` (written
-        already; ``officers``: every officer among their participants) and merge them
-        into the stored summaries."""
+        already; ``officers``: every officer among their participants) into the
+        temporary table; :meth:`merge` puts them into the stored summaries."""
         if not self._ready:
             self._prepare()
         raw = self.conn.exec_driver_sql
@@ -122,6 +134,14 @@ class SqlSummaries:
             raw(f"INSERT INTO {_OFFICERS} VALUES (?)", [(k,) for k in new])
             self._officers.update(new)
         raw(_MONTHS, (first_id, last_id))
+        self.waiting += last_id - first_id + 1
+
+    def merge(self) -> None:
+        """Merge what :meth:`add` folded into ``tie_months`` and ``tie_pairs``."""
+        if not self.waiting:
+            return
+        raw = self.conn.exec_driver_sql
         raw(_TO_MONTHS)
         raw(_TO_PAIRS)
         raw(f"DELETE FROM {_BATCH}")
+        self.waiting = 0

@@ -3,9 +3,12 @@
 Rows go to the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
 batches inside one transaction, so a call of millions of items streams in bounded
 memory and is still all or nothing. Each batch also folds its officer ties into pair
-summaries and merges them into ``tie_pairs`` and ``tie_months`` (see
-:mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written
-(:mod:`rbp._queries.pair_batch`); elsewhere in Python (:class:`~rbp._queries.pairs.Tally`).
+summaries, merged into ``tie_pairs`` and ``tie_months`` (see
+:mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written, and
+merged once per :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions and at the
+end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged per batch
+(:class:`~rbp._queries.pairs.Tally`). The community ties (pairs of non-officers) go to
+``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
 
 On PostgreSQL (:mod:`rbp.interactions._log_pg`) the directory's keys are looked up per
 chunk of items, the rows go by binary ``COPY``, and the foreign-key triggers are
@@ -23,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries import community_batch
-from rbp._queries.pair_batch import SqlSummaries
+from rbp._queries.pair_batch import MERGE_EVERY, SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
@@ -152,18 +155,34 @@ class LogWriter:
         first = self.next_id
         pending: list[Interaction] = []
         check = self.check
-        items = self._directory.chunks(items, _log_keys.LOOKUP)
-        for row, raw in enumerate(items):
-            item = check(row, raw)
-            if item is None or self.errors:
+        row = 0
+        for chunk, clean in self._directory.chunks(items, _log_keys.LOOKUP):
+            if not clean:
+                for n, raw in enumerate(chunk, row):
+                    item = check(n, raw)
+                    if item is None or self.errors:
+                        continue
+                    pending.append(item)
+                    if len(pending) >= BATCH:
+                        self._flush(pending)
+                        pending = []
+            row += len(chunk)
+            if not clean or self.errors:
                 continue
-            pending.append(item)
-            if len(pending) >= BATCH:
-                self._flush(pending)
-                pending = []
+            # Records whose keys are all known: nothing to check one by one.
+            start = 0
+            while start < len(chunk):
+                take = chunk[start : start + BATCH - len(pending)]
+                pending += take
+                start += len(take)
+                if len(pending) >= BATCH:
+                    self._flush(pending)
+                    pending = []
         if not self.errors and pending:
             self._flush(pending)
         if not self.errors:
+            if self._summaries is not None:
+                self._merge()
             _log_pg.end(conn=self.conn, before=self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
@@ -214,14 +233,22 @@ class LogWriter:
         ):
             if rows:
                 copy_rows(conn, table, _COLUMNS[table.name], rows, binary=True)
-        if self._summaries is not None:
-            is_officer = self.officer_of.__getitem__
-            officers = {k for k in {p[1] for p in people} if is_officer(k)}
-            self._summaries.write(first, ids.stop - 1, officers)
+        if self._summaries is not None:  # SQLite: folded now, merged every so often
+            officers = filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people)))
+            self._summaries.add(first, ids.stop - 1, officers)
+            community_batch.fold(conn, first, ids.stop - 1)
+            if self._summaries.waiting >= MERGE_EVERY:
+                self._merge()
         else:
             self._fold(numbered, main).write(conn)
-        community_batch.write(conn, numbered, self.officer_of)
+            community_batch.write(conn, numbered, self.officer_of)
         self.written += len(main)
+
+    def _merge(self) -> None:
+        """SQLite: merge the folded officer and community summaries into the tables."""
+        assert self._summaries is not None
+        self._summaries.merge()
+        community_batch.merge(self.conn)
 
     def _fold(
         self, numbered: list[tuple[int, int, Interaction]], main: list[tuple[Any, ...]]

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import chain, filterfalse, islice
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -50,6 +51,13 @@ _LOOKUP = {
         for n, table in enumerate(_TABLES)
     ),
 }
+
+
+_RECORDS = {Interaction}
+_PARTICIPANTS = attrgetter("participants")
+_AREAS = attrgetter("areas")
+_PLAN = attrgetter("plan")
+_CONCERN = attrgetter("concern")
 
 
 class Keys(dict[str, bool]):
@@ -79,7 +87,8 @@ class Directory:
     (one query for the chunk's keys of all four tables) instead of read whole.
 
     :meth:`chunks` feeds the items through in chunks of ``size``, looking each chunk's
-    keys up before its first item is checked; a key found nowhere in a chunk (a
+    keys up before its first item is checked (a chunk of records whose keys are all
+    known needs no check item by item); a key found nowhere in a chunk (a
     mapping's odd value that the record's converter turns into a key) is looked up on
     its own when it is checked.
 
@@ -101,11 +110,13 @@ class Directory:
 
     def look_up(self, wanted: list[set[str]]) -> None:
         """Read the keys of ``wanted`` (one set per table) not looked up yet."""
+        # The keys known already are left out in C (most of a chunk's, once a log is
+        # under way): only the few new ones reach the Python test.
         asked = [
             [
                 k
-                for k in keys
-                if isinstance(k, str) and not dict.__contains__(table, k) and k not in table.absent
+                for k in filterfalse(dict.__contains__.__get__(table), keys)
+                if isinstance(k, str) and k not in table.absent
             ]
             for keys, table in zip(wanted, self._tables, strict=True)
         ]
@@ -122,25 +133,34 @@ class Directory:
         for keys, table in zip(asked, self._tables, strict=True):
             table.absent.update(k for k in keys if not dict.__contains__(table, k))
 
-    def chunks(self, items: Iterable[Any], size: int) -> Iterator[Any]:
-        """``items`` again, each chunk of ``size`` looked up before it is handed on."""
+    def chunks(self, items: Iterable[Any], size: int) -> Iterator[tuple[list[Any], bool]]:
+        """``items`` again in chunks of ``size``, each looked up before it is handed on,
+        with whether it is *clean*: every item an :class:`Interaction` record (checked
+        when it was made) and every key the chunk names known, so that no item of it
+        needs a check of its own."""
         it = iter(items)
         while chunk := list(islice(it, size)):
-            wanted: list[set[str]] = [set(), set(), set(), set()]
-            people, places, plans, concerns = wanted
-            for item in chunk:
-                if item.__class__ is Interaction:  # the usual case, without the tests
-                    people.update(item.participants)
-                    if item.areas:
-                        places.update(item.areas)
-                    if item.plan is not None:
-                        plans.add(item.plan)
-                    if item.concern is not None:
-                        concerns.add(item.concern)
-                else:
+            wanted: list[set[str]]
+            records = set(map(type, chunk)) == _RECORDS  # the usual case: gathered in C
+            if records:
+                wanted = [
+                    set(chain.from_iterable(map(_PARTICIPANTS, chunk))),
+                    set(chain.from_iterable(map(_AREAS, chunk))),
+                    set(map(_PLAN, chunk)),
+                    set(map(_CONCERN, chunk)),
+                ]
+                wanted[2].discard(None)
+                wanted[3].discard(None)
+            else:
+                wanted = [set(), set(), set(), set()]
+                for item in chunk:
                     _wanted(item, wanted)
             self.look_up(wanted)
-            yield from chunk
+            clean = records and all(
+                all(map(dict.__contains__.__get__(table), keys))
+                for keys, table in zip(wanted, self._tables, strict=True)
+            )
+            yield chunk, clean
 
 
 def _wanted(item: Any, wanted: list[set[str]]) -> None:

@@ -27,8 +27,9 @@ import sqlalchemy as sa
 
 import rbp
 from rbp.errors import StoreError
-from rbp.interactions import _log_keys, _log_pg
+from rbp.interactions import Interaction, _log_keys, _log_pg
 from rbp.interactions._log import LogWriter
+from tests.community_summaries import check_community
 from tests.databases import PgCluster, probe_for
 from tests.pair_summaries import check_summaries
 
@@ -113,6 +114,72 @@ def test_small_batches_write_every_row(db_url: str | None, monkeypatch: pytest.M
         assert sql.count("interaction_participants") == sum(
             len(people[n % 4]) for count in (2, 23, 15, 7) for n in range(count)
         )
+    finally:
+        sql.close()
+        crm.close()
+
+
+def test_merges_spanning_batches(db_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the folded contacts of several batches wait for one merge (here batches
+    of 7, a merge once 15 are waiting, so one merge takes three batches and a call ends
+    with a partial one): every summary as the brute force says after each call, the
+    contacts of one pair and bucket split across batches and across merges; the same
+    for the community pairs (m-2 and m-3)."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "BATCH", 7)
+    monkeypatch.setattr(_log, "MERGE_EVERY", 15)
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    people = [("P1", "m-1"), ("P2", "m-2", "m-3"), ("P1", "P2", "m-1"), ("m-2", "P1")]
+    try:
+        for start, count in ((0, 23), (100, 44), (-60, 6), (1, 30)):
+            calls = [
+                _item(start + (n % 9) * 4 - n // 9, *people[n % 4], promise=n % 5 or None)
+                for n in range(count)
+            ]
+            crm.interactions.log_many(calls)
+            check_summaries(sql)
+            assert check_community(sql)  # the non-officer pairs wait for the same merges
+        assert sql.count("interactions") == 23 + 44 + 6 + 30
+    finally:
+        sql.close()
+        crm.close()
+
+
+def test_chunks_of_records_checked_at_once(
+    db_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk of records whose keys are all known goes to its batches without a check
+    of each item; a chunk naming an unknown key is checked item by item, and the errors
+    carry the item's position in the whole call (chunks of 4, batches of 5)."""
+    from rbp.interactions import _log
+
+    monkeypatch.setattr(_log, "BATCH", 5)
+    monkeypatch.setattr(_log_keys, "LOOKUP", 4)
+    crm = rbp.open(db_url)
+    _directory(crm)
+    sql = probe_for(db_url, crm)
+    people = [("P1", "m-1"), ("P2", "m-2", "m-3"), ("P1", "P2", "m-1")]
+
+    def record(n: int, *extra: str) -> Interaction:
+        return Interaction(
+            at=T0.add(days=3 * n), kind="call", participants=(*people[n % 3], *extra)
+        )
+
+    try:
+        bad = [record(n) for n in range(19)]
+        bad[10] = record(10, "ghost")
+        bad[17] = Interaction(at=T0, kind="call", participants=("P1",), areas=("nowhere",))
+        with pytest.raises(rbp.BulkValidationError) as info:
+            crm.interactions.log_many(bad)
+        assert [(e.row, e.key) for e in info.value.errors] == [(10, "ghost"), (17, "nowhere")]
+        assert sql.count("interactions") == 0
+        good = [record(n) for n in range(19)]
+        assert crm.interactions.log_many(good) == range(1, 20)
+        assert sql.count("interaction_participants") == sum(len(people[n % 3]) for n in range(19))
+        check_summaries(sql)
     finally:
         sql.close()
         crm.close()
