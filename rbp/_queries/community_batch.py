@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -59,10 +60,15 @@ _CREATE = (
     "first INTEGER, last INTEGER, weight REAL, PRIMARY KEY (a, b, size)) WITHOUT ROWID"
 )
 
+
 # The batch's interactions that can pair anybody (one pass over their participants in
 # the key's order, ``attendees`` read once per interaction), then their non-officers
 # paired, each pair once (a < b).
-_FOLD = f"""
+@functools.cache
+def _fold_sql(officers: str) -> str:
+    """The fold of a batch's community contacts; ``officers``: a table (or a query) of
+    at least the officers among the batch's participants."""
+    return f"""
 INSERT INTO temp.{_BATCH} ({_COLUMNS})
 SELECT pa.stakeholder, pb.stakeholder, g.size, 1, g.at, g.at, 1.0
 FROM (
@@ -71,13 +77,14 @@ FROM (
     JOIN interaction_participants AS p ON p.interaction_id = i.id
     WHERE i.id BETWEEN ? AND ?
     GROUP BY i.id
-    HAVING i.attendees + count(*) <= {CAP} AND sum(p.stakeholder NOT IN {_OFFICERS}) >= 2
+    HAVING i.attendees + count(*) <= {CAP} AND sum(p.stakeholder NOT IN {officers}) >= 2
 ) AS g
 JOIN interaction_participants AS pa ON pa.interaction_id = g.id
 JOIN interaction_participants AS pb ON pb.interaction_id = g.id AND pb.stakeholder > pa.stakeholder
-WHERE pa.stakeholder NOT IN {_OFFICERS} AND pb.stakeholder NOT IN {_OFFICERS}
+WHERE pa.stakeholder NOT IN {officers} AND pb.stakeholder NOT IN {officers}
 ON CONFLICT (a, b, size) DO UPDATE SET {merge_sql(_BATCH, promise=False)}
 """
+
 
 _MERGE = f"""
 INSERT INTO community_pairs ({_COLUMNS})
@@ -124,14 +131,16 @@ def write(
         _community_pg.write(conn, tally.pairs)
 
 
-def fold(conn: Connection, first_id: int, last_id: int) -> None:
+def fold(conn: Connection, first_id: int, last_id: int, officers: str = _OFFICERS) -> None:
     """SQLite: fold the community contacts of the interactions ``first_id`` to
     ``last_id`` (written already) into the temporary table; :func:`merge` puts them
     into ``community_pairs`` (the log merges once per
-    :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions, as the officer ties)."""
+    :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions, as the officer ties).
+    ``officers``: a table holding at least the officers among their participants (the
+    log's own, :data:`~rbp._queries.pair_batch.OFFICERS`; by default every officer)."""
     raw = conn.exec_driver_sql
     raw(_CREATE)
-    raw(_FOLD, (first_id, last_id))
+    raw(_fold_sql(officers), (first_id, last_id))
 
 
 def merge(conn: Connection) -> None:

@@ -52,12 +52,14 @@ from sqlalchemy.engine import Connection
 
 from rbp._queries.pairs import BUCKET, merge_sql
 
-__all__ = ["MERGE_EVERY", "SqlSummaries"]
+__all__ = ["MERGE_EVERY", "OFFICERS", "SqlSummaries"]
 
 MERGE_EVERY = 200_000
 """Interactions whose folded contacts wait in the temporary table before a merge."""
 
-_OFFICERS = "temp.rbp_log_officers"
+OFFICERS = "temp.rbp_log_officers"
+"""The writer's temporary table of the officers among the participants of the batches
+it logged (each added before its batch is folded)."""
 _BATCH = "temp.rbp_log_months"
 _FIGURES = "n, first, last, promise, weight"
 
@@ -73,8 +75,8 @@ CROSS JOIN interaction_participants AS pk
 WHERE i.id BETWEEN ? AND ?
   AND po.interaction_id = i.id
   AND pk.interaction_id = i.id
-  AND +po.stakeholder IN {_OFFICERS}
-  AND +pk.stakeholder NOT IN {_OFFICERS}
+  AND +po.stakeholder IN {OFFICERS}
+  AND +pk.stakeholder NOT IN {OFFICERS}
 ON CONFLICT (officer, stakeholder, bucket) DO UPDATE SET {merge_sql(_BATCH.split(".")[1])}
 """
 
@@ -109,10 +111,10 @@ class SqlSummaries:
     def _prepare(self) -> None:
         raw = self.conn.exec_driver_sql
         raw(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_OFFICERS.split('.')[1]} "
+            f"CREATE TEMP TABLE IF NOT EXISTS {OFFICERS.split('.')[1]} "
             "(key TEXT PRIMARY KEY) WITHOUT ROWID"
         )
-        raw(f"DELETE FROM {_OFFICERS}")
+        raw(f"DELETE FROM {OFFICERS}")
         raw(
             f"CREATE TEMP TABLE IF NOT EXISTS {_BATCH.split('.')[1]} (officer TEXT, "
             "stakeholder TEXT, bucket INTEGER, n INTEGER, first INTEGER, last INTEGER, "
@@ -131,7 +133,7 @@ class SqlSummaries:
         raw = self.conn.exec_driver_sql
         new = sorted(set(officers) - self._officers)
         if new:
-            raw(f"INSERT INTO {_OFFICERS} VALUES (?)", [(k,) for k in new])
+            raw(f"INSERT INTO {OFFICERS} VALUES (?)", [(k,) for k in new])
             self._officers.update(new)
         raw(_MONTHS, (first_id, last_id))
         self.waiting += last_id - first_id + 1

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries import community_batch
-from rbp._queries.pair_batch import MERGE_EVERY, SqlSummaries
+from rbp._queries.pair_batch import MERGE_EVERY, OFFICERS, SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
@@ -236,7 +236,7 @@ class LogWriter:
         if self._summaries is not None:  # SQLite: folded now, merged every so often
             officers = filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people)))
             self._summaries.add(first, ids.stop - 1, officers)
-            community_batch.fold(conn, first, ids.stop - 1)
+            community_batch.fold(conn, first, ids.stop - 1, OFFICERS)
             if self._summaries.waiting >= MERGE_EVERY:
                 self._merge()
         else:
