@@ -36,6 +36,16 @@ the import's own reading and checking weigh more:
     import             27,545/s (18.2 s; peak 319 MiB)
     import / log_many = 0.59, import / log_many of mappings = 0.79
 
+Again at 500,000 rows, after the import made its records itself, a bulk write paused the
+garbage collector and an interaction's fields were checked faster, and after every log
+began keeping the community summaries too (a machine slower that day: plain sqlite3
+took 40 % more CPU than before), one run with the machine otherwise idle:
+
+    log_many           27,323/s (18.3 s; CPU 18.1 s; peak 464 MiB)
+    log_many_mappings  26,029/s (19.2 s; CPU 19.1 s; peak 680 MiB)
+    import             18,902/s (26.5 s; CPU 26.2 s; peak 333 MiB)
+    import / log_many = 0.69 (CPU 0.69), import / log_many of mappings = 0.73
+
 The machine was shared, so single figures move by tens of percent from run to run.
 """
 
