@@ -98,7 +98,8 @@ def write(
     batch: Sequence[tuple[int, int, Interaction]],
     officer_of: Mapping[str, bool],
 ) -> None:
-    """Merge the community contacts of a batch just written into ``community_pairs``.
+    """Fold the community contacts of a batch just written in Python and write them
+    into ``community_pairs`` (PostgreSQL; SQLite folds in SQL: :func:`fold`, :func:`merge`).
 
     Parameters
     ----------
@@ -108,13 +109,9 @@ def write(
         ``(id, at, interaction)`` of each interaction of the batch (ids consecutive,
         ``at`` in epoch microseconds), written already.
     officer_of
-        Whether each participant key is an officer (PostgreSQL's fold reads it).
+        Whether each participant key is an officer.
     """
     if not batch:
-        return
-    if conn.dialect.name != "postgresql":
-        fold(conn, batch[0][0], batch[-1][0])
-        merge(conn)
         return
     tally = Tally()
     add = tally.add

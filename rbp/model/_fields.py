@@ -73,31 +73,6 @@ _CHECKED: dict[tuple[Any, ...], tuple[str, ...]] = {}
 _CHECKED_MAX = 8192
 
 
-def checked_keys(values: tuple[Any, ...]) -> tuple[str, ...] | None:
-    """What a key rule made of ``values`` before (:func:`remember_keys`), or None.
-
-    >>> remember_keys(("b", "a"), ("a", "b"))
-    ('a', 'b')
-    >>> checked_keys(("b", "a")), checked_keys(("c",))
-    (('a', 'b'), None)
-    """
-    try:
-        return _CHECKED.get(values)
-    except TypeError:  # an unhashable item: never remembered
-        return None
-
-
-def remember_keys(values: tuple[Any, ...], result: tuple[str, ...]) -> tuple[str, ...]:
-    """Remember that the good keys ``values`` make ``result``; returns ``result``.
-
-    The memory is emptied when it is full.
-    """
-    if len(_CHECKED) >= _CHECKED_MAX:
-        _CHECKED.clear()
-    _CHECKED[values] = result
-    return result
-
-
 def good_keys(values: tuple[Any, ...]) -> bool:
     """Whether every item of a non-empty tuple is a good key (one match for them all).
 
@@ -232,10 +207,17 @@ def keys(*, name: str | None = None) -> attrs.Converter[Any, Any]:
 
     def convert(values: Any, attribute: attrs.Attribute[Any]) -> tuple[str, ...]:
         if values.__class__ is tuple:
-            if (known := checked_keys(values)) is not None:
+            try:
+                known = _CHECKED.get(values)
+            except TypeError:  # an unhashable item: never remembered
+                known = None
+            if known is not None:
                 return known
             if not values or good_keys(values):
-                return remember_keys(values, tuple(sorted(set(values))))
+                if len(_CHECKED) >= _CHECKED_MAX:
+                    _CHECKED.clear()  # forgotten, and filled again
+                known = _CHECKED[values] = tuple(sorted(set(values)))
+                return known
         field = name or attribute.name
         return tuple(sorted({check_key(v, field) for v in _as_tuple(values, field)}))
 
