@@ -88,7 +88,9 @@ def answers(conn: Connection, *, at: int, half_life: dt.timedelta, max_group: in
     return top is None or at >= top
 
 
-def summed(*, at: int, max_group: int, since: int | None = None) -> sa.Select[Any]:
+def summed(
+    *, at: int, max_group: int, since: int | None = None, sqlite: bool = False
+) -> sa.Select[Any]:
     """(a, b, count, first, last, strength) of every community tie as of ``at`` (a < b,
     ordered by a and b), from the summaries; valid when :func:`answers` says so.
 
@@ -97,9 +99,11 @@ def summed(*, at: int, max_group: int, since: int | None = None) -> sa.Select[An
     whose last contact is after it. Pairs with an end not in the picture at ``at`` are
     left in: the graph drops them (its nodes are the people in it; both ends are
     members or agencies, kinds never change), which costs less than testing two keys
-    per row here.
+    per row here. ``sqlite``: the query runs on SQLite, whose ``power()`` needs no
+    guard against underflow (:func:`~rbp._queries.rules.decay_sql`).
     """
     c = t.community_pairs.c
+    decay = decay_sql(sa.literal(at) - c.last, half_life=HALF_LIFE, guarded=not sqlite)
     q = (
         sa.select(
             c.a,
@@ -107,7 +111,7 @@ def summed(*, at: int, max_group: int, since: int | None = None) -> sa.Select[An
             sa.func.sum(c.n),
             sa.func.min(c.first),
             sa.func.max(c.last),
-            sa.func.sum(c.weight * decay_sql(sa.literal(at) - c.last, half_life=HALF_LIFE)),
+            sa.func.sum(c.weight * decay),
         )
         .where(c.size <= max_group)
         .group_by(c.a, c.b)

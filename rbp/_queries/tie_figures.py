@@ -245,6 +245,7 @@ def figure_pieces(
     since: int | None = None,
     officers: Collection[str] | None = None,
     stakeholders: Collection[str] | None = None,
+    everyone: bool = False,
 ) -> Iterator[list[Figure]]:
     """(officer, stakeholder, count, first, last, strength) of every pair with a contact
     up to ``at`` whose officer and stakeholder are part of the picture at ``at``,
@@ -254,6 +255,8 @@ def figure_pieces(
     With ``since``, only pairs whose last contact up to ``at`` is after ``since``.
     ``officer``/``stakeholder`` keep one key's pairs, ``officers``/``stakeholders``
     those keys' pairs. Read the pieces to the end before running another statement.
+    ``everyone``: the pairs of stakeholders not in the picture at ``at`` are left in
+    (a caller that drops them anyway, as the graph does: no test per row here).
     """
     q = _statement(
         conn,
@@ -264,7 +267,7 @@ def figure_pieces(
         officers=officers,
         stakeholders=stakeholders,
     )
-    gone = absent(conn, at)
+    gone = frozenset() if everyone else absent(conn, at)
     other: dict[tuple[str, str], float] | None = None
     if half_life is not None and duration_micros(half_life) != HALF_LIFE:
         other = raw_strengths(
