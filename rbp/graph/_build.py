@@ -34,15 +34,11 @@ cursor as they are consumed): no list of every row and no time object per row is
 while it is built. The edges go straight into the adjacency with one shared-key
 attribute dict each (:mod:`rbp.graph._edges`), and SQLite reads through its page cache
 rather than the memory map while a graph is built (:func:`rbp.graph._reading.unmapped`).
-The cyclic collector is paused while the graph is built, and what it built goes
-straight to the collector's oldest generation (:func:`_tenure`), so no young
-collection walks the millions of edge dicts afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -187,7 +183,7 @@ def build_graph(
     against).
     """
     with quiet_collector(), unmapped(conn):
-        g = _build(
+        return _build(
             conn,
             as_of=as_of,
             settings=settings,
@@ -199,33 +195,6 @@ def build_graph(
             keys=keys,
             raw=raw,
         )
-        if len(g) >= TENURED:
-            _tenure()
-        return g
-
-
-TENURED = 10_000
-"""The fewest nodes of a graph that goes to the collector's oldest generation once
-built (:func:`_tenure`); a smaller one is left to the young collections as usual."""
-
-
-def _tenure() -> None:
-    """Put every object the cyclic collector tracks into its oldest generation, without
-    a collection pass (:func:`gc.freeze` then :func:`gc.unfreeze`).
-
-    A graph's adjacency dicts stay tracked for good (they hold dicts), and a pass over
-    a generation holding them visits every edge dict they hold: on a city of two
-    million edges the young collection that follows the build (the collector paused
-    during it) takes 0.36 s and the middle one later 0.39 s, each finding nothing, as
-    the graph lives on. Moved to the oldest generation at once, they wait for the next
-    full collection as they would anyway. Other young objects of the process move with
-    them (a young garbage cycle waits for that full collection too), which is why only
-    a large graph does this (:data:`TENURED`): a loop of small builds does not hold
-    on to its young garbage. Skipped when objects are frozen already (someone froze
-    them on purpose: unfreezing would let them go)."""
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def _build(

@@ -9,9 +9,6 @@
   stakeholders out of the picture are left in: the graph drops them): the rows are the
   filtered ones plus exactly those whose end is out of the picture (found by plain SQL),
   and the graph is the one built from the filtered rows.
-- After the build of a large graph (:data:`rbp.graph._build.TENURED` nodes, lowered
-  here) the collector's young generations do not hold it (it went straight to the
-  oldest one), the collector runs as before, and objects someone froze stay frozen.
 """
 
 from __future__ import annotations
@@ -29,7 +26,6 @@ from rbp._queries.community import summed
 from rbp._queries.pairs import HALF_LIFE
 from rbp._queries.rules import UNDERFLOW, decay, decay_sql
 from rbp._queries.tie_figures import figure_pieces
-from rbp.graph import _build
 from rbp.graph._build import build_graph
 from rbp.interactions import Interaction
 from tests.databases import PlainSQL
@@ -126,53 +122,7 @@ def test_figure_pieces_everyone_adds_only_the_pairs_out_of_the_picture(
         assert (d["count"], d["first"], d["last"], d["strength"]) == row[2:6]
 
 
-def test_a_build_leaves_the_graph_in_the_oldest_generation(
-    crm: rbp.Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_build, "TENURED", 1)  # this city is small
-    _city(crm)
-    assert gc.isenabled()
-    g = crm.graph.build(as_of=T)
-    assert gc.isenabled()
-    young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
-    old = {id(o) for o in gc.get_objects(generation=2)}
-    adjacency = [g._adj[n] for n in g]
-    assert all(gc.is_tracked(a) for a in adjacency if a)
-    assert not any(id(a) in young for a in adjacency)
-    assert all(id(a) in old for a in adjacency if a)
-    # the collector still finds garbage cycles made after it
-    cycle: list[object] = []
-    cycle.append(cycle)
-    held = id(cycle)
-    del cycle
-    gc.collect()
-    assert held not in {id(o) for o in gc.get_objects()}
-
-
-def test_a_build_keeps_frozen_objects_frozen(
-    crm: rbp.Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_build, "TENURED", 1)
-    _city(crm)
-    kept = [[n] for n in range(50)]
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        g = crm.graph.build(as_of=T)
-        # nothing unfrozen, nothing added (some frozen objects may have been freed)
-        assert 0 < gc.get_freeze_count() <= frozen
-        tracked = {id(o) for o in gc.get_objects()}  # every generation but the frozen
-        assert not any(id(k) in tracked for k in kept)
-        assert all(id(g._adj[n]) in tracked for n in g if g._adj[n])
-        assert g.number_of_edges() > 0
-    finally:
-        gc.unfreeze()
-
-
-def test_build_graph_with_the_collector_off_leaves_it_off(
-    crm: rbp.Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_build, "TENURED", 1)
+def test_build_graph_with_the_collector_off_leaves_it_off(crm: rbp.Store) -> None:
     _city(crm)
     gc.disable()
     try:
