@@ -236,16 +236,6 @@ class PgCluster:
         finally:
             engine.dispose()
 
-    def reset_schema(self, database: str) -> None:
-        """Empty ``database`` by dropping and recreating its ``public`` schema."""
-        engine = sa.create_engine(self.url(database), poolclass=NullPool)
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-        finally:
-            engine.dispose()
-
 
 # ----------------------------------------------------------------------------- plain SQL
 
