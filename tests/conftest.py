@@ -10,7 +10,10 @@
   the ``postgres`` marker.
 
 ``crm`` opens a store on ``db_url`` (America/Chicago, actor "test", a clock fixed at
-2026-06-30 12:00 Chicago) and closes it after; ``sql`` is a
+2026-06-30 12:00 Chicago) and closes it after. Its new store is not migrated for
+each test: ``db_url`` copies one migrated once per process
+(:class:`tests.empty_stores.EmptyStores`; tests/integration/test_empty_stores.py
+shows the copies are the same as freshly migrated stores). ``sql`` is a
 :class:`tests.databases.PlainSQL` on the same database, for checking through a
 second path.
 
@@ -27,13 +30,11 @@ second path.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -48,6 +49,7 @@ from tests.databases import (
     fixed_clock,
     probe_for,
 )
+from tests.empty_stores import EmptyStores
 
 settings.register_profile(
     "rbp",
@@ -91,14 +93,37 @@ def pg_admin_url(pg_cluster: PgCluster) -> str:
 # ----------------------------------------------------------------------------- db_url, crm
 
 
+@pytest.fixture(scope="session")
+def empty_stores(pg_cluster: PgCluster) -> Iterator[EmptyStores]:
+    """The process's templates of new stores (:class:`tests.empty_stores.EmptyStores`)."""
+    folder = Path(tempfile.mkdtemp(prefix="rbp-stores-"))
+    stores = EmptyStores(folder, pg_cluster)
+    try:
+        yield stores
+    finally:
+        stores.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(params=DB_KINDS)
 def db_url(
-    request: pytest.FixtureRequest, tmp_path: Path, pg_cluster: PgCluster
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg_cluster: PgCluster,
+    empty_stores: EmptyStores,
 ) -> Iterator[str | None]:
     """A new empty database: ``None`` (in-memory SQLite), a SQLite file path, or the
-    URL of a PostgreSQL database made for this test and dropped after it."""
+    URL of a PostgreSQL database made for this test and dropped after it.
+
+    When the test also uses ``crm``, the database already holds the new store ``crm``
+    opens, copied from a migrated template (the file, or ``CREATE DATABASE ...
+    TEMPLATE``; in memory, ``crm`` loads it), as it would once ``crm`` had made it.
+    """
     kind = request.param
-    if kind == "sqlite-memory":
+    if "crm" in request.fixturenames:
+        with empty_stores.database(kind, TZ, path=tmp_path / "rbp.db") as url:
+            yield url
+    elif kind == "sqlite-memory":
         yield None
     elif kind == "sqlite-file":
         yield str(tmp_path / "rbp.db")
@@ -112,9 +137,10 @@ def db_url(
 
 
 @pytest.fixture
-def crm(db_url: str | None) -> Iterator[rbp.Store]:
+def crm(db_url: str | None, empty_stores: EmptyStores) -> Iterator[rbp.Store]:
     """A store on ``db_url``: America/Chicago, actor "test", clock fixed at ``NOW``."""
-    store = rbp.open(db_url, tz=TZ, actor="test", clock=fixed_clock)
+    with empty_stores.loading(TZ) if db_url is None else contextlib.nullcontext():
+        store = rbp.open(db_url, tz=TZ, actor="test", clock=fixed_clock)
     try:
         yield store
     finally:
@@ -137,49 +163,15 @@ FreshStore = Callable[..., contextlib.AbstractContextManager[tuple[rbp.Store, Pl
 
 
 @pytest.fixture(scope="session")
-def fresh_store(pg_cluster: PgCluster) -> Iterator[FreshStore]:
+def fresh_store(empty_stores: EmptyStores) -> FreshStore:
     """A factory for ``@given`` tests: ``with fresh_store(kind) as (crm, sql):``.
 
     Each call opens a new empty store of ``kind`` ("sqlite-memory", "sqlite-file" or
     "postgresql") like the ``crm`` fixture's (keyword arguments override the zone,
-    actor, clock, ...) and closes it after. PostgreSQL reuses one database and empties
-    it by recreating its ``public`` schema, which is faster than a new database.
+    actor, clock, ...) and closes it after. The stores are made from a template
+    migrated once per process and zone (:class:`tests.empty_stores.EmptyStores`: a
+    copied file, an in-memory copy, on PostgreSQL a database of the process emptied
+    and given back the rows of a new store), the same as freshly migrated ones
+    (tests/integration/test_empty_stores.py compares them).
     """
-    folder = Path(tempfile.mkdtemp(prefix="rbp-hyp-"))
-    files = itertools.count()
-    pg_database: list[str] = []
-
-    @contextlib.contextmanager
-    def make(kind: str, **options: Any) -> Iterator[tuple[rbp.Store, PlainSQL]]:
-        url: str | None
-        if kind == "sqlite-memory":
-            url = None
-        elif kind == "sqlite-file":
-            url = str(folder / f"example-{next(files)}.db")
-        elif kind == "postgresql":
-            pg_cluster.admin_url()
-            if pg_database:
-                pg_cluster.reset_schema(pg_database[0])
-            else:
-                pg_database.append(pg_cluster.create_database())
-            url = pg_cluster.url(pg_database[0])
-        else:
-            raise ValueError(f"unknown database kind {kind!r}")
-        store = rbp.open(url, **{"tz": TZ, "actor": "test", "clock": fixed_clock, **options})
-        probe = probe_for(url, store)
-        try:
-            yield store, probe
-        finally:
-            probe.close()
-            store.close()
-            if kind == "sqlite-file" and url is not None:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(url + suffix).unlink(missing_ok=True)
-
-    try:
-        yield make
-    finally:
-        for name in pg_database:
-            with contextlib.suppress(Exception):
-                pg_cluster.drop_database(name)
-        shutil.rmtree(folder, ignore_errors=True)
+    return empty_stores.open

@@ -236,16 +236,6 @@ class PgCluster:
         finally:
             engine.dispose()
 
-    def reset_schema(self, database: str) -> None:
-        """Empty ``database`` by dropping and recreating its ``public`` schema."""
-        engine = sa.create_engine(self.url(database), poolclass=NullPool)
-        try:
-            with engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-        finally:
-            engine.dispose()
-
 
 # ----------------------------------------------------------------------------- plain SQL
 
@@ -278,24 +268,42 @@ class PlainSQL:
 
     def tables(self) -> list[str]:
         """Table names as the database itself lists them."""
+        return [r[0] for r in self.rows(self._tables_query())]
+
+    def _tables_query(self) -> str:
         if self.dialect == "sqlite":
-            query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        else:
-            query = (
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = 'public' ORDER BY table_name"
-            )
-        return [r[0] for r in self.rows(query)]
+            return "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        # What information_schema.tables lists for the public schema (tables, views,
+        # foreign and partitioned tables), read from the catalog: many times faster.
+        return (
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'f', 'p') "
+            "ORDER BY c.relname"
+        )
+
+    def _every_table(self, select: str) -> dict[str, list[tuple[Any, ...]]]:
+        """``select`` (with ``{name}`` for the table) on every table, on one connection
+        through the driver's own cursor: one read of the whole database."""
+        with self.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection
+            with contextlib.closing(raw.cursor()) as cursor:
+                cursor.execute(self._tables_query())
+                names = [str(r[0]) for r in cursor.fetchall()]
+                found = {}
+                for name in names:
+                    cursor.execute(select.format(name=name))
+                    found[name] = [tuple(r) for r in cursor.fetchall()]
+                return found
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
-        return {name: self.count(name) for name in self.tables()}
+        found = self._every_table('SELECT count(*) FROM "{name}"')
+        return {name: int(rows[0][0]) for name, rows in found.items()}
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, sorted: two equal snapshots mean nothing changed."""
-        return {
-            name: sorted(self.rows(f'SELECT * FROM "{name}"'), key=repr) for name in self.tables()
-        }
+        found = self._every_table('SELECT * FROM "{name}"')
+        return {name: sorted(rows, key=repr) for name, rows in found.items()}
 
     def close(self) -> None:
         if self._owned:
