@@ -10,14 +10,8 @@ end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged pe
 (:class:`~rbp._queries.pairs.Tally`). The community ties (pairs of non-officers) go to
 ``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
 
-On SQLite a full batch's folds (and a merge when one is due) run on a helper thread,
-on the same connection, while this thread makes the next batch's rows: SQLite runs
-each of those ``INSERT ... SELECT`` statements without Python's lock, so on a second
-core they cost no time of the log's own. This thread touches the connection again only
-after the helper's statement has ended (:meth:`LogWriter._settle`, also before a look-up
-of keys), so the connection is never used by two threads at once, and the rows and
-summaries are exactly what they were with both on one thread. A long log also keeps the
-page cache larger than the growing file (:class:`~rbp._unit.CacheFit`).
+On SQLite a long log keeps the page cache larger than the growing file
+(:class:`~rbp._unit.CacheFit`).
 
 On PostgreSQL (:mod:`rbp.interactions._log_pg`) the directory's keys are looked up per
 chunk of items, the rows go by binary ``COPY``, and the foreign-key triggers are
@@ -26,10 +20,8 @@ switched off when the role may (each batch locks its distinct directory keys ins
 
 from __future__ import annotations
 
-import functools
 import operator
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,12 +104,6 @@ class LogWriter:
         self.written = 0
         # SQLite folds each batch's pair summaries itself; elsewhere Python folds them.
         self._summaries = SqlSummaries(conn) if conn.dialect.name == "sqlite" else None
-        # SQLite: the folds and merges run on a second thread while this one makes the
-        # next batch (see :meth:`_behind`); the statement under way, or None.
-        self._helper: ThreadPoolExecutor | None = None
-        self._running: Future[None] | None = None
-        self._unmerged = 0  # interactions folded (or being folded) since the last merge
-        d.before_query = self._settle
         # SQLite: a long log keeps the page cache larger than the file as it grows.
         self._cache = CacheFit(conn)
 
@@ -175,7 +161,6 @@ class LogWriter:
         try:
             return self._write(items)
         finally:
-            self._close_helper()
             self._cache.restore()
 
     def _write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
@@ -207,7 +192,6 @@ class LogWriter:
                     pending = []
         if not self.errors and pending:
             self._flush(pending)
-        self._settle()
         if not self.errors:
             if self._summaries is not None:
                 self._merge()
@@ -251,7 +235,6 @@ class LogWriter:
             people.sort(key=_STAKEHOLDER)
         places = [(i, a, at) for i, at, x in numbered if x.areas for a in x.areas]
         topics = [(i, tp) for i, _, x in numbered if x.topics for tp in x.topics]
-        self._settle()  # the connection is this thread's again
         if len(items) >= BATCH:  # a long log: the cache grows with the file
             self._cache.fit()
         if self._triggers is not None:  # PostgreSQL without the triggers: lock the keys
@@ -265,55 +248,15 @@ class LogWriter:
             if rows:
                 copy_rows(conn, table, _COLUMNS[table.name], rows, binary=True)
         if self._summaries is not None:  # SQLite: folded now, merged every so often
-            officers = list(filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people))))
-            self._unmerged += len(items)
-            merge = self._unmerged >= MERGE_EVERY
-            if merge:
-                self._unmerged = 0
-            job = functools.partial(self._summarise, first, ids.stop - 1, officers, merge=merge)
-            if len(items) < BATCH:  # the call's last batch (or a single log): nothing to overlap
-                job()
-            else:
-                self._behind(job)
+            officers = filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people)))
+            self._summaries.add(first, ids.stop - 1, officers)
+            community_batch.fold(conn, first, ids.stop - 1, OFFICERS)
+            if self._summaries.waiting >= MERGE_EVERY:
+                self._merge()
         else:
             self._fold(numbered, main).write(conn)
             community_batch.write(conn, numbered, self.officer_of)
         self.written += len(main)
-
-    def _summarise(self, first: int, last: int, officers: list[str], *, merge: bool) -> None:
-        """SQLite: fold the batch of ids ``first`` to ``last`` (written), and merge."""
-        assert self._summaries is not None
-        self._summaries.add(first, last, officers)
-        community_batch.fold(self.conn, first, last, OFFICERS)
-        if merge:
-            self._merge()
-
-    def _behind(self, job: Callable[[], None]) -> None:
-        """Run ``job`` (statements on the connection, and no other Python) on the helper
-        thread; this thread uses the connection again only after :meth:`_settle`.
-
-        SQLite runs a statement without Python's lock, so a batch's folds and merges
-        (one ``INSERT ... SELECT`` each) go on while this thread makes the next batch
-        of rows, on a second core when there is one.
-        """
-        if self._helper is None:
-            self._helper = ThreadPoolExecutor(1, thread_name_prefix="rbp-log")
-        self._running = self._helper.submit(job)
-
-    def _settle(self) -> None:
-        """Wait for the helper's statement (its error is raised here)."""
-        running, self._running = self._running, None
-        if running is not None:
-            running.result()
-
-    def _close_helper(self) -> None:
-        """Wait for the helper thread, and stop it."""
-        running, self._running = self._running, None
-        if running is not None:
-            running.exception()  # an error already raised elsewhere wins
-        if self._helper is not None:
-            self._helper.shutdown()
-            self._helper = None
 
     def _merge(self) -> None:
         """SQLite: merge the folded officer and community summaries into the tables."""

@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, filterfalse, islice
 from operator import attrgetter
 from typing import Any
@@ -107,7 +107,6 @@ class Directory:
         self.plans = Keys(self, 2)
         self.concerns = Keys(self, 3)
         self._tables = (self.officer_of, self.areas, self.plans, self.concerns)
-        self.before_query: Callable[[], None] = _nothing  # called before each look-up
 
     def look_up(self, wanted: list[set[str]]) -> None:
         """Read the keys of ``wanted`` (one set per table) not looked up yet."""
@@ -123,7 +122,6 @@ class Directory:
         ]
         if not any(asked):
             return
-        self.before_query()
         raw: Any = self.conn.connection.driver_connection
         params = asked if self._pg else [json.dumps(keys) for keys in asked]
         cur = raw.cursor()
@@ -163,10 +161,6 @@ class Directory:
                 for keys, table in zip(wanted, self._tables, strict=True)
             )
             yield chunk, clean
-
-
-def _nothing() -> None:
-    return None
 
 
 def _wanted(item: Any, wanted: list[set[str]]) -> None:
