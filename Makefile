@@ -23,7 +23,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.rbp-installed
 PYTEST_ARGS ?=
-# Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one.
+# Test processes (pytest-xdist): one per core, each taking tests from the other's queue
+# when its own runs dry (worksteal: the long PostgreSQL property tests otherwise leave
+# one core idle at the end); `make test PYTEST_WORKERS=0` runs in one.
 PYTEST_WORKERS ?= auto
 
 .PHONY: venv graphviz postgres chromium test lint demo bench bench-large clean distclean
@@ -94,7 +96,7 @@ postgres:
 # ---------------------------------------------------------------------------- tasks
 
 test: venv graphviz postgres chromium
-	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal --durations=20 $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check rbp tests bench
