@@ -211,9 +211,14 @@ def test_a_log_that_fails_part_way_leaves_nothing(
     try:
         with pytest.raises(ZeroDivisionError):
             crm.interactions.log_many(items(23, fail=True))
-        for table in ("interactions", "interaction_participants", "tie_pairs", "tie_months"):
+        for table in (
+            "interactions",
+            "interaction_participants",
+            "tie_pairs",
+            "tie_months",
+            "community_pairs",
+        ):
             assert sql.count(table) == 0, table
-        assert sql.count("community_pairs") == 0
         assert crm.interactions.log_many(items(31, fail=False)) == range(1, 32)
         check_summaries(sql)
         assert check_community(sql)
