@@ -34,9 +34,9 @@ from rbp.settings import Settings
 __all__ = [
     "BULK_CACHE_KIB",
     "BULK_CACHE_MAX_KIB",
-    "CacheFit",
     "Clock",
     "UnitOfWork",
+    "grow_cache",
     "make_engine",
     "quiet_collector",
 ]
@@ -56,59 +56,38 @@ def _memory_kib() -> int:
 
 
 BULK_CACHE_MAX_KIB = max(BULK_CACHE_KIB, min(4 * 2**20, _memory_kib() // 4))
-"""The most page cache a long bulk write grows a SQLite connection's to (:class:`CacheFit`),
+"""The most page cache a long bulk write grows a SQLite connection's to (:func:`grow_cache`),
 in KiB: 4 GiB, or a quarter of the machine's memory if that is less."""
 
 
-class CacheFit:
-    """Keeps a SQLite connection's page cache larger than its file while a long bulk
-    write makes the file grow, then puts the connection's own size back.
+def _cache_kib(raw: Any, setting: int) -> int:
+    """A ``PRAGMA cache_size`` setting in KiB (a negative size is KiB, a positive one
+    pages)."""
+    page = int(raw.execute("PRAGMA page_size").fetchone()[0])
+    return -setting if setting < 0 else setting * page // 1024
+
+
+def grow_cache(conn: Connection) -> None:
+    """Inside a bulk write (:meth:`UnitOfWork.write` with ``bulk=True``), keep a SQLite
+    connection's page cache larger than its growing file: once the file passes two
+    thirds of the cache, raise the cache to three times the file, up to
+    :data:`BULK_CACHE_MAX_KIB` (a no-op on other databases).
 
     The interaction log writes its indexes and pair summaries at random places all over
     the file: once the file outgrows the cache, every write of a page that was pushed
     out reads it back first (a city of 5 million interactions, 2 GB, took half as long
-    again with the bulk write's fixed 256 MiB). :meth:`fit` raises the cache to three
-    times the file whenever the file passes two thirds of it, up to
-    :data:`BULK_CACHE_MAX_KIB`; SQLite takes the memory only as pages are read. The
-    cache never shrinks before :meth:`restore`. Other databases: both are no-ops.
-
-    Parameters
-    ----------
-    conn
-        A connection inside its write transaction.
+    again with the bulk write's fixed 256 MiB). SQLite takes the memory only as pages
+    are read; the cache never shrinks here, and the bulk write puts the connection's
+    own size back when it ends (:meth:`UnitOfWork.bulk_cache`).
     """
-
-    def __init__(self, conn: Connection) -> None:
-        raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
-        self._raw: Any = raw
-        self._before: int | None = None  # the size to put back, once changed
-
-    def _kib(self, setting: int) -> int:
-        # A negative size is KiB, a positive one pages.
-        page = int(self._raw.execute("PRAGMA page_size").fetchone()[0])
-        return -setting if setting < 0 else setting * page // 1024
-
-    def fit(self) -> None:
-        """Raise the cache if the file has grown past two thirds of it."""
-        if self._raw is None:
-            return
-        raw = self._raw
-        setting = int(raw.execute("PRAGMA cache_size").fetchone()[0])
-        held = self._kib(setting)
-        pages = int(raw.execute("PRAGMA page_count").fetchone()[0])
-        file_kib = self._kib(pages)
-        if held >= BULK_CACHE_MAX_KIB or 3 * file_kib <= 2 * held:
-            return
-        if self._before is None:
-            self._before = setting
-        raw.execute(f"PRAGMA cache_size=-{min(BULK_CACHE_MAX_KIB, 3 * file_kib)}")
-
-    def restore(self) -> None:
-        """Put back the cache size the connection had before the first :meth:`fit` that
-        changed it (a no-op if none did)."""
-        if self._raw is not None and self._before is not None:
-            self._raw.execute(f"PRAGMA cache_size={self._before}")
-            self._before = None
+    if conn.dialect.name != "sqlite":
+        return
+    raw: Any = conn.connection.driver_connection
+    held = _cache_kib(raw, int(raw.execute("PRAGMA cache_size").fetchone()[0]))
+    file_kib = _cache_kib(raw, int(raw.execute("PRAGMA page_count").fetchone()[0]))
+    if held >= BULK_CACHE_MAX_KIB or 3 * file_kib <= 2 * held:
+        return
+    raw.execute(f"PRAGMA cache_size=-{min(BULK_CACHE_MAX_KIB, 3 * file_kib)}")
 
 
 def make_engine(
@@ -324,8 +303,9 @@ class UnitOfWork:
     @staticmethod
     @contextlib.contextmanager
     def bulk_cache(conn: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
-        """Raise a SQLite connection's page cache to ``kib`` KiB for the block, then put
-        the connection's own size back (a no-op on other databases).
+        """Raise a SQLite connection's page cache to ``kib`` KiB for the block (and let
+        :func:`grow_cache` raise it further inside it), then put the connection's own
+        size back (a no-op on other databases).
 
         The cache never shrinks: a connection whose cache is already larger keeps it.
         ``PRAGMA cache_size`` is not transactional, so it may wrap a transaction or
@@ -337,13 +317,8 @@ class UnitOfWork:
         raw = conn.connection.driver_connection
         assert raw is not None
         before = int(raw.execute("PRAGMA cache_size").fetchone()[0])
-        # A negative size is KiB, a positive one pages; compare both in KiB.
-        page = int(raw.execute("PRAGMA page_size").fetchone()[0])
-        held = -before if before < 0 else before * page // 1024
-        if held >= kib:
-            yield
-            return
-        raw.execute(f"PRAGMA cache_size=-{int(kib)}")
+        if _cache_kib(raw, before) < kib:
+            raw.execute(f"PRAGMA cache_size=-{int(kib)}")
         try:
             yield
         finally:

@@ -11,7 +11,7 @@ end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged pe
 ``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
 
 On SQLite a long log keeps the page cache larger than the growing file
-(:class:`~rbp._unit.CacheFit`).
+(:func:`~rbp._unit.grow_cache`).
 
 On PostgreSQL (:mod:`rbp.interactions._log_pg`) the directory's keys are looked up per
 chunk of items, the rows go by binary ``COPY``, and the foreign-key triggers are
@@ -33,7 +33,7 @@ from rbp._queries.pair_batch import MERGE_EVERY, OFFICERS, SqlSummaries
 from rbp._queries.pairs import BUCKET, Tally
 from rbp._schema._copy import copy_rows
 from rbp._time import to_micros
-from rbp._unit import CacheFit
+from rbp._unit import grow_cache
 from rbp.errors import RbpError, UnknownKeyError
 from rbp.interactions import _log_keys, _log_pg
 from rbp.interactions._log_keys import Directory
@@ -104,8 +104,6 @@ class LogWriter:
         self.written = 0
         # SQLite folds each batch's pair summaries itself; elsewhere Python folds them.
         self._summaries = SqlSummaries(conn) if conn.dialect.name == "sqlite" else None
-        # SQLite: a long log keeps the page cache larger than the file as it grows.
-        self._cache = CacheFit(conn)
 
     def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
         """The item as a valid Interaction, or None after recording why it is not."""
@@ -158,12 +156,6 @@ class LogWriter:
         pass per table. After the first bad item nothing more is inserted, but every
         item is still checked so the error lists them all; the caller rolls back.
         """
-        try:
-            return self._write(items)
-        finally:
-            self._cache.restore()
-
-    def _write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
         first = self.next_id
         pending: list[Interaction] = []
         check = self.check
@@ -236,7 +228,7 @@ class LogWriter:
         places = [(i, a, at) for i, at, x in numbered if x.areas for a in x.areas]
         topics = [(i, tp) for i, _, x in numbered if x.topics for tp in x.topics]
         if len(items) >= BATCH:  # a long log: the cache grows with the file
-            self._cache.fit()
+            grow_cache(conn)
         if self._triggers is not None:  # PostgreSQL without the triggers: lock the keys
             _log_pg.pin(conn, {k for _, k, _ in people}, {a for _, a, _ in places}, self._pinned)
         for table, rows in (

@@ -351,14 +351,15 @@ def test_bulk_writes_get_a_large_page_cache_and_give_it_back(tmp_path: Any) -> N
 
 
 def test_a_long_log_keeps_the_cache_larger_than_its_growing_file(tmp_path: Any) -> None:
-    """``CacheFit`` raises a connection's cache to three times its file once the file
-    passes two thirds of it (file size read back with ``os.path.getsize`` after a
-    checkpoint, not from rbp), never shrinks it, and puts the connection's own size back;
-    a file well inside the cache leaves the cache alone."""
+    """Inside a bulk write ``grow_cache`` raises a connection's cache to three times its
+    file once the file passes two thirds of it (file size read back with
+    ``os.path.getsize`` after a checkpoint, not from rbp), never shrinks it, and the bulk
+    write puts the connection's own size back; a file well inside the cache leaves the
+    cache alone."""
     import os
     import sqlite3
 
-    from rbp._unit import BULK_CACHE_MAX_KIB, CacheFit
+    from rbp._unit import BULK_CACHE_KIB, BULK_CACHE_MAX_KIB, grow_cache
 
     path = tmp_path / "c.db"
     crm = rbp.open(path, tz=TZ)
@@ -377,21 +378,21 @@ def test_a_long_log_keeps_the_cache_larger_than_its_growing_file(tmp_path: Any) 
         assert 2_000 < file_kib < 3_000  # 500 blobs of 4,000 bytes, a page each
         with uow.write() as conn:
             own = _cache(conn)
-            fit = CacheFit(conn)
-            fit.fit()  # the file is far inside the cache: nothing changes
-            assert _cache(conn) == own
+        with uow.write(bulk=True) as conn:
+            grow_cache(conn)  # the file is far inside the bulk cache: nothing changes
+            assert _cache(conn) == -BULK_CACHE_KIB
             conn.exec_driver_sql("PRAGMA cache_size=-1000")  # a cache smaller than the file
-            fit.fit()
+            grow_cache(conn)
             assert _cache(conn) == -3 * file_kib
-            fit.fit()  # the file has not grown: the same size
+            grow_cache(conn)  # the file has not grown: the same size
             assert _cache(conn) == -3 * file_kib
-            fit.restore()
-            assert _cache(conn) == -1000
-            fit.restore()  # nothing more to put back
-            assert _cache(conn) == -1000
+        with uow.write() as conn:  # the bulk write put the connection's own size back
+            assert _cache(conn) == own
+        with uow.write(bulk=True) as conn:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_MAX_KIB}")
-            fit.fit()  # at the most already: left alone
+            grow_cache(conn)  # at the most already: left alone
             assert _cache(conn) == -BULK_CACHE_MAX_KIB
-            conn.exec_driver_sql(f"PRAGMA cache_size={own}")
+        with uow.write() as conn:
+            assert _cache(conn) == own
     finally:
         crm.close()
