@@ -18,6 +18,7 @@ import glob
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -105,6 +106,7 @@ class PgCluster:
         self._failure: str | None = None
         self._names = itertools.count()
         self._as_user: list[str] = []
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     # -- commands, run as the postgres user when we are root
 
@@ -188,8 +190,33 @@ class PgCluster:
                 failures.append(f"{exc}\nserver log:\n{self._log()}")
                 continue
             self._started = True
+            self._watch(os.getpid())
             return
         raise RuntimeError("\n".join(failures))
+
+    def _watch(self, owner: int) -> None:
+        """Start a watchdog that stops the server and deletes its folder once the
+        process ``owner`` is gone, however it ended (a test run killed with SIGKILL or
+        SIGTERM never reaches :meth:`stop`, and its server would run on for good).
+
+        It is a shell loop in a session of its own, so a signal to the test run's
+        process group does not reach it; :meth:`stop` ends it first.
+        """
+        assert self.root is not None
+        assert self.bindir is not None
+        stop = [*self._as_user, str(self.bindir / "pg_ctl"), "-D", str(self.root / "data")]
+        stop += ["-m", "immediate", "-w", "stop"]
+        script = (
+            f"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
+            f"{shlex.join(stop)} >/dev/null 2>&1; rm -rf {shlex.quote(str(self.root))}"
+        )
+        self._watchdog = subprocess.Popen(
+            ["sh", "-c", script],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _log(self) -> str:
         assert self.root is not None
@@ -200,6 +227,10 @@ class PgCluster:
 
     def stop(self) -> None:
         """Stop the server at once (``-m immediate``) and delete its folder."""
+        if self._watchdog is not None:
+            self._watchdog.kill()
+            self._watchdog.wait()
+            self._watchdog = None
         if self.root is None:
             return
         if self._started and self.bindir is not None:
