@@ -192,17 +192,17 @@ def test_round_trip_keeps_every_answer(
     plan: bool,
     drawn: dict[str, Any],
 ) -> None:
-    folder = Path(tempfile.mkdtemp())
-    with fresh_store(kind) as (crm, _sql):
-        ids = fill(crm, log, pairs, plan)
-        codes = speak(crm, log, ids, drawn)
-        before = answers(crm, log.as_of)
-        heard = voice_answers(crm, [*log.as_of, T0.add(days=30)], codes)
-        rbp.io.export_csv(crm, folder, personal=True)
-    with fresh_store(kind) as (copy, _sql):
-        rbp.io.import_dir(copy, folder)
-        assert answers(copy, log.as_of) == before
-        assert voice_answers(copy, [*log.as_of, T0.add(days=30)], codes) == heard
+    with tempfile.TemporaryDirectory() as folder:  # one per example, removed after it
+        with fresh_store(kind) as (crm, _sql):
+            ids = fill(crm, log, pairs, plan)
+            codes = speak(crm, log, ids, drawn)
+            before = answers(crm, log.as_of)
+            heard = voice_answers(crm, [*log.as_of, T0.add(days=30)], codes)
+            rbp.io.export_csv(crm, folder, personal=True)
+        with fresh_store(kind) as (copy, _sql):
+            rbp.io.import_dir(copy, folder)
+            assert answers(copy, log.as_of) == before
+            assert voice_answers(copy, [*log.as_of, T0.add(days=30)], codes) == heard
 
 
 @pytest.mark.parametrize("kind", DB_KINDS)
