@@ -70,8 +70,9 @@ class Ties:
     def __len__(self) -> int:
         return len(self.member)
 
-    def where(self, keep: Iterable[bool]) -> Ties:
-        """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
+    def where(self, keep: Iterable[int]) -> Ties:
+        """The ties whose flag in ``keep`` is true (one flag per tie, in order; bools or
+        the bytes 0 and 1)."""
         flags = bytes(keep)  # bools are the ints 0 and 1
         return Ties(
             member=array("i", compress(self.member, flags)),

@@ -245,8 +245,7 @@ def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> ColdTies:
     assert snap.cooling, "the snapshot was read without the ties going cold"
     cold = snap.cold
     if not (isinstance(members, range) and members == range(len(snap))):
-        chosen = set(members)
-        cold = cold.where(map(chosen.__contains__, cold.member))
+        cold = cold.among(set(members))
     return ColdTies(cold, staff=snap.staff, keys=snap.keys, tz=tz)
 
 

@@ -24,7 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from itertools import compress, repeat
-from operator import contains, le, ne
+from operator import contains, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -38,6 +38,7 @@ from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp._unit import quiet_collector
 from rbp.areas import AreaTree
+from rbp.graph._cold import GoingCold
 from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
@@ -96,9 +97,10 @@ class Snapshot:
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
-    # the ties cooling or dormant at T, in the order read (a ColdTies orders them coldest
-    # first, by last contact, officer and member, when a record is first read)
-    cold: Ties = attrs.field(factory=Ties)
+    # which of ``ties`` are cooling or dormant at T (a ColdTies copies them out and
+    # orders them coldest first, by last contact, officer and member, when a record is
+    # first read)
+    cold: GoingCold = attrs.field(factory=GoingCold)
     # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
     # passed
     broken: tuple[tuple[str, str, int, int], ...] = ()
@@ -219,7 +221,7 @@ def _load(
     at = as_of.micros
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
-    keys, codes, home, homes = read_members(conn, present)
+    keys, codes, home, homes, position = read_members(conn, present)
     priority = codes[2]
     officers = frozenset(
         conn.execute(
@@ -230,7 +232,6 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    position = dict(zip(keys, range(len(keys)), strict=True))
     index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
@@ -282,7 +283,7 @@ def _load(
         staff=staff,
         held=(held_member, held_officer),
         ties=ties,
-        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
+        cold=_cold(ties, priority, cadences, at) if cooling else GoingCold(),
         broken=broken,
     )
     snap.__dict__.update(position=position, staff_index=index)  # the cached properties
@@ -359,13 +360,15 @@ def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
     return list(map(values.__getitem__, priority))
 
 
-def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> GoingCold:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
-    at ``at``, in the order of ``ties`` (sorting them coldest first is left to the
-    :class:`~rbp.graph.ColdTies` that lists them, when a record is first read: a report
-    whose list is only counted never sorts hundreds of thousands of ties)."""
+    at ``at``, as one flag per tie (copying them out and sorting them coldest first is
+    left to the :class:`~rbp.graph.ColdTies` that lists them, when a record is first
+    read: a report whose list is only counted never copies nor sorts hundreds of
+    thousands of ties)."""
     going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
-    cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
-    cooling = _per_member(priority, (at - 2 * c for c in cadences))
-    flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
-    return attrs.evolve(cold, cooling=flags)
+    return GoingCold(
+        ties=ties,
+        keep=bytes(map(contains, map(going.__getitem__, ties.member), ties.last)),
+        cooling_from=_per_member(priority, (at - 2 * c for c in cadences)),
+    )
