@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, MutableSequence, Sequence
 from itertools import compress, repeat
-from operator import contains, ne
+from operator import contains, itemgetter, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -44,6 +44,7 @@ from rbp.graph._columns import (
     PRIORITIES,
     SECTORS,
     Ties,
+    all_rows,
 )
 from rbp.graph._members import read_members
 from rbp.graph._tie_reads import read_ties
@@ -223,11 +224,8 @@ def _load(
     present = present_sql(s.since, s.until, at)
     keys, codes, home, homes, position = read_members(conn, present)
     priority = codes[2]
-    officers = frozenset(
-        conn.execute(
-            sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
-        ).scalars()
-    ) - frozenset(excluded)
+    in_picture = sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
+    officers = frozenset(map(itemgetter(0), all_rows(conn, in_picture))) - frozenset(excluded)
     staff = tuple(sorted(officers))
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
@@ -247,19 +245,21 @@ def _load(
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
-    sole_of = dict(zip(held_member, held_officer, strict=True))
+    active = array("i", bytes(4 * n))
+    _scatter(active, counts.keys(), counts.values())
+    sole = array("i", [NOBODY]) * n
+    _scatter(sole, held_member, held_officer)  # the last officer of a member's ties
+    covered = bytearray(n)
     edges = {at - c for c in cadences}
-    within: Collection[int]
     if spans == cadences and not any(map(edges.__contains__, compress(ties.last, flags))):
         # Each member's window is its cadence: a contact within it is an active tie
         # (``at - c <= last``) not met exactly at ``at - c``, and none was.
-        within = counts
+        _scatter(covered, held_member, repeat(1))
     else:
         # Per member, the last contacts that count (a range of times per priority code).
         covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
-        within = set(
-            compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
-        )
+        seen = map(contains, map(covering.__getitem__, ties.member), ties.last)
+        _scatter(covered, compress(ties.member, seen), repeat(1))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     snap = Snapshot(
         as_of=as_of.at,
@@ -277,9 +277,9 @@ def _load(
         priority=priority,
         home=home,
         homes=homes,
-        covered=bytes(map(within.__contains__, range(n))),
-        active=array("i", map(counts.get, range(n), repeat(0))),
-        sole=array("i", map(sole_of.get, range(n), repeat(NOBODY))),
+        covered=bytes(covered),
+        active=active,
+        sole=sole,
         staff=staff,
         held=(held_member, held_officer),
         ties=ties,
@@ -352,6 +352,12 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     is not lapsed (age <= 4c); + 1 because the bounds are inclusive."""
     c_max = max(cadence.values()) * MICROS_PER_DAY
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
+
+
+def _scatter(column: MutableSequence[int], at: Iterable[int], values: Iterable[int]) -> None:
+    """``column[i] = v`` for each ``i`` of ``at`` and ``v`` of ``values``, in order (a
+    later value for one index wins), without a Python statement per item."""
+    deque(map(column.__setitem__, at, values), maxlen=0)
 
 
 def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
