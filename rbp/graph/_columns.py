@@ -27,6 +27,7 @@ __all__ = [
     "KINDS",
     "PRIORITIES",
     "SECTORS",
+    "Promises",
     "Ties",
     "SEP",
     "UNKNOWN",
@@ -106,6 +107,32 @@ class Ties:
             officer=array("i", map(mod, rest, repeat(officers))),
             last=array("q", map(floordiv, rest, repeat(officers))),
             cooling=cooling,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Promises:
+    """Pairs whose last contact carried a promise now passed, column by column: pair
+    ``j`` is officer ``officer[j]`` with stakeholder ``stakeholder[j]`` (their keys),
+    last met at ``last[j]`` with a promise for ``promise[j]`` (epoch micros). Columns,
+    not a tuple per pair: a city has tens of thousands."""
+
+    officer: Sequence[str] = ()
+    stakeholder: Sequence[str] = ()
+    last: Sequence[int] = attrs.field(factory=lambda: array("q"))
+    promise: Sequence[int] = attrs.field(factory=lambda: array("q"))
+
+    def __len__(self) -> int:
+        return len(self.officer)
+
+    def where(self, keep: Iterable[int]) -> Promises:
+        """The pairs whose flag in ``keep`` is true (one flag per pair, in order)."""
+        flags = bytes(keep)
+        return Promises(
+            officer=list(compress(self.officer, flags)),
+            stakeholder=list(compress(self.stakeholder, flags)),
+            last=array("q", compress(self.last, flags)),
+            promise=array("q", compress(self.promise, flags)),
         )
 
 

@@ -43,6 +43,7 @@ from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
     SECTORS,
+    Promises,
     Ties,
     all_rows,
 )
@@ -102,9 +103,8 @@ class Snapshot:
     # orders them coldest first, by last contact, officer and member, when a record is
     # first read)
     cold: GoingCold = attrs.field(factory=GoingCold)
-    # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
-    # passed
-    broken: tuple[tuple[str, str, int, int], ...] = ()
+    # the pairs whose last contact was a promise now passed
+    broken: Promises = attrs.field(factory=Promises)
 
     def __len__(self) -> int:
         return len(self.keys)

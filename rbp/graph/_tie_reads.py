@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp.graph._columns import PRIORITIES, SEP, Ties, all_rows, batches
+from rbp.graph._columns import PRIORITIES, SEP, Promises, Ties, all_rows, batches
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["read_ties"]
@@ -39,7 +39,7 @@ def read_ties(
     *,
     older_than: int | None,
     reach: tuple[Sequence[int], bytes, int] | None = None,
-) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
+) -> tuple[Ties, Promises]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
     officer (``index``: officer index by key) and a member (``position``: member index
     by key), in the database's order, and those of them whose last contact was a
@@ -66,7 +66,7 @@ def read_ties(
     query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
     query = query.where(*conditions)
     member, officer, last = array("i"), array("i"), array("q")
-    broken: list[tuple[str, str, int, int]] = []
+    broken: list[tuple[str, str, int, int]] = []  # a few in a hundred ties
     for batch in batches(conn, query):
         people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
         held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
@@ -79,10 +79,16 @@ def read_ties(
         officer.extend(held_by)
         last.extend(map(itemgetter(2), batch))
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
-    return Ties(member=member, officer=officer, last=last), tuple(broken)
+    pairs = Promises(
+        officer=list(map(itemgetter(0), broken)),
+        stakeholder=list(map(itemgetter(1), broken)),
+        last=array("q", map(itemgetter(2), broken)),
+        promise=array("q", map(itemgetter(3), broken)),
+    )
+    return Ties(member=member, officer=officer, last=last), pairs
 
 
-Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
+Read = tuple[Ties, Promises]
 
 
 def _per_officer(
@@ -124,7 +130,7 @@ def _per_officer(
         rows = list(compress(rows, map(is_not, found, repeat(None))))
     held_by = [o for o in found if o is not None]  # one row per officer: a few thousand
     if not rows:
-        return Ties(), ()
+        return Ties(), Promises()
     if SEP in "".join(map(itemgetter(0), rows)):  # an officer key holding the separator
         return None
     counts = list(map(itemgetter(1), rows))
@@ -137,7 +143,7 @@ def _per_officer(
     officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
     last = _int64s(hexes)
     promised = SEP.join(filter(None, map(itemgetter(4), rows)))
-    found_broken: tuple[tuple[str, str, int, int], ...] = ()
+    found_broken = Promises()
     if promised:
         parts = promised.split(SEP)
         whose = parts[1::3]
@@ -145,11 +151,14 @@ def _per_officer(
         if len(parts) % 3 or len(times) != 32 * len(whose):
             return None
         pairs = _int64s(times)  # each broken pair's last contact, then its promise
-        rest = zip(parts[0::3], whose, pairs[0::2], pairs[1::2], strict=True)
-        in_picture = map(
-            and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose)
+        found_broken = Promises(
+            officer=parts[0::3], stakeholder=whose, last=pairs[0::2], promise=pairs[1::2]
         )
-        found_broken = tuple(compress(rest, in_picture))
+        in_picture = bytes(
+            map(and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose))
+        )
+        if in_picture.count(0):
+            found_broken = found_broken.where(in_picture)
     if -1 in member:  # members not in the picture: a few ties in a thousand
         holes = _holes(member)
         member, officer, last = (_without(c, holes) for c in (member, officer, last))
