@@ -1,14 +1,12 @@
 """Reading the snapshot's members: their keys, kind, sector and priority codes, and areas.
 
-On SQLite two queries read two lists each, each list joined into one string
-(``group_concat``): the members' keys and codes in the table's order (sorted in Python
-if that is not the keys' order), and every stakeholder's areas in the order of the
-areas' key (stakeholder, area), with no probe of one table per row of the other. The
-keys and the areas split by ``str.split``, and the codes come as one character each,
-turned into ``bytes`` by the codec and ``bytes.translate``, all in C. Elsewhere (and if
-a list does not split into as many items as it has rows) one query reads one row per
-member and area (a member's rows one after another, by key) as the driver's tuples.
-Either way a member's several areas are merged into one set.
+One query reads one row per member and area (a member's rows one after another, by
+key). On SQLite the rows come back as one row of three lists, each joined into one
+string (``group_concat``): the keys and the areas split by ``str.split``, and the codes
+as one character each, turned into ``bytes`` by the codec and ``bytes.translate``, all
+in C. Elsewhere (and if a list does not split into as many items as there are rows)
+the rows are read as the driver's tuples. Either way the columns are then read
+together, a member's several areas merged into one set.
 """
 
 from __future__ import annotations
@@ -16,8 +14,8 @@ from __future__ import annotations
 import enum
 from array import array
 from collections.abc import Sequence
-from itertools import accumulate, compress, repeat
-from operator import eq, is_not, itemgetter, lt, not_
+from itertools import accumulate, compress
+from operator import eq, itemgetter, lt, not_
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -31,14 +29,11 @@ from rbp.model import Priority, Sector, StakeholderKind
 __all__ = ["read_members"]
 
 Members = tuple[
-    tuple[str, ...],
-    tuple[bytes, bytes, bytes],
-    "array[int]",
-    tuple[tuple[str, ...], ...],
-    dict[str, int],
+    tuple[str, ...], tuple[bytes, bytes, bytes], "array[int]", tuple[tuple[str, ...], ...]
 ]
-"""The members' keys (sorted), their kind, sector and priority codes, the index of each
-one's set of areas, the distinct sets of areas, and each member's index by key."""
+
+# One row per member and area: its key, its three codes, and the area (None: no area).
+Columns = tuple[list[str], list[bytes], list["str | None"]]
 
 _SHIFT = 32
 """The codes travel as the characters ``chr((code + 32) % 256)``: printable for the
@@ -48,104 +43,55 @@ _BACK = bytes.maketrans(bytes(range(256)), bytes((b - _SHIFT) % 256 for b in ran
 
 
 def read_members(conn: Connection, present: sa.ColumnElement[bool]) -> Members:
-    """The members' keys (sorted), their kind, sector and priority codes, their areas
-    (an index into the distinct sets of areas, also returned), and their index by key;
-    read column by column."""
+    """The members' keys (sorted), their kind, sector and priority codes, and their areas
+    (an index into the distinct sets of areas, also returned), in one query: one row per
+    member and area, a member's rows one after another; read column by column."""
     s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
     codes = (
         _code(s.kind, KINDS, None),
         _code(s.sector, SECTORS, Sector.OTHER),
         _code(s.priority, PRIORITIES, Priority.REGULAR),
     )
-    if conn.dialect.name == "sqlite":
-        lists = _lists(conn, present, codes)
-        if lists is not None:
-            return lists
     query = (
         sa.select(s.key, *codes, sa_c.area)
         .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
         .where(s.kind != StakeholderKind.OFFICER.value, present)
         .order_by(s.key)
     )
-    rows = all_rows(conn, query)
-    columns = (
-        list(map(itemgetter(0), rows)),
-        [bytes(map(itemgetter(j), rows)) for j in (1, 2, 3)],
-        list(map(itemgetter(4), rows)),
-    )
+    columns = _joined(conn, query) if conn.dialect.name == "sqlite" else None
+    if columns is None:
+        rows = all_rows(conn, query)
+        columns = (
+            list(map(itemgetter(0), rows)),
+            [bytes(map(itemgetter(j), rows)) for j in (1, 2, 3)],
+            list(map(itemgetter(4), rows)),
+        )
     return _members(*columns)
 
 
-def _lists(
-    conn: Connection, present: sa.ColumnElement[bool], codes: Sequence[Any]
-) -> Members | None:
-    """The members from SQLite's joined lists: one query for the members' keys and
-    codes, one for every stakeholder's areas; None when a list does not split into as
-    many items as it has rows (a key or area holding the separator, written by hand)."""
-    s, sa_c = t.stakeholders.c, t.stakeholder_areas.c
+def _joined(conn: Connection, query: sa.Select[Any]) -> Columns | None:
+    """The columns of ``query``'s rows from one row of three joined lists (SQLite's
+    ``group_concat``); None when one does not split into as many items as there are
+    rows (a key or area holding the separator, written by hand)."""
+    rows = query.subquery("members")
+    key, kind, sector, priority, area = rows.c
     text = sa.Text()
-    shifted = [(c + _SHIFT) % 256 for c in codes]
-    people = sa.select(
-        sa.func.count(),
-        sa.func.group_concat(s.key, SEP, type_=text),
+    shifted = [(c + _SHIFT) % 256 for c in (kind, sector, priority)]
+    joined = sa.select(
+        sa.func.count().label("n"),
+        sa.func.group_concat(key, SEP, type_=text),
         sa.func.group_concat(sa.func.char(*shifted), "", type_=text),
-    ).where(s.kind != StakeholderKind.OFFICER.value, present)
-    ((n, keys, letters),) = all_rows(conn, cast("sa.Select[Any]", people))
-    if not n:
-        return (), (b"", b"", b""), array("i"), ((),), {}
-    every = keys.split(SEP)
-    raw = letters.encode("latin-1").translate(_BACK)
-    if len(every) != n or len(raw) != 3 * n:
-        return None
-    kind, sector, priority = raw[0::3], raw[1::3], raw[2::3]
-    if any(map(lt, every[1:], every)):  # the table's order is not the keys'
-        order = sorted(range(n), key=every.__getitem__)
-        every = list(map(every.__getitem__, order))
-        kind, sector, priority = (
-            bytes(map(c.__getitem__, order)) for c in (kind, sector, priority)
-        )
-    placed = sa.select(sa_c.stakeholder, sa_c.area).order_by(sa_c.stakeholder, sa_c.area)
-    places = placed.subquery("places")
-    areas = sa.select(
-        sa.func.count(),
-        sa.func.group_concat(places.c.stakeholder, SEP, type_=text),
-        sa.func.group_concat(places.c.area, SEP, type_=text),
+        sa.func.group_concat(sa.func.coalesce(area, ""), SEP, type_=text),
     )
-    ((m, whose, where),) = all_rows(conn, cast("sa.Select[Any]", areas))
-    whom = whose.split(SEP) if m else []
-    those = where.split(SEP) if m else []
-    if len(whom) != m or len(those) != m:
+    ((n, keys, codes, areas),) = all_rows(conn, cast("sa.Select[Any]", joined))
+    if not n:
+        return [], [b"", b"", b""], []
+    every = keys.split(SEP)
+    where = areas.split(SEP)
+    raw = codes.encode("latin-1").translate(_BACK)
+    if not (len(every) == len(where) == n and len(raw) == 3 * n):
         return None
-    position = dict(zip(every, range(n), strict=True))
-    found = list(map(position.get, whom))
-    mine = bytes(map(is_not, found, repeat(None)))  # the rows of members
-    member: list[int] = list(compress(found, mine))  # type: ignore[arg-type]
-    area = list(compress(those, mine))
-    homes, home = _homes(n, member, area)
-    _check(every, (kind, sector, priority))
-    return tuple(every), (kind, sector, priority), home, homes, position
-
-
-def _homes(
-    n: int, member: list[int], area: list[str]
-) -> tuple[tuple[tuple[str, ...], ...], array[int]]:
-    """The distinct sets of areas, and each of ``n`` members' set (an index into them),
-    of the rows (member index, area) by member and area: the set of no area first, then
-    those of one area in the order the rows first name them, then those of several in
-    the order of their members (as :func:`_members` numbers them)."""
-    found: dict[tuple[str, ...], int] = {(): 0}
-    one: dict[str | None, int] = {None: 0}  # the set of a single area (or none), by area
-    for a in dict.fromkeys(area):
-        one[a] = found.setdefault((a,), len(found))
-    area_of = dict(zip(member, area, strict=True))  # a member's last area
-    home = array("i", map(one.__getitem__, map(area_of.get, range(n))))
-    if len(area_of) < len(member):  # members with several areas
-        more: dict[int, list[str]] = {}
-        for j in compress(range(1, len(member)), map(eq, member[1:], member)):
-            more.setdefault(member[j], [area[j - 1]]).append(area[j])
-        for i, theirs in more.items():
-            home[i] = found.setdefault(tuple(sorted(theirs)), len(found))
-    return tuple(found), home
+    return every, [raw[0::3], raw[1::3], raw[2::3]], [a or None for a in where]
 
 
 def _members(every: list[str], codes: list[bytes], areas: list[str | None]) -> Members:
@@ -176,18 +122,12 @@ def _members(every: list[str], codes: list[bytes], areas: list[str | None]) -> M
         for i, theirs in more.items():  # a member of several rows has an area in each
             home[i] = found.setdefault(tuple(sorted(theirs)), len(found))
     kind, sector, priority = codes
-    _check(every, (kind, sector, priority))
-    position = dict(zip(every, range(len(every)), strict=True))
-    return tuple(every), (kind, sector, priority), home, tuple(found), position
-
-
-def _check(every: Sequence[str], codes: Sequence[bytes]) -> None:
-    """StoreError when a member's kind, sector or priority is none rbp knows."""
-    if any(UNKNOWN in c for c in codes):
+    if UNKNOWN in kind or UNKNOWN in sector or UNKNOWN in priority:
         bad = min(c.index(UNKNOWN) for c in codes if UNKNOWN in c)
         raise StoreError(
             f"stakeholder {every[bad]!r} has a kind, sector or priority rbp does not know"
         )
+    return tuple(every), (kind, sector, priority), home, tuple(found)
 
 
 def _code(column: Any, members: Sequence[enum.Enum], default: enum.Enum | None) -> Any:

@@ -222,7 +222,7 @@ def _load(
     at = as_of.micros
     s = t.stakeholders.c
     present = present_sql(s.since, s.until, at)
-    keys, codes, home, homes, position = read_members(conn, present)
+    keys, codes, home, homes = read_members(conn, present)
     priority = codes[2]
     in_picture = sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
     officers = frozenset(map(itemgetter(0), all_rows(conn, in_picture))) - frozenset(excluded)
@@ -230,6 +230,7 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
+    position = dict(zip(keys, range(len(keys)), strict=True))
     index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
