@@ -13,8 +13,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
-from operator import add, floordiv, mod, mul
-from typing import Any
+from operator import add, floordiv, itemgetter, mod, mul
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ __all__ = [
     "UNKNOWN",
     "all_rows",
     "batches",
+    "picked",
 ]
 
 KINDS = tuple(StakeholderKind)
@@ -44,6 +45,8 @@ SECTORS = tuple(Sector)
 PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
 """The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
 (key first)."""
+
+_T = TypeVar("_T")
 
 UNKNOWN = 255
 """The code of a value the enum does not have (read from a database written by hand)."""
@@ -159,3 +162,12 @@ def all_rows(conn: Connection, query: sa.Select[Any]) -> list[Any]:
         return [] if cursor is None else list(cursor.fetchall())
     finally:
         result.close()
+
+
+def picked(values: Sequence[_T], at: Sequence[int]) -> Sequence[_T]:
+    """``values[i]`` for each ``i`` of ``at``, in order: one ``itemgetter`` call (a loop
+    in C) rather than a call per item."""
+    if len(at) > 1:
+        found: Sequence[_T] = itemgetter(*at)(values)
+        return found
+    return [values[i] for i in at]

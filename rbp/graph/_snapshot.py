@@ -24,7 +24,7 @@ from array import array
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, MutableSequence, Sequence
 from itertools import compress, repeat
-from operator import contains, itemgetter, ne
+from operator import and_, contains, ge, itemgetter, le, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -46,6 +46,7 @@ from rbp.graph._columns import (
     Promises,
     Ties,
     all_rows,
+    picked,
 )
 from rbp.graph._members import read_members
 from rbp.graph._tie_reads import read_ties
@@ -143,8 +144,7 @@ class Snapshot:
         """The ties with contact within their member's coverage window."""
         ties = self.ties
         at = self.at
-        covering = _per_member(self.priority, (range(at - w + 1, at + 1) for w in self.spans))
-        return ties.where(map(contains, map(covering.__getitem__, ties.member), ties.last))
+        return ties.where(_met(ties, self.priority, (at - w + 1 for w in self.spans), at))
 
     @functools.cached_property
     def staff_index(self) -> dict[str, int]:
@@ -241,8 +241,7 @@ def _load(
         conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
     )
     n = len(keys)
-    acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
-    flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
+    flags = _met(ties, priority, (at - c for c in cadences), at)
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
@@ -258,8 +257,7 @@ def _load(
         _scatter(covered, held_member, repeat(1))
     else:
         # Per member, the last contacts that count (a range of times per priority code).
-        covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
-        seen = map(contains, map(covering.__getitem__, ties.member), ties.last)
+        seen = _met(ties, priority, (at - w + 1 for w in spans), at)
         _scatter(covered, compress(ties.member, seen), repeat(1))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     snap = Snapshot(
@@ -361,6 +359,16 @@ def _scatter(column: MutableSequence[int], at: Iterable[int], values: Iterable[i
     deque(map(column.__setitem__, at, values), maxlen=0)
 
 
+def _met(ties: Ties, priority: bytes, starts: Iterable[int], at: int) -> bytes:
+    """One flag per tie: last met in ``[starts[p], at]``, ``p`` its member's priority
+    code (one comparison per tie: the ties read were all last met at or before ``at``,
+    which one ``max`` checks)."""
+    first = picked(_per_member(priority, starts), ties.member)
+    if not ties.last or max(ties.last) <= at:
+        return bytes(map(le, first, ties.last))
+    return bytes(map(and_, map(le, first, ties.last), map(ge, repeat(at), ties.last)))
+
+
 def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
     """One value per member, by its priority code."""
     values = list(by_code)
@@ -376,6 +384,6 @@ def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Goin
     going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
     return GoingCold(
         ties=ties,
-        keep=bytes(map(contains, map(going.__getitem__, ties.member), ties.last)),
+        keep=bytes(map(contains, picked(going, ties.member), ties.last)),
         cooling_from=_per_member(priority, (at - 2 * c for c in cadences)),
     )

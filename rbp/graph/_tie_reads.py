@@ -139,7 +139,7 @@ def _per_officer(
     hexes = "".join(map(itemgetter(3), rows))
     if len(keys) != n or len(hexes) != 16 * n:
         return None
-    member = array("i", map(position.get, keys, repeat(-1)))
+    member = _indexes(keys, position)
     officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
     last = _int64s(hexes)
     promised = SEP.join(filter(None, map(itemgetter(4), rows)))
@@ -163,6 +163,18 @@ def _per_officer(
         holes = _holes(member)
         member, officer, last = (_without(c, holes) for c in (member, officer, last))
     return Ties(member=member, officer=officer, last=last), found_broken
+
+
+def _indexes(keys: list[str], position: dict[str, int]) -> array[int]:
+    """``position[k]`` for each key ``k``, -1 for a key it does not have: looked up all
+    at once (one ``itemgetter`` call, a loop in C), and key by key only when some key
+    is missing."""
+    if len(keys) > 1:
+        try:
+            return array("i", itemgetter(*keys)(position))
+        except KeyError:  # a member not in the picture
+            pass
+    return array("i", map(position.get, keys, repeat(-1)))
 
 
 def _holes(member: array[int]) -> list[int]:
