@@ -147,8 +147,14 @@ def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
         [*compress(mine, sure), *map(itemgetter(j), more)]
         for mine, j in ((broken.promise, 3), (officer, 0), (stakeholder, 1), (ids, 2), (last, 4))
     )
-    rows = list(zip(*columns, strict=True))
-    return _Rows(columns, sorted(range(len(rows)), key=rows.__getitem__))
+    # In order by promise, then officer, stakeholder, interaction and last contact: by
+    # the others first, then (a stable sort) by promise, comparing ints. The rows come
+    # nearly in the order of the others (the pair summaries' key order), which the
+    # first sort only checks.
+    others = list(zip(*columns[1:], strict=True))
+    order = sorted(range(len(others)), key=others.__getitem__)
+    order.sort(key=columns[0].__getitem__)
+    return _Rows(columns, order)
 
 
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:

@@ -43,6 +43,7 @@ from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
     SECTORS,
+    Positions,
     Promises,
     Ties,
     all_rows,
@@ -135,9 +136,9 @@ class Snapshot:
         return self.homes[self.home[i]]
 
     @functools.cached_property
-    def position(self) -> dict[str, int]:
-        """Member index by key."""
-        return {k: i for i, k in enumerate(self.keys)}
+    def position(self) -> Positions:
+        """Member index by key (-1 for a key of no member)."""
+        return Positions(zip(self.keys, range(len(self.keys)), strict=True))
 
     @functools.cached_property
     def seen(self) -> Ties:
@@ -230,7 +231,7 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    position = dict(zip(keys, range(len(keys)), strict=True))
+    position = Positions(zip(keys, range(len(keys)), strict=True))
     index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going

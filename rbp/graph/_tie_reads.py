@@ -167,8 +167,8 @@ def _per_officer(
 
 def _indexes(keys: list[str], position: dict[str, int]) -> array[int]:
     """``position[k]`` for each key ``k``, -1 for a key it does not have: looked up all
-    at once (one ``itemgetter`` call, a loop in C), and key by key only when some key
-    is missing."""
+    at once (one ``itemgetter`` call, a loop in C: a :class:`Positions` answers -1 for a
+    missing key itself), and key by key only when a plain dict misses a key."""
     if len(keys) > 1:
         try:
             return array("i", itemgetter(*keys)(position))
