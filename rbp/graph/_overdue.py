@@ -11,7 +11,6 @@ interactions at that time are looked up in full (:func:`~rbp._queries.ties.promi
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter, not_
@@ -160,25 +159,25 @@ def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """For each (stakeholder, time) of ``wanted`` in exactly one interaction at that time,
     the interaction's id: a VALUES list joined on the participants' (stakeholder, at)
-    index, whose entries hold the interaction id (no table row is read)."""
+    index, whose entries hold the interaction id (no table row is read), counted per
+    (stakeholder, time) in SQL."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    seen: list[tuple[str, int, int]] = []
+    found: dict[tuple[str, int], int] = {}
     for chunk in chunks(sorted(wanted), size=2_000):
         values = ", ".join([f"({mark}, {mark})"] * len(chunk))
         sql = (
             f"WITH wanted (k, w) AS (VALUES {values}) "
-            "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
-            "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
+            "SELECT wanted.k, wanted.w, min(p.interaction_id) FROM wanted "
+            "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w "
+            "GROUP BY wanted.k, wanted.w HAVING count(*) = 1"
         )
         result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         try:
-            seen.extend(result.cursor.fetchall())  # the driver's (str, int, int) tuples
+            rows = result.cursor.fetchall()  # the driver's (str, int, int) tuples
         finally:
             result.close()
-    pairs = list(map(itemgetter(0, 1), seen))
-    times = Counter(pairs)
-    once = list(map((1).__eq__, map(times.__getitem__, pairs)))
-    return dict(zip(compress(pairs, once), compress(map(itemgetter(2), seen), once), strict=True))
+        found.update(zip(map(itemgetter(0, 1), rows), map(itemgetter(2), rows), strict=True))
+    return found
 
 
 __test__ = {"OverdueFollowUps": OverdueFollowUps}
