@@ -26,7 +26,6 @@ __all__ = [
     "BATCH",
     "KINDS",
     "PRIORITIES",
-    "Positions",
     "SECTORS",
     "Promises",
     "Ties",
@@ -59,18 +58,6 @@ SEP = "\x1f"
 """What lists joined into one string in SQL (``group_concat``) are joined with: the
 unit separator, which no key holds (keys have no control characters). A reader checks
 that a list splits into as many items as it has rows, and reads row by row if not."""
-
-
-class Positions(dict[str, int]):
-    """Index by key, as a dict, save that ``positions[key]`` is -1 for a key it does not
-    hold (``in`` and ``get`` are a dict's): the keys of many ties are then looked up all
-    at once (one ``itemgetter`` call) even when a few are of stakeholders not in the
-    picture."""
-
-    __slots__ = ()
-
-    def __missing__(self, key: str) -> int:
-        return -1
 
 
 @attrs.frozen(kw_only=True)

@@ -43,7 +43,6 @@ from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
     SECTORS,
-    Positions,
     Promises,
     Ties,
     all_rows,
@@ -98,6 +97,8 @@ class Snapshot:
     active: Sequence[int]  # how many officers hold an active tie
     sole: Sequence[int]  # one officer holding an active tie, or NOBODY
     staff: tuple[str, ...]  # officer keys, by index (in key order)
+    # the keys of the other non-officer stakeholders (not in the picture at T)
+    outsiders: tuple[str, ...] = ()
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
@@ -136,9 +137,14 @@ class Snapshot:
         return self.homes[self.home[i]]
 
     @functools.cached_property
-    def position(self) -> Positions:
-        """Member index by key (-1 for a key of no member)."""
-        return Positions(zip(self.keys, range(len(self.keys)), strict=True))
+    def position(self) -> dict[str, int]:
+        """Member index by key."""
+        return {k: i for i, k in enumerate(self.keys)}
+
+    @functools.cached_property
+    def lookup(self) -> dict[str, int]:
+        """Member index by key, and -1 for the keys of ``outsiders``."""
+        return _lookup(self.position, self.outsiders)
 
     @functools.cached_property
     def seen(self) -> Ties:
@@ -231,7 +237,10 @@ def _load(
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
-    position = Positions(zip(keys, range(len(keys)), strict=True))
+    position = dict(zip(keys, range(len(keys)), strict=True))
+    strangers = sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, sa.not_(present))
+    outsiders = tuple(map(itemgetter(0), all_rows(conn, strangers)))
+    lookup = _lookup(position, outsiders)
     index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
@@ -239,7 +248,14 @@ def _load(
     # or the window needs, and most members' cadences are shorter.
     reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
     ties, broken = read_ties(
-        conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
+        conn,
+        lasts,
+        at,
+        position,
+        index,
+        older_than=None,
+        reach=(reach, priority, since),
+        lookup=lookup,
     )
     n = len(keys)
     flags = _met(ties, priority, (at - c for c in cadences), at)
@@ -281,12 +297,14 @@ def _load(
         active=active,
         sole=sole,
         staff=staff,
+        outsiders=outsiders,
         held=(held_member, held_officer),
         ties=ties,
         cold=_cold(ties, priority, cadences, at) if cooling else GoingCold(),
         broken=broken,
     )
-    snap.__dict__.update(position=position, staff_index=index)  # the cached properties
+    # the cached properties
+    snap.__dict__.update(position=position, staff_index=index, lookup=lookup)
     return snap
 
 
@@ -316,6 +334,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         snap.staff_index,
         older_than=near,
         reach=(reach, snap.priority, far),
+        lookup=snap.lookup,
     )
     ties = Ties(
         member=_joined("i", snap.ties.member, older.member),
@@ -328,7 +347,8 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         ties=ties,
         cold=_cold(ties, snap.priority, snap.cadences, at),
     )
-    for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
+    kept = ("memo", "position", "lookup", "staff_index", "closures", "holders", "_up", "seen")
+    for name in kept:
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
@@ -358,6 +378,15 @@ def _scatter(column: MutableSequence[int], at: Iterable[int], values: Iterable[i
     """``column[i] = v`` for each ``i`` of ``at`` and ``v`` of ``values``, in order (a
     later value for one index wins), without a Python statement per item."""
     deque(map(column.__setitem__, at, values), maxlen=0)
+
+
+def _lookup(position: dict[str, int], outsiders: Iterable[str]) -> dict[str, int]:
+    """``position``, and -1 for each key of ``outsiders``: a plain dict that has every key
+    of the ties read, so that their keys are looked up all at once (one ``itemgetter``
+    call, which stops at a key it lacks)."""
+    found = dict(position)
+    found.update(dict.fromkeys(outsiders, -1))
+    return found
 
 
 def _met(ties: Ties, priority: bytes, starts: Iterable[int], at: int) -> bytes:

@@ -39,6 +39,7 @@ def read_ties(
     *,
     older_than: int | None,
     reach: tuple[Sequence[int], bytes, int] | None = None,
+    lookup: dict[str, int] | None = None,
 ) -> tuple[Ties, Promises]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
     officer (``index``: officer index by key) and a member (``position``: member index
@@ -48,7 +49,8 @@ def read_ties(
     newer ties). ``reach``: the earliest last contact worth reading by priority code,
     the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
     last met before its priority's are not read, save those whose last contact was a
-    promise now passed."""
+    promise now passed. ``lookup``: ``position`` with -1 for the keys of stakeholders
+    not in the picture (the members' keys are then looked up all at once)."""
     promise = lasts.c.promise
     passed_by = promise <= at  # the last contact's promise has passed (NULL: none made)
     conditions: list[sa.ColumnElement[bool]] = []
@@ -59,7 +61,7 @@ def read_ties(
         if worth is not None:
             conditions.append(worth if older_than is not None else sa.or_(worth, passed_by))
     if conn.dialect.name == "sqlite":
-        joined = _per_officer(conn, lasts, conditions, at, position, index)
+        joined = _per_officer(conn, lasts, conditions, at, position, index, lookup)
         if joined is not None:
             return joined
     passed = sa.case((passed_by, promise))  # NULL unless broken
@@ -98,6 +100,7 @@ def _per_officer(
     at: int,
     position: dict[str, int],
     index: dict[str, int],
+    lookup: dict[str, int] | None = None,
 ) -> Read | None:
     """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
     contacts each joined into one string (``group_concat``, in the pair summaries' key
@@ -139,7 +142,7 @@ def _per_officer(
     hexes = "".join(map(itemgetter(3), rows))
     if len(keys) != n or len(hexes) != 16 * n:
         return None
-    member = _indexes(keys, position)
+    member = _indexes(keys, position if lookup is None else lookup)
     officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
     last = _int64s(hexes)
     promised = SEP.join(filter(None, map(itemgetter(4), rows)))
@@ -167,8 +170,8 @@ def _per_officer(
 
 def _indexes(keys: list[str], position: dict[str, int]) -> array[int]:
     """``position[k]`` for each key ``k``, -1 for a key it does not have: looked up all
-    at once (one ``itemgetter`` call, a loop in C: a :class:`Positions` answers -1 for a
-    missing key itself), and key by key only when a plain dict misses a key."""
+    at once (one ``itemgetter`` call, a loop in C), and key by key only when a key is
+    missing."""
     if len(keys) > 1:
         try:
             return array("i", itemgetter(*keys)(position))
