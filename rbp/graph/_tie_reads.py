@@ -224,9 +224,11 @@ def _worth(
     ``since``; None when that says it already. For each priority whose bound is later
     than ``since``, ties older than it must be of another priority's member: said by
     the keys of that priority's members, or by those of the priorities reaching further
-    back, whichever are fewer."""
+    back, whichever are fewer. The terms go earliest bound first: most of the oldest
+    ties fail the first term and are not tested against the later bounds' lists of
+    keys (the database stops at the first term that fails)."""
     terms: list[sa.ColumnElement[bool]] = []
-    for p, bound in enumerate(bounds):
+    for p, bound in sorted(enumerate(bounds), key=itemgetter(1)):
         if bound <= since + 1:  # every tie read was last met at or after it
             continue
         further = [q for q, b in enumerate(bounds) if b < bound]
