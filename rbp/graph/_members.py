@@ -117,7 +117,7 @@ def _members(every: list[str], codes: list[bytes], areas: list[str | None]) -> M
     for area in dict.fromkeys(areas):
         if area is not None:
             one[area] = found.setdefault((area,), len(found))
-    home = array("i", map(one.__getitem__, firsts))
+    home = array("i", itemgetter(*firsts)(one) if len(firsts) > 1 else map(one.__getitem__, firsts))
     if any(again):
         more: dict[int, list[str]] = {}
         for i, area in compress(zip(index, areas, strict=True), again):
