@@ -136,8 +136,9 @@ def overdue_follow_ups(
 def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
     officer, stakeholder, last = broken.officer, broken.stakeholder, broken.last
     with unmapped(conn):
-        found = _interactions_at(conn, set(zip(stakeholder, last, strict=True)))
-        ids = list(map(found.get, zip(stakeholder, last, strict=True)))
+        times = list(zip(stakeholder, last, strict=True))
+        found = _interactions_at(conn, set(times))
+        ids = list(map(found.get, times))
         sure = bytes(map(is_not, ids, repeat(None)))
         unsure = list(compress(zip(officer, stakeholder, last, strict=True), map(not_, sure)))
         more = promise_rows(conn, unsure, at) if unsure else []

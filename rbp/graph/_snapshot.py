@@ -273,7 +273,7 @@ def _load(
         # (``at - c <= last``) not met exactly at ``at - c``, and none was.
         _scatter(covered, held_member, repeat(1))
     else:
-        # Per member, the last contacts that count (a range of times per priority code).
+        # A contact counts from the start of its member's window (one per priority code).
         seen = _met(ties, priority, (at - w + 1 for w in spans), at)
         _scatter(covered, compress(ties.member, seen), repeat(1))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
@@ -399,10 +399,9 @@ def _met(ties: Ties, priority: bytes, starts: Iterable[int], at: int) -> bytes:
     return bytes(map(and_, map(le, first, ties.last), map(ge, repeat(at), ties.last)))
 
 
-def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
+def _per_member(priority: bytes, by_code: Iterable[_T]) -> Sequence[_T]:
     """One value per member, by its priority code."""
-    values = list(by_code)
-    return list(map(values.__getitem__, priority))
+    return picked(list(by_code), priority)
 
 
 def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> GoingCold:
