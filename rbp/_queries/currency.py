@@ -82,7 +82,7 @@ def standings(
         .join(t.stakeholders, t.stakeholders.c.key == sa_c.stakeholder)
         .where(s.kind == "officer")
         .order_by(sa_c.stakeholder, sa_c.area)
-    ):
+    ).all():  # fetched all at once, not a driver call per row
         areas[key].append(area)
     grace_micros = duration_micros(grace)
     soon = _days(due_soon)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
-from operator import add, floordiv, mod, mul
-from typing import Any
+from operator import add, floordiv, itemgetter, mod, mul
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -27,11 +27,13 @@ __all__ = [
     "KINDS",
     "PRIORITIES",
     "SECTORS",
+    "Promises",
     "Ties",
     "SEP",
     "UNKNOWN",
     "all_rows",
     "batches",
+    "picked",
 ]
 
 KINDS = tuple(StakeholderKind)
@@ -43,6 +45,8 @@ SECTORS = tuple(Sector)
 PRIORITIES = (Priority.KEY, Priority.REGULAR, Priority.LOW)
 """The priorities by their code in :attr:`Snapshot.priority`: also their rank in lists
 (key first)."""
+
+_T = TypeVar("_T")
 
 UNKNOWN = 255
 """The code of a value the enum does not have (read from a database written by hand)."""
@@ -70,8 +74,9 @@ class Ties:
     def __len__(self) -> int:
         return len(self.member)
 
-    def where(self, keep: Iterable[bool]) -> Ties:
-        """The ties whose flag in ``keep`` is true (one flag per tie, in order)."""
+    def where(self, keep: Iterable[int]) -> Ties:
+        """The ties whose flag in ``keep`` is true (one flag per tie, in order; bools or
+        the bytes 0 and 1)."""
         flags = bytes(keep)  # bools are the ints 0 and 1
         return Ties(
             member=array("i", compress(self.member, flags)),
@@ -108,6 +113,32 @@ class Ties:
         )
 
 
+@attrs.frozen(kw_only=True)
+class Promises:
+    """Pairs whose last contact carried a promise now passed, column by column: pair
+    ``j`` is officer ``officer[j]`` with stakeholder ``stakeholder[j]`` (their keys),
+    last met at ``last[j]`` with a promise for ``promise[j]`` (epoch micros). Columns,
+    not a tuple per pair: a city has tens of thousands."""
+
+    officer: Sequence[str] = ()
+    stakeholder: Sequence[str] = ()
+    last: Sequence[int] = attrs.field(factory=lambda: array("q"))
+    promise: Sequence[int] = attrs.field(factory=lambda: array("q"))
+
+    def __len__(self) -> int:
+        return len(self.officer)
+
+    def where(self, keep: Iterable[int]) -> Promises:
+        """The pairs whose flag in ``keep`` is true (one flag per pair, in order)."""
+        flags = bytes(keep)
+        return Promises(
+            officer=list(compress(self.officer, flags)),
+            stakeholder=list(compress(self.stakeholder, flags)),
+            last=array("q", compress(self.last, flags)),
+            promise=array("q", compress(self.promise, flags)),
+        )
+
+
 def batches(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
     """The rows of ``query`` as the driver's plain tuples, many at a time (not one call
     per row, nor all at once). The statement runs unbuffered whatever options the
@@ -131,3 +162,12 @@ def all_rows(conn: Connection, query: sa.Select[Any]) -> list[Any]:
         return [] if cursor is None else list(cursor.fetchall())
     finally:
         result.close()
+
+
+def picked(values: Sequence[_T], at: Sequence[int]) -> Sequence[_T]:
+    """``values[i]`` for each ``i`` of ``at``, in order: one ``itemgetter`` call (a loop
+    in C) rather than a call per item."""
+    if len(at) > 1:
+        found: Sequence[_T] = itemgetter(*at)(values)
+        return found
+    return [values[i] for i in at]

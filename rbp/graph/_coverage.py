@@ -200,7 +200,9 @@ class CoverageReads(GraphBase):
             mine = None if scope is None else {snap.keys[i] for i in chosen}
             overdue = overdue_follow_ups(
                 conn,
-                snap.broken if mine is None else [b for b in snap.broken if b[1] in mine],
+                snap.broken
+                if mine is None
+                else snap.broken.where(map(mine.__contains__, snap.broken.stakeholder)),
                 at=snap.at,
                 as_of=snap.as_of,
                 tz=self._uow.tz,

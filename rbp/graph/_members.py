@@ -1,7 +1,8 @@
 """Reading the snapshot's members: their keys, kind, sector and priority codes, and areas.
 
 One query reads one row per member and area (a member's rows one after another, by
-key). On SQLite the rows come back as one row of three lists, each joined into one
+key; on SQLite in the table's order, sorted by key in Python if that is not the keys'
+order). On SQLite the rows come back as one row of three lists, each joined into one
 string (``group_concat``): the keys and the areas split by ``str.split``, and the codes
 as one character each, turned into ``bytes`` by the codec and ``bytes.translate``, all
 in C. Elsewhere (and if a list does not split into as many items as there are rows)
@@ -56,11 +57,13 @@ def read_members(conn: Connection, present: sa.ColumnElement[bool]) -> Members:
         sa.select(s.key, *codes, sa_c.area)
         .select_from(t.stakeholders.outerjoin(t.stakeholder_areas, sa_c.stakeholder == s.key))
         .where(s.kind != StakeholderKind.OFFICER.value, present)
-        .order_by(s.key)
     )
+    # SQLite: in the table's order (not through the key index, a row looked up per key),
+    # each member's areas one after another (probed by member, in the areas' key
+    # order); :func:`_members` sorts them by key if that is not the table's order.
     columns = _joined(conn, query) if conn.dialect.name == "sqlite" else None
     if columns is None:
-        rows = all_rows(conn, query)
+        rows = all_rows(conn, query.order_by(s.key))
         columns = (
             list(map(itemgetter(0), rows)),
             [bytes(map(itemgetter(j), rows)) for j in (1, 2, 3)],
@@ -96,7 +99,7 @@ def _joined(conn: Connection, query: sa.Select[Any]) -> Columns | None:
 
 def _members(every: list[str], codes: list[bytes], areas: list[str | None]) -> Members:
     """The members of the rows given column by column (one row per member and area)."""
-    if any(map(lt, every[1:], every)):  # sorted by a collation, not by code
+    if any(map(lt, every[1:], every)):  # by a collation, or the table's order: not by code
         order = sorted(range(len(every)), key=every.__getitem__)  # stable
         every = list(map(every.__getitem__, order))
         codes = [bytes(map(c.__getitem__, order)) for c in codes]
@@ -114,7 +117,7 @@ def _members(every: list[str], codes: list[bytes], areas: list[str | None]) -> M
     for area in dict.fromkeys(areas):
         if area is not None:
             one[area] = found.setdefault((area,), len(found))
-    home = array("i", map(one.__getitem__, firsts))
+    home = array("i", itemgetter(*firsts)(one) if len(firsts) > 1 else map(one.__getitem__, firsts))
     if any(again):
         more: dict[int, list[str]] = {}
         for i, area in compress(zip(index, areas, strict=True), again):

@@ -24,6 +24,7 @@ from rbp._queries.rules import present_sql, within_sql
 from rbp._render import count
 from rbp.errors import UnknownKeyError
 from rbp.graph._cold import ColdTies
+from rbp.graph._columns import picked
 from rbp.graph._reports import Cell, CoverageReport
 from rbp.graph._risk_reports import KeyPersonReport, Successor
 from rbp.graph._snapshot import KINDS, PRIORITIES, SECTORS, Snapshot
@@ -150,7 +151,7 @@ def _coverage(
         by_area=by_area,
         by_sector=by_sector,
         matrix=matrix,
-        uncovered=tuple(map(snap.keys.__getitem__, _ranked(snap, _unflagged(members, flags)))),
+        uncovered=tuple(picked(snap.keys, _ranked(snap, _unflagged(members, flags)))),
     )
 
 
@@ -159,7 +160,7 @@ def by_priority(
 ) -> dict[Priority, tuple[str, ...]]:
     """``uncovered``, the keys of the uncovered ``members`` ranked by priority (as
     :attr:`CoverageReport.uncovered` is), split by priority."""
-    counts = Counter(map(snap.priority.__getitem__, _unflagged(members, snap.covered)))
+    counts = Counter(picked(snap.priority, _unflagged(members, snap.covered)))
     ranked = uncovered
     out: dict[Priority, tuple[str, ...]] = {}
     start = 0
@@ -186,7 +187,7 @@ def _unflagged(members: Sequence[int], flags: bytes | bytearray) -> list[int]:
 def _ranked(snap: Snapshot, members: Iterable[int]) -> list[int]:
     """``members`` (in key order) by priority (key first), then by key."""
     chosen = list(members)
-    codes = list(map(snap.priority.__getitem__, chosen))
+    codes = picked(snap.priority, chosen)
     out: list[int] = []
     for code in range(len(PRIORITIES)):
         out.extend(compress(chosen, map(eq, codes, repeat(code))))
@@ -207,8 +208,8 @@ def key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
 def _key_person(snap: Snapshot, members: Sequence[int]) -> KeyPersonReport:
     chosen = _flagged(members, snap.covered)
     active = snap.active
-    single = _ranked(snap, compress(chosen, map(eq, map(active.__getitem__, chosen), repeat(1))))
-    keys = list(map(snap.keys.__getitem__, single))
+    single = _ranked(snap, compress(chosen, map(eq, picked(active, chosen), repeat(1))))
+    keys = list(picked(snap.keys, single))
     held: dict[int, list[str]] = defaultdict(list)
     for o, k in zip(map(snap.sole.__getitem__, single), keys, strict=True):
         held[o].append(k)
@@ -245,8 +246,7 @@ def cold_ties(snap: Snapshot, members: Sequence[int], tz: str) -> ColdTies:
     assert snap.cooling, "the snapshot was read without the ties going cold"
     cold = snap.cold
     if not (isinstance(members, range) and members == range(len(snap))):
-        chosen = set(members)
-        cold = cold.where(map(chosen.__contains__, cold.member))
+        cold = cold.among(set(members))
     return ColdTies(cold, staff=snap.staff, keys=snap.keys, tz=tz)
 
 

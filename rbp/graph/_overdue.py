@@ -11,10 +11,10 @@ interactions at that time are looked up in full (:func:`~rbp._queries.ties.promi
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from itertools import chain, compress, repeat
 from operator import is_not, itemgetter, not_
+from typing import Any, overload
 
 import pendulum
 from sqlalchemy.engine import Connection
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from rbp._queries.batch import chunks
 from rbp._queries.ties import promise_rows
 from rbp._unit import quiet_collector
+from rbp.graph._columns import Promises
 from rbp.graph._lazy import LazyRecords
 from rbp.graph._reading import unmapped
 from rbp.model._interactions import FollowUp, FollowUpReason
@@ -31,10 +32,34 @@ __all__ = [
     "overdue_follow_ups",
 ]
 
-Broken = tuple[str, str, int, int]  # officer, stakeholder, last contact, its promise
-
-
 Row = tuple[int, str, str, int, int]  # promise, officer, stakeholder, interaction, last
+
+
+class _Rows(Sequence[Row]):
+    """Rows kept as their five columns, read in the order ``order`` (each row's tuple
+    made when it is read: tens of thousands of tuples would only be made for the
+    cyclic garbage collector to walk)."""
+
+    __slots__ = ("_columns", "_order")
+
+    def __init__(self, columns: tuple[Sequence[Any], ...], order: Sequence[int]) -> None:
+        self._columns = columns
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, j: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[Row]: ...
+
+    def __getitem__(self, j: int | slice) -> Row | list[Row]:
+        if isinstance(j, slice):
+            return [self[i] for i in range(len(self))[j]]
+        k = self._order[j]
+        return tuple(c[k] for c in self._columns)
 
 
 class OverdueFollowUps(LazyRecords[FollowUp]):
@@ -94,7 +119,7 @@ class OverdueFollowUps(LazyRecords[FollowUp]):
 
 def overdue_follow_ups(
     conn: Connection,
-    broken: Sequence[Broken],
+    broken: Promises,
     *,
     at: int,
     as_of: pendulum.DateTime,
@@ -108,44 +133,52 @@ def overdue_follow_ups(
         return OverdueFollowUps(_overdue(conn, broken, at=at), as_of=as_of, tz=tz)
 
 
-def _overdue(conn: Connection, broken: Sequence[Broken], *, at: int) -> list[Row]:
-    officer, stakeholder, last, promise = (list(c) for c in zip(*broken, strict=True))
+def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
+    officer, stakeholder, last = broken.officer, broken.stakeholder, broken.last
     with unmapped(conn):
-        found = _interactions_at(conn, set(zip(stakeholder, last, strict=True)))
-        ids = list(map(found.get, zip(stakeholder, last, strict=True)))
-        sure = list(map(is_not, ids, repeat(None)))
-        rows: list[Row] = list(
-            compress(zip(promise, officer, stakeholder, ids, last, strict=True), sure)  # type: ignore[arg-type]
-        )
+        times = list(zip(stakeholder, last, strict=True))
+        found = _interactions_at(conn, set(times))
+        ids = list(map(found.get, times))
+        sure = bytes(map(is_not, ids, repeat(None)))
         unsure = list(compress(zip(officer, stakeholder, last, strict=True), map(not_, sure)))
-        for o, k, iid, promised, when in promise_rows(conn, unsure, at):
-            rows.append((promised, o, k, iid, when))
-    rows.sort()
-    return rows
+        more = promise_rows(conn, unsure, at) if unsure else []
+    # the columns of the rows: promise, officer, stakeholder, interaction, last contact
+    columns: tuple[list[Any], ...] = tuple(
+        [*compress(mine, sure), *map(itemgetter(j), more)]
+        for mine, j in ((broken.promise, 3), (officer, 0), (stakeholder, 1), (ids, 2), (last, 4))
+    )
+    # In order by promise, then officer, stakeholder, interaction and last contact: by
+    # the others first, then (a stable sort) by promise, comparing ints. The rows come
+    # nearly in the order of the others (the pair summaries' key order), which the
+    # first sort only checks.
+    others = list(zip(*columns[1:], strict=True))
+    order = sorted(range(len(others)), key=others.__getitem__)
+    order.sort(key=columns[0].__getitem__)
+    return _Rows(columns, order)
 
 
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """For each (stakeholder, time) of ``wanted`` in exactly one interaction at that time,
     the interaction's id: a VALUES list joined on the participants' (stakeholder, at)
-    index, whose entries hold the interaction id (no table row is read)."""
+    index, whose entries hold the interaction id (no table row is read), counted per
+    (stakeholder, time) in SQL."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    seen: list[tuple[str, int, int]] = []
+    found: dict[tuple[str, int], int] = {}
     for chunk in chunks(sorted(wanted), size=2_000):
         values = ", ".join([f"({mark}, {mark})"] * len(chunk))
         sql = (
             f"WITH wanted (k, w) AS (VALUES {values}) "
-            "SELECT wanted.k, wanted.w, p.interaction_id FROM wanted "
-            "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w"
+            "SELECT wanted.k, wanted.w, min(p.interaction_id) FROM wanted "
+            "JOIN interaction_participants AS p ON p.stakeholder = wanted.k AND p.at = wanted.w "
+            "GROUP BY wanted.k, wanted.w HAVING count(*) = 1"
         )
         result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
         try:
-            seen.extend(result.cursor.fetchall())  # the driver's (str, int, int) tuples
+            rows = result.cursor.fetchall()  # the driver's (str, int, int) tuples
         finally:
             result.close()
-    pairs = list(map(itemgetter(0, 1), seen))
-    times = Counter(pairs)
-    once = list(map((1).__eq__, map(times.__getitem__, pairs)))
-    return dict(zip(compress(pairs, once), compress(map(itemgetter(2), seen), once), strict=True))
+        found.update(zip(map(itemgetter(0, 1), rows), map(itemgetter(2), rows), strict=True))
+    return found
 
 
 __test__ = {"OverdueFollowUps": OverdueFollowUps}

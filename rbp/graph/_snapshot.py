@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, MutableSequence, Sequence
 from itertools import compress, repeat
-from operator import contains, le, ne
+from operator import and_, contains, ge, itemgetter, le, ne
 from typing import Any, TypeVar
 
 import attrs
@@ -38,11 +38,15 @@ from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp._unit import quiet_collector
 from rbp.areas import AreaTree
+from rbp.graph._cold import GoingCold
 from rbp.graph._columns import (
     KINDS,
     PRIORITIES,
     SECTORS,
+    Promises,
     Ties,
+    all_rows,
+    picked,
 )
 from rbp.graph._members import read_members
 from rbp.graph._tie_reads import read_ties
@@ -93,15 +97,17 @@ class Snapshot:
     active: Sequence[int]  # how many officers hold an active tie
     sole: Sequence[int]  # one officer holding an active tie, or NOBODY
     staff: tuple[str, ...]  # officer keys, by index (in key order)
+    # the keys of the other non-officer stakeholders (not in the picture at T)
+    outsiders: tuple[str, ...] = ()
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
     ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
-    # the ties cooling or dormant at T, in the order read (a ColdTies orders them coldest
-    # first, by last contact, officer and member, when a record is first read)
-    cold: Ties = attrs.field(factory=Ties)
-    # (officer, stakeholder, last, promise) of pairs whose last contact was a promise now
-    # passed
-    broken: tuple[tuple[str, str, int, int], ...] = ()
+    # which of ``ties`` are cooling or dormant at T (a ColdTies copies them out and
+    # orders them coldest first, by last contact, officer and member, when a record is
+    # first read)
+    cold: GoingCold = attrs.field(factory=GoingCold)
+    # the pairs whose last contact was a promise now passed
+    broken: Promises = attrs.field(factory=Promises)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -136,12 +142,16 @@ class Snapshot:
         return {k: i for i, k in enumerate(self.keys)}
 
     @functools.cached_property
+    def lookup(self) -> dict[str, int]:
+        """Member index by key, and -1 for the keys of ``outsiders``."""
+        return _lookup(self.position, self.outsiders)
+
+    @functools.cached_property
     def seen(self) -> Ties:
         """The ties with contact within their member's coverage window."""
         ties = self.ties
         at = self.at
-        covering = _per_member(self.priority, (range(at - w + 1, at + 1) for w in self.spans))
-        return ties.where(map(contains, map(covering.__getitem__, ties.member), ties.last))
+        return ties.where(_met(ties, self.priority, (at - w + 1 for w in self.spans), at))
 
     @functools.cached_property
     def staff_index(self) -> dict[str, int]:
@@ -221,16 +231,16 @@ def _load(
     present = present_sql(s.since, s.until, at)
     keys, codes, home, homes = read_members(conn, present)
     priority = codes[2]
-    officers = frozenset(
-        conn.execute(
-            sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
-        ).scalars()
-    ) - frozenset(excluded)
+    in_picture = sa.select(s.key).where(s.kind == StakeholderKind.OFFICER.value, present)
+    officers = frozenset(map(itemgetter(0), all_rows(conn, in_picture))) - frozenset(excluded)
     staff = tuple(sorted(officers))
     cadences = tuple(cadence[p] * MICROS_PER_DAY for p in PRIORITIES)
     spans = tuple(window.micros_for(cadence[p]) for p in PRIORITIES)
     since = at - _horizon(cadence, window, cooling=cooling)
     position = dict(zip(keys, range(len(keys)), strict=True))
+    strangers = sa.select(s.key).where(s.kind != StakeholderKind.OFFICER.value, sa.not_(present))
+    outsiders = tuple(map(itemgetter(0), all_rows(conn, strangers)))
+    lookup = _lookup(position, outsiders)
     index = dict(zip(staff, range(len(staff)), strict=True))
     lasts = last_contacts(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
@@ -238,27 +248,34 @@ def _load(
     # or the window needs, and most members' cadences are shorter.
     reach = tuple(at - max(4 * c, w) for c, w in zip(cadences, spans, strict=True))
     ties, broken = read_ties(
-        conn, lasts, at, position, index, older_than=None, reach=(reach, priority, since)
+        conn,
+        lasts,
+        at,
+        position,
+        index,
+        older_than=None,
+        reach=(reach, priority, since),
+        lookup=lookup,
     )
     n = len(keys)
-    acting = _per_member(priority, (range(at - c, at + 1) for c in cadences))
-    flags = bytes(map(contains, map(acting.__getitem__, ties.member), ties.last))
+    flags = _met(ties, priority, (at - c for c in cadences), at)
     held_member = array("i", compress(ties.member, flags))
     held_officer = array("i", compress(ties.officer, flags))
     counts = Counter(held_member)
-    sole_of = dict(zip(held_member, held_officer, strict=True))
+    active = array("i", bytes(4 * n))
+    _scatter(active, counts.keys(), counts.values())
+    sole = array("i", [NOBODY]) * n
+    _scatter(sole, held_member, held_officer)  # the last officer of a member's ties
+    covered = bytearray(n)
     edges = {at - c for c in cadences}
-    within: Collection[int]
     if spans == cadences and not any(map(edges.__contains__, compress(ties.last, flags))):
         # Each member's window is its cadence: a contact within it is an active tie
         # (``at - c <= last``) not met exactly at ``at - c``, and none was.
-        within = counts
+        _scatter(covered, held_member, repeat(1))
     else:
-        # Per member, the last contacts that count (a range of times per priority code).
-        covering = _per_member(priority, (range(at - w + 1, at + 1) for w in spans))
-        within = set(
-            compress(ties.member, map(contains, map(covering.__getitem__, ties.member), ties.last))
-        )
+        # A contact counts from the start of its member's window (one per priority code).
+        seen = _met(ties, priority, (at - w + 1 for w in spans), at)
+        _scatter(covered, compress(ties.member, seen), repeat(1))
     tree = AreaTree(t.area_from_row(r) for r in conn.execute(sa.select(t.areas)).mappings())
     snap = Snapshot(
         as_of=as_of.at,
@@ -276,16 +293,18 @@ def _load(
         priority=priority,
         home=home,
         homes=homes,
-        covered=bytes(map(within.__contains__, range(n))),
-        active=array("i", map(counts.get, range(n), repeat(0))),
-        sole=array("i", map(sole_of.get, range(n), repeat(NOBODY))),
+        covered=bytes(covered),
+        active=active,
+        sole=sole,
         staff=staff,
+        outsiders=outsiders,
         held=(held_member, held_officer),
         ties=ties,
-        cold=_cold(ties, priority, cadences, at) if cooling else Ties(),
+        cold=_cold(ties, priority, cadences, at) if cooling else GoingCold(),
         broken=broken,
     )
-    snap.__dict__.update(position=position, staff_index=index)  # the cached properties
+    # the cached properties
+    snap.__dict__.update(position=position, staff_index=index, lookup=lookup)
     return snap
 
 
@@ -315,6 +334,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         snap.staff_index,
         older_than=near,
         reach=(reach, snap.priority, far),
+        lookup=snap.lookup,
     )
     ties = Ties(
         member=_joined("i", snap.ties.member, older.member),
@@ -327,7 +347,8 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         ties=ties,
         cold=_cold(ties, snap.priority, snap.cadences, at),
     )
-    for name in ("memo", "position", "staff_index", "closures", "holders", "_up", "seen"):
+    kept = ("memo", "position", "lookup", "staff_index", "closures", "holders", "_up", "seen")
+    for name in kept:
         if name in snap.__dict__:
             wider.__dict__[name] = snap.__dict__[name]
     return wider
@@ -353,19 +374,45 @@ def _horizon(cadence: dict[Priority, int], window: Window, *, cooling: bool) -> 
     return max(4 * c_max if cooling else c_max, window.micros or 0) + 1
 
 
-def _per_member(priority: bytes, by_code: Iterable[_T]) -> list[_T]:
+def _scatter(column: MutableSequence[int], at: Iterable[int], values: Iterable[int]) -> None:
+    """``column[i] = v`` for each ``i`` of ``at`` and ``v`` of ``values``, in order (a
+    later value for one index wins), without a Python statement per item."""
+    deque(map(column.__setitem__, at, values), maxlen=0)
+
+
+def _lookup(position: dict[str, int], outsiders: Iterable[str]) -> dict[str, int]:
+    """``position``, and -1 for each key of ``outsiders``: a plain dict that has every key
+    of the ties read, so that their keys are looked up all at once (one ``itemgetter``
+    call, which stops at a key it lacks)."""
+    found = dict(position)
+    found.update(dict.fromkeys(outsiders, -1))
+    return found
+
+
+def _met(ties: Ties, priority: bytes, starts: Iterable[int], at: int) -> bytes:
+    """One flag per tie: last met in ``[starts[p], at]``, ``p`` its member's priority
+    code (one comparison per tie: the ties read were all last met at or before ``at``,
+    which one ``max`` checks)."""
+    first = picked(_per_member(priority, starts), ties.member)
+    if not ties.last or max(ties.last) <= at:
+        return bytes(map(le, first, ties.last))
+    return bytes(map(and_, map(le, first, ties.last), map(ge, repeat(at), ties.last)))
+
+
+def _per_member(priority: bytes, by_code: Iterable[_T]) -> Sequence[_T]:
     """One value per member, by its priority code."""
-    values = list(by_code)
-    return list(map(values.__getitem__, priority))
+    return picked(list(by_code), priority)
 
 
-def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> Ties:
+def _cold(ties: Ties, priority: bytes, cadences: Sequence[int], at: int) -> GoingCold:
     """The ties of ``ties`` cooling (``c < age <= 2c``) or dormant (``2c < age <= 4c``)
-    at ``at``, in the order of ``ties`` (sorting them coldest first is left to the
-    :class:`~rbp.graph.ColdTies` that lists them, when a record is first read: a report
-    whose list is only counted never sorts hundreds of thousands of ties)."""
+    at ``at``, as one flag per tie (copying them out and sorting them coldest first is
+    left to the :class:`~rbp.graph.ColdTies` that lists them, when a record is first
+    read: a report whose list is only counted never copies nor sorts hundreds of
+    thousands of ties)."""
     going = _per_member(priority, (range(at - 4 * c, at - c) for c in cadences))
-    cold = ties.where(map(contains, map(going.__getitem__, ties.member), ties.last))
-    cooling = _per_member(priority, (at - 2 * c for c in cadences))
-    flags = bytes(map(le, map(cooling.__getitem__, cold.member), cold.last))
-    return attrs.evolve(cold, cooling=flags)
+    return GoingCold(
+        ties=ties,
+        keep=bytes(map(contains, picked(going, ties.member), ties.last)),
+        cooling_from=_per_member(priority, (at - 2 * c for c in cadences)),
+    )

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp.graph._columns import PRIORITIES, SEP, Ties, all_rows, batches
+from rbp.graph._columns import PRIORITIES, SEP, Promises, Ties, all_rows, batches
 from rbp.model import Priority, StakeholderKind
 
 __all__ = ["read_ties"]
@@ -39,7 +39,8 @@ def read_ties(
     *,
     older_than: int | None,
     reach: tuple[Sequence[int], bytes, int] | None = None,
-) -> tuple[Ties, tuple[tuple[str, str, int, int], ...]]:
+    lookup: dict[str, int] | None = None,
+) -> tuple[Ties, Promises]:
     """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
     officer (``index``: officer index by key) and a member (``position``: member index
     by key), in the database's order, and those of them whose last contact was a
@@ -48,7 +49,8 @@ def read_ties(
     newer ties). ``reach``: the earliest last contact worth reading by priority code,
     the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
     last met before its priority's are not read, save those whose last contact was a
-    promise now passed."""
+    promise now passed. ``lookup``: ``position`` with -1 for the keys of stakeholders
+    not in the picture (the members' keys are then looked up all at once)."""
     promise = lasts.c.promise
     passed_by = promise <= at  # the last contact's promise has passed (NULL: none made)
     conditions: list[sa.ColumnElement[bool]] = []
@@ -59,14 +61,14 @@ def read_ties(
         if worth is not None:
             conditions.append(worth if older_than is not None else sa.or_(worth, passed_by))
     if conn.dialect.name == "sqlite":
-        joined = _per_officer(conn, lasts, conditions, at, position, index)
+        joined = _per_officer(conn, lasts, conditions, at, position, index, lookup)
         if joined is not None:
             return joined
     passed = sa.case((passed_by, promise))  # NULL unless broken
     query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
     query = query.where(*conditions)
     member, officer, last = array("i"), array("i"), array("q")
-    broken: list[tuple[str, str, int, int]] = []
+    broken: list[tuple[str, str, int, int]] = []  # a few in a hundred ties
     for batch in batches(conn, query):
         people = list(map(position.get, map(itemgetter(1), batch), repeat(-1)))
         held_by = list(map(index.get, map(itemgetter(0), batch), repeat(-1)))
@@ -79,10 +81,16 @@ def read_ties(
         officer.extend(held_by)
         last.extend(map(itemgetter(2), batch))
         broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
-    return Ties(member=member, officer=officer, last=last), tuple(broken)
+    pairs = Promises(
+        officer=list(map(itemgetter(0), broken)),
+        stakeholder=list(map(itemgetter(1), broken)),
+        last=array("q", map(itemgetter(2), broken)),
+        promise=array("q", map(itemgetter(3), broken)),
+    )
+    return Ties(member=member, officer=officer, last=last), pairs
 
 
-Read = tuple[Ties, tuple[tuple[str, str, int, int], ...]]
+Read = tuple[Ties, Promises]
 
 
 def _per_officer(
@@ -92,6 +100,7 @@ def _per_officer(
     at: int,
     position: dict[str, int],
     index: dict[str, int],
+    lookup: dict[str, int] | None = None,
 ) -> Read | None:
     """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
     contacts each joined into one string (``group_concat``, in the pair summaries' key
@@ -124,7 +133,7 @@ def _per_officer(
         rows = list(compress(rows, map(is_not, found, repeat(None))))
     held_by = [o for o in found if o is not None]  # one row per officer: a few thousand
     if not rows:
-        return Ties(), ()
+        return Ties(), Promises()
     if SEP in "".join(map(itemgetter(0), rows)):  # an officer key holding the separator
         return None
     counts = list(map(itemgetter(1), rows))
@@ -133,11 +142,11 @@ def _per_officer(
     hexes = "".join(map(itemgetter(3), rows))
     if len(keys) != n or len(hexes) != 16 * n:
         return None
-    member = array("i", map(position.get, keys, repeat(-1)))
+    member = _indexes(keys, position if lookup is None else lookup)
     officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
     last = _int64s(hexes)
     promised = SEP.join(filter(None, map(itemgetter(4), rows)))
-    found_broken: tuple[tuple[str, str, int, int], ...] = ()
+    found_broken = Promises()
     if promised:
         parts = promised.split(SEP)
         whose = parts[1::3]
@@ -145,15 +154,30 @@ def _per_officer(
         if len(parts) % 3 or len(times) != 32 * len(whose):
             return None
         pairs = _int64s(times)  # each broken pair's last contact, then its promise
-        rest = zip(parts[0::3], whose, pairs[0::2], pairs[1::2], strict=True)
-        in_picture = map(
-            and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose)
+        found_broken = Promises(
+            officer=parts[0::3], stakeholder=whose, last=pairs[0::2], promise=pairs[1::2]
         )
-        found_broken = tuple(compress(rest, in_picture))
+        in_picture = bytes(
+            map(and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose))
+        )
+        if in_picture.count(0):
+            found_broken = found_broken.where(in_picture)
     if -1 in member:  # members not in the picture: a few ties in a thousand
         holes = _holes(member)
         member, officer, last = (_without(c, holes) for c in (member, officer, last))
     return Ties(member=member, officer=officer, last=last), found_broken
+
+
+def _indexes(keys: list[str], position: dict[str, int]) -> array[int]:
+    """``position[k]`` for each key ``k``, -1 for a key it does not have: looked up all
+    at once (one ``itemgetter`` call, a loop in C), and key by key only when a key is
+    missing."""
+    if len(keys) > 1:
+        try:
+            return array("i", itemgetter(*keys)(position))
+        except KeyError:  # a member not in the picture
+            pass
+    return array("i", map(position.get, keys, repeat(-1)))
 
 
 def _holes(member: array[int]) -> list[int]:
@@ -200,9 +224,11 @@ def _worth(
     ``since``; None when that says it already. For each priority whose bound is later
     than ``since``, ties older than it must be of another priority's member: said by
     the keys of that priority's members, or by those of the priorities reaching further
-    back, whichever are fewer."""
+    back, whichever are fewer. The terms go earliest bound first: most of the oldest
+    ties fail the first term and are not tested against the later bounds' lists of
+    keys (the database stops at the first term that fails)."""
     terms: list[sa.ColumnElement[bool]] = []
-    for p, bound in enumerate(bounds):
+    for p, bound in sorted(enumerate(bounds), key=itemgetter(1)):
         if bound <= since + 1:  # every tie read was last met at or after it
             continue
         further = [q for q, b in enumerate(bounds) if b < bound]
