@@ -155,6 +155,7 @@ class _Apart(Blueprint):
     child: Any = None
     chunks: Queue[bytes] | None = None
     cpu: float = 0.0
+    read_all: bool = False
 
     @classmethod
     def start(cls, plan: Blueprint) -> _Apart:
@@ -175,13 +176,28 @@ class _Apart(Blueprint):
         if self.chunks is None:
             raise RuntimeError("the child process's interactions were read already")
         chunks, self.chunks = self.chunks, None
-        return from_rows(_received(chunks, self.child), self.cal)
+        return from_rows(self._received(chunks), self.cal)
+
+    def _received(self, chunks: Queue[bytes]) -> Iterator[Any]:
+        """The rows the child puts on ``chunks``, until its closing b""."""
+        while True:
+            try:
+                blob = chunks.get(timeout=1.0)
+            except queue.Empty:
+                if not self.child.is_alive():
+                    raise RuntimeError(
+                        "the process drawing the interactions ended early "
+                        f"(exit code {self.child.exitcode})"
+                    ) from None
+                continue
+            if not blob:
+                self.read_all = True
+                return
+            yield from marshal.loads(blob)  # noqa: S302 (our own child wrote it)
 
     def stop(self) -> None:
         """End the child (at once if its rows were not all read) and note its CPU."""
-        if self.child.is_alive() and self.chunks is None:
-            self.child.join(timeout=5)
-        if self.child.is_alive():
+        if not self.read_all:
             self.child.terminate()
         self.child.join()
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -194,22 +210,6 @@ def _draw(plan: Blueprint, chunks: Queue[bytes]) -> None:
     while chunk := list(islice(drawn, CHUNK)):
         chunks.put(marshal.dumps(chunk))
     chunks.put(b"")
-
-
-def _received(chunks: Queue[bytes], child: Any) -> Iterator[Any]:
-    """The rows the child puts on ``chunks``, until its closing b""."""
-    while True:
-        try:
-            blob = chunks.get(timeout=1.0)
-        except queue.Empty:
-            if not child.is_alive():
-                raise RuntimeError(
-                    f"the process drawing the interactions ended early ({child.exitcode})"
-                ) from None
-            continue
-        if not blob:
-            return
-        yield from marshal.loads(blob)  # noqa: S302 (our own child wrote it)
 
 
 FILE_BYTES_PER_INTERACTION = 450

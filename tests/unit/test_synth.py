@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pendulum
@@ -339,6 +340,76 @@ def test_cli_pauses_the_collector_only_while_it_writes() -> None:
     assert main(["--size", "toy", "--no-voice"]) == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_rows_make_the_records_the_stream_makes() -> None:
+    # The child process of the CLI hands over plain rows (marshalled); the records made
+    # of them must equal the stream's own, field by field and type (times, kinds and
+    # durations included), in the same order.
+    import marshal
+
+    from rbp.synth._activity import from_rows
+    from rbp.synth._activity import rows as drawn_rows
+
+    plan = blueprint(size="toy", officers=30, interactions=4_000, seed=5, tz="Australia/Lord_Howe")
+    plain = list(drawn_rows(plan.seed, plan.force.duties, plan.cal, plan.total))
+    assert marshal.loads(marshal.dumps(plain)) == plain  # nothing marshal cannot write
+    made = list(from_rows(marshal.loads(marshal.dumps(plain)), plan.cal))
+    expected = list(plan.interactions())
+    assert len(made) == len(expected) == 4_000
+    names = [a.name for a in attrs.fields(Interaction)]
+    for got, want in zip(made, expected, strict=True):
+        for name in names:
+            assert getattr(got, name) == getattr(want, name), name
+            assert type(getattr(got, name)) is type(getattr(want, name)), name
+        assert got.at.tzinfo == want.at.tzinfo
+
+
+def test_cli_child_process_writes_the_same_city(tmp_path: Path) -> None:
+    # Drawn in a child process (the default) or here: the same rows in every table.
+    from rbp import open as open_store
+
+    apart, here = tmp_path / "apart.db", tmp_path / "here.db"
+    assert main(["--size", "toy", "--seed", "2", "--out", str(apart)]) == 0
+    assert main(["--size", "toy", "--seed", "2", "--out", str(here), "--one-process"]) == 0
+    with open_store(apart) as a, open_store(here) as b:
+        assert dump(a) == dump(b)
+        for sql in VOICE.values():
+            assert rows(a, sql) == rows(b, sql)
+        assert one(a, "SELECT COUNT(*) FROM interactions") == 2_000
+
+
+def test_cli_child_process_failure_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The forked child inherits the patched drawing and dies; the writer raises, and
+    # nothing is left running.
+    import multiprocessing
+
+    import rbp.synth.__main__ as cli
+
+    def broken(*args: object) -> Iterator[object]:
+        yield from ()
+        raise ValueError("boom")
+
+    monkeypatch.setattr(cli, "rows", broken)
+    with pytest.raises(RuntimeError, match="ended early"):
+        main(["--size", "toy", "--no-voice"])
+    assert multiprocessing.active_children() == []
+
+
+def test_cli_child_process_ends_when_the_writing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child has started drawing when the store is opened; a failure after that
+    # ends it at once (it would otherwise wait on its full queue forever).
+    import multiprocessing
+
+    import rbp.synth.__main__ as cli
+
+    def broken(engine: object, mib: int) -> None:
+        raise OSError("no cache today")
+
+    monkeypatch.setattr(cli, "_page_cache", broken)
+    with pytest.raises(OSError, match="no cache today"):
+        main(["--size", "small"])
+    assert multiprocessing.active_children() == []
 
 
 def test_cli_cache_covers_the_city_file() -> None:
