@@ -39,6 +39,7 @@ Row = tuple[
 happened, its kind's value, participants, areas, topics, attendees, duration in
 seconds or None, the minute of its follow-up date or None, and notes."""
 _TABLE = 4096
+_MISSING: Any = object()
 _NEW = object.__new__
 # The record's slots, filled straight (see :func:`_record`).
 _FIELDS = tuple(a.name for a in attrs.fields(Interaction))
@@ -320,17 +321,24 @@ def rows(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iterat
 def from_rows(drawn: Iterable[Row], cal: Calendar) -> Iterator[Interaction]:
     """The interactions of :func:`rows`' tuples: equal, field by field, to those
     :func:`stream` makes of the same draws."""
-    make = _maker(_times(cal))
+    stamp = _times(cal)
     kinds = {k._value_: k for k in InteractionKind}
-    durations: dict[int, pendulum.Duration] = {}
+    durations: dict[int | None, pendulum.Duration | None] = {None: None}
+    record = _record
     for when, kind, participants, areas, topics, attendees, secs, follow, notes in drawn:
-        duration = None
-        if secs is not None:
-            duration = durations.get(secs)
-            if duration is None:
-                duration = durations[secs] = pendulum.duration(minutes=secs // 60)
-        yield make(
-            when, kinds[kind], participants, areas, topics, attendees, duration, follow, notes
+        duration = durations.get(secs, _MISSING)
+        if duration is _MISSING:  # a whole number of minutes (not None: that is there)
+            duration = durations[secs] = pendulum.duration(minutes=(secs or 0) // 60)
+        yield record(
+            stamp(when),
+            kinds[kind],
+            participants,
+            areas,
+            topics,
+            attendees,
+            duration,
+            None if follow is None else stamp(follow),
+            notes,
         )
 
 
