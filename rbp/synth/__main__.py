@@ -15,6 +15,7 @@ Examples
 
     python -m rbp.synth --size small --out city.db
     python -m rbp.synth --size medium --seed 7 --out medium.db --tz America/New_York
+    python -m rbp.synth --size large --interactions 1500000 --out large-1.5m.db
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--size", choices=list(SIZES), default="small")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--interactions",
+        type=int,
+        default=None,
+        help="how many interactions to log (default: the size's own count)",
+    )
     parser.add_argument("--out", type=Path, help="SQLite file to create (default: in memory)")
     parser.add_argument("--tz", default=DEFAULT_TZ, help="the agency's time zone")
     parser.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -92,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append((name, now - clock, used - cpu))
         clock, cpu = now, used
 
-    plan = blueprint(size=args.size, seed=args.seed, tz=args.tz)
+    plan = blueprint(size=args.size, seed=args.seed, interactions=args.interactions, tz=args.tz)
     step("plan")
     # The plan lives until the end: keep the garbage collector from rescanning it. The
     # write makes millions of short-lived tuples and no cycles worth collecting before

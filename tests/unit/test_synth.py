@@ -333,6 +333,19 @@ def test_cli_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "total" in out
 
 
+def test_cli_interactions_override_the_size(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from rbp import open as open_store
+
+    out = tmp_path / "city.db"
+    assert main(["--size", "toy", "--interactions", "300", "--out", str(out)]) == 0
+    assert "interactions         300" in capsys.readouterr().out
+    with open_store(out) as crm:
+        assert one(crm, "SELECT COUNT(*) FROM interactions") == 300
+        assert one(crm, "SELECT COUNT(*) FROM stakeholders WHERE kind = 'officer'") == 12
+
+
 def test_cli_pauses_the_collector_only_while_it_writes() -> None:
     import gc
 
