@@ -3,11 +3,12 @@
 It writes what :func:`rbp.synth.city` writes (``--no-voice`` leaves out the survey
 responses, concerns and tips) and prints how long the plan and each write took.
 
-The interactions are drawn in a child process (forked once the plan is made, where the
-platform forks) and handed over as marshalled chunks of plain rows, so the drawing runs
-on another core beside the writing (``--one-process`` draws them here, between the
-writes). The rows are the same either way; the times printed are this process's, the
-child's CPU is printed on its own line.
+When a core is idle (or with ``--apart``), the interactions are drawn in a child process
+(forked once the plan is made, where the platform forks) and handed over as marshalled
+chunks of plain rows, so the drawing runs on another core beside the writing; otherwise
+(or with ``--one-process``) they are drawn here, between the writes. The rows are the
+same either way; the times printed are this process's, the child's CPU is printed on its
+own line.
 
 Examples
 --------
@@ -24,6 +25,7 @@ import argparse
 import gc
 import marshal
 import multiprocessing
+import os
 import queue
 import resource
 import sys
@@ -73,12 +75,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="leave out the survey responses, concerns and tips (rbp.synth.city writes them)",
     )
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--one-process",
         dest="apart",
         action="store_false",
-        help="draw the interactions in this process (by default a child process draws "
-        "them beside the writing)",
+        default=None,
+        help="draw the interactions in this process, between the writes",
+    )
+    where.add_argument(
+        "--apart",
+        dest="apart",
+        action="store_true",
+        help="draw the interactions in a child process, beside the writing (the default "
+        "when a core is idle: the load average is below the cores less one)",
     )
     args = parser.parse_args(argv)
 
@@ -108,10 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()
     gc.disable()
     # Forked now, before the store is opened: the child shares the plan and nothing else.
+    wanted = _core_idle() if args.apart is None else args.apart
     apart = (
-        _Apart.start(plan)
-        if args.apart and _FORK in multiprocessing.get_all_start_methods()
-        else None
+        _Apart.start(plan) if wanted and _FORK in multiprocessing.get_all_start_methods() else None
     )
     try:
         with open_store(args.out, tz=args.tz) as crm:
@@ -140,6 +149,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         + f"; {n / max(total, 1e-9):,.0f} interactions/s overall)"
     )
     return 0
+
+
+def _core_idle() -> bool:
+    """Whether a core looks idle (the 1-minute load average below the cores less one):
+    a child drawing beside the writing pays only then. On a machine whose cores are
+    busy it takes CPU from the writing and the build is no faster, or slower."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not known here
+        return False
+    return cores >= 2 and load < cores - 1
 
 
 _FORK = "fork"

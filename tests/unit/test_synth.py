@@ -383,7 +383,7 @@ def test_cli_child_process_writes_the_same_city(tmp_path: Path) -> None:
     from rbp import open as open_store
 
     apart, here = tmp_path / "apart.db", tmp_path / "here.db"
-    assert main(["--size", "toy", "--seed", "2", "--out", str(apart)]) == 0
+    assert main(["--size", "toy", "--seed", "2", "--out", str(apart), "--apart"]) == 0
     assert main(["--size", "toy", "--seed", "2", "--out", str(here), "--one-process"]) == 0
     with open_store(apart) as a, open_store(here) as b:
         assert dump(a) == dump(b)
@@ -405,7 +405,7 @@ def test_cli_child_process_failure_is_raised(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(cli, "rows", broken)
     with pytest.raises(RuntimeError, match="ended early"):
-        main(["--size", "toy", "--no-voice"])
+        main(["--size", "toy", "--no-voice", "--apart"])
     assert multiprocessing.active_children() == []
 
 
@@ -421,8 +421,33 @@ def test_cli_child_process_ends_when_the_writing_fails(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(cli, "_page_cache", broken)
     with pytest.raises(OSError, match="no cache today"):
-        main(["--size", "small"])
+        main(["--size", "small", "--apart"])
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "idle"), [(2, 0.3, True), (2, 1.2, False), (1, 0.0, False), (4, 2.5, True)]
+)
+def test_cli_draws_apart_by_default_only_when_a_core_is_idle(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, idle: bool
+) -> None:
+    import os
+
+    import rbp.synth.__main__ as cli
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert cli._core_idle() is idle
+    started: list[str] = []
+
+    def start(cls: type, plan: object) -> None:  # records the fork instead of making it
+        started.append("child")
+
+    monkeypatch.setattr(cli._Apart, "start", classmethod(start))
+    for flags, expected in (([], idle), (["--apart"], True), (["--one-process"], False)):
+        started.clear()
+        assert main(["--size", "toy", "--interactions", "10", "--no-voice", *flags]) == 0
+        assert started == (["child"] if expected else []), flags
 
 
 def test_cli_cache_covers_the_city_file() -> None:
