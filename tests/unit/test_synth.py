@@ -435,7 +435,7 @@ def test_cli_draws_apart_by_default_only_when_a_core_is_idle(
 
     import rbp.synth.__main__ as cli
 
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert cli._core_idle() is idle
     started: list[str] = []
