@@ -43,12 +43,14 @@ __all__ = ["LogWriter"]
 
 BATCH = 20_000
 
-SORT_AFTER = 1_000_000
+SORT_AFTER = 200_000
 """On SQLite, a batch's participant rows are written in stakeholder order once the log
 holds this many interactions. The sort pays only when the stakeholder index is large:
-at 30,000 interactions it costs 7% more CPU, at 500,000 it saves the participants'
-insert what it costs itself; on the large city (5M) the build with it took a fifth
-less CPU (together with the build's paused garbage collector)."""
+at 30,000 interactions it costs 7% more CPU; at 100,000 it about breaks even; from
+200,000 on it pays (the medium city, 500,000 interactions: the whole log 11% less
+CPU than sorting from 1,000,000 on; the first million of the large city, 200,000
+stakeholders: the participants' insert 40% less). On the large city (5M) the build
+with it took a fifth less CPU (together with the build's paused garbage collector)."""
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "interactions": (

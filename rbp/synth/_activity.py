@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import attrs
 import pendulum
@@ -27,10 +27,19 @@ from rbp.interactions import Interaction, InteractionKind
 from rbp.synth._calendar import Calendar
 from rbp.synth._portfolio import CA, CSP, HOU, PATROL, YOUTH, Duty
 
-__all__ = ["allocate", "stream"]
+__all__ = ["Row", "allocate", "from_rows", "rows", "stream"]
 
 K = InteractionKind
+_T = TypeVar("_T")
+Row = tuple[
+    int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...], int, int | None, int | None,
+    str | None,
+]  # fmt: skip
+"""One drawn interaction as plain values (:func:`rows`): the minute of the period it
+happened, its kind's value, participants, areas, topics, attendees, duration in
+seconds or None, the minute of its follow-up date or None, and notes."""
 _TABLE = 4096
+_MISSING: Any = object()
 _NEW = object.__new__
 # The record's slots, filled straight (see :func:`_record`).
 _FIELDS = tuple(a.name for a in attrs.fields(Interaction))
@@ -183,6 +192,35 @@ def _topic_table(rng: random.Random, unit: str) -> list[tuple[str, ...]]:
     return out
 
 
+def _maker(stamp: Callable[[int], pendulum.DateTime]) -> Callable[..., Interaction]:
+    """``make`` for :func:`_drawn`: the record of one draw (times by ``stamp``)."""
+
+    def make(
+        when: int,
+        kind: InteractionKind,
+        participants: tuple[str, ...],
+        areas: tuple[str, ...],
+        topics: tuple[str, ...],
+        attendees: int,
+        duration: pendulum.Duration | None,
+        follow: int | None,
+        notes: str | None,
+    ) -> Interaction:
+        return _record(
+            stamp(when),
+            kind,
+            participants,
+            areas,
+            topics,
+            attendees,
+            duration,
+            None if follow is None else stamp(follow),
+            notes,
+        )
+
+    return make
+
+
 def _record(
     at: pendulum.DateTime,
     kind: InteractionKind,
@@ -241,10 +279,77 @@ def stream(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iter
     and packed into one integer; the integers are sorted; then the interactions
     are made in that order and handed out one by one. Only integers wait in memory.
     """
+    return _drawn(seed, duties, cal, total, _maker(_times(cal)))
+
+
+def rows(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iterator[Row]:
+    """What :func:`stream` draws, as plain :data:`Row` tuples (ints, strings, tuples of
+    strings and None: :mod:`marshal` writes them, e.g. to hand them to another
+    process); :func:`from_rows` makes the same interactions of them."""
+    seconds: dict[int, int] = {}
+
+    def make(
+        when: int,
+        kind: InteractionKind,
+        participants: tuple[str, ...],
+        areas: tuple[str, ...],
+        topics: tuple[str, ...],
+        attendees: int,
+        duration: pendulum.Duration | None,
+        follow: int | None,
+        notes: str | None,
+    ) -> Row:
+        if duration is not None:
+            k = id(duration)  # the shape tables' own few Durations, alive throughout
+            found = seconds.get(k)
+            secs = seconds[k] = int(duration.total_seconds()) if found is None else found
+        return (
+            when,
+            kind._value_,
+            participants,
+            areas,
+            topics,
+            attendees,
+            None if duration is None else secs,
+            follow,
+            notes,
+        )
+
+    return _drawn(seed, duties, cal, total, make)
+
+
+def from_rows(drawn: Iterable[Row], cal: Calendar) -> Iterator[Interaction]:
+    """The interactions of :func:`rows`' tuples: equal, field by field, to those
+    :func:`stream` makes of the same draws."""
+    stamp = _times(cal)
+    kinds = {k._value_: k for k in InteractionKind}
+    durations: dict[int | None, pendulum.Duration | None] = {None: None}
+    record = _record
+    for when, kind, participants, areas, topics, attendees, secs, follow, notes in drawn:
+        duration = durations.get(secs, _MISSING)
+        if duration is _MISSING:  # a whole number of minutes (not None: that is there)
+            duration = durations[secs] = pendulum.duration(minutes=(secs or 0) // 60)
+        yield record(
+            stamp(when),
+            kinds[kind],
+            participants,
+            areas,
+            topics,
+            attendees,
+            duration,
+            None if follow is None else stamp(follow),
+            notes,
+        )
+
+
+def _drawn(
+    seed: int, duties: Sequence[Duty], cal: Calendar, total: int, make: Callable[..., _T]
+) -> Iterator[_T]:
+    """The draws of :func:`stream`, each handed to ``make`` (the minute of the period
+    of the time and of the follow-up date, the other fields as the record has them)."""
     rng = random.Random(f"rbp.synth:{seed}:activity")
     rnd = rng.random
     draw_day = cal.day_drawer(rnd)
-    stamp = _times(cal)
     plan = allocate(rng, duties, cal, total)
     units = list(_MIX)
     shapes = [_scenarios(rng, u) for u in units]
@@ -307,22 +412,22 @@ def stream(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iter
                 attendees = min(500, int(rng.lognormvariate(3.6, 0.7)))
             elif kind is outreach:
                 attendees = int(rnd() * 5)
-            follow_up = None
+            follow = None
             if rnd() < p_follow:
-                follow_up = stamp(when + (3 + int(rnd() * 28)) * 1440)
+                follow = when + (3 + int(rnd() * 28)) * 1440
             notes = None
             if rnd() < 0.12:
                 subject = topic[0].replace("-", " ") if topic else "local concerns"
                 notes = _NOTES[int(rnd() * n_notes)].format(subject)
             parts.sort()
-            yield _record(
-                stamp(when),
+            yield make(
+                when,
                 kind,
                 tuple(parts),
                 (area or d.primary,) if place else (),
                 topic,
                 attendees,
                 duration,
-                follow_up,
+                follow,
                 notes,
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pendulum
@@ -332,6 +333,19 @@ def test_cli_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "total" in out
 
 
+def test_cli_interactions_override_the_size(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from rbp import open as open_store
+
+    out = tmp_path / "city.db"
+    assert main(["--size", "toy", "--interactions", "300", "--out", str(out)]) == 0
+    assert "interactions         300" in capsys.readouterr().out
+    with open_store(out) as crm:
+        assert one(crm, "SELECT COUNT(*) FROM interactions") == 300
+        assert one(crm, "SELECT COUNT(*) FROM stakeholders WHERE kind = 'officer'") == 12
+
+
 def test_cli_pauses_the_collector_only_while_it_writes() -> None:
     import gc
 
@@ -339,6 +353,101 @@ def test_cli_pauses_the_collector_only_while_it_writes() -> None:
     assert main(["--size", "toy", "--no-voice"]) == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_rows_make_the_records_the_stream_makes() -> None:
+    # The child process of the CLI hands over plain rows (marshalled); the records made
+    # of them must equal the stream's own, field by field and type (times, kinds and
+    # durations included), in the same order.
+    import marshal
+
+    from rbp.synth._activity import from_rows
+    from rbp.synth._activity import rows as drawn_rows
+
+    plan = blueprint(size="toy", officers=30, interactions=4_000, seed=5, tz="Australia/Lord_Howe")
+    plain = list(drawn_rows(plan.seed, plan.force.duties, plan.cal, plan.total))
+    assert marshal.loads(marshal.dumps(plain)) == plain  # nothing marshal cannot write
+    made = list(from_rows(marshal.loads(marshal.dumps(plain)), plan.cal))
+    expected = list(plan.interactions())
+    assert len(made) == len(expected) == 4_000
+    names = [a.name for a in attrs.fields(Interaction)]
+    for got, want in zip(made, expected, strict=True):
+        for name in names:
+            assert getattr(got, name) == getattr(want, name), name
+            assert type(getattr(got, name)) is type(getattr(want, name)), name
+        assert got.at.tzinfo == want.at.tzinfo
+
+
+def test_cli_child_process_writes_the_same_city(tmp_path: Path) -> None:
+    # Drawn in a child process (the default) or here: the same rows in every table.
+    from rbp import open as open_store
+
+    apart, here = tmp_path / "apart.db", tmp_path / "here.db"
+    assert main(["--size", "toy", "--seed", "2", "--out", str(apart), "--apart"]) == 0
+    assert main(["--size", "toy", "--seed", "2", "--out", str(here), "--one-process"]) == 0
+    with open_store(apart) as a, open_store(here) as b:
+        assert dump(a) == dump(b)
+        for sql in VOICE.values():
+            assert rows(a, sql) == rows(b, sql)
+        assert one(a, "SELECT COUNT(*) FROM interactions") == 2_000
+
+
+def test_cli_child_process_failure_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The forked child inherits the patched drawing and dies; the writer raises, and
+    # nothing is left running.
+    import multiprocessing
+
+    import rbp.synth.__main__ as cli
+
+    def broken(*args: object) -> Iterator[object]:
+        yield from ()
+        raise ValueError("boom")
+
+    monkeypatch.setattr(cli, "rows", broken)
+    with pytest.raises(RuntimeError, match="ended early"):
+        main(["--size", "toy", "--no-voice", "--apart"])
+    assert multiprocessing.active_children() == []
+
+
+def test_cli_child_process_ends_when_the_writing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child has started drawing when the store is opened; a failure after that
+    # ends it at once (it would otherwise wait on its full queue forever).
+    import multiprocessing
+
+    import rbp.synth.__main__ as cli
+
+    def broken(engine: object, mib: int) -> None:
+        raise OSError("no cache today")
+
+    monkeypatch.setattr(cli, "_page_cache", broken)
+    with pytest.raises(OSError, match="no cache today"):
+        main(["--size", "small", "--apart"])
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "idle"), [(2, 0.3, True), (2, 1.2, False), (1, 0.0, False), (4, 2.5, True)]
+)
+def test_cli_draws_apart_by_default_only_when_a_core_is_idle(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, idle: bool
+) -> None:
+    import os
+
+    import rbp.synth.__main__ as cli
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert cli._core_idle() is idle
+    started: list[str] = []
+
+    def start(cls: type, plan: object) -> None:  # records the fork instead of making it
+        started.append("child")
+
+    monkeypatch.setattr(cli._Apart, "start", classmethod(start))
+    for flags, expected in (([], idle), (["--apart"], True), (["--one-process"], False)):
+        started.clear()
+        assert main(["--size", "toy", "--interactions", "10", "--no-voice", *flags]) == 0
+        assert started == (["child"] if expected else []), flags
 
 
 def test_cli_cache_covers_the_city_file() -> None:
