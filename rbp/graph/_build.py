@@ -57,7 +57,14 @@ from rbp._queries.tie_figures import figure_pieces
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp._unit import quiet_collector
-from rbp.graph._edges import community_edges, officer_edges
+from rbp.graph._edges import (
+    Ends,
+    add_nodes,
+    community_edges,
+    declared_edges,
+    officer_edges,
+    plain,
+)
 from rbp.graph._reading import streamed, unmapped
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
@@ -213,18 +220,18 @@ def _build(
     at = as_of.micros
     since = None if window.micros is None else at - window.micros
     g = nx.Graph(as_of=as_of.at, window=window.duration, tz=tz)
-    _add_nodes(g, _nodes(conn, at, personal=personal))
-    scope = None if keys is None else {k for k in keys if k in g}
     # The status of an officer tie: from the stakeholder's cadence (by priority).
     cadence: dict[str | None, int] = {
         p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority
     }
     cadence[None] = cadence[Priority.REGULAR.value]
-    officer_edges(g, _ties(conn, g, scope, at, settings, since), at=at, cadence=cadence)
+    table = add_nodes(g, _nodes(conn, at, personal=personal), cadence=cadence)
+    scope = None if keys is None else {k for k in keys if k in g}
+    officer_edges(table, _ties(conn, g, scope, at, settings, since), at=at)
     if community:
-        community_edges(g, _community(conn, g, scope, at, settings, since, raw=raw))
+        community_edges(table, _community(conn, g, scope, at, settings, since, raw=raw))
     if declared:
-        _declared(conn, g, scope, at)
+        _declared(conn, g, table, scope, at)
     elif scope is not None:
         kept = set(scope)
         kept.update(n for k in scope for n in g[k])
@@ -266,45 +273,20 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
         yield intern(key), attrs
 
 
-def _add_nodes(g: nx.Graph, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
-    """Put ``nodes`` (key, attributes; keys new to ``g``) into the graph's structure as
-    :meth:`networkx.Graph.add_nodes_from` would, without copying each attribute dict."""
-    node, adj = g._node, g._adj
-    for key, attrs in nodes:
-        node[key] = attrs
-        adj[key] = {}
-
-
-def _declared(conn: Connection, g: nx.Graph, scope: set[str] | None, at: int) -> None:
+def _declared(conn: Connection, g: nx.Graph, table: Ends, scope: set[str] | None, at: int) -> None:
     """Add the relationships declared and active at ``at`` (and, with ``scope``, keep
     only ``scope``, its neighbours and the ends of its relationships)."""
     r = t.relationships.c
-    rows = conn.execute(
-        sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
-    ).all()
+    q = sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
+    rows: list[tuple[str, str, str]] = list(streamed(conn, q))
     if scope is not None:
         rows = [r for r in rows if r[0] in scope or r[1] in scope]
         kept = set(scope)
         kept.update(n for k in scope for n in g[k])
         kept.update(x for a, b, _ in rows for x in (a, b))
         g.remove_nodes_from([n for n in list(g) if n not in kept])
-    for a, b, kind in rows:
-        if a not in g or b not in g:
-            continue
-        if g.has_edge(a, b):
-            g.edges[a, b]["declared"] = (*g.edges[a, b]["declared"], kind)
-        else:
-            g.add_edge(
-                a,
-                b,
-                kind="declared",
-                count=0,
-                first=None,
-                last=None,
-                strength=0.0,
-                status=None,
-                declared=(kind,),
-            )
+        table = {k: end for k, end in table.items() if k in g}
+    declared_edges(table, rows)
 
 
 def _ties(
@@ -320,24 +302,26 @@ def _ties(
     All of them, with the stored half-life, are the pair summaries as they stand,
     streamed in key order; whether both ends are in the picture at T is the graph's
     to check (its nodes are the people in it), and the status is worked out from the
-    node's priority, so the read joins nothing.
+    node's priority, so the read joins nothing. SQLite's driver gives the figures as
+    ints and floats already; other drivers' are converted (:func:`plain`).
     """
     if scope is None and duration_micros(settings.half_life) == HALF_LIFE:
         pieces = figure_pieces(conn, at=at, since=since, everyone=True)
-        return itertools.chain.from_iterable(pieces)
+        rows = itertools.chain.from_iterable(pieces)
+        return rows if conn.dialect.name == "sqlite" else plain(rows)
     if scope is None:
-        return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
-    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        return plain(tie_rows(conn, at=at, half_life=settings.half_life, since=since))
+    found: dict[tuple[str, str], tuple[Any, ...]] = {}
     officers = {k for k in scope if g.nodes[k]["kind"] == StakeholderKind.OFFICER.value}
     for chunk in _chunks(officers):
         for row in tie_rows(conn, at=at, half_life=settings.half_life, since=since, officers=chunk):
-            rows[row[0], row[1]] = row
+            found[row[0], row[1]] = row
     for chunk in _chunks(scope - officers):
         for row in tie_rows(
             conn, at=at, half_life=settings.half_life, since=since, stakeholders=chunk
         ):
-            rows[row[0], row[1]] = row
-    return [rows[k] for k in sorted(rows)]
+            found[row[0], row[1]] = row
+    return plain(found[k] for k in sorted(found))
 
 
 def _community(
@@ -354,8 +338,10 @@ def _community(
 
     All of them are the community summaries grouped by pair when those answer exactly
     (:func:`rbp._queries.community.answers`; unless ``raw``), else the participants
-    paired by :func:`community_rows`.
+    paired by :func:`community_rows`. SQLite's driver gives the figures as ints and
+    floats already; other drivers' are converted (:func:`plain`).
     """
+    sqlite = conn.dialect.name == "sqlite"
     args: dict[str, Any] = {
         "at": at,
         "half_life": settings.half_life,
@@ -367,11 +353,12 @@ def _community(
         and not raw
         and answers(conn, at=at, half_life=settings.half_life, max_group=settings.max_group)
     ):
-        sqlite = conn.dialect.name == "sqlite"
         q = summed(at=at, max_group=settings.max_group, since=since, sqlite=sqlite)
-        return streamed(conn, q)
+        streamed_rows = streamed(conn, q)
+        return streamed_rows if sqlite else plain(streamed_rows)
     if scope is None:
-        return community_rows(conn, **args)
+        pairs = community_rows(conn, **args)
+        return pairs if sqlite else plain(pairs)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
     for chunk in _chunks(k for k in scope if g.nodes[k]["kind"] != "officer"):
         for a, b, *rest in community_rows(conn, keys=chunk, **args):
@@ -379,7 +366,8 @@ def _community(
                 continue  # the same pair comes back from b's side
             pair = (a, b) if a < b else (b, a)
             rows[pair] = (*pair, *rest)
-    return [rows[k] for k in sorted(rows)]
+    ordered = [rows[k] for k in sorted(rows)]
+    return ordered if sqlite else plain(ordered)
 
 
 def officers_of(g: nx.Graph) -> list[str]:
