@@ -259,8 +259,7 @@ def _ties(
 def _drained(pieces: list[list[tuple[Any, ...]]]) -> Iterator[tuple[Any, ...]]:
     """The rows of ``pieces`` in order; each piece is let go once its rows are out."""
     pieces.reverse()
-    while pieces:
-        yield from pieces.pop()
+    return itertools.chain.from_iterable(iter(lambda: pieces.pop() if pieces else None, None))
 
 
 def _whole_community(

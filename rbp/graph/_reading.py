@@ -140,15 +140,17 @@ def beside(
         conn.execute(_TempTableAs(name, q))
     finally:
         thread.join()
-    rows = streamed(conn, sa.text(f"SELECT * FROM temp.{name} ORDER BY rowid"))
     try:
         if failed:
             raise failed[0]
-        yield rows
+        result = conn.exec_driver_sql(f"SELECT * FROM temp.{name} ORDER BY rowid")
+        cursor: Any = result.cursor  # the driver's, iterated in C: no frame per row
+        try:
+            yield iter(cursor)
+        finally:
+            result.close()
     except BaseException:
-        rows.close()
         with suppress(Exception):  # the transaction's rollback drops it too
             conn.exec_driver_sql(f"DROP TABLE temp.{name}")
         raise
-    rows.close()
     conn.exec_driver_sql(f"DROP TABLE temp.{name}")
