@@ -21,7 +21,7 @@ import rbp
 from rbp._queries.community import summed
 from rbp._queries.ties import tie_rows
 from rbp._time import to_micros
-from rbp.graph._build import community_rows
+from rbp.graph._pairing import community_rows
 from rbp.graph._reading import streamed
 from rbp.synth import DEFAULT_TZ
 

@@ -20,7 +20,7 @@ sizes up to ``max_group`` in the key's order (nothing is sorted): the count is t
 of ``n``, first and last the min and max, and the strength the sum of each row's
 weight decayed from its ``last`` to T, so about one row per pair is read instead of
 every participant of every interaction. Otherwise the build pairs the participants
-itself (:func:`rbp.graph._build.community_rows`), as it always did; both give the same
+itself (:func:`rbp.graph._pairing.community_rows`), as it always did; both give the same
 edges and figures (the strengths are sums of the same terms grouped differently, so
 they agree to rounding: a relative 1e-12 or so).
 

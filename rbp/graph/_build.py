@@ -26,19 +26,24 @@ The community ties of a whole graph come from the community summaries
 (``community_pairs``, kept when interactions are logged: :mod:`rbp._queries.community`)
 when they answer exactly: T at or after the newest interaction, the stored half-life,
 ``max_group`` at most :data:`~rbp._queries.community.CAP`. Otherwise, and for a graph
-around a few keys, :func:`community_rows` pairs the participants of each interaction.
-The two agree edge for edge, strengths to rounding.
+around a few keys, :func:`~rbp.graph._pairing.community_rows` pairs the participants of
+each interaction. The two agree edge for edge, strengths to rounding.
 
-The graph is built from streamed rows (on SQLite the driver's own tuples, read from its
-cursor as they are consumed): no list of every row and no time object per row is held
-while it is built. The edges go straight into the adjacency with one shared-key
-attribute dict each (:mod:`rbp.graph._edges`), and SQLite reads through its page cache
-rather than the memory map while a graph is built (:func:`rbp.graph._reading.unmapped`).
+The graph is built from plain rows (on SQLite the driver's own tuples) and no time
+object per row. The edges go straight into the adjacency with one shared-key attribute
+dict each (:mod:`rbp.graph._edges`), and SQLite reads through its page cache rather
+than the memory map while a graph is built (:func:`rbp.graph._reading.unmapped`). The
+community ties are streamed as they are read. On SQLite a whole graph's officer ties
+are read first (a piece at a time, each piece let go once its edges are written), and
+their edges are written on a second thread while SQLite works out the community ties
+(:func:`rbp.graph._reading.beside`): the two largest parts of a build overlap on two
+cores. Elsewhere the officer ties are streamed too, and the parts run one after the
+other (PostgreSQL works its answers out in the server already, and a read-only
+transaction there may not create the temporary table).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -50,104 +55,27 @@ from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
 from rbp._queries.batch import chunks
-from rbp._queries.community import COMMUNITY, answers, outsiders, summed
+from rbp._queries.community import COMMUNITY, answers, summed
 from rbp._queries.pairs import HALF_LIFE
-from rbp._queries.rules import decay_sql, present_sql
+from rbp._queries.rules import present_sql
 from rbp._queries.tie_figures import figure_pieces
 from rbp._queries.ties import tie_rows
 from rbp._time import MICROS_PER_DAY, AsOf, Window, duration_micros
 from rbp._unit import quiet_collector
-from rbp.graph._edges import community_edges, officer_edges
-from rbp.graph._reading import streamed, unmapped
+from rbp.graph._edges import (
+    Ends,
+    add_nodes,
+    community_edges,
+    declared_edges,
+    officer_edges,
+    plain,
+)
+from rbp.graph._pairing import community_rows, pairing
+from rbp.graph._reading import beside, streamed, unmapped
 from rbp.model import Priority, StakeholderKind
 from rbp.settings import Settings
 
-__all__ = ["build_graph", "community_rows"]
-
-
-def community_rows(
-    conn: Connection,
-    *,
-    at: int,
-    half_life: dt.timedelta,
-    max_group: int | None,
-    kinds: tuple[str, ...] = COMMUNITY,
-    since: int | None = None,
-    keys: Collection[str] | None = None,
-) -> Iterator[tuple[Any, ...]]:
-    """(a, b, count, first, last, strength) of non-officer pairs from shared interactions,
-    streamed (:data:`rbp.graph._reading.STREAM` rows at a time; read as they are consumed).
-
-    With ``keys`` (a few hundred at most: an ``IN`` list), only pairs with ``a`` in
-    ``keys`` are read, through the participants' stakeholder index, and ``b`` is any
-    other stakeholder (so ``a < b`` does not hold; a pair with both ends in ``keys``
-    comes back twice, once each way).
-    """
-    p1, p2 = sa.alias(t.participants), sa.alias(t.participants)
-    i = t.interactions.c
-    hl = duration_micros(half_life)
-    # One list of the stakeholders left out (another kind, or not in the picture at
-    # ``at``), probed once per participant row.
-    left_out = outsiders(at, kinds)
-    q = (
-        sa.select(
-            p1.c.stakeholder,
-            p2.c.stakeholder,
-            sa.func.count(),
-            sa.func.min(p1.c.at),
-            sa.func.max(p1.c.at),
-            sa.func.sum(decay_sql(sa.literal(at) - p1.c.at, half_life=hl)),
-        )
-        .join_from(
-            p1,
-            p2,
-            sa.and_(
-                p1.c.interaction_id == p2.c.interaction_id,
-                p1.c.stakeholder < p2.c.stakeholder
-                if keys is None
-                else p1.c.stakeholder != p2.c.stakeholder,
-            ),
-        )
-        .where(
-            p1.c.at <= at,
-            p1.c.stakeholder.not_in(left_out),
-            p2.c.stakeholder.not_in(left_out),
-        )
-        .group_by(p1.c.stakeholder, p2.c.stakeholder)
-    )
-    if keys is not None:
-        q = q.where(p1.c.stakeholder.in_(list(keys)))
-    if max_group is not None and keys is not None:
-        # Only the interactions of ``keys`` are sized, one index probe each.
-        p3 = sa.alias(t.participants)
-        size = (
-            sa.select(sa.func.count())
-            .where(p3.c.interaction_id == p1.c.interaction_id)
-            .scalar_subquery()
-        )
-        attendees = sa.select(i.attendees).where(i.id == p1.c.interaction_id).scalar_subquery()
-        q = q.where(size + attendees <= max_group)
-    elif keys is None:
-        # The interactions that can make a pair at all, found in one pass over the
-        # participants in the key's order (no sort): at least two people of ``kinds``
-        # in the picture, and (with ``max_group``) participants + attendees within it,
-        # ``attendees`` looked up once per interaction. The pairs are then read from
-        # those interactions only.
-        pc = t.participants.c
-        insider = sa.case((pc.stakeholder.not_in(left_out), 1), else_=0)
-        candidates = (
-            sa.select(pc.interaction_id)
-            .where(pc.at <= at)
-            .group_by(pc.interaction_id)
-            .having(sa.func.sum(insider) >= 2)
-        )
-        if max_group is not None:
-            attendees = sa.select(i.attendees).where(i.id == pc.interaction_id).scalar_subquery()
-            candidates = candidates.having(sa.func.count() + attendees <= max_group)
-        q = q.where(p1.c.interaction_id.in_(candidates))
-    if since is not None:
-        q = q.having(sa.func.max(p1.c.at) > since)
-    return streamed(conn, q)
+__all__ = ["build_graph", "officers_of"]
 
 
 CHUNK = 500
@@ -213,18 +141,27 @@ def _build(
     at = as_of.micros
     since = None if window.micros is None else at - window.micros
     g = nx.Graph(as_of=as_of.at, window=window.duration, tz=tz)
-    _add_nodes(g, _nodes(conn, at, personal=personal))
-    scope = None if keys is None else {k for k in keys if k in g}
     # The status of an officer tie: from the stakeholder's cadence (by priority).
     cadence: dict[str | None, int] = {
         p.value: settings.cadence_days(p) * MICROS_PER_DAY for p in Priority
     }
     cadence[None] = cadence[Priority.REGULAR.value]
-    officer_edges(g, _ties(conn, g, scope, at, settings, since), at=at, cadence=cadence)
-    if community:
-        community_edges(g, _community(conn, g, scope, at, settings, since, raw=raw))
+    table = add_nodes(g, _nodes(conn, at, personal=personal), cadence=cadence)
+    scope = None if keys is None else {k for k in keys if k in g}
+    ties = _ties(conn, g, scope, at, settings, since)
+    if community and scope is None and conn.dialect.name == "sqlite":
+        # Every officer tie is read now; SQLite works the community ties out while a
+        # second thread writes the officer edges.
+        held = list(ties)
+        whole = _whole_community(conn, at, settings, since, raw=raw, sqlite=True)
+        with beside(conn, whole, lambda: officer_edges(table, _drained(held), at=at)) as rows:
+            community_edges(table, rows)
+    else:
+        officer_edges(table, itertools.chain.from_iterable(ties), at=at)
+        if community:
+            community_edges(table, _community(conn, g, scope, at, settings, since, raw=raw))
     if declared:
-        _declared(conn, g, scope, at)
+        _declared(conn, g, table, scope, at)
     elif scope is not None:
         kept = set(scope)
         kept.update(n for k in scope for n in g[k])
@@ -266,45 +203,20 @@ def _nodes(conn: Connection, at: int, *, personal: bool) -> Iterator[tuple[str, 
         yield intern(key), attrs
 
 
-def _add_nodes(g: nx.Graph, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
-    """Put ``nodes`` (key, attributes; keys new to ``g``) into the graph's structure as
-    :meth:`networkx.Graph.add_nodes_from` would, without copying each attribute dict."""
-    node, adj = g._node, g._adj
-    for key, attrs in nodes:
-        node[key] = attrs
-        adj[key] = {}
-
-
-def _declared(conn: Connection, g: nx.Graph, scope: set[str] | None, at: int) -> None:
+def _declared(conn: Connection, g: nx.Graph, table: Ends, scope: set[str] | None, at: int) -> None:
     """Add the relationships declared and active at ``at`` (and, with ``scope``, keep
     only ``scope``, its neighbours and the ends of its relationships)."""
     r = t.relationships.c
-    rows = conn.execute(
-        sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
-    ).all()
+    q = sa.select(r.a, r.b, r.kind).where(present_sql(r.since, r.until, at)).order_by(r.id)
+    rows: list[tuple[str, str, str]] = list(streamed(conn, q))
     if scope is not None:
         rows = [r for r in rows if r[0] in scope or r[1] in scope]
         kept = set(scope)
         kept.update(n for k in scope for n in g[k])
         kept.update(x for a, b, _ in rows for x in (a, b))
         g.remove_nodes_from([n for n in list(g) if n not in kept])
-    for a, b, kind in rows:
-        if a not in g or b not in g:
-            continue
-        if g.has_edge(a, b):
-            g.edges[a, b]["declared"] = (*g.edges[a, b]["declared"], kind)
-        else:
-            g.add_edge(
-                a,
-                b,
-                kind="declared",
-                count=0,
-                first=None,
-                last=None,
-                strength=0.0,
-                status=None,
-                declared=(kind,),
-            )
+        table = {k: end for k, end in table.items() if k in g}
+    declared_edges(table, rows)
 
 
 def _ties(
@@ -314,30 +226,58 @@ def _ties(
     at: int,
     settings: Settings,
     since: int | None,
-) -> Iterable[tuple[Any, ...]]:
-    """Officer-tie rows: all of them, or those touching ``scope`` (each pair once).
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Officer-tie rows in pieces (read as the pieces are): all of them, or those
+    touching ``scope`` (each pair once).
 
     All of them, with the stored half-life, are the pair summaries as they stand,
     streamed in key order; whether both ends are in the picture at T is the graph's
     to check (its nodes are the people in it), and the status is worked out from the
-    node's priority, so the read joins nothing.
+    node's priority, so the read joins nothing. SQLite's driver gives the figures as
+    ints and floats already; other drivers' are converted (:func:`plain`).
     """
     if scope is None and duration_micros(settings.half_life) == HALF_LIFE:
         pieces = figure_pieces(conn, at=at, since=since, everyone=True)
-        return itertools.chain.from_iterable(pieces)
+        if conn.dialect.name == "sqlite":
+            return pieces
+        return (list(plain(piece)) for piece in pieces)
     if scope is None:
-        return tie_rows(conn, at=at, half_life=settings.half_life, since=since)
-    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        return iter([list(plain(tie_rows(conn, at=at, half_life=settings.half_life, since=since)))])
+    found: dict[tuple[str, str], tuple[Any, ...]] = {}
     officers = {k for k in scope if g.nodes[k]["kind"] == StakeholderKind.OFFICER.value}
     for chunk in _chunks(officers):
         for row in tie_rows(conn, at=at, half_life=settings.half_life, since=since, officers=chunk):
-            rows[row[0], row[1]] = row
+            found[row[0], row[1]] = row
     for chunk in _chunks(scope - officers):
         for row in tie_rows(
             conn, at=at, half_life=settings.half_life, since=since, stakeholders=chunk
         ):
-            rows[row[0], row[1]] = row
-    return [rows[k] for k in sorted(rows)]
+            found[row[0], row[1]] = row
+    return iter([list(plain(found[k] for k in sorted(found)))])
+
+
+def _drained(pieces: list[list[tuple[Any, ...]]]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``pieces`` in order; each piece is let go once its rows are out."""
+    pieces.reverse()
+    return itertools.chain.from_iterable(iter(lambda: pieces.pop() if pieces else None, None))
+
+
+def _whole_community(
+    conn: Connection, at: int, settings: Settings, since: int | None, *, raw: bool, sqlite: bool
+) -> sa.Select[Any]:
+    """The statement of every community tie (a < b): the community summaries grouped by
+    pair when those answer exactly (:func:`rbp._queries.community.answers`; unless
+    ``raw``), else the participants paired (:func:`community_rows`)."""
+    if not raw and answers(conn, at=at, half_life=settings.half_life, max_group=settings.max_group):
+        return summed(at=at, max_group=settings.max_group, since=since, sqlite=sqlite)
+    return pairing(
+        at=at,
+        half_life=settings.half_life,
+        max_group=settings.max_group,
+        kinds=COMMUNITY,
+        since=since,
+        keys=None,
+    )
 
 
 def _community(
@@ -352,26 +292,20 @@ def _community(
 ) -> Iterable[tuple[Any, ...]]:
     """Community-tie rows (a < b): all of them (streamed), or those touching ``scope``.
 
-    All of them are the community summaries grouped by pair when those answer exactly
-    (:func:`rbp._queries.community.answers`; unless ``raw``), else the participants
-    paired by :func:`community_rows`.
+    All of them are :func:`_whole_community`'s, else :func:`community_rows` per chunk
+    of ``scope``. SQLite's driver gives the figures as ints and floats already; other
+    drivers' are converted (:func:`plain`).
     """
+    sqlite = conn.dialect.name == "sqlite"
+    if scope is None:
+        whole = streamed(conn, _whole_community(conn, at, settings, since, raw=raw, sqlite=sqlite))
+        return whole if sqlite else plain(whole)
     args: dict[str, Any] = {
         "at": at,
         "half_life": settings.half_life,
         "max_group": settings.max_group,
         "since": since,
     }
-    if (
-        scope is None
-        and not raw
-        and answers(conn, at=at, half_life=settings.half_life, max_group=settings.max_group)
-    ):
-        sqlite = conn.dialect.name == "sqlite"
-        q = summed(at=at, max_group=settings.max_group, since=since, sqlite=sqlite)
-        return streamed(conn, q)
-    if scope is None:
-        return community_rows(conn, **args)
     rows: dict[tuple[str, str], tuple[Any, ...]] = {}
     for chunk in _chunks(k for k in scope if g.nodes[k]["kind"] != "officer"):
         for a, b, *rest in community_rows(conn, keys=chunk, **args):
@@ -379,7 +313,8 @@ def _community(
                 continue  # the same pair comes back from b's side
             pair = (a, b) if a < b else (b, a)
             rows[pair] = (*pair, *rest)
-    return [rows[k] for k in sorted(rows)]
+    ordered = [rows[k] for k in sorted(rows)]
+    return ordered if sqlite else plain(ordered)
 
 
 def officers_of(g: nx.Graph) -> list[str]:

@@ -16,8 +16,8 @@ from rbp._queries.rules import within
 from rbp._render import RecordList
 from rbp._time import from_micros
 from rbp.graph._base import GraphBase, whole
-from rbp.graph._build import community_rows
 from rbp.graph._measures import Broker, ReachReport, cut_off_counts, reach
+from rbp.graph._pairing import community_rows
 from rbp.graph._structure import betweenness, communities, constraint
 from rbp.model import Priority, StakeholderKind
 
