@@ -286,7 +286,7 @@ def rows(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iterat
     """What :func:`stream` draws, as plain :data:`Row` tuples (ints, strings, tuples of
     strings and None: :mod:`marshal` writes them, e.g. to hand them to another
     process); :func:`from_rows` makes the same interactions of them."""
-    seconds: dict[int, int] = {}
+    seconds: dict[pendulum.Duration, int] = {}
 
     def make(
         when: int,
@@ -299,10 +299,9 @@ def rows(seed: int, duties: Sequence[Duty], cal: Calendar, total: int) -> Iterat
         follow: int | None,
         notes: str | None,
     ) -> Row:
-        if duration is not None:
-            k = id(duration)  # the shape tables' own few Durations, alive throughout
-            found = seconds.get(k)
-            secs = seconds[k] = int(duration.total_seconds()) if found is None else found
+        if duration is not None:  # a few distinct lengths: each one's seconds worked out once
+            found = seconds.get(duration)
+            secs = seconds[duration] = int(duration.total_seconds()) if found is None else found
         return (
             when,
             kind._value_,
