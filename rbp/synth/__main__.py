@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from multiprocessing.queues import Queue
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import sqlalchemy as sa
@@ -166,7 +166,8 @@ def _core_idle() -> bool:
     return cores >= 2 and load < cores - 1
 
 
-_FORK = "fork"
+_FORK: Final = "fork"
+"""The start method of the child (the plan is handed over as the parent holds it)."""
 CHUNK = 5_000
 """Interactions per marshalled chunk the child process hands over."""
 AHEAD = 40
@@ -191,7 +192,7 @@ class _Apart(Blueprint):
     @classmethod
     def start(cls, plan: Blueprint) -> _Apart:
         """Fork the child that draws ``plan``'s interactions, and return the plan with it."""
-        ctx = multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context(_FORK)
         chunks: Queue[bytes] = ctx.Queue(maxsize=AHEAD)
         child = ctx.Process(target=_draw, args=(plan, chunks), name="rbp.synth draws")
         child.daemon = True
