@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rbp import _schema as t
-from rbp._queries.pairs import last_contacts
+from rbp._queries.pairs import last_contacts, window_lasts
 from rbp._queries.rules import present_sql
 from rbp._time import MICROS_PER_DAY, AsOf, Window
 from rbp._unit import quiet_collector
@@ -101,12 +101,13 @@ class Snapshot:
     outsiders: tuple[str, ...] = ()
     # every active tie: its member and its officer, in two columns
     held: tuple[Sequence[int], Sequence[int]]
-    ties: Ties  # every officer tie read (the window's, the active, the broken promises...)
+    ties: Ties  # every officer tie read (the window's, the active, those going cold...)
     # which of ``ties`` are cooling or dormant at T (a ColdTies copies them out and
     # orders them coldest first, by last contact, officer and member, when a record is
     # first read)
     cold: GoingCold = attrs.field(factory=GoingCold)
-    # the pairs whose last contact was a promise now passed
+    # the pairs whose last contact was a promise now passed (read with ``cold``, which
+    # only the gap report lists)
     broken: Promises = attrs.field(factory=Promises)
 
     def __len__(self) -> int:
@@ -208,8 +209,8 @@ def load_snapshot(
     window and every active tie (one cadence); with ``cooling``, also the ties going
     cold (up to four cadences), which only the gap report lists. A member's ties older
     than its own priority needs (its cadence four times, and the window) are left in
-    the database. Pairs whose last contact was a promise now passed are read whatever
-    their age.
+    the database. With ``cooling``, the pairs whose last contact was a promise now
+    passed are read too, whatever their age (the gap report lists them).
     """
     with quiet_collector():
         return _load(
@@ -242,7 +243,7 @@ def _load(
     outsiders = tuple(map(itemgetter(0), all_rows(conn, strangers)))
     lookup = _lookup(position, outsiders)
     index = dict(zip(staff, range(len(staff)), strict=True))
-    lasts = last_contacts(conn, at=at, since=since)
+    lasts = (last_contacts if cooling else window_lasts)(conn, at=at, since=since)
     # A tie of a member older than all its priority can use (window, activity, going
     # cold) is left in the database: the read goes as far back as the longest cadence
     # or the window needs, and most members' cadences are shorter.
@@ -256,6 +257,7 @@ def _load(
         older_than=None,
         reach=(reach, priority, since),
         lookup=lookup,
+        promises=cooling,
     )
     n = len(keys)
     flags = _met(ties, priority, (at - c for c in cadences), at)
@@ -310,10 +312,10 @@ def _load(
 
 def widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) -> Snapshot:
     """``snap`` with the ties going cold, as :func:`load_snapshot` reads them with
-    ``cooling``: the ties it read, and the officer ties older than those up to four
-    cadences back (the broken promises among them were read already). Everything else
-    (the members, their areas, the officers, what was counted from them) is the same,
-    and is kept."""
+    ``cooling``: the ties it read, the officer ties older than those up to four cadences
+    back, and the pairs whose last contact was a promise now passed (one more pass over
+    the pair summaries). Everything else (the members, their areas, the officers, what
+    was counted from them) is the same, and is kept."""
     if snap.cooling:
         return snap
     with quiet_collector():
@@ -326,7 +328,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
     far = at - _horizon(cadence, snap.window, cooling=True)
     lasts = last_contacts(conn, at=at, since=far)
     reach = tuple(at - 4 * c for c in snap.cadences)  # older ties count only going cold
-    older, _ = read_ties(
+    older, broken = read_ties(
         conn,
         lasts,
         at,
@@ -335,6 +337,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         older_than=near,
         reach=(reach, snap.priority, far),
         lookup=snap.lookup,
+        promises=True,
     )
     ties = Ties(
         member=_joined("i", snap.ties.member, older.member),
@@ -346,6 +349,7 @@ def _widen(conn: Connection, snap: Snapshot, *, cadence: dict[Priority, int]) ->
         cooling=True,
         ties=ties,
         cold=_cold(ties, snap.priority, snap.cadences, at),
+        broken=broken,
     )
     kept = ("memo", "position", "lookup", "staff_index", "closures", "holders", "_up", "seen")
     for name in kept:

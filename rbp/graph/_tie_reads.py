@@ -15,7 +15,7 @@ import sys
 from array import array
 from collections.abc import Sequence
 from itertools import chain, compress, repeat
-from operator import and_, is_not, itemgetter, or_
+from operator import is_not, itemgetter, or_
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,33 +40,48 @@ def read_ties(
     older_than: int | None,
     reach: tuple[Sequence[int], bytes, int] | None = None,
     lookup: dict[str, int] | None = None,
+    promises: bool = False,
 ) -> tuple[Ties, Promises]:
-    """The ties of ``lasts`` (:func:`~rbp._queries.pairs.last_contacts`) between an
-    officer (``index``: officer index by key) and a member (``position``: member index
-    by key), in the database's order, and those of them whose last contact was a
-    promise passed by ``at`` (officer, stakeholder, last, promise). ``older_than``: only
-    the ties last met at or before it, and no broken promise (those were read with the
-    newer ties). ``reach``: the earliest last contact worth reading by priority code,
-    the members' priority codes, and the ``since`` of ``lasts``; the ties of a member
-    last met before its priority's are not read, save those whose last contact was a
-    promise now passed. ``lookup``: ``position`` with -1 for the keys of stakeholders
-    not in the picture (the members' keys are then looked up all at once)."""
-    promise = lasts.c.promise
-    passed_by = promise <= at  # the last contact's promise has passed (NULL: none made)
+    """The ties of ``lasts`` between an officer (``index``: officer index by key) and a
+    member (``position``: member index by key), in the database's order, and with
+    ``promises`` the pairs of ``lasts`` whose last contact was a promise passed by
+    ``at`` (officer, stakeholder, last, promise; else none).
+
+    ``lasts`` is :func:`~rbp._queries.pairs.window_lasts`, or with ``promises``
+    :func:`~rbp._queries.pairs.last_contacts` (the window's pairs and the broken
+    promises). ``older_than``: only the ties last met at or before it. ``reach``: the
+    earliest last contact worth reading by priority code, the members' priority codes,
+    and the ``since`` of ``lasts``; the ties of a member last met before its priority's
+    are not read. ``lookup``: ``position`` with -1 for the keys of stakeholders not in
+    the picture (the members' keys are then looked up all at once).
+
+    A pair whose promise has passed is read whatever its age, and is a tie too when it
+    was last met at or before ``older_than`` (or there is no such bound): older than
+    its member's reach it counts for no answer (neither active, nor covering, nor going
+    cold), and a tie read twice would be counted twice. Only the gap report reads the
+    promises: the coverage of T reads the window's pairs alone.
+    """
+    c = lasts.c
     conditions: list[sa.ColumnElement[bool]] = []
     if older_than is not None:
-        conditions += [lasts.c.last <= older_than, sa.or_(promise.is_(None), promise > at)]
+        conditions.append(c.last <= older_than)
     if reach is not None:
-        worth = _worth(lasts.c.stakeholder, lasts.c.last, *reach)
+        worth = _worth(c.stakeholder, c.last, *reach)
         if worth is not None:
-            conditions.append(worth if older_than is not None else sa.or_(worth, passed_by))
+            conditions.append(worth)
+    passed_by = c.promise <= at  # the last contact's promise has passed (NULL: none made)
+    if promises and conditions:
+        conditions = [sa.or_(sa.and_(*conditions), passed_by)]
+    is_tie = None if not promises or older_than is None else c.last <= older_than
     if conn.dialect.name == "sqlite":
-        joined = _per_officer(conn, lasts, conditions, at, position, index, lookup)
+        joined = _per_officer(
+            conn, lasts, conditions, is_tie, at, position, index, lookup, promises=promises
+        )
         if joined is not None:
             return joined
-    passed = sa.case((passed_by, promise))  # NULL unless broken
-    query = sa.select(lasts.c.officer, lasts.c.stakeholder, lasts.c.last, passed)
-    query = query.where(*conditions)
+    passed = sa.case((passed_by, c.promise)) if promises else sa.null()  # NULL unless broken
+    flag = sa.true() if is_tie is None else is_tie
+    query = sa.select(c.officer, c.stakeholder, c.last, passed, flag).where(*conditions)
     member, officer, last = array("i"), array("i"), array("q")
     broken: list[tuple[str, str, int, int]] = []  # a few in a hundred ties
     for batch in batches(conn, query):
@@ -77,10 +92,15 @@ def read_ties(
             people = list(compress(people, keep))
             held_by = list(compress(held_by, keep))
             batch = list(compress(batch, keep))
+        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
+        ties = list(map(bool, map(itemgetter(4), batch)))
+        if not all(ties):  # promises read only as promises
+            people = list(compress(people, ties))
+            held_by = list(compress(held_by, ties))
+            batch = list(compress(batch, ties))
         member.extend(people)
         officer.extend(held_by)
         last.extend(map(itemgetter(2), batch))
-        broken.extend(compress(batch, map(is_not, map(itemgetter(3), batch), repeat(None))))
     pairs = Promises(
         officer=list(map(itemgetter(0), broken)),
         stakeholder=list(map(itemgetter(1), broken)),
@@ -90,82 +110,94 @@ def read_ties(
     return Ties(member=member, officer=officer, last=last), pairs
 
 
-Read = tuple[Ties, Promises]
-
-
 def _per_officer(
     conn: Connection,
     lasts: sa.Subquery,
     conditions: Sequence[sa.ColumnElement[bool]],
+    is_tie: sa.ColumnElement[bool] | None,
     at: int,
     position: dict[str, int],
     index: dict[str, int],
-    lookup: dict[str, int] | None = None,
-) -> Read | None:
+    lookup: dict[str, int] | None,
+    *,
+    promises: bool,
+) -> tuple[Ties, Promises] | None:
     """:func:`read_ties` on SQLite: one row per officer, its ties' stakeholders and last
     contacts each joined into one string (``group_concat``, in the pair summaries' key
-    order: nothing is sorted), read back in C. The driver makes five objects per officer
-    instead of four per tie; ``str.split`` and the look-ups of the keys make the member
-    column; the last contacts come as 16 hex digits each (the 64-bit two's complement,
-    big-endian), which ``bytes.fromhex`` and ``array`` read without an ``int`` per tie.
-    The broken promises come as one more list (officer, stakeholder, and last contact
-    and promise in hex, of each pair that has one). None when a list does not split into
-    as many items as it has ties, or a key holds the separator (written by hand): the
-    caller reads the ties row by row instead."""
+    order: nothing is sorted), read back in C. The driver makes a few objects per
+    officer instead of four per tie; ``str.split`` and the look-ups of the keys make
+    the member column; the last contacts come as 16 hex digits each (the 64-bit two's
+    complement, big-endian), which ``bytes.fromhex`` and ``array`` read without an
+    ``int`` per tie. With ``promises``, the broken promises come as two more columns
+    (how many, and the stakeholder, last contact and promise of each, joined), and
+    ``is_tie`` (None: every row) says which rows are ties too. None when a
+    list does not split into as many items as it has ties, or a key holds the
+    separator (written by hand): the caller reads the ties row by row instead."""
     c = lasts.c
     text = sa.Text()
-    passed = c.promise <= at
-    broken = (c.officer, c.stakeholder, c.last, c.promise)
-    query = (
-        sa.select(
-            c.officer,
-            sa.func.count(),
-            sa.func.group_concat(c.stakeholder, SEP, type_=text),
-            sa.func.group_concat(sa.func.printf("%016x", c.last), "", type_=text),
-            sa.func.group_concat(sa.case((passed, sa.func.printf(_BROKEN, *broken))), SEP),
-        )
-        .where(*conditions)
-        .group_by(c.officer)
-    )
-    rows = all_rows(conn, query)
+
+    def tie(value: Any) -> Any:
+        return value if is_tie is None else sa.case((is_tie, value))
+
+    count = sa.func.count() if is_tie is None else sa.func.sum(sa.case((is_tie, 1), else_=0))
+    columns = [
+        c.officer,
+        count,
+        sa.func.group_concat(tie(c.stakeholder), SEP, type_=text),
+        sa.func.group_concat(tie(sa.func.printf("%016x", c.last)), "", type_=text),
+    ]
+    if promises:  # how many, and each one's stakeholder, last contact and promise
+        passed = c.promise <= at
+        broken = sa.type_coerce(c.stakeholder, text) + SEP
+        broken = broken + sa.cast(c.last, text) + SEP + sa.cast(c.promise, text)
+        columns += [
+            sa.func.sum(sa.case((passed, 1), else_=0)),
+            sa.func.group_concat(sa.case((passed, broken)), SEP, type_=text),
+        ]
+    rows = all_rows(conn, sa.select(*columns).where(*conditions).group_by(c.officer))
     found = list(map(index.get, map(itemgetter(0), rows)))
     if None in found:  # officers not in the picture
         rows = list(compress(rows, map(is_not, found, repeat(None))))
-    held_by = [o for o in found if o is not None]  # one row per officer: a few thousand
-    if not rows:
-        return Ties(), Promises()
     if SEP in "".join(map(itemgetter(0), rows)):  # an officer key holding the separator
         return None
-    counts = list(map(itemgetter(1), rows))
-    n = sum(counts)
-    keys = SEP.join(map(itemgetter(2), rows)).split(SEP)
-    hexes = "".join(map(itemgetter(3), rows))
-    if len(keys) != n or len(hexes) != 16 * n:
-        return None
-    member = _indexes(keys, position if lookup is None else lookup)
-    officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
-    last = _int64s(hexes)
-    promised = SEP.join(filter(None, map(itemgetter(4), rows)))
-    found_broken = Promises()
-    if promised:
-        parts = promised.split(SEP)
-        whose = parts[1::3]
-        times = "".join(parts[2::3])
-        if len(parts) % 3 or len(times) != 32 * len(whose):
+    if promises:  # the officers with broken promises, how many each, and the promises
+        promising = [row for row in rows if row[4]]
+        officers = list(map(itemgetter(0), promising))
+        several = list(map(itemgetter(4), promising))
+        promised = SEP.join(map(itemgetter(5), promising))
+    if is_tie is not None:  # officers with promises and no tie
+        rows = list(compress(rows, map(itemgetter(1), rows)))
+    held_by = [index[k] for k in map(itemgetter(0), rows)]  # a few thousand officers
+    ties = Ties()
+    if rows:
+        counts = list(map(itemgetter(1), rows))
+        n = sum(counts)
+        keys = SEP.join(map(itemgetter(2), rows)).split(SEP)
+        hexes = "".join(map(itemgetter(3), rows))
+        if len(keys) != n or len(hexes) != 16 * n:
             return None
-        pairs = _int64s(times)  # each broken pair's last contact, then its promise
-        found_broken = Promises(
-            officer=parts[0::3], stakeholder=whose, last=pairs[0::2], promise=pairs[1::2]
-        )
-        in_picture = bytes(
-            map(and_, map(index.__contains__, parts[0::3]), map(position.__contains__, whose))
-        )
-        if in_picture.count(0):
-            found_broken = found_broken.where(in_picture)
-    if -1 in member:  # members not in the picture: a few ties in a thousand
-        holes = _holes(member)
-        member, officer, last = (_without(c, holes) for c in (member, officer, last))
-    return Ties(member=member, officer=officer, last=last), found_broken
+        member = _indexes(keys, position if lookup is None else lookup)
+        officer = array("i", chain.from_iterable(map(repeat, held_by, counts)))
+        last = _int64s(hexes)
+        if -1 in member:  # members not in the picture: a few ties in a thousand
+            holes = _holes(member)
+            member, officer, last = (_without(c, holes) for c in (member, officer, last))
+        ties = Ties(member=member, officer=officer, last=last)
+    if not promises or not several:
+        return ties, Promises()
+    parts = promised.split(SEP)
+    if len(parts) != 3 * sum(several):
+        return None
+    found_broken = Promises(
+        officer=list(chain.from_iterable(map(repeat, officers, several))),
+        stakeholder=parts[0::3],
+        last=array("q", map(int, parts[1::3])),
+        promise=array("q", map(int, parts[2::3])),
+    )
+    in_picture = bytes(map(position.__contains__, found_broken.stakeholder))
+    if in_picture.count(0):  # members not in the picture
+        found_broken = found_broken.where(in_picture)
+    return ties, found_broken
 
 
 def _indexes(keys: list[str], position: dict[str, int]) -> array[int]:
@@ -201,11 +233,6 @@ def _without(column: array[int], holes: list[int]) -> array[int]:
         start = j + 1
     out += column[start:]
     return out
-
-
-_BROKEN = f"%s{SEP}%s{SEP}%016x%016x"
-"""A broken promise in the joined list: officer, stakeholder, and its last contact and
-promise as 16 hex digits each."""
 
 
 def _int64s(hexes: str) -> array[int]:
