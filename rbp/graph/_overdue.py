@@ -2,11 +2,15 @@
 
 The snapshot knows the pairs whose last contact carried a promise (``follow_up_by``)
 that has passed, with the time of that contact and the earliest promise made at it (the
-pair summary's). What it does not know is which interaction made the promise. A
-stakeholder is nearly always in one interaction at a given time: then that interaction
-is the pair's, and its promise is the summary's, so one probe of the participants'
-(stakeholder, time) index finds it. Only the pairs whose stakeholder was in several
-interactions at that time are looked up in full (:func:`~rbp._queries.ties.promise_rows`).
+pair summary's). What it does not know is which interaction made the promise. An
+officer is nearly always in one interaction at a given time: then that interaction is
+the pair's (the pair met then), and its promise is the summary's, so one probe of the
+participants' (stakeholder, time) index with the officer's key finds it. The officer's
+side, not the stakeholder's: an officer's promises of one interaction (to each of its
+stakeholders) are one probe, and an officer's entries lie together in the index, so
+the probes read fewer pages. Only the pairs whose officer was in several interactions
+at that time are looked up in full (:func:`~rbp._queries.ties.promise_rows`), which
+finds the same row for a pair either side would find alone.
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ def overdue_follow_ups(
 def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
     officer, stakeholder, last = broken.officer, broken.stakeholder, broken.last
     with unmapped(conn):
-        times = list(zip(stakeholder, last, strict=True))
+        times = list(zip(officer, last, strict=True))
         found = _interactions_at(conn, set(times))
         ids = list(map(found.get, times))
         sure = bytes(map(is_not, ids, repeat(None)))
@@ -158,10 +162,11 @@ def _overdue(conn: Connection, broken: Promises, *, at: int) -> Sequence[Row]:
 
 
 def _interactions_at(conn: Connection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """For each (stakeholder, time) of ``wanted`` in exactly one interaction at that time,
+    """For each (participant, time) of ``wanted`` in exactly one interaction at that time,
     the interaction's id: a VALUES list joined on the participants' (stakeholder, at)
     index, whose entries hold the interaction id (no table row is read), counted per
-    (stakeholder, time) in SQL."""
+    (participant, time) in SQL; in the index's order, so that neighbouring probes read
+    neighbouring pages."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     found: dict[tuple[str, int], int] = {}
     for chunk in chunks(sorted(wanted), size=2_000):
