@@ -129,10 +129,11 @@ def _per_officer(
     the member column; the last contacts come as 16 hex digits each (the 64-bit two's
     complement, big-endian), which ``bytes.fromhex`` and ``array`` read without an
     ``int`` per tie. With ``promises``, the broken promises come as two more columns
-    (how many, and the stakeholder, last contact and promise of each, joined), and
-    ``is_tie`` (None: every row) says which rows are ties too. None when a
-    list does not split into as many items as it has ties, or a key holds the
-    separator (written by hand): the caller reads the ties row by row instead."""
+    (how many, and the stakeholder, last contact and promise of each, joined: decimal
+    text, cheaper to write than ``printf``'s hex for a few in ten ties), and ``is_tie``
+    (None: every row) says which rows are ties too. None when a list does not split
+    into as many items as it has ties, or a key holds the separator (written by hand):
+    the caller reads the ties row by row instead."""
     c = lasts.c
     text = sa.Text()
 
