@@ -613,15 +613,19 @@ def test_bulk_load_writes_without_the_wal_and_puts_it_back(tmp_path: Path) -> No
         assert one(crm, "SELECT COUNT(*) FROM interactions") == 50
 
 
-def test_bulk_load_keeps_a_failed_log_all_or_nothing(tmp_path: Path) -> None:
-    # The journal is in memory, not off: a log whose bad item comes after a batch was
-    # written (and its summaries folded) still rolls back whole.
+def test_bulk_load_keeps_a_failed_log_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The journal is in memory, not off: a log whose bad item comes after batches were
+    # written (and their summaries folded) still rolls back whole.
     from rbp import BulkValidationError
     from rbp import open as open_store
-    from rbp.interactions._log import BATCH
+    from rbp.interactions import _log
     from rbp.synth import bulk_load
 
-    plan = blueprint(size="toy", seed=0, interactions=BATCH + 500)
+    batch = 1_000
+    monkeypatch.setattr(_log, "BATCH", batch)
+    plan = blueprint(size="toy", seed=0, interactions=batch + 500)
     path = tmp_path / "c.db"
     with open_store(path, tz=plan.tz) as crm, bulk_load(crm):
         plan.write_directory(crm)
@@ -631,10 +635,10 @@ def test_bulk_load_keeps_a_failed_log_all_or_nothing(tmp_path: Path) -> None:
             crm.interactions.log_many([*good, bad])
         for table in ("interactions", "interaction_participants", "tie_pairs", "tie_months"):
             assert one(crm, f"SELECT COUNT(*) FROM {table}") == 0, table
-        assert len(crm.interactions.log_many(good)) == BATCH + 500
+        assert len(crm.interactions.log_many(good)) == batch + 500
     assert _pragmas(path)[::2] == ("wal", "ok")
     with open_store(path) as crm:
-        assert one(crm, "SELECT COUNT(*) FROM interactions") == BATCH + 500
+        assert one(crm, "SELECT COUNT(*) FROM interactions") == batch + 500
 
 
 def test_bulk_load_refuses_a_store_with_data(tmp_path: Path) -> None:
