@@ -6,7 +6,8 @@ directory of the smallest preset with at least that many interactions and overri
 its ``interactions`` (100k and 500k: the medium city's people; 5m: the large city,
 the same file as ``large``). Cities are written with public calls only
 (:func:`rbp.synth.blueprint`, ``Blueprint.write_directory`` and
-``crm.interactions.log_many``, no survey responses or concerns), in a child process
+``crm.interactions.log_many``, no survey responses or concerns, inside
+:func:`rbp.synth.bulk_load`), in a child process
 that prints how long each step took; the figures are kept beside the file
 (``.build.json``).
 
@@ -183,7 +184,7 @@ def _page_cache(crm: Any, mib: int) -> None:
 
 def _build_child(preset: str, n: int, seed: int, target: str, cache_mib: int) -> None:
     import rbp
-    from rbp.synth import blueprint
+    from rbp.synth import blueprint, bulk_load
 
     steps: dict[str, float] = {}
     clock = time.perf_counter()
@@ -199,13 +200,16 @@ def _build_child(preset: str, n: int, seed: int, target: str, cache_mib: int) ->
     step("plan")
     gc.collect()
     gc.freeze()  # the plan lives to the end: keep the collector from rescanning it
-    with rbp.open(target, tz=plan.tz) as crm:
+    # A new file (``city_file`` renames it only once the build succeeded): written
+    # without the write-ahead log, an ordinary WAL store at the end (a no-op on a URL).
+    with rbp.open(target, tz=plan.tz) as crm, bulk_load(crm):
         if cache_mib and "://" not in target:
             _page_cache(crm, cache_mib)
         plan.write_directory(crm)
         step("directory")
         written = len(crm.interactions.log_many(plan.interactions()))
         step("interactions")
+    step("close")
     assert written == n, (written, n)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = time.perf_counter() - started

@@ -41,13 +41,14 @@ from rbp.errors import ValidationError
 from rbp.synth._blueprint import Blueprint, CityInfo
 from rbp.synth._calendar import Calendar
 from rbp.synth._force import plan_force, plan_relationships
+from rbp.synth._fresh import bulk_load
 from rbp.synth._names import Namer
 from rbp.synth._town import plan_agencies, plan_members, plan_places
 
 if TYPE_CHECKING:
     from rbp.store import Store
 
-__all__ = ["SIZES", "Blueprint", "CityInfo", "blueprint", "city"]
+__all__ = ["SIZES", "Blueprint", "CityInfo", "blueprint", "bulk_load", "city"]
 
 
 SIZES: dict[str, dict[str, int]] = {
@@ -307,5 +308,5 @@ def city(
 
 
 # Users import these from ``rbp.synth``: reprs and docs show that path.
-for _cls in (Blueprint, CityInfo):
+for _cls in (Blueprint, CityInfo, bulk_load):
     _cls.__module__ = __name__

@@ -1,7 +1,10 @@
 """``python -m rbp.synth``: write a synthetic city into a SQLite file and time each step.
 
 It writes what :func:`rbp.synth.city` writes (``--no-voice`` leaves out the survey
-responses, concerns and tips) and prints how long the plan and each write took.
+responses, concerns and tips) and prints how long the plan and each write took. The
+``--out`` file is new (``--force`` deletes an old one first) and is written under
+:func:`rbp.synth.bulk_load` (no write-ahead log while it is built, an ordinary WAL store
+when it is done); a build that fails deletes it.
 
 When a core is idle (or with ``--apart``), the interactions are drawn in a child process
 (forked once the plan is made, where the platform forks) and handed over as marshalled
@@ -41,7 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from rbp.interactions import Interaction
-from rbp.synth import DEFAULT_TZ, SIZES, Blueprint, blueprint
+from rbp.synth import DEFAULT_TZ, SIZES, Blueprint, blueprint, bulk_load
 from rbp.synth._activity import from_rows, rows
 
 
@@ -122,18 +125,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     apart = (
         _Apart.start(plan) if wanted and _FORK in multiprocessing.get_all_start_methods() else None
     )
+    built = False
     try:
         with open_store(args.out, tz=args.tz) as crm:
             mib = args.cache_mib if args.cache_mib is not None else _file_mib(plan.total)
             if mib:
                 _page_cache(crm.engine, mib)
-            info = (plan if apart is None else apart).write(crm, voice=args.voice, done=step)
+            # A new file, deleted below if the build fails: written without the WAL.
+            with bulk_load(crm):
+                info = (plan if apart is None else apart).write(crm, voice=args.voice, done=step)
             n = info.interactions
+        step("close")  # back to WAL, flushed to disk, closed
+        built = True
     finally:
         if apart is not None:
             apart.stop()
         gc.enable()
         gc.unfreeze()
+        if not built and args.out is not None:  # no half-written city is left behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{args.out}{suffix}").unlink(missing_ok=True)
     print(f"{args.size} city, seed {args.seed} -> {args.out or 'memory'}")
     print(info)
     total = sum(s for _, s, _ in steps)

@@ -519,3 +519,149 @@ def test_a_city_without_its_voice() -> None:
         assert (info.responses, info.concerns, info.tips) == (0, 0, 0)
         assert one(crm, "SELECT COUNT(*) FROM survey_responses") == 0
         assert one(crm, "SELECT COUNT(*) FROM concerns") == 0
+
+
+# ------------------------------------------------------------- the CLI's bulk-loaded file
+
+# Columns that differ between two builds of the same city whatever writes them: the
+# audit log (wall-clock times), the tips' random salts and hashes, and the wall-clock
+# time a message was made.
+_UNEQUAL = {"audit_log": None, "concerns": ("code_salt", "code_hash"), "messages": ("made",)}
+
+
+def _plain_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table of a SQLite file, read with the sqlite3 module alone, in full order."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [
+            n
+            for (n,) in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        out = {}
+        for name in names:
+            if name in _UNEQUAL and _UNEQUAL[name] is None:
+                continue
+            columns = [
+                c
+                for (_, c, *_) in con.execute(f"PRAGMA table_info({name})")
+                if c not in (_UNEQUAL.get(name) or ())
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            order = ", ".join(str(i) for i in range(1, len(columns) + 1))
+            out[name] = con.execute(f"SELECT {listed} FROM {name} ORDER BY {order}").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def _pragmas(path: Path) -> tuple[object, ...]:
+    from rbp import open as open_store
+
+    with open_store(path) as crm, crm.engine.connect() as conn:
+        return tuple(
+            conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "page_size", "integrity_check")
+        )
+
+
+def test_cli_bulk_loaded_file_equals_an_ordinary_build(tmp_path: Path) -> None:
+    # The CLI writes its new file without the WAL (rbp.synth.bulk_load); a build through
+    # an ordinary store gives the same rows in every table, and the CLI's file is an
+    # ordinary WAL store afterwards.
+    from rbp import open as open_store
+
+    bulk, plain = tmp_path / "bulk.db", tmp_path / "plain.db"
+    assert main(["--size", "toy", "--seed", "4", "--out", str(bulk), "--one-process"]) == 0
+    plan = blueprint(size="toy", seed=4)
+    with open_store(plain, tz=plan.tz) as crm:
+        plan.write(crm)
+    got, want = _plain_tables(bulk), _plain_tables(plain)
+    assert got.keys() == want.keys()
+    assert {"tie_pairs", "tie_months", "community_pairs", "survey_responses"} <= got.keys()
+    for name in want:
+        assert got[name] == want[name], name
+    assert len(got["interactions"]) == 2_000
+    assert _pragmas(bulk) == _pragmas(plain) == ("wal", 4096, "ok")
+    assert not Path(f"{bulk}-wal").exists() or Path(f"{bulk}-wal").stat().st_size == 0
+
+
+def test_bulk_load_writes_without_the_wal_and_puts_it_back(tmp_path: Path) -> None:
+    from rbp import open as open_store
+    from rbp.synth import bulk_load
+
+    def modes(crm: Store) -> tuple[object, object]:
+        with crm.engine.connect() as conn:
+            return (
+                conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                conn.exec_driver_sql("PRAGMA synchronous").scalar(),
+            )
+
+    plan = blueprint(size="toy", seed=0, interactions=50)
+    with open_store(tmp_path / "c.db", tz=plan.tz) as crm:
+        assert modes(crm) == ("wal", 1)
+        with bulk_load(crm) as same:
+            assert same is crm
+            assert modes(crm) == ("memory", 0)
+            plan.write(crm, voice=False)
+            assert modes(crm) == ("memory", 0)
+        assert modes(crm) == ("wal", 1)  # the store's own settings again
+        assert one(crm, "SELECT COUNT(*) FROM interactions") == 50
+
+
+def test_bulk_load_keeps_a_failed_log_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The journal is in memory, not off: a log whose bad item comes after batches were
+    # written (and their summaries folded) still rolls back whole.
+    from rbp import BulkValidationError
+    from rbp import open as open_store
+    from rbp.interactions import _log
+    from rbp.synth import bulk_load
+
+    batch = 1_000
+    monkeypatch.setattr(_log, "BATCH", batch)
+    plan = blueprint(size="toy", seed=0, interactions=batch + 500)
+    path = tmp_path / "c.db"
+    with open_store(path, tz=plan.tz) as crm, bulk_load(crm):
+        plan.write_directory(crm)
+        good = list(plan.interactions())
+        bad = attrs.evolve(good[-1], participants=("nobody-at-all",))
+        with pytest.raises(BulkValidationError):
+            crm.interactions.log_many([*good, bad])
+        for table in ("interactions", "interaction_participants", "tie_pairs", "tie_months"):
+            assert one(crm, f"SELECT COUNT(*) FROM {table}") == 0, table
+        assert len(crm.interactions.log_many(good)) == batch + 500
+    assert _pragmas(path)[::2] == ("wal", "ok")
+    with open_store(path) as crm:
+        assert one(crm, "SELECT COUNT(*) FROM interactions") == batch + 500
+
+
+def test_bulk_load_refuses_a_store_with_data(tmp_path: Path) -> None:
+    from rbp import StoreError
+    from rbp import open as open_store
+    from rbp.synth import bulk_load
+
+    with open_store(tmp_path / "c.db") as crm:
+        crm.directory.add(Officer("P1"))
+        with pytest.raises(StoreError, match="nothing written yet"), bulk_load(crm):
+            pass
+        with open_store() as memory, bulk_load(memory):  # in memory: nothing to change
+            memory.directory.add(Officer("P1"))
+
+
+def test_cli_failed_build_leaves_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import rbp.synth.__main__ as cli
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("the disk is full")
+
+    out = tmp_path / "city.db"
+    monkeypatch.setattr(cli.Blueprint, "write", broken)
+    with pytest.raises(OSError, match="disk is full"):
+        main(["--size", "toy", "--out", str(out), "--one-process"])
+    assert list(tmp_path.iterdir()) == []
