@@ -44,7 +44,6 @@ transaction there may not create the temporary table).
 
 from __future__ import annotations
 
-import gc
 import itertools
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -112,7 +111,7 @@ def build_graph(
     against).
     """
     with quiet_collector(), unmapped(conn):
-        g = _build(
+        return _build(
             conn,
             as_of=as_of,
             settings=settings,
@@ -124,23 +123,6 @@ def build_graph(
             keys=keys,
             raw=raw,
         )
-        _aged()
-        return g
-
-
-def _aged() -> None:
-    """Move the objects the collector has not looked at yet (the build's, as it ran
-    without the collector) into its oldest generation, without a pass over them.
-
-    Otherwise the first young collection after the build, still in the call, walks
-    every adjacency dict and so every edge (a tenth of a second per 500,000 edges);
-    as the graph is long-lived, only the collector's full passes need to see it.
-    ``gc.freeze()`` then ``gc.unfreeze()`` does that in constant time; skipped when the
-    process keeps objects frozen itself (a server that forks), so as not to thaw them.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def _build(

@@ -1,11 +1,8 @@
 """How a built graph sits in memory: its edges' attribute dicts share one table of
-keys (a plain dict of the same items is larger), and the build leaves its objects in
-the collector's oldest generation (the first young collection after a build does not
-walk every edge again)."""
+keys (a plain dict of the same items is larger)."""
 
 from __future__ import annotations
 
-import gc
 import sys
 
 import pendulum
@@ -53,18 +50,3 @@ def test_edge_dicts_share_their_keys(town: rbp.Store) -> None:
         ]
         # a dict of its own (the same items, its own table of keys) takes more room
         assert sys.getsizeof(d) < sys.getsizeof(dict(d.items()))
-
-
-def test_a_built_graph_is_in_the_oldest_generation(town: rbp.Store) -> None:
-    if gc.get_freeze_count():
-        pytest.skip("the process keeps objects frozen: the build leaves them be")
-    g = town.graph.build(as_of=T)
-    gc.disable()  # nothing moves while the generations are listed
-    try:
-        oldest = {id(o) for o in gc.get_objects(generation=2)}
-        tracked = [nbrs for nbrs in g._adj.values() if gc.is_tracked(nbrs)]
-        assert tracked  # every adjacency dict with an edge is tracked
-        assert all(id(nbrs) in oldest for nbrs in tracked)
-        assert id(g._adj) in oldest
-    finally:
-        gc.enable()
