@@ -20,8 +20,7 @@ _BUILD_PRAGMAS = ("journal_mode=MEMORY", "synchronous=OFF")
 """The connection's settings while the build writes (see :func:`bulk_load`)."""
 
 
-@contextlib.contextmanager
-def bulk_load(crm: Store) -> Iterator[Store]:
+def bulk_load(crm: Store) -> contextlib.AbstractContextManager[Store]:
     """Write a new city into a fresh SQLite file without the write-ahead log, then
     leave an ordinary WAL store behind.
 
@@ -49,7 +48,7 @@ def bulk_load(crm: Store) -> Iterator[Store]:
     Returns
     -------
     context manager
-        Yields ``crm``.
+        Yields ``crm`` itself, for the block's writes.
 
     Raises
     ------
@@ -71,10 +70,24 @@ def bulk_load(crm: Store) -> Iterator[Store]:
     'wal'
     >>> folder.cleanup()
     """
+    return _bulk_load(crm)
+
+
+@contextlib.contextmanager
+def _bulk_load(crm: Store) -> Iterator[Store]:
+    """:func:`bulk_load`'s block: the settings on a SQLite file, else nothing."""
     engine = crm.engine
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with _bulk(crm):
+            yield crm
+    else:
         yield crm
-        return
+
+
+@contextlib.contextmanager
+def _bulk(crm: Store) -> Iterator[None]:
+    """:func:`bulk_load` on a SQLite file: checks it is new, then the settings."""
+    engine = crm.engine
     with engine.connect() as conn:
         used = conn.exec_driver_sql(
             "SELECT EXISTS (SELECT 1 FROM stakeholders) OR EXISTS (SELECT 1 FROM interactions)"
@@ -90,7 +103,7 @@ def bulk_load(crm: Store) -> Iterator[Store]:
 
     sa.event.listen(engine, "checkout", _checkout)
     try:
-        yield crm
+        yield
     finally:
         sa.event.remove(engine, "checkout", _checkout)
         _back_to_wal(crm)
