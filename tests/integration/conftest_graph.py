@@ -137,6 +137,22 @@ class City:
         return [p for p in self.people if p.kind != "officer"]
 
 
+# ----------------------------------------------------------------------------- one beat
+
+BEAT = [Place("d1"), Place("b1", "d1")]
+"""A district and its one beat, b1: where the small hand-made cities live."""
+
+
+def beat_people(*members: str) -> list[Person]:
+    """The officers P1 and P2 and the ``members`` (faith sector, regular priority), all
+    of the beat b1."""
+    return [
+        Person("P1", "officer", areas=("b1",)),
+        Person("P2", "officer", areas=("b1",)),
+        *(Person(k, "member", Sector.FAITH, Priority.REGULAR, areas=("b1",)) for k in members),
+    ]
+
+
 # ----------------------------------------------------------------------------- loading
 
 

@@ -17,29 +17,21 @@ from pathlib import Path
 import pytest
 
 import rbp
-from rbp import Priority, Sector
 from tests.databases import DB_KINDS, PgCluster
 from tests.integration import graph_oracle as oracle
 from tests.integration.conftest_graph import (
+    BEAT,
     DAY,
     City,
     Event,
-    Person,
-    Place,
     T,
+    beat_people,
     dt_of,
     loaded_store,
 )
 
-PLACES = [Place("d1"), Place("b1", "d1")]
-PEOPLE = [
-    Person("P1", "officer", areas=("b1",)),
-    Person("P2", "officer", areas=("b1",)),
-    *(
-        Person(k, "member", Sector.FAITH, Priority.REGULAR, areas=("b1",))
-        for k in ("m1", "m2", "m3")
-    ),
-]
+PLACES = BEAT
+PEOPLE = beat_people("m1", "m2", "m3")
 EVENTS = [
     # m1 in two interactions at once; P2 (the promise) in one of them only
     Event(T - 60 * DAY, ("P2", "m1"), follow_up_by=T - 25 * DAY),
