@@ -11,7 +11,12 @@ end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged pe
 ``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
 
 On SQLite a long log keeps the page cache larger than the growing file
-(:func:`~rbp._unit.grow_cache`).
+(:func:`~rbp._unit.grow_cache`), and a batch's folds and merges run on a second thread
+(:class:`Beside`), on the log's own connection and in its transaction, while this thread
+reads and checks the next batch's items and makes their rows: the fold is a few long
+statements, during which Python's sqlite3 lets other threads run. Nothing else touches
+the connection until the fold is over (the next batch's writes, a look-up of new
+directory keys and the end of the log wait for it first), and its error is raised here.
 
 On PostgreSQL (:mod:`rbp.interactions._log_pg`) the directory's keys are looked up per
 chunk of items, the rows go by binary ``COPY``, and the foreign-key triggers are
@@ -21,8 +26,10 @@ switched off when the role may (each batch locks its distinct directory keys ins
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -76,6 +83,73 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 _STAKEHOLDER = operator.itemgetter(1)
+_RECORDS = {Interaction}
+
+Row = tuple[Any, ...]
+
+
+class _Rows(NamedTuple):
+    """A batch's rows, table by table, for the ids ``ids``."""
+
+    ids: range
+    numbered: list[tuple[int, int, Interaction]]  # (id, at in epoch microseconds, item)
+    main: list[Row]
+    people: list[Row]
+    places: list[Row]
+    topics: list[Row]
+
+
+class Beside:
+    """At most one piece of work at a time on a second thread, waited for by :meth:`join`.
+
+    The log's folds go here: the thread uses the log's connection while the calling
+    thread does not (it joins before every use), so the two never meet on it. An
+    error of the work is raised by the next :meth:`join`.
+
+    Examples
+    --------
+    >>> done = []
+    >>> b = Beside()
+    >>> b.start(lambda: done.append(1))
+    >>> b.join()
+    >>> done
+    [1]
+    >>> b.start(lambda: 1 / 0)
+    >>> b.join()
+    Traceback (most recent call last):
+    ...
+    ZeroDivisionError: division by zero
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._failed: list[BaseException] = []
+
+    def start(self, work: Callable[[], None]) -> None:
+        """Run ``work()`` on a new thread, once the previous work is over."""
+        self.join()
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # handed to the thread that joins
+                self._failed.append(exc)
+
+        self._thread = threading.Thread(target=run, name="rbp-log-fold", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        """Wait for the work started last; raise its error, if it failed."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            while thread.is_alive():  # an interrupt here still waits for the work
+                try:
+                    thread.join()
+                except BaseException:
+                    thread.join()
+                    raise
+        if self._failed:
+            raise self._failed.pop()
 
 
 class LogWriter:
@@ -91,7 +165,9 @@ class LogWriter:
         self.conn = conn
         pg = conn.dialect.name == "postgresql"
         # The keys each chunk of items names are looked up before it is checked.
-        self._directory = d = Directory(conn)
+        # SQLite: each batch is folded beside the reading of the next one.
+        self._beside = Beside() if conn.dialect.name == "sqlite" else None
+        self._directory = d = Directory(conn, None if self._beside is None else self._beside.join)
         self.officer_of, self.areas, self.plans, self.concerns = (
             d.officer_of,
             d.areas,
@@ -163,46 +239,54 @@ class LogWriter:
         pass per table. After the first bad item nothing more is inserted, but every
         item is still checked so the error lists them all; the caller rolls back.
         """
+        try:
+            return self._write(items)
+        finally:  # whatever happened, the fold beside is over before the caller goes on
+            if self._beside is not None:
+                self._beside.join()
+
+    def _write(self, items: Iterable[Interaction | Mapping[str, Any]]) -> range:
+        """:meth:`write`'s work (the fold of the last batch may still be running).
+
+        A batch of items is read, and its rows made when every item is a record
+        (checked when it was made), before its keys are looked up: on SQLite that work
+        runs beside the previous batch's fold. A batch with a key to check item by item
+        has its rows made again from the checked items.
+        """
         first = self.next_id
-        pending: list[Interaction] = []
         check = self.check
         row = 0
-        for chunk, clean in self._directory.chunks(items, _log_keys.LOOKUP):
-            if not clean:
-                for n, raw in enumerate(chunk, row):
-                    item = check(n, raw)
-                    if item is None or self.errors:
-                        continue
-                    pending.append(item)
-                    if len(pending) >= BATCH:
-                        self._flush(pending)
-                        pending = []
-            row += len(chunk)
-            if not clean or self.errors:
-                continue
-            # Records whose keys are all known: nothing to check one by one.
-            start = 0
-            while start < len(chunk):
-                take = chunk[start : start + BATCH - len(pending)]
-                pending += take
-                start += len(take)
-                if len(pending) >= BATCH:
-                    self._flush(pending)
-                    pending = []
-        if not self.errors and pending:
-            self._flush(pending)
+        it = iter(items)
+        while batch := list(islice(it, BATCH)):
+            made = None
+            if not self.errors and set(map(type, batch)) == _RECORDS:
+                made = self._rows(self.next_id, cast(list[Interaction], batch))
+            pending: list[Interaction] = []
+            for chunk, clean in self._directory.chunks(batch, _log_keys.LOOKUP):
+                if clean:  # records whose keys are all known: nothing to check one by one
+                    if not self.errors:
+                        pending += chunk
+                else:
+                    made = None
+                    for n, raw in enumerate(chunk, row):
+                        item = check(n, raw)
+                        if item is not None and not self.errors:
+                            pending.append(item)
+                row += len(chunk)
+            if not self.errors and pending:
+                self._flush(made or self._rows(self.next_id, pending))
         if not self.errors:
             if self._summaries is not None:
+                assert self._beside is not None
+                self._beside.join()
                 self._merge()
             _log_pg.end(conn=self.conn, before=self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
-    def _flush(self, items: list[Interaction]) -> None:
-        """Write one batch of good items with the next ids, and its pair summaries."""
-        conn = self.conn
-        first = self.next_id
+    def _rows(self, first: int, items: list[Interaction]) -> _Rows:
+        """The rows of a batch of good items given the ids from ``first`` on (nothing
+        is written: the keys may not be looked up yet)."""
         ids = range(first, first + len(items))
-        self.next_id = ids.stop
         # Records often share their time objects (a generator stamping quarter hours,
         # say): each distinct object is converted once (the batch keeps them alive, so
         # their ids stay theirs while this runs).
@@ -234,24 +318,41 @@ class LogWriter:
             people.sort(key=_STAKEHOLDER)
         places = [(i, a, at) for i, at, x in numbered if x.areas for a in x.areas]
         topics = [(i, tp) for i, _, x in numbered if x.topics for tp in x.topics]
-        if len(items) >= BATCH:  # a long log: the cache grows with the file
+        return _Rows(ids, numbered, main, people, places, topics)
+
+    def _flush(self, rows: _Rows) -> None:
+        """Write one batch's rows (made for the next ids), and its pair summaries."""
+        conn = self.conn
+        ids, numbered, main, people, places, topics = rows
+        assert ids.start == self.next_id
+        first = ids.start
+        self.next_id = ids.stop
+        if self._beside is not None:  # wait for the last batch's fold
+            self._beside.join()
+        if len(main) >= BATCH:  # a long log: the cache grows with the file
             grow_cache(conn)
         if self._triggers is not None:  # PostgreSQL without the triggers: lock the keys
             _log_pg.pin(conn, {k for _, k, _ in people}, {a for _, a, _ in places}, self._pinned)
-        for table, rows in (
+        for table, batch in (
             (t.interactions, main),
             (t.participants, people),
             (t.interaction_areas, places),
             (t.interaction_topics, topics),
         ):
-            if rows:
-                copy_rows(conn, table, _COLUMNS[table.name], rows, binary=True)
-        if self._summaries is not None:  # SQLite: folded now, merged every so often
-            officers = filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people)))
-            self._summaries.add(first, ids.stop - 1, officers)
-            community_batch.fold(conn, first, ids.stop - 1, OFFICERS)
-            if self._summaries.waiting >= MERGE_EVERY:
-                self._merge()
+            if batch:
+                copy_rows(conn, table, _COLUMNS[table.name], batch, binary=True)
+        if self._summaries is not None:  # SQLite: folded beside, merged every so often
+            assert self._beside is not None
+            officers = list(filter(self.officer_of.__getitem__, set(map(_STAKEHOLDER, people))))
+            summaries, last = self._summaries, ids.stop - 1
+
+            def fold() -> None:
+                summaries.add(first, last, officers)
+                community_batch.fold(conn, first, last, OFFICERS)
+                if summaries.waiting >= MERGE_EVERY:
+                    self._merge()
+
+            self._beside.start(fold)
         else:
             self._fold(numbered, main).write(conn)
             community_batch.write(conn, numbered, self.officer_of)

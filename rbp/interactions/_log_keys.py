@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, filterfalse, islice
 from operator import attrgetter
 from typing import Any
@@ -96,10 +96,14 @@ class Directory:
     ----------
     conn
         The log's transaction (SQLite or PostgreSQL).
+    before_query
+        Called before each query on ``conn`` (the log waits there for the work it runs
+        beside on the same connection), or None.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, before_query: Callable[[], None] | None = None) -> None:
         self.conn = conn
+        self._before_query = before_query
         self._sql = _LOOKUP[conn.dialect.name]
         self._pg = conn.dialect.name == "postgresql"
         self.officer_of = Keys(self, 0)
@@ -122,6 +126,8 @@ class Directory:
         ]
         if not any(asked):
             return
+        if self._before_query is not None:
+            self._before_query()
         raw: Any = self.conn.connection.driver_connection
         params = asked if self._pg else [json.dumps(keys) for keys in asked]
         cur = raw.cursor()

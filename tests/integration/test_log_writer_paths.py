@@ -236,21 +236,26 @@ def _conninfo(url: str) -> str:
     return sa.make_url(url).set(drivername="postgresql").render_as_string(False)
 
 
-def _log_after_a_delete(crm: rbp.Store, url: str) -> None:
+def _log_after_a_delete(crm: rbp.Store, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Log two items, looked up one at a time; another session deletes m-3, named by
     the first, after it was looked up and before the rows are sent."""
+    look_up = _log_keys.Directory.look_up
+    calls = []
 
-    def items() -> Iterator[dict[str, Any]]:
-        yield _item(1, "P1", "m-3")
-        with psycopg.connect(_conninfo(url), autocommit=True) as other:
-            other.execute("SET lock_timeout = '5s'")  # never wait for the writer forever
-            other.execute("DELETE FROM stakeholders WHERE key = 'm-3'")
-        yield _item(2, "P1", "m-1")
+    def look_up_then_delete(self: _log_keys.Directory, wanted: list[set[str]]) -> None:
+        look_up(self, wanted)
+        calls.append(wanted)
+        if len(calls) == 1:  # m-3 has just been read: another session deletes it
+            with psycopg.connect(_conninfo(url), autocommit=True) as other:
+                other.execute("SET lock_timeout = '5s'")  # never wait for the writer forever
+                other.execute("DELETE FROM stakeholders WHERE key = 'm-3'")
 
+    monkeypatch.setattr(_log_keys.Directory, "look_up", look_up_then_delete)
     with crm._uow.write(bulk=True, checked=True) as conn:
         writer = LogWriter(conn)
         assert writer._triggers == "origin"  # the superuser's path
-        writer.write(items())
+        writer.write([_item(1, "P1", "m-3"), _item(2, "P1", "m-1")])
+    assert "m-3" in calls[0][0]
 
 
 def test_a_key_deleted_after_the_writer_read_it_fails_the_call(
@@ -264,7 +269,7 @@ def test_a_key_deleted_after_the_writer_read_it_fails_the_call(
     try:
         _directory(crm)
         with pytest.raises(StoreError, match="deleted while they were being logged"):
-            _log_after_a_delete(crm, url)
+            _log_after_a_delete(crm, url, monkeypatch)
         with psycopg.connect(_conninfo(url)) as check:
             assert check.execute("SELECT count(*) FROM interactions").fetchone() == (0,)
             assert check.execute("SELECT count(*) FROM tie_pairs").fetchone() == (0,)
