@@ -260,7 +260,7 @@ class LogWriter:
         while batch := list(islice(it, BATCH)):
             made = None
             if not self.errors and set(map(type, batch)) == _RECORDS:
-                made = self._rows(self.next_id, cast(list[Interaction], batch))
+                made = self._rows(self.next_id, cast("list[Interaction]", batch))
             pending: list[Interaction] = []
             for chunk, clean in self._directory.chunks(batch, _log_keys.LOOKUP):
                 if clean:  # records whose keys are all known: nothing to check one by one
