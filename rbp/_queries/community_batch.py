@@ -10,9 +10,8 @@ for what the table holds.
   people with two non-officers or more are found in one pass over the batch's
   participants; each pair of their non-officers, as the one-contact summary
   ``(1, at, at, 1.0)``, is upserted into a temporary table clustered by ``(a, b,
-  size)``, in that key's order (then by interaction: the table is walked in order,
-  and each pair's contacts fold in the order of the log); that is merged into
-  ``community_pairs`` in key order (so its b-tree is written in order too).
+  size)``; that is merged into ``community_pairs`` in key order (so its b-tree is
+  written in order too).
 * On PostgreSQL the batch is folded in Python (:class:`Tally`); the summaries of keys
   not stored yet go by one binary ``COPY``, the others are merged by one ``UPDATE ...
   FROM unnest(...)`` (as :mod:`rbp._queries._pairs_pg` writes the officer ties).
@@ -83,7 +82,6 @@ FROM (
 JOIN interaction_participants AS pa ON pa.interaction_id = g.id
 JOIN interaction_participants AS pb ON pb.interaction_id = g.id AND pb.stakeholder > pa.stakeholder
 WHERE pa.stakeholder NOT IN {officers} AND pb.stakeholder NOT IN {officers}
-ORDER BY 1, 2, 3, g.id
 ON CONFLICT (a, b, size) DO UPDATE SET {merge_sql(_BATCH, promise=False)}
 """
 

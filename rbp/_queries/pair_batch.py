@@ -7,11 +7,7 @@ batch back (one range of interaction ids) and keep ``tie_months`` and ``tie_pair
 1. each contact of the batch (every officer x non-officer pair of each interaction,
    as the one-contact summary ``(1, at, at, follow_up_by, 1.0)``) is upserted into a
    temporary table of bucket summaries, clustered by (officer, stakeholder, bucket)
-   (:meth:`SqlSummaries.add`, once per batch). The contacts are sorted by that key
-   first (then by interaction, the order they were folded in before), so the upserts
-   walk the table in order instead of jumping about it: a quarter less time for the
-   fold of a batch of 50,000 once the table holds a few batches, the same summaries
-   to the bit;
+   (:meth:`SqlSummaries.add`, once per batch);
 2. those are merged into ``tie_months``, read in key order (so the b-tree is written
    in order too);
 3. and into ``tie_pairs``, one bucket after another (2 and 3: :meth:`SqlSummaries.merge`,
@@ -81,7 +77,6 @@ WHERE i.id BETWEEN ? AND ?
   AND pk.interaction_id = i.id
   AND +po.stakeholder IN {OFFICERS}
   AND +pk.stakeholder NOT IN {OFFICERS}
-ORDER BY 1, 2, 3, i.id
 ON CONFLICT (officer, stakeholder, bucket) DO UPDATE SET {merge_sql(_BATCH.split(".")[1])}
 """
 

@@ -456,8 +456,7 @@ def test_the_build_groups_the_community_summaries_in_key_order(town: rbp.Store) 
 
 def test_a_batch_folds_its_community_contacts_from_its_own_rows(town: rbp.Store) -> None:
     """The log's fold of a batch (SQLite) reads the batch's interactions by a range of
-    the rowid and their participants by the key: never a whole table of the log; the
-    contacts are sorted before they are upserted (in the temporary table's order)."""
+    the rowid and their participants by the key: never a whole table of the log."""
     if town.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL folds a batch in Python")
     from rbp._queries import community_batch, pair_batch
@@ -478,4 +477,3 @@ def test_a_batch_folds_its_community_contacts_from_its_own_rows(town: rbp.Store)
     )
     for table in ("interactions", "interaction_participants", "stakeholders", "i", "p", "pa", "pb"):
         assert not any(re.match(rf"SCAN {table}\b", line) for line in lines), lines
-    assert any(line.endswith("USE TEMP B-TREE FOR ORDER BY") for line in lines), lines
