@@ -15,6 +15,10 @@ The same N interactions of a synthetic city (``--size``, ``--interactions``,
   into the same minimal schema on PostgreSQL, the same batches, one transaction,
   against ``log_many`` into a fresh rbp store on the same server.
 
+With ``--without-summaries`` a third side runs ``log_many`` with the pair summaries
+switched off in its process (``tie_months``, ``tie_pairs`` and ``community_pairs`` are
+not kept): a reference point for what the summaries cost the log, not a mode rbp has.
+
 The minimal schema (what "interactions + participants with its two indexes" means
 here)::
 
@@ -41,6 +45,7 @@ same on both sides. Step 12's targets: rbp at least 0.8x plain's throughput on S
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --without-rowid
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small --postgres   # throwaway server
+    PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --without-summaries
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --postgres postgresql+psycopg://u@host/db
 """
 
@@ -149,16 +154,40 @@ def digest(conn: Any) -> list[list[str]]:
 # ----------------------------------------------------------------------------- cases
 
 
+def _without_summaries() -> None:
+    """Switch the log's pair summaries off in this process: the folds and merges of
+    ``tie_months``, ``tie_pairs`` and ``community_pairs`` do nothing (a reference point
+    for what the summaries cost, not a mode rbp has; the store is left without them)."""
+    from rbp._queries import community_batch
+    from rbp._queries.pair_batch import SqlSummaries
+    from rbp._queries.pairs import Tally
+    from rbp.interactions._log import LogWriter
+
+    def nothing(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    SqlSummaries.add = nothing  # type: ignore[method-assign]
+    SqlSummaries.merge = nothing  # type: ignore[method-assign]
+    community_batch.fold = nothing
+    community_batch.merge = nothing
+    community_batch.write = nothing
+    LogWriter._fold = lambda self, numbered, main: Tally()  # type: ignore[method-assign]
+
+
 def rbp_case(
     size: str,
     interactions: int | None,
     seed: int,
     path: str | None = None,
     admin: str | None = None,
+    summaries: bool = True,
 ) -> Case:
-    """``log_many`` into a fresh store (SQLite ``path`` or a database on ``admin``'s server)."""
+    """``log_many`` into a fresh store (SQLite ``path`` or a database on ``admin``'s
+    server); without ``summaries``, with the pair summaries switched off."""
     import rbp
 
+    if not summaries:
+        _without_summaries()
     plan, items = generate(size, interactions, seed)
     database = "rbp_bench_ingest_rbp"
 
@@ -298,6 +327,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="also PostgreSQL: log_many against COPY (no URL: a throwaway server)",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument(
+        "--without-summaries",
+        action="store_true",
+        help="SQLite: also log_many with the pair summaries switched off (a reference point)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     plan, items = generate(args.size, args.interactions, args.seed)
@@ -334,6 +368,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             ),
         )
         report(ours, theirs, target=0.8)
+        if args.without_summaries:
+            bare = measure(
+                "rbp, no summaries",
+                "bench.ingest:rbp_case",
+                reps=reps,
+                warm=0,
+                **common,
+                path=str(OUT / "ingest-rbp.db"),
+                summaries=False,
+            )
+            print("  " + bare.line(), flush=True)
+            report(bare, theirs, target=0.8)
     if args.postgres:
         with server(args.postgres) as pg:
             print("\nPostgreSQL (minimal schema)")
