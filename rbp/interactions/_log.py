@@ -164,9 +164,11 @@ class LogWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         pg = conn.dialect.name == "postgresql"
-        # The keys each chunk of items names are looked up before it is checked.
+        sqlite = conn.dialect.name == "sqlite"
         # SQLite: each batch is folded beside the reading of the next one.
-        self._beside = Beside() if conn.dialect.name == "sqlite" else None
+        self._beside = Beside() if sqlite else None
+        # The keys each chunk of items names are looked up before it is checked (once
+        # the fold beside is over: it holds the connection).
         self._directory = d = Directory(conn, None if self._beside is None else self._beside.join)
         self.officer_of, self.areas, self.plans, self.concerns = (
             d.officer_of,
@@ -186,7 +188,7 @@ class LogWriter:
         self.errors: list[RbpError] = []
         self.written = 0
         # SQLite folds each batch's pair summaries itself; elsewhere Python folds them.
-        self._summaries = SqlSummaries(conn) if conn.dialect.name == "sqlite" else None
+        self._summaries = SqlSummaries(conn) if sqlite else None
 
     def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
         """The item as a valid Interaction, or None after recording why it is not."""
