@@ -18,6 +18,11 @@ The same N interactions of a synthetic city (``--size``, ``--interactions``,
 With ``--without-summaries`` a third side runs ``log_many`` with the pair summaries
 switched off in its process (``tie_months``, ``tie_pairs`` and ``community_pairs`` are
 not kept): a reference point for what the summaries cost the log, not a mode rbp has.
+With ``--same-tables`` another side runs sqlite3 ``executemany`` of rows built before
+timing into rbp's own four raw tables (``interactions``, ``interaction_participants``,
+``interaction_areas``, ``interaction_topics``, as ``rbp.open`` makes them, with every
+index they have; foreign keys off, as the log runs): the storage limit for the rows rbp
+writes itself, without its checks, its row building or its summaries.
 
 The minimal schema (what "interactions + participants with its two indexes" means
 here)::
@@ -46,6 +51,7 @@ same on both sides. Step 12's targets: rbp at least 0.8x plain's throughput on S
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --without-rowid
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small --postgres   # throwaway server
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --without-summaries
+    PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small --same-tables
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --postgres postgresql+psycopg://u@host/db
 """
 
@@ -128,6 +134,29 @@ def batches_of(items: Sequence[Any], first_id: int = 1) -> list[Batch]:
             parts += [(i, k, at) for k in item.participants]
         out.append((inter, parts))
     return out
+
+
+def rbp_batches_of(items: Sequence[Any], first_id: int = 1) -> list[list[list[tuple[Any, ...]]]]:
+    """The rows of rbp's four raw tables of ``items``, batch by batch (in the order of
+    :data:`RBP_TABLES`; participants in the items' order)."""
+    out: list[list[list[tuple[Any, ...]]]] = []
+    for (inter, parts), start in zip(
+        batches_of(items, first_id), range(0, len(items), BATCH), strict=True
+    ):
+        chunk = items[start : start + BATCH]
+        places = [(row[0], a, row[1]) for row, x in zip(inter, chunk, strict=True) for a in x.areas]
+        topics = [(row[0], tp) for row, x in zip(inter, chunk, strict=True) for tp in x.topics]
+        out.append([inter, parts, places, topics])
+    return out
+
+
+RBP_TABLES = {
+    "interactions": INTERACTION_COLUMNS,
+    "interaction_participants": PARTICIPANT_COLUMNS,
+    "interaction_areas": ["interaction_id", "area", "at"],
+    "interaction_topics": ["interaction_id", "topic"],
+}
+"""rbp's raw tables of the log and the columns the same-tables side writes."""
 
 
 DIGEST = [
@@ -263,6 +292,58 @@ def plain_case(
     return Case(run=run, answer=answer, setup=setup, close=close)
 
 
+def same_tables_case(size: str, interactions: int | None, seed: int, path: str) -> Case:
+    """sqlite3 ``executemany`` into rbp's own four raw tables (made by ``rbp.open``,
+    the city's directory in them), foreign keys off as the log runs."""
+    import rbp
+
+    plan, items = generate(size, interactions, seed)
+    batches = rbp_batches_of(items)
+    held: list[sqlite3.Connection] = []
+    inserts = [
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        for table, cols in RBP_TABLES.items()
+    ]
+
+    def close() -> None:
+        while held:
+            held.pop().close()
+
+    def setup() -> None:
+        close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        crm = rbp.open(path, tz=plan.tz)
+        crm.directory.add_many(plan.directory())
+        crm.engine.dispose()
+        conn = sqlite3.connect(path, timeout=30)
+        conn.isolation_level = None
+        for pragma in (
+            "foreign_keys=OFF",
+            "cache_size=-131072",
+            "temp_store=MEMORY",
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "busy_timeout=30000",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        held.append(conn)
+
+    def run() -> int:
+        conn = held[0]
+        conn.execute("BEGIN IMMEDIATE")
+        for tables in batches:
+            for sql, rows in zip(inserts, tables, strict=True):
+                conn.executemany(sql, rows)
+        conn.execute("COMMIT")
+        return sum(len(b[0]) for b in batches)
+
+    def answer(n: int) -> dict[str, Any]:
+        return {"logged": n, "rows": digest(held[0])}
+
+    return Case(run=run, answer=answer, setup=setup, close=close)
+
+
 def copy_case(size: str, interactions: int | None, seed: int, admin: str) -> Case:
     """psycopg COPY into the minimal schema on PostgreSQL."""
     import psycopg
@@ -332,6 +413,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="SQLite: also log_many with the pair summaries switched off (a reference point)",
     )
+    parser.add_argument(
+        "--same-tables",
+        action="store_true",
+        help="SQLite: also executemany into rbp's own four raw tables (a reference point)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     plan, items = generate(args.size, args.interactions, args.seed)
@@ -380,6 +466,21 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             print("  " + bare.line(), flush=True)
             report(bare, theirs, target=0.8)
+        if args.same_tables:
+            same = measure(
+                "executemany, rbp's tables",
+                "bench.ingest:same_tables_case",
+                reps=reps,
+                warm=0,
+                **common,
+                path=str(OUT / "ingest-same.db"),
+            )
+            print("  " + same.line(), flush=True)
+            print("  rbp log_many against executemany into rbp's own four raw tables:")
+            report(ours, same, target=None)
+            if args.without_summaries:
+                print("  rbp without summaries against the same:")
+                report(bare, same, target=None)
     if args.postgres:
         with server(args.postgres) as pg:
             print("\nPostgreSQL (minimal schema)")
@@ -392,16 +493,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                 pg.drop(database)
 
 
-def report(ours: Any, theirs: Any, *, target: float) -> None:
-    """Throughput of both sides, their ratio against the target, and the row check."""
+def report(ours: Any, theirs: Any, *, target: float | None) -> None:
+    """Throughput of both sides, their ratio (against the target, if there is one),
+    and the row check."""
     n = ours.answer["logged"]
     for r in (ours, theirs):
-        print(f"  {r.name:<22} {n / r.best:10,.0f} interactions/s")
+        print(f"  {r.name:<26} {n / r.best:10,.0f} interactions/s")
     ratio = theirs.best / ours.best
-    verdict = "met" if ratio >= target else "NOT met"
+    against = (
+        "a reference point, no target"
+        if target is None
+        else f"target >= {target:.1f}x: {'met' if ratio >= target else 'NOT met'}"
+    )
     print(
-        f"  ratio rbp/baseline (throughput): {ratio:.2f}x wall (target >= {target:.1f}x: "
-        f"{verdict}), {theirs.best_cpu / ours.best_cpu:.2f}x CPU (SQLite: a check when the "
+        f"  ratio rbp/baseline (throughput): {ratio:.2f}x wall ({against}), "
+        f"{theirs.best_cpu / ours.best_cpu:.2f}x CPU (SQLite: a check when the "
         f"machine is busy; PostgreSQL: the client's CPU only)"
     )
     same = ours.answer == theirs.answer
