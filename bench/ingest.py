@@ -169,12 +169,21 @@ DIGEST = [
 """What both sides must agree on: counts and sums over the two tables both have (the
 times summed as whole seconds and the microseconds left, so that no sum overflows)."""
 
+EXTRA_DIGEST = [
+    "SELECT count(*), sum(interaction_id), sum(at / 1000000), sum(at % 1000000), "
+    "sum(length(area)) FROM interaction_areas",
+    "SELECT count(*), sum(interaction_id), sum(length(topic)) FROM interaction_topics",
+]
+"""What the sides that write rbp's own tables (rbp and ``--same-tables``) must also agree
+on: the areas' and topics' rows."""
 
-def digest(conn: Any) -> list[list[str]]:
-    """The :data:`DIGEST` figures on a DB-API connection (as text: PostgreSQL's numeric)."""
+
+def digest(conn: Any, queries: list[str] = DIGEST) -> list[list[str]]:
+    """The :data:`DIGEST` figures (or ``queries``') on a DB-API connection (as text:
+    PostgreSQL's numeric)."""
     cur = conn.cursor()
     out = []
-    for query in DIGEST:
+    for query in queries:
         cur.execute(query)
         out.append([str(int(v or 0)) for v in cur.fetchone()])
     return out
@@ -237,11 +246,11 @@ def rbp_case(
             import psycopg
 
             with psycopg.connect(Server(admin).conninfo(database)) as conn:
-                rows = digest(conn)
+                rows, extra = digest(conn), digest(conn, EXTRA_DIGEST)
         else:
             with sqlite3.connect(str(path)) as conn:
-                rows = digest(conn)
-        return {"logged": n, "rows": rows}
+                rows, extra = digest(conn), digest(conn, EXTRA_DIGEST)
+        return {"logged": n, "rows": rows, "extra": extra}
 
     return store_case(opener, lambda crm: len(crm.interactions.log_many(items)), answer)
 
@@ -339,7 +348,7 @@ def same_tables_case(size: str, interactions: int | None, seed: int, path: str) 
         return sum(len(b[0]) for b in batches)
 
     def answer(n: int) -> dict[str, Any]:
-        return {"logged": n, "rows": digest(held[0])}
+        return {"logged": n, "rows": digest(held[0]), "extra": digest(held[0], EXTRA_DIGEST)}
 
     return Case(run=run, answer=answer, setup=setup, close=close)
 
@@ -510,7 +519,10 @@ def report(ours: Any, theirs: Any, *, target: float | None) -> None:
         f"{theirs.best_cpu / ours.best_cpu:.2f}x CPU (SQLite: a check when the "
         f"machine is busy; PostgreSQL: the client's CPU only)"
     )
-    same = ours.answer == theirs.answer
+    # the rows of the tables both sides write (the areas and topics too, where both do)
+    same = all(
+        ours.answer[k] == theirs.answer[k] for k in ours.answer.keys() & theirs.answer.keys()
+    )
     print(f"  same rows on both sides: {'yes' if same else 'NO'}")
     if not same:
         print(f"    rbp {ours.answer}\n    baseline {theirs.answer}")
