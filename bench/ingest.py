@@ -198,7 +198,6 @@ def _without_summaries() -> None:
     for what the summaries cost, not a mode rbp has; the store is left without them)."""
     from rbp._queries import community_batch
     from rbp._queries.pair_batch import SqlSummaries
-    from rbp._queries.pairs import Tally
     from rbp.interactions._log import LogWriter
 
     def nothing(*args: Any, **kwargs: Any) -> None:
@@ -209,7 +208,8 @@ def _without_summaries() -> None:
     community_batch.fold = nothing
     community_batch.merge = nothing
     community_batch.write = nothing
-    LogWriter._fold = lambda self, numbered, main: Tally()  # type: ignore[method-assign]
+    LogWriter._fold = nothing  # type: ignore[method-assign]
+    community_batch.add = nothing
 
 
 def rbp_case(

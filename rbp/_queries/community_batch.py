@@ -1,9 +1,8 @@
 """A logged batch's community-tie summaries, merged into ``community_pairs``.
 
-Called once per batch by the interaction log (in its transaction, after the batch's rows
-are written), for every path that logs: ``log``, ``log_many``, the importers and the
-synthetic cities, which all go through ``log_many``. See :mod:`rbp._queries.community`
-for what the table holds.
+Called for every batch by the interaction log (in its transaction), for every path that
+logs: ``log``, ``log_many``, the importers and the synthetic cities, which all go
+through ``log_many``. See :mod:`rbp._queries.community` for what the table holds.
 
 * On SQLite, two statements read the batch back (one range of interaction ids) with no
   Python object per contact: the interactions of at most :data:`~rbp._queries.community.CAP`
@@ -12,7 +11,9 @@ for what the table holds.
   ``(1, at, at, 1.0)``, is upserted into a temporary table clustered by ``(a, b,
   size)``; that is merged into ``community_pairs`` in key order (so its b-tree is
   written in order too).
-* On PostgreSQL the batch is folded in Python (:class:`Tally`); the summaries of keys
+* On PostgreSQL each batch is folded in Python (:func:`add`) into a :class:`Tally`
+  the log keeps across batches; once per :data:`~rbp._queries.pair_batch.MERGE_EVERY`
+  interactions or so, and at the end of the log (:func:`write`), the summaries of keys
   not stored yet go by one binary ``COPY``, the others are merged by one ``UPDATE ...
   FROM unnest(...)`` (as :mod:`rbp._queries._pairs_pg` writes the officer ties).
 
@@ -47,7 +48,7 @@ from rbp._queries.rules import UNDERFLOW
 if TYPE_CHECKING:
     from rbp.model._interactions import Interaction
 
-__all__ = ["Tally", "fold", "merge", "write"]
+__all__ = ["Tally", "add", "fold", "merge", "write"]
 
 _BATCH = "rbp_log_community"
 _KEY = ("a", "b", "size")
@@ -93,39 +94,43 @@ ON CONFLICT (a, b, size) DO UPDATE SET {merge_sql("community_pairs", promise=Fal
 """
 
 
-def write(
-    conn: Connection,
+def add(
+    tally: Tally,
     batch: Sequence[tuple[int, int, Interaction]],
     officer_of: Mapping[str, bool],
 ) -> None:
-    """Fold the community contacts of a batch just written in Python and write them
-    into ``community_pairs`` (PostgreSQL; SQLite folds in SQL: :func:`fold`, :func:`merge`).
+    """Fold the community contacts of a batch in Python into ``tally`` (PostgreSQL,
+    which :func:`write` s the tally once per :data:`~rbp._queries.pair_batch.MERGE_EVERY`
+    interactions or so; SQLite folds in SQL: :func:`fold`, :func:`merge`).
 
     Parameters
     ----------
-    conn
-        The log's write transaction.
+    tally
+        The summaries folded so far, not written yet.
     batch
-        ``(id, at, interaction)`` of each interaction of the batch (ids consecutive,
-        ``at`` in epoch microseconds), written already.
+        ``(id, at, interaction)`` of each interaction of the batch (``at`` in epoch
+        microseconds).
     officer_of
         Whether each participant key is an officer.
     """
-    if not batch:
-        return
-    tally = Tally()
-    add = tally.add
+    fold = tally.add
     for _, at, item in batch:
         who = item.participants
         size = len(who) + item.attendees
         if size <= CAP and len(who) > 1:
             others = [k for k in who if not officer_of[k]]
             if len(others) > 1:
-                add(at, size, others)
+                fold(at, size, others)
+
+
+def write(conn: Connection, tally: Tally) -> None:
+    """Merge the summaries folded in ``tally`` into ``community_pairs`` (PostgreSQL),
+    then forget them."""
     if tally.pairs:
         from rbp._queries import _community_pg
 
         _community_pg.write(conn, tally.pairs)
+    tally.pairs = {}
 
 
 def fold(conn: Connection, first_id: int, last_id: int, officers: str = _OFFICERS) -> None:

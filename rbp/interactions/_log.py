@@ -6,8 +6,9 @@ memory and is still all or nothing. Each batch also folds its officer ties into 
 summaries, merged into ``tie_pairs`` and ``tie_months`` (see
 :mod:`rbp._queries.pairs`): on SQLite in SQL, from the batch's rows just written, and
 merged once per :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions and at the
-end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python, merged per batch
-(:class:`~rbp._queries.pairs.Tally`). The community ties (pairs of non-officers) go to
+end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python
+(:class:`~rbp._queries.pairs.Tally`), kept across batches and merged as often. The
+community ties (pairs of non-officers) go to
 ``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
 
 On SQLite a long log keeps the page cache larger than the growing file
@@ -187,8 +188,12 @@ class LogWriter:
         self.next_id = int(top or 0) + 1
         self.errors: list[RbpError] = []
         self.written = 0
-        # SQLite folds each batch's pair summaries itself; elsewhere Python folds them.
+        # SQLite folds each batch's pair summaries itself; elsewhere Python folds them
+        # into tallies kept across batches.
         self._summaries = SqlSummaries(conn) if sqlite else None
+        self._tally = Tally()
+        self._community = community_batch.Tally()
+        self._waiting = 0  # interactions folded into the tallies since they were written
 
     def check(self, row: int, item: Interaction | Mapping[str, Any]) -> Interaction | None:
         """The item as a valid Interaction, or None after recording why it is not."""
@@ -282,6 +287,8 @@ class LogWriter:
                 assert self._beside is not None
                 self._beside.join()
                 self._merge()
+            elif self._waiting:
+                self._write_tallies()
             _log_pg.end(conn=self.conn, before=self._triggers)
         return range(0) if self.errors else range(first, self.next_id)
 
@@ -355,10 +362,24 @@ class LogWriter:
                     self._merge()
 
             self._beside.start(fold)
-        else:
-            self._fold(numbered, main).write(conn)
-            community_batch.write(conn, numbered, self.officer_of)
+        else:  # folded in Python, written every so often (see _write_tallies)
+            self._fold(numbered, main, self._tally)
+            community_batch.add(self._community, numbered, self.officer_of)
+            self._waiting += len(main)
+            if self._waiting >= MERGE_EVERY:
+                self._write_tallies()
         self.written += len(main)
+
+    def _write_tallies(self) -> None:
+        """Elsewhere than SQLite: write the summaries folded in Python since the last
+        time. Once per :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions or so,
+        not per batch: within one transaction each update of a stored summary leaves a
+        row version behind that every later look-up of its key steps over, so merging
+        per batch made a long log slower with every batch (a 5M-interaction log on
+        PostgreSQL ran for over 20 minutes)."""
+        self._tally.write(self.conn)
+        community_batch.write(self.conn, self._community)
+        self._waiting = 0
 
     def _merge(self) -> None:
         """SQLite: merge the folded officer and community summaries into the tables."""
@@ -367,10 +388,13 @@ class LogWriter:
         community_batch.merge(self.conn)
 
     def _fold(
-        self, numbered: list[tuple[int, int, Interaction]], main: list[tuple[Any, ...]]
-    ) -> Tally:
-        """The batch's pair summaries folded in Python (where SQLite does not fold them)."""
-        tally = Tally()
+        self,
+        numbered: list[tuple[int, int, Interaction]],
+        main: list[tuple[Any, ...]],
+        tally: Tally,
+    ) -> None:
+        """Fold the batch's pair summaries into ``tally`` in Python (where SQLite does not
+        fold them)."""
         add = tally.add
         officer_of = self.officer_of
         for (_, at, item), row in zip(numbered, main, strict=True):
@@ -384,4 +408,3 @@ class LogWriter:
                 for o in officers:
                     for s in others:
                         add(bucket, o, s, at, promise)
-        return tally

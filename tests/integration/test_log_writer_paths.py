@@ -120,11 +120,11 @@ def test_small_batches_write_every_row(db_url: str | None, monkeypatch: pytest.M
 
 
 def test_merges_spanning_batches(db_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On SQLite the folded contacts of several batches wait for one merge (here batches
-    of 7, a merge once 15 are waiting, so one merge takes three batches and a call ends
-    with a partial one): every summary as the brute force says after each call, the
-    contacts of one pair and bucket split across batches and across merges; the same
-    for the community pairs (m-2 and m-3)."""
+    """The folded contacts of several batches wait for one merge (SQLite's in a temporary
+    table, PostgreSQL's in Python; here batches of 7, a merge once 15 are waiting, so
+    one merge takes three batches and a call ends with a partial one): every summary as
+    the brute force says after each call, the contacts of one pair and bucket split
+    across batches and across merges; the same for the community pairs (m-2 and m-3)."""
     from rbp.interactions import _log
 
     monkeypatch.setattr(_log, "BATCH", 7)
