@@ -99,9 +99,10 @@ def add(
     batch: Sequence[tuple[int, int, Interaction]],
     officer_of: Mapping[str, bool],
 ) -> None:
-    """Fold the community contacts of a batch in Python into ``tally`` (PostgreSQL,
-    which :func:`write` s the tally once per :data:`~rbp._queries.pair_batch.MERGE_EVERY`
-    interactions or so; SQLite folds in SQL: :func:`fold`, :func:`merge`).
+    """Fold the community contacts of a batch in Python into ``tally`` (PostgreSQL: the
+    log writes the tally with :func:`write` once per
+    :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions or so; SQLite folds in
+    SQL: :func:`fold`, :func:`merge`).
 
     Parameters
     ----------

@@ -8,8 +8,8 @@ summaries, merged into ``tie_pairs`` and ``tie_months`` (see
 merged once per :data:`~rbp._queries.pair_batch.MERGE_EVERY` interactions and at the
 end of the call (:mod:`rbp._queries.pair_batch`); elsewhere in Python
 (:class:`~rbp._queries.pairs.Tally`), kept across batches and merged as often. The
-community ties (pairs of non-officers) go to
-``community_pairs`` the same way (:mod:`rbp._queries.community_batch`).
+community ties (pairs of non-officers) go to ``community_pairs`` the same way
+(:mod:`rbp._queries.community_batch`).
 
 On SQLite a long log keeps the page cache larger than the growing file
 (:func:`~rbp._unit.grow_cache`), and a batch's folds and merges run on a second thread
@@ -376,7 +376,7 @@ class LogWriter:
         not per batch: within one transaction each update of a stored summary leaves a
         row version behind that every later look-up of its key steps over, so merging
         per batch made a long log slower with every batch (a 5M-interaction log on
-        PostgreSQL had not ended after 16 minutes; merged so, it took 13)."""
+        PostgreSQL had not ended after 16 minutes; merged so, it took 13 minutes)."""
         self._tally.write(self.conn)
         community_batch.write(self.conn, self._community)
         self._waiting = 0
