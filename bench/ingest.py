@@ -234,8 +234,7 @@ def rbp_case(
             url = Server(admin).fresh(database)
         else:
             assert path is not None
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            unlink(path)
             url = path
         crm = rbp.open(url, tz=plan.tz)
         crm.directory.add_many(plan.directory())
@@ -255,6 +254,29 @@ def rbp_case(
     return store_case(opener, lambda crm: len(crm.interactions.log_many(items)), answer)
 
 
+def unlink(path: str) -> None:
+    """Delete the SQLite file ``path`` and its WAL files, where there are any."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def connect(path: str, *, foreign_keys: bool) -> sqlite3.Connection:
+    """A sqlite3 connection to ``path`` under the pragmas rbp's store sets (autocommit:
+    the caller begins), foreign-key enforcement as asked."""
+    conn = sqlite3.connect(path, timeout=30)
+    conn.isolation_level = None
+    for pragma in (
+        f"foreign_keys={'ON' if foreign_keys else 'OFF'}",
+        "cache_size=-131072",
+        "temp_store=MEMORY",
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "busy_timeout=30000",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
 def plain_case(
     size: str, interactions: int | None, seed: int, path: str, without_rowid: bool = False
 ) -> Case:
@@ -269,19 +291,8 @@ def plain_case(
 
     def setup() -> None:
         close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        conn = sqlite3.connect(path, timeout=30)
-        conn.isolation_level = None
-        for pragma in (
-            "foreign_keys=ON",
-            "cache_size=-131072",
-            "temp_store=MEMORY",
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            "busy_timeout=30000",
-        ):
-            conn.execute(f"PRAGMA {pragma}")
+        unlink(path)
+        conn = connect(path, foreign_keys=True)
         for statement in minimal_schema("sqlite", without_rowid=without_rowid):
             conn.execute(statement)
         held.append(conn)
@@ -320,23 +331,11 @@ def same_tables_case(size: str, interactions: int | None, seed: int, path: str) 
 
     def setup() -> None:
         close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        unlink(path)
         crm = rbp.open(path, tz=plan.tz)
         crm.directory.add_many(plan.directory())
         crm.engine.dispose()
-        conn = sqlite3.connect(path, timeout=30)
-        conn.isolation_level = None
-        for pragma in (
-            "foreign_keys=OFF",
-            "cache_size=-131072",
-            "temp_store=MEMORY",
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            "busy_timeout=30000",
-        ):
-            conn.execute(f"PRAGMA {pragma}")
-        held.append(conn)
+        held.append(connect(path, foreign_keys=False))
 
     def run() -> int:
         conn = held[0]
