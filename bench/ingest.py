@@ -21,8 +21,15 @@ not kept): a reference point for what the summaries cost the log, not a mode rbp
 With ``--same-tables`` another side runs sqlite3 ``executemany`` of rows built before
 timing into rbp's own four raw tables (``interactions``, ``interaction_participants``,
 ``interaction_areas``, ``interaction_topics``, as ``rbp.open`` makes them, with every
-index they have; foreign keys off, as the log runs): the storage limit for the rows rbp
-writes itself, without its checks, its row building or its summaries.
+index they have; foreign keys off and the page cache as large as the log's bulk writes
+may make it, as the log runs): the storage limit for the rows rbp writes itself, without
+its checks, its row building or its summaries. With ``--floor``
+a side writes the same four tables and then the rows that ``log_many`` leaves in the
+three summary tables (``tie_months``, ``tie_pairs``, ``community_pairs``; read from a
+store the script logs into first, untimed), in key order into the empty tables: the
+least any log can pay that keeps what Step 12 asks it to keep in its transaction, with
+no checks, no key look-ups, no fold and no merge (sqlite3 ``executemany`` on SQLite;
+binary COPY with the foreign-key triggers off, as rbp's log runs, on PostgreSQL).
 
 The minimal schema (what "interactions + participants with its two indexes" means
 here)::
@@ -52,6 +59,7 @@ same on both sides. Step 12's targets: rbp at least 0.8x plain's throughput on S
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small --postgres   # throwaway server
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --without-summaries
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size small --same-tables
+    PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --size medium --floor --postgres
     PYTHONPATH=$PWD .venv/bin/python -m bench.ingest --postgres postgresql+psycopg://u@host/db
 """
 
@@ -178,6 +186,34 @@ EXTRA_DIGEST = [
 on: the areas' and topics' rows."""
 
 
+SUMMARY_DIGEST = [
+    "SELECT count(*), sum(n), sum(bucket), sum(first / 1000000), sum(last / 1000000), "
+    "count(promise) FROM tie_months",
+    "SELECT count(*), sum(n), sum(first / 1000000), sum(last / 1000000), count(promise), "
+    "sum(length(officer) + length(stakeholder)) FROM tie_pairs",
+    "SELECT count(*), sum(n), sum(size), sum(first / 1000000), sum(last / 1000000), "
+    "sum(length(a) + length(b)) FROM community_pairs",
+]
+"""What ``log_many`` and the ``--floor`` side must agree on: the summary tables' rows
+(their weights left out: the floor copies them, they are not what it measures)."""
+
+SUMMARY_KEYS = {
+    "tie_months": "officer, stakeholder, bucket",
+    "tie_pairs": "officer, stakeholder",
+    "community_pairs": "a, b, size",
+}
+"""The summary tables and their primary keys (the order the floor writes them in)."""
+
+
+def _answer(n: int, got: list[list[str]]) -> dict[str, Any]:
+    """A side's answer from the figures of ``DIGEST + EXTRA_DIGEST [+ SUMMARY_DIGEST]``."""
+    first, extra = len(DIGEST), len(DIGEST) + len(EXTRA_DIGEST)
+    out: dict[str, Any] = {"logged": n, "rows": got[:first], "extra": got[first:extra]}
+    if len(got) > extra:
+        out["summaries"] = got[extra:]
+    return out
+
+
 def digest(conn: Any, queries: list[str] = DIGEST) -> list[list[str]]:
     """The :data:`DIGEST` figures (or ``queries``') on a DB-API connection (as text:
     PostgreSQL's numeric)."""
@@ -241,15 +277,16 @@ def rbp_case(
         return crm
 
     def answer(n: int) -> dict[str, Any]:
+        queries = [*DIGEST, *EXTRA_DIGEST, *(SUMMARY_DIGEST if summaries else [])]
         if admin is not None:
             import psycopg
 
             with psycopg.connect(Server(admin).conninfo(database)) as conn:
-                rows, extra = digest(conn), digest(conn, EXTRA_DIGEST)
+                got = digest(conn, queries)
         else:
             with sqlite3.connect(str(path)) as conn:
-                rows, extra = digest(conn), digest(conn, EXTRA_DIGEST)
-        return {"logged": n, "rows": rows, "extra": extra}
+                got = digest(conn, queries)
+        return _answer(n, got)
 
     return store_case(opener, lambda crm: len(crm.interactions.log_many(items)), answer)
 
@@ -312,13 +349,30 @@ def plain_case(
     return Case(run=run, answer=answer, setup=setup, close=close)
 
 
-def same_tables_case(size: str, interactions: int | None, seed: int, path: str) -> Case:
+def summary_rows(source: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """The columns and rows of the summary tables of the SQLite store ``source``, the
+    rows in key order."""
+    out = {}
+    with sqlite3.connect(source) as conn:
+        for table, key in SUMMARY_KEYS.items():
+            cur = conn.execute(f"SELECT * FROM {table} ORDER BY {key}")
+            out[table] = ([d[0] for d in cur.description], cur.fetchall())
+    return out
+
+
+def same_tables_case(
+    size: str, interactions: int | None, seed: int, path: str, source: str | None = None
+) -> Case:
     """sqlite3 ``executemany`` into rbp's own four raw tables (made by ``rbp.open``,
-    the city's directory in them), foreign keys off as the log runs."""
+    the city's directory in them), foreign keys off and as much page cache as the log
+    may take (:data:`rbp._unit.BULK_CACHE_MAX_KIB`), as the log runs; with ``source``
+    (``--floor``) the summary rows of that store after them, in key order."""
     import rbp
+    from rbp._unit import BULK_CACHE_MAX_KIB
 
     plan, items = generate(size, interactions, seed)
     batches = rbp_batches_of(items)
+    sums = summary_rows(source) if source is not None else {}
     held: list[sqlite3.Connection] = []
     inserts = [
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -335,7 +389,10 @@ def same_tables_case(size: str, interactions: int | None, seed: int, path: str) 
         crm = rbp.open(path, tz=plan.tz)
         crm.directory.add_many(plan.directory())
         crm.engine.dispose()
-        held.append(connect(path, foreign_keys=False))
+        conn = connect(path, foreign_keys=False)
+        # as much page cache as the log's bulk writes may take (it grows with the file)
+        conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_MAX_KIB}")
+        held.append(conn)
 
     def run() -> int:
         conn = held[0]
@@ -343,11 +400,80 @@ def same_tables_case(size: str, interactions: int | None, seed: int, path: str) 
         for tables in batches:
             for sql, rows in zip(inserts, tables, strict=True):
                 conn.executemany(sql, rows)
+        for table, (cols, rows) in sums.items():
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                rows,
+            )
         conn.execute("COMMIT")
         return sum(len(b[0]) for b in batches)
 
     def answer(n: int) -> dict[str, Any]:
-        return {"logged": n, "rows": digest(held[0]), "extra": digest(held[0], EXTRA_DIGEST)}
+        queries = [*DIGEST, *EXTRA_DIGEST, *(SUMMARY_DIGEST if sums else [])]
+        return _answer(n, digest(held[0], queries))
+
+    return Case(run=run, answer=answer, setup=setup, close=close)
+
+
+def floor_pg_case(size: str, interactions: int | None, seed: int, admin: str, source: str) -> Case:
+    """Binary COPY of rbp's four raw tables and then ``source``'s summary rows (in key
+    order) into a fresh rbp store on PostgreSQL, the foreign-key triggers off
+    (``session_replication_role = replica``, as rbp's log runs when the role may)."""
+    import psycopg
+
+    import rbp
+
+    plan, items = generate(size, interactions, seed)
+    batches = rbp_batches_of(items)
+    sums = summary_rows(source)
+    database = "rbp_bench_ingest_floor"
+    pg = Server(admin)
+    held: list[psycopg.Connection[Any]] = []
+    columns = {**RBP_TABLES, **{table: cols for table, (cols, _) in sums.items()}}
+    types: dict[str, list[str]] = {}
+
+    def close() -> None:
+        while held:
+            held.pop().close()
+
+    def setup() -> None:
+        close()
+        crm = rbp.open(pg.fresh(database), tz=plan.tz)
+        crm.directory.add_many(plan.directory())
+        crm.close()
+        conn = psycopg.connect(pg.conninfo(database))
+        for table, cols in columns.items():
+            found: dict[str, str] = dict(
+                conn.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = %s",
+                    (table,),
+                ).fetchall()
+            )
+            types[table] = [found[c] for c in cols]
+        conn.commit()
+        held.append(conn)
+
+    def copy(cur: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
+        statement = f"COPY {table} ({', '.join(columns[table])}) FROM STDIN (FORMAT binary)"
+        with cur.copy(statement) as cp:
+            cp.set_types(types[table])
+            for row in rows:
+                cp.write_row(row)
+
+    def run() -> int:
+        conn = held[0]
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("SET LOCAL session_replication_role = replica")
+            for tables in batches:
+                for table, rows in zip(RBP_TABLES, tables, strict=True):
+                    copy(cur, table, rows)
+            for table, (_, rows) in sums.items():
+                copy(cur, table, rows)
+        return sum(len(b[0]) for b in batches)
+
+    def answer(n: int) -> dict[str, Any]:
+        return _answer(n, digest(held[0], [*DIGEST, *EXTRA_DIGEST, *SUMMARY_DIGEST]))
 
     return Case(run=run, answer=answer, setup=setup, close=close)
 
@@ -426,9 +552,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="SQLite: also executemany into rbp's own four raw tables (a reference point)",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the storage floor: rbp's raw tables and the final summary rows, bare",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     plan, items = generate(args.size, args.interactions, args.seed)
+    source = str(OUT / "ingest-floor-source.db")
+    if args.floor:  # the summaries the floor writes: what log_many leaves (untimed)
+        import rbp
+
+        unlink(source)
+        with rbp.open(source, tz=plan.tz) as crm:
+            crm.directory.add_many(plan.directory())
+            crm.interactions.log_many(items)
     n_parts = sum(len(i.participants) for i in items)
     extra = sum(len(i.areas) + len(i.topics) for i in items)
     print(
@@ -489,6 +628,21 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.without_summaries:
                 print("  rbp without summaries against the same:")
                 report(bare, same, target=None)
+        if args.floor:
+            floor = measure(
+                "floor: rbp's tables, bare",
+                "bench.ingest:same_tables_case",
+                reps=reps,
+                warm=0,
+                **common,
+                path=str(OUT / "ingest-floor.db"),
+                source=source,
+            )
+            print("  " + floor.line(), flush=True)
+            print("  the storage floor (rbp's raw and summary rows, bare) against the baseline:")
+            report(floor, theirs, target=None)
+            print("  rbp log_many against the floor:")
+            report(ours, floor, target=None)
     if args.postgres:
         with server(args.postgres) as pg:
             print("\nPostgreSQL (minimal schema)")
@@ -497,8 +651,26 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ("psycopg COPY", "bench.ingest:copy_case", {"admin": pg.admin_url}),
             )
             report(ours, theirs, target=0.9)
+            if args.floor:
+                floor = measure(
+                    "floor: rbp's tables, COPY",
+                    "bench.ingest:floor_pg_case",
+                    reps=reps,
+                    warm=0,
+                    **common,
+                    admin=pg.admin_url,
+                    source=source,
+                )
+                print("  " + floor.line(), flush=True)
+                print("  the storage floor (rbp's raw and summary rows, COPY) against COPY:")
+                report(floor, theirs, target=None)
+                print("  rbp log_many against the floor:")
+                report(ours, floor, target=None)
             for database in ("rbp_bench_ingest_rbp", "rbp_bench_ingest_copy"):
                 pg.drop(database)
+            pg.drop("rbp_bench_ingest_floor")
+    if args.floor:
+        unlink(source)
 
 
 def report(ours: Any, theirs: Any, *, target: float | None) -> None:
@@ -514,7 +686,7 @@ def report(ours: Any, theirs: Any, *, target: float | None) -> None:
         else f"target >= {target:.1f}x: {'met' if ratio >= target else 'NOT met'}"
     )
     print(
-        f"  ratio rbp/baseline (throughput): {ratio:.2f}x wall ({against}), "
+        f"  ratio {ours.name} / {theirs.name} (throughput): {ratio:.2f}x wall ({against}), "
         f"{theirs.best_cpu / ours.best_cpu:.2f}x CPU (SQLite: a check when the "
         f"machine is busy; PostgreSQL: the client's CPU only)"
     )
