@@ -579,14 +579,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     del plan, items
     reps = args.reps
 
+    def side(name: str, target: str, **kw: Any) -> Any:
+        got = measure(name, target, reps=reps, warm=0, **common, **kw)
+        print("  " + got.line(), flush=True)
+        return got
+
     def pair(a: tuple[str, str, dict[str, Any]], b: tuple[str, str, dict[str, Any]]) -> Any:
         sides = [a, b]
         if args.order == "plain-first":
             sides.reverse()
-        got = {}
-        for name, target, kw in sides:
-            got[name] = measure(name, target, reps=reps, warm=0, **common, **kw)
-            print("  " + got[name].line(), flush=True)
+        got = {name: side(name, target, **kw) for name, target, kw in sides}
         return got[a[0]], got[b[0]]
 
     if not args.no_sqlite:
@@ -602,43 +604,31 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         report(ours, theirs, target=0.8)
         if args.without_summaries:
-            bare = measure(
+            bare = side(
                 "rbp, no summaries",
                 "bench.ingest:rbp_case",
-                reps=reps,
-                warm=0,
-                **common,
                 path=str(OUT / "ingest-rbp.db"),
                 summaries=False,
             )
-            print("  " + bare.line(), flush=True)
             report(bare, theirs, target=0.8)
         if args.same_tables:
-            same = measure(
+            same = side(
                 "executemany, rbp's tables",
                 "bench.ingest:same_tables_case",
-                reps=reps,
-                warm=0,
-                **common,
                 path=str(OUT / "ingest-same.db"),
             )
-            print("  " + same.line(), flush=True)
             print("  rbp log_many against executemany into rbp's own four raw tables:")
             report(ours, same, target=None)
             if args.without_summaries:
                 print("  rbp without summaries against the same:")
                 report(bare, same, target=None)
         if args.floor:
-            floor = measure(
+            floor = side(
                 "floor: rbp's tables, bare",
                 "bench.ingest:same_tables_case",
-                reps=reps,
-                warm=0,
-                **common,
                 path=str(OUT / "ingest-floor.db"),
                 source=source,
             )
-            print("  " + floor.line(), flush=True)
             print("  the storage floor (rbp's raw and summary rows, bare) against the baseline:")
             report(floor, theirs, target=None)
             print("  rbp log_many against the floor:")
@@ -652,16 +642,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             report(ours, theirs, target=0.9)
             if args.floor:
-                floor = measure(
+                floor = side(
                     "floor: rbp's tables, COPY",
                     "bench.ingest:floor_pg_case",
-                    reps=reps,
-                    warm=0,
-                    **common,
                     admin=pg.admin_url,
                     source=source,
                 )
-                print("  " + floor.line(), flush=True)
                 print("  the storage floor (rbp's raw and summary rows, COPY) against COPY:")
                 report(floor, theirs, target=None)
                 print("  rbp log_many against the floor:")
