@@ -29,7 +29,8 @@ three summary tables (``tie_months``, ``tie_pairs``, ``community_pairs``; read f
 store the script logs into first, untimed), in key order into the empty tables: the
 least any log can pay that keeps what Step 12 asks it to keep in its transaction, with
 no checks, no key look-ups, no fold and no merge (sqlite3 ``executemany`` on SQLite;
-binary COPY with the foreign-key triggers off, as rbp's log runs, on PostgreSQL).
+binary COPY with the foreign-key triggers off, as rbp's log runs, on PostgreSQL;
+``--same-tables --postgres`` copies the four raw tables alone the same way).
 
 The minimal schema (what "interactions + participants with its two indexes" means
 here)::
@@ -415,17 +416,20 @@ def same_tables_case(
     return Case(run=run, answer=answer, setup=setup, close=close)
 
 
-def floor_pg_case(size: str, interactions: int | None, seed: int, admin: str, source: str) -> Case:
-    """Binary COPY of rbp's four raw tables and then ``source``'s summary rows (in key
-    order) into a fresh rbp store on PostgreSQL, the foreign-key triggers off
-    (``session_replication_role = replica``, as rbp's log runs when the role may)."""
+def floor_pg_case(
+    size: str, interactions: int | None, seed: int, admin: str, source: str | None = None
+) -> Case:
+    """Binary COPY of rbp's four raw tables into a fresh rbp store on PostgreSQL, the
+    foreign-key triggers off (``session_replication_role = replica``, as rbp's log runs
+    when the role may); with ``source`` (``--floor``) that store's summary rows after
+    them, in key order."""
     import psycopg
 
     import rbp
 
     plan, items = generate(size, interactions, seed)
     batches = rbp_batches_of(items)
-    sums = summary_rows(source)
+    sums = summary_rows(source) if source is not None else {}
     database = "rbp_bench_ingest_floor"
     pg = Server(admin)
     held: list[psycopg.Connection[Any]] = []
@@ -473,7 +477,8 @@ def floor_pg_case(size: str, interactions: int | None, seed: int, admin: str, so
         return sum(len(b[0]) for b in batches)
 
     def answer(n: int) -> dict[str, Any]:
-        return _answer(n, digest(held[0], [*DIGEST, *EXTRA_DIGEST, *SUMMARY_DIGEST]))
+        queries = [*DIGEST, *EXTRA_DIGEST, *(SUMMARY_DIGEST if sums else [])]
+        return _answer(n, digest(held[0], queries))
 
     return Case(run=run, answer=answer, setup=setup, close=close)
 
@@ -550,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--same-tables",
         action="store_true",
-        help="SQLite: also executemany into rbp's own four raw tables (a reference point)",
+        help="also rbp's own four raw tables, bare (executemany; COPY on PostgreSQL)",
     )
     parser.add_argument(
         "--floor",
@@ -641,6 +646,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ("psycopg COPY", "bench.ingest:copy_case", {"admin": pg.admin_url}),
             )
             report(ours, theirs, target=0.9)
+            if args.same_tables:
+                same = side(
+                    "COPY, rbp's tables",
+                    "bench.ingest:floor_pg_case",
+                    admin=pg.admin_url,
+                )
+                print("  rbp's four raw tables alone, COPY, against COPY into the minimal schema:")
+                report(same, theirs, target=None)
             if args.floor:
                 floor = side(
                     "floor: rbp's tables, COPY",
