@@ -416,6 +416,10 @@ def same_tables_case(
     return Case(run=run, answer=answer, setup=setup, close=close)
 
 
+FLOOR_DATABASE = "rbp_bench_ingest_floor"
+"""The PostgreSQL database of the ``--same-tables`` and ``--floor`` sides."""
+
+
 def floor_pg_case(
     size: str, interactions: int | None, seed: int, admin: str, source: str | None = None
 ) -> Case:
@@ -430,7 +434,7 @@ def floor_pg_case(
     plan, items = generate(size, interactions, seed)
     batches = rbp_batches_of(items)
     sums = summary_rows(source) if source is not None else {}
-    database = "rbp_bench_ingest_floor"
+    database = FLOOR_DATABASE
     pg = Server(admin)
     held: list[psycopg.Connection[Any]] = []
     columns = {**RBP_TABLES, **{table: cols for table, (cols, _) in sums.items()}}
@@ -665,9 +669,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 report(floor, theirs, target=None)
                 print("  rbp log_many against the floor:")
                 report(ours, floor, target=None)
-            for database in ("rbp_bench_ingest_rbp", "rbp_bench_ingest_copy"):
+            for database in ("rbp_bench_ingest_rbp", "rbp_bench_ingest_copy", FLOOR_DATABASE):
                 pg.drop(database)
-            pg.drop("rbp_bench_ingest_floor")
     if args.floor:
         unlink(source)
 
