@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,13 +23,19 @@ def test_notebook_is_stored_without_outputs() -> None:
             assert cell.execution_count is None
 
 
-def test_notebook_runs_and_shows_tables_and_a_diagram() -> None:
+def test_notebook_runs_and_shows_tables_and_a_diagram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
+    # The kernel inherits TMPDIR: the notebook's scratch folder (tempfile.mkdtemp) goes
+    # under this test's own folder, not into the machine's /tmp on every run.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     # "python3" is ipykernel's own spec: jupyter_client starts it with this interpreter.
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
     )
     client.execute()
+    assert [p.name for p in tmp_path.glob("*/city.gexf")] == ["city.gexf"]
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     rich = [o.data for o in outputs if o.output_type in ("execute_result", "display_data")]
