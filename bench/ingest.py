@@ -361,6 +361,11 @@ def summary_rows(source: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]
     return out
 
 
+def _insert(table: str, cols: list[str]) -> str:
+    """An sqlite3 INSERT of ``cols`` into ``table``, one ``?`` per column."""
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
 def same_tables_case(
     size: str, interactions: int | None, seed: int, path: str, source: str | None = None
 ) -> Case:
@@ -375,10 +380,7 @@ def same_tables_case(
     batches = rbp_batches_of(items)
     sums = summary_rows(source) if source is not None else {}
     held: list[sqlite3.Connection] = []
-    inserts = [
-        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        for table, cols in RBP_TABLES.items()
-    ]
+    inserts = [_insert(table, cols) for table, cols in RBP_TABLES.items()]
 
     def close() -> None:
         while held:
@@ -402,10 +404,7 @@ def same_tables_case(
             for sql, rows in zip(inserts, tables, strict=True):
                 conn.executemany(sql, rows)
         for table, (cols, rows) in sums.items():
-            conn.executemany(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                rows,
-            )
+            conn.executemany(_insert(table, cols), rows)
         conn.execute("COMMIT")
         return sum(len(b[0]) for b in batches)
 
